@@ -1,0 +1,44 @@
+# Helpers that give every module the same shape:
+#   cs_module(NAME SOURCES ... DEPS ...)   one static library per module, cs::NAME
+#   cs_tests(NAME [BINARY bin] SOURCES ... [DEPS ...] [LABELS ...])
+#                                          a GoogleTest binary (default NAME_test) whose tests
+#                                          are registered in CTest with the module's label;
+#                                          slow suites get their own binary and LABELS slow
+# Includes are rooted at src/, so code says #include "storage/segment.h".
+
+set(CS_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough -Werror)
+
+function(cs_apply_common target)
+  target_compile_options(${target} PRIVATE ${CS_WARNINGS})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  if(CLICKSTREAM_SANITIZE)
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
+                                            -fno-sanitize-recover=all)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+function(cs_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(cs_${name} STATIC ${M_SOURCES})
+  add_library(cs::${name} ALIAS cs_${name})
+  cs_apply_common(cs_${name})
+  target_link_libraries(cs_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+endfunction()
+
+function(cs_tests name)
+  cmake_parse_arguments(T "" "BINARY" "SOURCES;DEPS;LABELS" ${ARGN})
+  set(target ${name}_test)
+  if(T_BINARY)
+    set(target ${T_BINARY})
+  endif()
+  add_executable(${target} ${T_SOURCES})
+  cs_apply_common(${target})
+  target_link_libraries(${target} PRIVATE cs::${name} ${T_DEPS} GTest::gtest GTest::gtest_main
+                                          GTest::gmock)
+  gtest_discover_tests(${target}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "${name};${T_LABELS}"
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything clickstream needs to build, run and test, from Debian's
+# packages (and npm for test tooling). Idempotent: when every package is
+# already present it only checks and returns within a second.
+#
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also what the test suite needs
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git clang-format
+  libspdlog-dev libfmt-dev libcli11-dev libasio-dev
+  librdkafka-dev libpq-dev libsqlite3-dev libsimdjson-dev
+  libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev
+  libssl-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+test_pkgs=(
+  kcat python3 python3-confluent-kafka python3-kafka
+  postgresql sqlite3 procps
+)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#want[@]} packages present"
+fi

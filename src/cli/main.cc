@@ -1,0 +1,26 @@
+// clickstream: one binary, one subcommand per role. Each subcommand lives in
+// its own file (<name>_command.cc) and registers itself here.
+
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "base/log.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"clickstream: a real-time clickstream pipeline that speaks the Kafka protocol",
+                 "clickstream"};
+    app.set_version_flag("--version", std::string("clickstream ") + CLICKSTREAM_VERSION);
+    app.require_subcommand(1);
+    std::string log_level = "info";
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return 0;
+}
