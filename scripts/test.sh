@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds clickstream, and runs every test:
+#   1. formatting check (clang-format, the repo's .clang-format)
+#   2. optimized build with warnings as errors, all CTest labels (slow included)
+#   3. AddressSanitizer + UndefinedBehaviorSanitizer build, unit tests (label !slow)
+#
+#   scripts/test.sh            everything (what CI runs, via .ci/run)
+#   scripts/test.sh --quick    skip the slow label and the sanitizer build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+
+scripts/install-deps.sh --test
+
+jobs=$(nproc)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+start=$SECONDS
+section() { printf '\n=== %s (%ds)\n' "$1" $((SECONDS - start)); }
+
+section "format check"
+mapfile -t sources < <(git ls-files -co --exclude-standard -- 'src/*.h' 'src/*.cc' 'bench/*.cc' 'bench/*.h')
+if ((${#sources[@]})); then
+  clang-format --dry-run --Werror "${sources[@]}"
+fi
+
+section "build (RelWithDebInfo)"
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/ci -j "$jobs"
+
+section "tests"
+label_args=()
+((quick)) && label_args=(-LE slow)
+ctest --test-dir build/ci -j "$jobs" --output-on-failure --timeout 600 "${label_args[@]}"
+
+if ((!quick)); then
+  section "build (ASan + UBSan)"
+  cmake -S . -B build/ci-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCLICKSTREAM_SANITIZE=ON \
+    -DCLICKSTREAM_BENCHMARKS=OFF >/dev/null
+  cmake --build build/ci-asan -j "$jobs"
+  section "unit tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/ci-asan -j "$jobs" --output-on-failure --timeout 600 -LE slow
+fi
+
+section "done"
