@@ -17,6 +17,7 @@ build_pkgs=(
 )
 test_pkgs=(
   kcat python3 python3-confluent-kafka python3-kafka
+  clang  # libFuzzer targets: -DCLICKSTREAM_FUZZ=ON with CXX=clang++
   postgresql sqlite3 procps
 )
 

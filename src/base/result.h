@@ -65,7 +65,8 @@ class [[nodiscard]] result {
         assert(!ok());
         return std::get<1>(v_);
     }
-    error take_error() && { return std::get<1>(std::move(v_)); }
+    // Moves the error out (the result is left holding an empty error).
+    error take_error() { return std::get<1>(std::move(v_)); }
 
   private:
     std::variant<T, error> v_;
