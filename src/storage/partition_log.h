@@ -1,0 +1,167 @@
+#pragma once
+
+// The log of one partition: a directory <topic>-<partition> holding segments
+// ordered by base offset; the last one is active (receives appends).
+//
+// Offsets: log start offset <= every stored offset < next offset. On a single
+// node the high watermark is the next offset: a batch is visible to readers
+// once its write(2) returned. The recovery point is the offset below which
+// everything is fsynced; acks=all producers are answered only once their
+// batch is below it (wait_durable).
+//
+// Thread-safety: every public method may be called from any thread. One
+// mutex serialises appends, index lookups in reads, retention and
+// truncation; fsyncs run outside it (appends continue during a group
+// commit). Reads return a file handle + byte range, so the bytes themselves
+// are transferred (sendfile/pread) without the lock. wait_durable callbacks
+// run on the flusher thread, or inline when the offset is already durable.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "protocol/record_batch.h"
+#include "protocol/types.h"
+#include "storage/log_config.h"
+#include "storage/segment.h"
+
+namespace cs::storage {
+
+class flusher;
+
+struct append_options {
+    kafka::leader_epoch epoch{0};
+    // Apply the producer rules (baseOffset 0, count, no control batches...).
+    // The broker's own writers (coordinators) may pass false.
+    bool client_batch = true;
+};
+
+struct append_result {
+    kafka::offset base_offset;
+    kafka::offset last_offset;
+    int64_t log_append_time = kafka::no_timestamp;  // -1 for CreateTime topics
+    kafka::offset log_start_offset;
+};
+
+struct fetch_result {
+    read_slice slice;  // whole batches; empty at the end of the log
+    kafka::offset high_watermark;
+    kafka::offset log_start_offset;
+};
+
+// What open() needs to know from the log dir's checkpoints.
+struct open_options {
+    bool clean_shutdown = false;
+    kafka::offset recovery_point{0};
+    kafka::offset log_start_offset{0};
+};
+
+class partition_log : public std::enable_shared_from_this<partition_log> {
+  public:
+    using durable_callback = std::function<void(status)>;
+
+    // Opens (or creates, when the directory is new) the partition at `dir`,
+    // running recovery unless the last shutdown was clean. `fl` may be null:
+    // then wait_durable flushes inline.
+    static result<std::shared_ptr<partition_log>> open(std::filesystem::path dir,
+                                                       kafka::topic_partition tp, log_config cfg,
+                                                       clock& clk, flusher* fl, open_options opts);
+
+    // Validates `batches` (one or more v2 batches), assigns offsets and the
+    // leader epoch by rewriting them in place, and writes them. Returns after
+    // write(2) (acks=1); use wait_durable for acks=all. Errors: corrupt (CRC,
+    // length, magic), invalid_argument (producer rules), too_large
+    // (max.message.bytes), io (the log is then offline).
+    result<append_result> append(mutable_bytes_view batches, append_options opts = {});
+
+    // Calls `cb` once every offset <= `last` is fsynced (status error if the
+    // fsync failed). One fsync serves all waiters registered before it began.
+    void wait_durable(kafka::offset last, durable_callback cb);
+    // Synchronously fsyncs everything written so far.
+    status flush();
+
+    // Whole batches from the one holding `start`, at most max_bytes except
+    // that the first batch is always returned whole (KIP-74). start == high
+    // watermark gives an empty slice; outside [log start, hw] is out_of_range.
+    result<fetch_result> read(kafka::offset start, uint64_t max_bytes, bool min_one = true);
+
+    // ListOffsets: the first offset whose record timestamp >= ts, nullopt if
+    // no record has one. ts -1 (latest) gives the high watermark, -2
+    // (earliest) the log start offset, both with timestamp -1.
+    result<std::optional<timestamp_offset>> offset_for_timestamp(int64_t ts);
+
+    // Retention and DeleteRecords.
+    // Deletes whole non-active segments past retention.ms / retention.bytes or
+    // below the log start offset; returns how many. Files become *.deleted
+    // and are unlinked by purge_deleted after file.delete.delay.ms.
+    result<size_t> apply_retention(int64_t now_ms);
+    void purge_deleted(int64_t now_ms);
+    // Advances the log start offset (DeleteRecords); out_of_range past the hw.
+    status delete_records_before(kafka::offset new_start);
+    // Removes every batch with offset >= o (the batch holding o included).
+    status truncate_to(kafka::offset o);
+
+    // Periodic flush for flush.ms (called from log_manager::tick).
+    void maybe_flush_periodically(int64_t now_ms);
+    // Flushes data and indexes; the log stays usable.
+    status flush_all();
+
+    void set_config(const log_config& cfg);
+
+    kafka::offset high_watermark() const;
+    kafka::offset log_start_offset() const;
+    kafka::offset recovery_point() const;
+    uint64_t size_bytes() const;
+    size_t segment_count() const;
+    const kafka::topic_partition& topic_partition() const { return tp_; }
+    const std::filesystem::path& dir() const { return dir_; }
+
+    // Served by the flusher thread.
+    void flush_for_waiters();
+
+  private:
+    partition_log(std::filesystem::path dir, kafka::topic_partition tp, log_config cfg, clock& clk,
+                  flusher* fl);
+
+    status load(const open_options& opts);
+    status recover_unflushed(kafka::offset recovery_point);
+    status roll(kafka::offset next_base, const char* reason);
+    segment& active() { return *segments_.rbegin()->second; }
+    status delete_segment_locked(std::map<kafka::offset, std::shared_ptr<segment>>::iterator it,
+                                 int64_t now_ms, const char* reason);
+    std::vector<std::shared_ptr<segment>> unflushed_segments_locked() const;
+    // fsync outside the lock, then advance the recovery point and complete waiters.
+    status sync_and_complete(bool all_files);
+    void request_flush_locked();
+
+    const std::filesystem::path dir_;
+    const kafka::topic_partition tp_;
+    clock& clock_;
+    flusher* flusher_;
+
+    mutable std::mutex mu_;
+    log_config cfg_;
+    std::map<kafka::offset, std::shared_ptr<segment>> segments_;
+    kafka::offset next_offset_{0};
+    kafka::offset log_start_{0};
+    kafka::offset recovery_point_{0};
+    int64_t unflushed_messages_ = 0;
+    int64_t last_flush_ms_ = 0;
+    bool flush_queued_ = false;
+    std::optional<error> failed_;  // set after an I/O error: the log is offline
+    std::multimap<kafka::offset, durable_callback> waiters_;
+    struct pending_delete {
+        int64_t due_ms;
+        std::vector<std::filesystem::path> files;
+    };
+    std::vector<pending_delete> pending_deletes_;
+};
+
+}  // namespace cs::storage
