@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "base/log.h"
+#include "cli/broker_command.h"
+#include "cli/config_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"clickstream: a real-time clickstream pipeline that speaks the Kafka protocol",
@@ -15,8 +17,15 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string log_level = "info";
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->each([](const std::string& level) { cs::log::set_level(level); });
 
+    cs::cli::register_broker_command(app);
+    cs::cli::register_config_command(app);
+
+    // Each subcommand runs from its callback during parse; a failing one
+    // throws CLI::RuntimeError(exit code), which app.exit returns silently.
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,99 @@
+#include "broker/handlers/fetch.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "base/log.h"
+#include "broker/broker_state.h"
+#include "broker/handlers/errors.h"
+
+namespace cs::broker {
+namespace {
+
+using partition_data = kafka::fetch_response::fetchable_topic_response::partition_data;
+
+// One Fetch request across its attempts: the first when it arrives, then one
+// per wake-up while it waits for min_bytes, and the last at max_wait_ms.
+struct fetch_operation {
+    broker_state& broker;
+    kafka::fetch_request req;
+    reply<kafka::fetch_response> r;
+    std::string peer;
+
+    // Reads every partition; answers and returns true when min_bytes are
+    // there, an error needs reporting, or this is the final attempt.
+    bool attempt(bool final) {
+        kafka::fetch_response resp;
+        int64_t budget = std::max<int32_t>(req.max_bytes, 0);
+        int64_t total = 0;
+        bool any_error = false;
+        bool first_data = true;
+        for (const auto& topic : req.topics) {
+            auto& tout = resp.responses.emplace_back();
+            tout.topic = topic.topic;
+            for (const auto& p : topic.partitions) {
+                auto& pout = tout.partitions.emplace_back();
+                pout.partition_index = p.partition;
+                kafka::topic_partition tp{topic.topic, kafka::partition_id(p.partition)};
+                auto part = broker.find_partition(tp);
+                if (!part) {
+                    pout.error_code = kafka::to_wire(kafka::error_code::unknown_topic_or_partition);
+                    pout.high_watermark = -1;
+                    any_error = true;
+                    continue;
+                }
+                uint64_t limit = static_cast<uint64_t>(std::clamp<int64_t>(
+                    std::min<int64_t>(p.partition_max_bytes, budget - total), 0, INT32_MAX));
+                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data);
+                if (!got.ok()) {
+                    pout.error_code = kafka::to_wire(to_kafka_error(got.err().code));
+                    pout.high_watermark = part->log->high_watermark().value();
+                    pout.last_stable_offset = pout.high_watermark;
+                    pout.log_start_offset = part->log->log_start_offset().value();
+                    any_error = true;
+                    continue;
+                }
+                pout.high_watermark = got->high_watermark.value();
+                // No transactions yet: the last stable offset is the high watermark.
+                pout.last_stable_offset = pout.high_watermark;
+                pout.log_start_offset = got->log_start_offset.value();
+                if (!got->slice.empty()) {
+                    auto data = got->slice.read_bytes();
+                    if (!data.ok()) {
+                        pout.error_code = kafka::to_wire(kafka::error_code::kafka_storage_error);
+                        any_error = true;
+                        continue;
+                    }
+                    total += static_cast<int64_t>(data->size());
+                    pout.records = std::move(*data);
+                    first_data = false;
+                }
+            }
+        }
+        if (!final && !any_error && total < std::max<int32_t>(req.min_bytes, 1)) {
+            return false;
+        }
+        r.send(resp);
+        return true;
+    }
+};
+
+}  // namespace
+
+void fetch_handler::handle(request_context& ctx, request&& req, reply<response> r) {
+    int32_t max_wait = req.max_wait_ms;
+    auto op = std::make_shared<fetch_operation>(
+        fetch_operation{ctx.broker, std::move(req), std::move(r), ctx.conn.peer});
+    if (op->attempt(/*final=*/max_wait <= 0)) {
+        return;
+    }
+    std::vector<kafka::topic_partition> tps;
+    for (const auto& topic : op->req.topics) {
+        for (const auto& p : topic.partitions) {
+            tps.push_back({topic.topic, kafka::partition_id(p.partition)});
+        }
+    }
+    ctx.broker.fetches().wait(tps, max_wait, [op](bool final) { return op->attempt(final); });
+}
+
+}  // namespace cs::broker

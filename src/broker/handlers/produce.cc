@@ -1,0 +1,164 @@
+#include "broker/handlers/produce.h"
+
+#include <atomic>
+#include <memory>
+
+#include "base/log.h"
+#include "broker/broker_state.h"
+#include "broker/handlers/errors.h"
+#include "protocol/record_batch.h"
+
+namespace cs::broker {
+namespace {
+
+using partition_response =
+    kafka::produce_response::topic_produce_response::partition_produce_response;
+
+// Shared by the partitions of one request: each fills its own slot; the last
+// to finish (the handler itself, or a durability callback on the flusher
+// thread) sends the response.
+struct pending_produce {
+    reply<kafka::produce_response> r;
+    kafka::produce_response resp;
+    std::atomic<int> outstanding{1};
+    bool send_response = true;
+
+    void done_one() {
+        if (outstanding.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            if (send_response) {
+                r.send(resp);
+            } else {
+                r.none();
+            }
+        }
+    }
+};
+
+void set_error(partition_response& p, kafka::error_code code, std::string message) {
+    p.error_code = kafka::to_wire(code);
+    p.base_offset = -1;
+    if (!message.empty()) {
+        p.error_message = std::move(message);
+    }
+}
+
+// Appends one partition's records; on success fills base offset etc.
+// Returns the last offset appended (for acks=all), or nullopt on error or
+// for a duplicate (which is already durable or in flight with its original).
+std::optional<kafka::offset> append_partition(request_context& ctx, partition& part, bytes& records,
+                                              partition_response& out) {
+    auto split = kafka::split_batches(records);
+    if (!split.ok() || split->batches.size() != 1 || !split->trailing.empty()) {
+        set_error(out, kafka::error_code::invalid_record,
+                  split.ok() ? "a produce request must carry exactly one record batch per partition"
+                             : split.err().message);
+        return std::nullopt;
+    }
+    auto header = kafka::read_header(split->batches.front());
+    if (!header.ok()) {
+        set_error(out, kafka::error_code::corrupt_message, header.err().message);
+        return std::nullopt;
+    }
+    const auto& h = *header;
+    std::lock_guard lock(part.append_mu);
+    bool idempotent = h.producer_id >= 0;
+    if (idempotent) {
+        int32_t last_seq =
+            static_cast<int32_t>((static_cast<int64_t>(h.base_sequence) + h.last_offset_delta) %
+                                 (int64_t{INT32_MAX} + 1));
+        auto check =
+            part.producers.check(h.producer_id, h.producer_epoch, h.base_sequence, last_seq);
+        if (check.kind == sequence_check::verdict::duplicate) {
+            out.base_offset = check.original.first_offset;
+            out.log_append_time_ms = check.original.log_append_time;
+            out.log_start_offset = part.log->log_start_offset().value();
+            return kafka::offset(check.original.last_offset);
+        }
+        if (check.kind == sequence_check::verdict::reject) {
+            set_error(out, check.error, check.message);
+            return std::nullopt;
+        }
+    }
+    auto appended = part.log->append(mutable_bytes_view(records.data(), records.size()));
+    if (!appended.ok()) {
+        const auto& e = appended.err();
+        log::get("broker")->debug("produce to {} from {} rejected: {}", part.tp.to_string(),
+                                  ctx.conn.peer, e.message);
+        set_error(out, to_kafka_error(e.code), e.message);
+        return std::nullopt;
+    }
+    if (idempotent) {
+        int32_t last_seq =
+            static_cast<int32_t>((static_cast<int64_t>(h.base_sequence) + h.last_offset_delta) %
+                                 (int64_t{INT32_MAX} + 1));
+        part.producers.record(h.producer_id, h.producer_epoch,
+                              {h.base_sequence, last_seq, appended->base_offset.value(),
+                               appended->last_offset.value(), appended->log_append_time});
+    }
+    out.base_offset = appended->base_offset.value();
+    out.log_append_time_ms = appended->log_append_time;
+    out.log_start_offset = appended->log_start_offset.value();
+    return appended->last_offset;
+}
+
+}  // namespace
+
+void produce_handler::handle(request_context& ctx, request&& req, reply<response> r) {
+    broker_state& b = ctx.broker;
+    auto pending = std::make_shared<pending_produce>(std::move(r));
+    pending->send_response = req.acks != 0;
+    bool acks_valid = req.acks == -1 || req.acks == 0 || req.acks == 1;
+    auto& resp = pending->resp;
+
+    // Pre-size every slot first: callbacks may complete while we go on.
+    resp.responses.resize(req.topic_data.size());
+    for (size_t t = 0; t < req.topic_data.size(); ++t) {
+        resp.responses[t].name = req.topic_data[t].name;
+        resp.responses[t].partition_responses.resize(req.topic_data[t].partition_data.size());
+    }
+    for (size_t t = 0; t < req.topic_data.size(); ++t) {
+        auto& topic = req.topic_data[t];
+        for (size_t p = 0; p < topic.partition_data.size(); ++p) {
+            auto& data = topic.partition_data[p];
+            auto& out = resp.responses[t].partition_responses[p];
+            out.index = data.index;
+            if (!acks_valid) {
+                set_error(out, kafka::error_code::invalid_required_acks,
+                          "acks must be -1 (all), 0 or 1");
+                continue;
+            }
+            if (req.transactional_id) {
+                set_error(out, kafka::error_code::transactional_id_authorization_failed,
+                          "transactions are not supported by this broker yet");
+                continue;
+            }
+            kafka::topic_partition tp{topic.name, kafka::partition_id(data.index)};
+            auto part = b.find_partition(tp);
+            if (!part) {
+                set_error(out, kafka::error_code::unknown_topic_or_partition, "");
+                continue;
+            }
+            if (!data.records || data.records->empty()) {
+                set_error(out, kafka::error_code::invalid_record, "no records");
+                continue;
+            }
+            auto last = append_partition(ctx, *part, *data.records, out);
+            if (!last) {
+                continue;
+            }
+            b.fetches().notify(tp);
+            if (req.acks == -1) {
+                pending->outstanding.fetch_add(1, std::memory_order_relaxed);
+                part->log->wait_durable(*last, [pending, &out](status st) {
+                    if (!st.ok()) {
+                        set_error(out, kafka::error_code::kafka_storage_error, st.message());
+                    }
+                    pending->done_one();
+                });
+            }
+        }
+    }
+    pending->done_one();
+}
+
+}  // namespace cs::broker

@@ -1,0 +1,25 @@
+#pragma once
+
+// Makes a partition's idempotent-producer state survive restarts, as Kafka's
+// ProducerStateManager snapshots do:
+//
+//   <partition dir>/producer-state.snapshot, text, one producer batch a line:
+//     "clickstream producer state v1 <next offset>"          (first line)
+//     "<pid> <epoch> <first seq> <last seq> <first offset> <last offset> <append time>"
+//
+// The snapshot is written (atomically: temp file, fsync, rename) at clean
+// shutdown and periodically. At start-up the state is rebuilt from the
+// snapshot plus a scan of the batch headers written after it; with no usable
+// snapshot the whole log is scanned. So a producer retrying across a broker
+// restart or crash still gets its duplicate recognised.
+
+#include "base/result.h"
+#include "broker/producer_state.h"
+#include "storage/partition_log.h"
+
+namespace cs::broker {
+
+status save_producer_state(const storage::partition_log& log, const producer_state& state);
+result<producer_state> load_producer_state(storage::partition_log& log);
+
+}  // namespace cs::broker

@@ -1,0 +1,54 @@
+#include "broker/producer_state.h"
+
+#include <limits>
+
+#include <gtest/gtest.h>
+
+namespace cs::broker {
+namespace {
+
+using verdict = sequence_check::verdict;
+
+TEST(ProducerState, SequencesDuplicatesAndGaps) {
+    producer_state s;
+    EXPECT_EQ(s.check(7, 0, 0, 4).kind, verdict::append);
+    s.record(7, 0, {0, 4, 100, 104, -1});
+    EXPECT_EQ(s.check(7, 0, 5, 9).kind, verdict::append);
+    s.record(7, 0, {5, 9, 105, 109, -1});
+
+    auto dup = s.check(7, 0, 0, 4);
+    EXPECT_EQ(dup.kind, verdict::duplicate);
+    EXPECT_EQ(dup.original.first_offset, 100);
+
+    auto gap = s.check(7, 0, 11, 12);
+    EXPECT_EQ(gap.kind, verdict::reject);
+    EXPECT_EQ(gap.error, kafka::error_code::out_of_order_sequence_number);
+}
+
+TEST(ProducerState, KeepsOnlyTheLastFiveBatches) {
+    producer_state s;
+    for (int i = 0; i < 7; ++i) {
+        s.record(1, 0, {i, i, i, i, -1});
+    }
+    EXPECT_EQ(s.check(1, 0, 0, 0).kind, verdict::reject);  // forgotten: looks out of order
+    EXPECT_EQ(s.check(1, 0, 2, 2).kind, verdict::duplicate);
+    EXPECT_EQ(s.check(1, 0, 7, 7).kind, verdict::append);
+}
+
+TEST(ProducerState, EpochsFenceAndRestart) {
+    producer_state s;
+    s.record(3, 1, {0, 0, 0, 0, -1});
+    EXPECT_EQ(s.check(3, 0, 1, 1).error, kafka::error_code::invalid_producer_epoch);
+    EXPECT_EQ(s.check(3, 2, 0, 3).kind, verdict::append);
+    EXPECT_EQ(s.check(3, 2, 5, 6).error, kafka::error_code::out_of_order_sequence_number);
+}
+
+TEST(ProducerState, SequenceWrapsAtInt32Max) {
+    producer_state s;
+    constexpr int32_t max = std::numeric_limits<int32_t>::max();
+    s.record(9, 0, {max - 1, max, 10, 11, -1});
+    EXPECT_EQ(s.check(9, 0, 0, 3).kind, verdict::append);
+}
+
+}  // namespace
+}  // namespace cs::broker
