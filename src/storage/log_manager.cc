@@ -158,7 +158,7 @@ result<std::shared_ptr<partition_log>> log_manager::create(const kafka::topic_pa
         return log.err();
     }
     logs_.emplace(tp, entry{*best, *log});
-    logger()->info("{}: created in {}", tp.to_string(), best->string());
+    logger()->debug("{}: created in {}", tp.to_string(), best->string());
     return *log;
 }
 
