@@ -107,7 +107,7 @@ TEST_F(BrokerTest, ApiVersionsIsDerivedFromTheHandlers) {
     for (const auto& k : resp->api_keys) {
         if (k.api_key == 0) {
             saw_produce = true;
-            EXPECT_EQ(k.min_version, 3);
+            EXPECT_EQ(k.min_version, 0);  // librdkafka gates gzip/snappy/lz4 on Produce v0
             EXPECT_EQ(k.max_version, 8);
         }
     }
@@ -253,6 +253,12 @@ TEST_F(BrokerTest, ProduceErrors) {
 
     auto bad_acks = produce(c, "small", 0, batch_of(1, "z"), 2);
     EXPECT_EQ(bad_acks.responses[0].partition_responses[0].error_code, 21);
+
+    // A legacy magic-1 message set through Produce v2 is refused clearly.
+    auto legacy = batch_of(1, "old");
+    legacy[kafka::batch_layout::magic] = std::byte{1};
+    auto old = produce(c, "small", 0, legacy, 1, 2);
+    EXPECT_EQ(old.responses[0].partition_responses[0].error_code, 43);
 }
 
 TEST_F(BrokerTest, IdempotentRetryGetsOriginalOffsets) {

@@ -48,7 +48,7 @@ struct api_descriptor {
 };
 
 inline constexpr std::array kApis = {
-    api_descriptor{api_key::produce, "Produce", 3, 8, 9},
+    api_descriptor{api_key::produce, "Produce", 0, 8, 9},
     api_descriptor{api_key::fetch, "Fetch", 4, 11, 12},
     api_descriptor{api_key::list_offsets, "ListOffsets", 1, 5, 6},
     api_descriptor{api_key::metadata, "Metadata", 0, 9, 9},

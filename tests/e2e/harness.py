@@ -80,6 +80,22 @@ class Broker:
                 raise RuntimeError(f"broker exited with {code} after SIGTERM:\n{self.output()}")
         self.proc = None
 
+    def stored_codecs(self, topic, partition=0):
+        """The compression codec ids (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd) of
+        every batch stored in the partition's first segment, read from disk."""
+        import struct
+        path = os.path.join(self.log_dir, "data", f"{topic}-{partition}", "0" * 20 + ".log")
+        codecs = []
+        with open(path, "rb") as f:
+            data = f.read()
+        pos = 0
+        while pos + 61 <= len(data):
+            length = struct.unpack_from(">i", data, pos + 8)[0]
+            attributes = struct.unpack_from(">h", data, pos + 21)[0]
+            codecs.append(attributes & 7)
+            pos += 12 + length
+        return codecs
+
     def kill(self):
         if self.proc and self.proc.poll() is None:
             self.proc.kill()

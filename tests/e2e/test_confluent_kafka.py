@@ -141,6 +141,8 @@ def test_idempotent_producer_and_compression():
             assert not errors, errors
             got = consume_all(b.bootstrap, topic, 2000, group=f"g-{codec}")
             assert [json.loads(m.value())["i"] for m in got] == list(range(2000))
+            codec_id = ["none", "gzip", "snappy", "lz4", "zstd"].index(codec)
+            assert set(b.stored_codecs(topic)) == {codec_id}, (codec, b.stored_codecs(topic))
 
 
 if __name__ == "__main__":

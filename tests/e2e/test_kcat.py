@@ -39,6 +39,10 @@ def test_every_compression_codec():
                  stdin=("\n".join(values) + "\n").encode())
             out = kcat(b, "-C", "-t", topic, "-e", "-f", "%s\\n")
             assert out.splitlines() == values, codec
+            # The batches are stored as the client compressed them, not
+            # silently sent uncompressed (librdkafka's Produce v0 gating).
+            codec_id = ["none", "gzip", "snappy", "lz4", "zstd"].index(codec)
+            assert set(b.stored_codecs(topic)) == {codec_id}, (codec, b.stored_codecs(topic))
 
 
 def test_offsets_and_timestamps():

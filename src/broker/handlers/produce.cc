@@ -3,6 +3,8 @@
 #include <atomic>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "base/log.h"
 #include "broker/broker_state.h"
 #include "broker/handlers/errors.h"
@@ -47,6 +49,14 @@ void set_error(partition_response& p, kafka::error_code code, std::string messag
 // for a duplicate (which is already durable or in flight with its original).
 std::optional<kafka::offset> append_partition(request_context& ctx, partition& part, bytes& records,
                                               partition_response& out) {
+    if (records.size() > kafka::batch_layout::magic &&
+        static_cast<int8_t>(records[kafka::batch_layout::magic]) < kafka::record_batch_magic_v2) {
+        set_error(out, kafka::error_code::unsupported_for_message_format,
+                  fmt::format("message format v{} is not supported: clickstream stores "
+                              "RecordBatch v2 only (Kafka 0.11+ clients, Produce v3+)",
+                              static_cast<int>(records[kafka::batch_layout::magic])));
+        return std::nullopt;
+    }
     auto split = kafka::split_batches(records);
     if (!split.ok() || split->batches.size() != 1 || !split->trailing.empty()) {
         set_error(out, kafka::error_code::invalid_record,

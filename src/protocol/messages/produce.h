@@ -1,6 +1,6 @@
 #pragma once
 
-// Produce (api key 0), versions 3-8. Field facts transcribed from
+// Produce (api key 0), versions 0-8. Field facts transcribed from
 // apache/kafka ProduceRequest.json / ProduceResponse.json.
 
 #include "protocol/schema.h"
@@ -38,7 +38,7 @@ struct produce_request {
 
     template <class V>
     void describe(V& v) {
-        v.field(transactional_id, "transactional_id");
+        v.field(transactional_id, "transactional_id", since(3));
         v.field(acks, "acks");
         v.field(timeout_ms, "timeout_ms");
         v.field(topic_data, "topic_data");
@@ -74,7 +74,7 @@ struct produce_response {
                 v.field(index, "index");
                 v.field(error_code, "error_code");
                 v.field(base_offset, "base_offset");
-                v.field(log_append_time_ms, "log_append_time_ms");
+                v.field(log_append_time_ms, "log_append_time_ms", since(2));
                 v.field(log_start_offset, "log_start_offset", since(5));
                 v.field(record_errors, "record_errors", since(8));
                 v.field(error_message, "error_message", since(8));
@@ -97,7 +97,7 @@ struct produce_response {
     template <class V>
     void describe(V& v) {
         v.field(responses, "responses");
-        v.field(throttle_time_ms, "throttle_time_ms");
+        v.field(throttle_time_ms, "throttle_time_ms", since(1));
     }
     bool operator==(const produce_response&) const = default;
 };
