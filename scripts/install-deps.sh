@@ -19,6 +19,7 @@ test_pkgs=(
   kcat python3 python3-confluent-kafka python3-kafka
   clang  # libFuzzer targets: -DCLICKSTREAM_FUZZ=ON with CXX=clang++
   postgresql sqlite3 procps
+  nodejs  # node + npm for tests/e2e/js (kafkajs via npm ci)
 )
 
 want=("${build_pkgs[@]}")
@@ -41,4 +42,19 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "install-deps: all ${#want[@]} packages present"
+fi
+
+# kafkajs for tests/e2e/js, exactly as locked in package-lock.json. Skipped
+# when node_modules is already newer than the lock file.
+if [[ "${1:-}" == "--test" ]]; then
+  js_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e/js"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found; install nodejs and npm to run e2e_kafkajs" >&2
+  elif [[ ! -d "$js_dir/node_modules" || "$js_dir/package-lock.json" -nt "$js_dir/node_modules" ]]; then
+    echo "install-deps: npm ci in tests/e2e/js"
+    npm ci --prefix "$js_dir" --no-audit --no-fund
+    touch "$js_dir/node_modules"
+  else
+    echo "install-deps: tests/e2e/js/node_modules up to date"
+  fi
 fi
