@@ -70,10 +70,10 @@ TEST(request_decoder, unsupported_version_keeps_the_header) {
     EXPECT_EQ(error_of(r)->header.correlation_id, 17);
     EXPECT_EQ(error_of(r)->header.client_id, "cli");
 
-    // Below the range, even with a header that does not parse.
+    // Below the range (Fetch starts at v4), even with a header that does not parse.
     bytes old = hex_bytes(
-        "0000"
-        "0002"
+        "0001"
+        "0003"
         "00000005"
         "7fff");
     auto r2 = decode_request(bytes_view(old));
