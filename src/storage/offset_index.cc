@@ -2,26 +2,19 @@
 
 #include <algorithm>
 
-#include "base/log.h"
+#include "storage/index_file.h"
 
 namespace cs::storage {
 
 result<offset_index> offset_index::open(const std::filesystem::path& path, kafka::offset base,
                                         size_t max_bytes, uint64_t log_size) {
-    auto f = file::open(path, true);
-    if (!f) {
-        return std::move(f).take_error();
+    auto contents = read_index_file(path, entry_size);
+    if (!contents) {
+        return contents.take_error();
     }
-    auto size = f->size();
-    if (!size) {
-        return std::move(size).take_error();
-    }
-    offset_index idx(std::move(*f), base, max_bytes);
-    size_t n = *size / entry_size;
-    bytes raw(n * entry_size);
-    if (auto s = idx.file_.pread_exact(raw, 0); !s) {
-        return s.err();
-    }
+    offset_index idx(std::move(contents->f), base, max_bytes);
+    const bytes& raw = contents->entries;
+    size_t n = raw.size() / entry_size;
     for (size_t i = 0; i < n; ++i) {
         const std::byte* p = raw.data() + i * entry_size;
         int32_t rel = load_be<int32_t>(p);
@@ -34,12 +27,10 @@ result<offset_index> offset_index::open(const std::filesystem::path& path, kafka
         }
         idx.entries_.push_back({base + rel, pos});
     }
-    if (idx.entries_.size() * entry_size != *size) {
-        log::get("storage")->info("offset index {}: keeping {} of {} bytes (invalid tail)",
-                                  path.string(), idx.entries_.size() * entry_size, *size);
-        if (auto s = idx.file_.truncate(idx.entries_.size() * entry_size); !s) {
-            return s.err();
-        }
+    if (auto s = keep_valid_prefix(idx.file_, "offset index", idx.entries_.size() * entry_size,
+                                   contents->file_size);
+        !s) {
+        return s.err();
     }
     return idx;
 }
