@@ -1,0 +1,82 @@
+#pragma once
+
+// A librdkafka producer that accounts for every record it accepts: each one
+// ends as delivered or failed (with the broker's or librdkafka's reason), so
+// a tool can say exactly what was lost. Not thread-safe: one thread sends,
+// polls and flushes (delivery callbacks run inside poll/flush on that thread).
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "client/handles.h"
+#include "client/settings.h"
+
+namespace cs::client {
+
+struct record_header {
+    std::string key;
+    std::optional<std::string> value;  // nullopt: a header with a null value
+};
+
+struct outgoing_record {
+    std::string_view topic;
+    int32_t partition = RD_KAFKA_PARTITION_UA;             // UA: the partitioner decides
+    std::optional<std::string_view> key = std::nullopt;    // nullopt: null key
+    std::optional<std::string_view> value = std::nullopt;  // nullopt: tombstone
+    std::vector<record_header> headers = {};
+    int64_t timestamp_ms = 0;  // 0: now (CreateTime set by the client)
+};
+
+struct delivery_stats {
+    uint64_t sent = 0;       // accepted by send()
+    uint64_t delivered = 0;  // acknowledged by the broker
+    uint64_t failed = 0;     // reported failed by a delivery report
+    uint64_t bytes = 0;      // key + value bytes delivered
+    // Failure reason -> count (e.g. "Broker: Message size too large" -> 3).
+    std::map<std::string, uint64_t> failures;
+    uint64_t in_flight() const { return sent - delivered - failed; }
+};
+
+class producer {
+  public:
+    // Creates the producer from settings (see settings.h); diags receives
+    // what the settings translation did.
+    static result<std::unique_ptr<producer>> create(const client_settings& settings,
+                                                    config::diagnostics& diags);
+    ~producer();
+    producer(const producer&) = delete;
+    producer& operator=(const producer&) = delete;
+
+    // Queues one record, waiting (serving delivery reports) while librdkafka's
+    // queue is full. An error means the record was not accepted (unknown
+    // topic/partition, too large for message.max.bytes, ...) and is not
+    // counted as sent.
+    status send(const outgoing_record& r);
+    // Serves delivery reports for up to timeout.
+    void poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+    // Waits until every sent record is delivered or failed, or timeout. An
+    // error when records are still in flight at the end.
+    status flush(std::chrono::milliseconds timeout);
+
+    const delivery_stats& stats() const { return stats_; }
+    // "1000 delivered, 2 failed (Broker: Unknown topic or partition: 2)".
+    std::string summary() const;
+    rd_kafka_t* handle() const { return rk_.get(); }
+
+  private:
+    producer() = default;
+    static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+
+    kafka_handle rk_;
+    delivery_stats stats_;
+};
+
+}  // namespace cs::client

@@ -1,0 +1,49 @@
+#pragma once
+
+// The two independent Kafka-protocol brokers tests run client code against:
+// our own broker, started in-process on 127.0.0.1 with data in a fresh
+// temporary directory, and librdkafka's in-process mock cluster. Test code
+// only (cs::test_support); tools and the client module never link it.
+//
+// Both are ready when the constructor returns; bootstrap() is their address.
+// The mock cluster implements fewer APIs (no CreateTopics, DescribeConfigs,
+// ListGroups, ...): create_topic() uses its own call there.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+
+namespace cs::testing {
+
+class test_broker {
+  public:
+    virtual ~test_broker() = default;
+    virtual std::string bootstrap() const = 0;
+    virtual const char* name() const = 0;  // "clickstream" or "mock"
+    // Creates a topic directly on the broker (not through the Kafka API).
+    virtual status create_topic(const std::string& topic, int partitions) = 0;
+    // Whether the broker implements the admin APIs (CreateTopics,
+    // DescribeConfigs, ListGroups, DescribeGroups, DeleteGroups, ...).
+    virtual bool has_admin_apis() const = 0;
+};
+
+// Extra server.properties lines for our broker, e.g. "num.partitions=3\n".
+std::unique_ptr<test_broker> start_clickstream_broker(const std::string& extra_properties = "");
+std::unique_ptr<test_broker> start_mock_cluster();
+
+// A fresh directory under the system temp dir, removed with the object.
+class temp_dir {
+  public:
+    temp_dir();
+    ~temp_dir();
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+}  // namespace cs::testing
