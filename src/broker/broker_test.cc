@@ -4,12 +4,14 @@
 
 #include "broker/broker.h"
 
+#include <cstring>
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "broker/testing/wire_client.h"
+#include "protocol/compression.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_topics.h"
 #include "protocol/messages/fetch.h"
@@ -259,6 +261,89 @@ TEST_F(BrokerTest, ProduceErrors) {
     legacy[kafka::batch_layout::magic] = std::byte{1};
     auto old = produce(c, "small", 0, legacy, 1, 2);
     EXPECT_EQ(old.responses[0].partition_responses[0].error_code, 43);
+}
+
+// `plain` (an uncompressed batch) with its record section compressed by
+// `codec`: header fixed up and CRC recomputed, as a producer would send it.
+bytes compressed(const bytes& plain, kafka::compression_codec codec) {
+    namespace L = kafka::batch_layout;
+    auto packed = kafka::compress(codec, bytes_view(plain).subspan(L::header_size));
+    EXPECT_TRUE(packed.ok());
+    bytes out(L::header_size + packed->size());
+    std::memcpy(out.data(), plain.data(), L::header_size);
+    std::memcpy(out.data() + L::header_size, packed->data(), packed->size());
+    store_be<int32_t>(out.data() + L::batch_length,
+                      static_cast<int32_t>(out.size() - L::log_overhead));
+    store_be<int16_t>(out.data() + L::attributes, static_cast<int16_t>(codec));
+    store_be<uint32_t>(out.data() + L::crc, kafka::compute_batch_crc(out));
+    return out;
+}
+
+TEST_F(BrokerTest, ProduceValidatesTheRecordsInsideCompressedBatches) {
+    namespace L = kafka::batch_layout;
+    using kafka::compression_codec;
+    wire_client c(port_);
+    kafka::create_topics_request create;
+    create.topics.push_back({"inner", 2, 1, {}, {}});
+    ASSERT_EQ(c.call<kafka::create_topics_response>(create, 4)->topics[0].error_code, 0);
+
+    // First record's offsetDelta 1 instead of 0 (records this short have
+    // one-byte length, attributes, timestampDelta and offsetDelta fields).
+    bytes bad_offsets = batch_of(3, "b");
+    ASSERT_EQ(bad_offsets[L::header_size + 3], std::byte{0});
+    bad_offsets[L::header_size + 3] = std::byte{2};  // zig-zag 1
+
+    // One request, two partitions: only the bad batch's partition fails.
+    kafka::produce_request req;
+    req.acks = -1;
+    req.timeout_ms = 5000;
+    auto& t = req.topic_data.emplace_back();
+    t.name = "inner";
+    t.partition_data.push_back({0, compressed(bad_offsets, compression_codec::zstd)});
+    t.partition_data.push_back({1, compressed(batch_of(3, "a"), compression_codec::lz4)});
+    auto resp = c.call<kafka::produce_response>(req, 8);
+    ASSERT_TRUE(resp.has_value());
+    const auto& parts = resp->responses[0].partition_responses;
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].error_code, 87);  // INVALID_RECORD
+    EXPECT_EQ(parts[0].base_offset, -1);
+    ASSERT_TRUE(parts[0].error_message.has_value());
+    EXPECT_NE(parts[0].error_message->find("invalid offset"), std::string::npos)
+        << *parts[0].error_message;
+    EXPECT_EQ(parts[1].error_code, 0);
+    EXPECT_EQ(parts[1].base_offset, 0);
+
+    // recordsCount 4 (and lastOffsetDelta 3, so the header rules hold) over
+    // three records, gzip: INVALID_RECORD.
+    bytes miscounted = batch_of(3, "c");
+    store_be<int32_t>(miscounted.data() + L::records_count, 4);
+    store_be<int32_t>(miscounted.data() + L::last_offset_delta, 3);
+    auto counted = produce(c, "inner", 0, compressed(miscounted, compression_codec::gzip));
+    EXPECT_EQ(counted.responses[0].partition_responses[0].error_code, 87);
+
+    // The compressed stream cut short (CRC recomputed over the cut batch):
+    // CORRUPT_MESSAGE, as for any batch that does not decode.
+    bytes cut = compressed(batch_of(50, "d"), compression_codec::lz4);
+    cut.resize(cut.size() - 20);
+    store_be<int32_t>(cut.data() + L::batch_length,
+                      static_cast<int32_t>(cut.size() - L::log_overhead));
+    store_be<uint32_t>(cut.data() + L::crc, kafka::compute_batch_crc(cut));
+    auto truncated = produce(c, "inner", 0, cut);
+    EXPECT_EQ(truncated.responses[0].partition_responses[0].error_code, 2);
+
+    // Nothing of the refused batches was stored; the good one was, as sent.
+    auto f0 = fetch(c, "inner", 0, 0);
+    EXPECT_EQ(f0.responses[0].partitions[0].high_watermark, 0);
+    auto f1 = fetch(c, "inner", 1, 0);
+    EXPECT_EQ(f1.responses[0].partitions[0].high_watermark, 3);
+    auto h = kafka::read_header(*f1.responses[0].partitions[0].records);
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->compression(), compression_codec::lz4);
+
+    // The same partition still takes a good compressed batch.
+    auto good = produce(c, "inner", 0, compressed(batch_of(2, "e"), compression_codec::zstd));
+    EXPECT_EQ(good.responses[0].partition_responses[0].error_code, 0);
+    EXPECT_EQ(good.responses[0].partition_responses[0].base_offset, 0);
 }
 
 TEST_F(BrokerTest, IdempotentRetryGetsOriginalOffsets) {

@@ -15,7 +15,9 @@
 #include <string>
 #include <utility>
 
+#include "base/gather.h"
 #include "base/result.h"
+#include "protocol/external_fields.h"
 #include "protocol/schema.h"
 #include "protocol/wire_reader.h"
 #include "protocol/wire_writer.h"
@@ -251,6 +253,11 @@ class encoder {
   public:
     encoder(wire_writer& w, int16_t version, bool flexible)
         : w_(w), version_(version), flexible_(flexible) {}
+    // With external fields: `w` must write into out.inline_bytes, and the
+    // chunks of each external field become splices of `out`.
+    encoder(wire_writer& w, int16_t version, bool flexible, const external_fields& ext,
+            gather_bytes& out)
+        : w_(w), version_(version), flexible_(flexible), ext_(&ext), gather_(&out) {}
 
     template <class T>
     void field(T& f, const char* /*name*/, versions present = all_versions, field_opts o = {}) {
@@ -289,10 +296,16 @@ class encoder {
         }
     }
     void write_value(const bytes& v, field_opts o = {}) {
+        if (write_external(&v, o)) {
+            return;
+        }
         write_length(static_cast<int64_t>(v.size()), o, true);
         w_.write_raw(bytes_view(v));
     }
     void write_value(const std::optional<bytes>& v, field_opts o = {}) {
+        if (write_external(&v, o)) {
+            return;
+        }
         if (!v) {
             write_null_or_empty(o, true);
         } else {
@@ -333,10 +346,30 @@ class encoder {
     void write_null_or_empty(field_opts o, bool wide) {
         write_length(o.nullable.contains(version_) ? -1 : 0, o, wide);
     }
+    // Writes the length prefix of an external field and splices its chunks in
+    // after it; false if `field` is not external.
+    bool write_external(const void* field, field_opts o) {
+        const std::vector<external_chunk>* chunks = ext_ ? ext_->find(field) : nullptr;
+        if (chunks == nullptr) {
+            return false;
+        }
+        uint64_t total = 0;
+        for (const auto& c : *chunks) {
+            total += c.length;
+        }
+        assert(total <= INT32_MAX);
+        write_length(static_cast<int64_t>(total), o, true);
+        for (const auto& c : *chunks) {
+            gather_->splices.push_back({w_.size(), c});
+        }
+        return true;
+    }
 
     wire_writer& w_;
     int16_t version_;
     bool flexible_;
+    const external_fields* ext_ = nullptr;
+    gather_bytes* gather_ = nullptr;
 };
 
 // Collects the tagged fields of one struct that have a value, encoded.
@@ -418,6 +451,15 @@ void encode_message(const M& msg, int16_t version, bytes& out) {
     encode_struct(msg, version, is_flexible(M::kApiKey, version), out);
 }
 
+// Encodes a message body whose fields registered in `ext` are taken by
+// reference: appends to out.inline_bytes and adds their chunks to out.splices.
+template <described M>
+void encode_message(const M& msg, int16_t version, const external_fields& ext, gather_bytes& out) {
+    wire_writer w(out.inline_bytes);
+    encoder e(w, version, is_flexible(M::kApiKey, version), ext, out);
+    e.write_value(const_cast<M&>(msg));
+}
+
 // Decodes a message body that must span all of `in`.
 template <described M>
 status decode_message(M& out, bytes_view in, int16_t version) {
@@ -429,6 +471,20 @@ status decode_message(M& out, bytes_view in, int16_t version) {
         return status(errc::corrupt, "trailing bytes after the message body");
     }
     return {};
+}
+
+// Decodes a request body the way Kafka's brokers read one: bytes after the
+// last field are ignored, not an error. librdkafka 2.0.x appends a stray byte
+// to the requests of its newer admin calls (ListGroups v4, OffsetFetch v8;
+// fixed in 2.1, confluentinc/librdkafka#4207) and Kafka serves them. Returns
+// how many bytes were ignored.
+template <described M>
+result<size_t> decode_request_body(M& out, bytes_view in, int16_t version) {
+    wire_reader r(in);
+    if (auto st = decode_struct(out, r, version, is_flexible(M::kApiKey, version)); !st) {
+        return st.err();
+    }
+    return r.remaining();
 }
 
 }  // namespace cs::kafka

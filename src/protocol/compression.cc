@@ -25,15 +25,27 @@ error too_large(const char* codec, size_t max_output) {
                  fmt::format("{} data decompresses to more than {} bytes", codec, max_output)};
 }
 
-// Grows `out` by up to one chunk without passing `max_output`; false when
-// `out` is already at the limit.
-bool grow(bytes& out, size_t used, size_t max_output) {
-    if (used >= max_output + 1) {
+// The most output a codec may write: one byte past the limit lets it show
+// that more output exists.
+size_t output_room(size_t max_output) {
+    return max_output == SIZE_MAX ? SIZE_MAX : max_output + 1;
+}
+
+// Makes room past `used` bytes of `out` (doubling, at least one chunk)
+// without passing the limit; false when `out` is already at the limit.
+bool grow(decompress_buffer& out, size_t used, size_t max_output) {
+    const size_t room = output_room(max_output);
+    if (used >= room) {
         return false;
     }
-    // One byte past the limit lets the codec show that more output exists.
-    out.resize(std::min(used + kChunk, max_output + 1));
+    out.set_size(used);
+    out.reserve(std::min(room, std::max(used + kChunk, used * 2)));
     return true;
+}
+
+// Writable bytes from `used` up to the capacity, within the limit.
+size_t space(const decompress_buffer& out, size_t used, size_t max_output) {
+    return std::min(out.capacity(), output_room(max_output)) - used;
 }
 
 // ---- gzip ----
@@ -59,24 +71,38 @@ result<bytes> gzip_compress(bytes_view in) {
     return out;
 }
 
-result<bytes> gzip_decompress(bytes_view in, size_t max_output) {
+// One inflate stream per thread, reset before each use.
+struct inflate_context {
     z_stream zs{};
-    if (inflateInit2(&zs, 15 + 32) != Z_OK) {  // +32: gzip or zlib header
-        return error{errc::io, "gzip: inflateInit2 failed"};
+    bool ready = false;
+    inflate_context() { ready = inflateInit2(&zs, 15 + 32) == Z_OK; }  // +32: gzip or zlib
+    ~inflate_context() {
+        if (ready) {
+            inflateEnd(&zs);
+        }
     }
-    std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
+    inflate_context(const inflate_context&) = delete;
+    inflate_context& operator=(const inflate_context&) = delete;
+};
+
+status gzip_decompress(bytes_view in, size_t max_output, decompress_buffer& out) {
+    thread_local inflate_context ctx;
+    if (!ctx.ready || inflateReset(&ctx.zs) != Z_OK) {
+        return error{errc::io, "gzip: cannot initialise an inflate stream"};
+    }
+    z_stream& zs = ctx.zs;
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(in.data()));
     zs.avail_in = static_cast<uInt>(in.size());
-    bytes out;
     size_t used = 0;
     while (true) {
-        if (!grow(out, used, max_output)) {
+        if (space(out, used, max_output) == 0 && !grow(out, used, max_output)) {
             return too_large("gzip", max_output);
         }
+        size_t avail = std::min<size_t>(space(out, used, max_output), UINT32_MAX);
         zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
-        zs.avail_out = static_cast<uInt>(out.size() - used);
+        zs.avail_out = static_cast<uInt>(avail);
         int rc = inflate(&zs, Z_NO_FLUSH);
-        used = out.size() - zs.avail_out;
+        used += avail - zs.avail_out;
         if (rc == Z_STREAM_END) {
             break;
         }
@@ -91,13 +117,13 @@ result<bytes> gzip_decompress(bytes_view in, size_t max_output) {
     if (used > max_output) {
         return too_large("gzip", max_output);
     }
-    out.resize(used);
-    return out;
+    out.set_size(used);
+    return {};
 }
 
 // ---- snappy ----
 
-status snappy_raw_append(bytes_view in, bytes& out, size_t max_output) {
+status snappy_raw_append(bytes_view in, decompress_buffer& out, size_t max_output) {
     size_t n = 0;
     auto* src = reinterpret_cast<const char*>(in.data());
     if (snappy_uncompressed_length(src, in.size(), &n) != SNAPPY_OK) {
@@ -107,13 +133,14 @@ status snappy_raw_append(bytes_view in, bytes& out, size_t max_output) {
         return too_large("snappy", max_output);
     }
     size_t at = out.size();
-    out.resize(at + n);
+    out.reserve(at + n);
     size_t got = n;
     if (snappy_uncompress(src, in.size(), reinterpret_cast<char*>(out.data() + at), &got) !=
             SNAPPY_OK ||
         got != n) {
         return error{errc::corrupt, "snappy: corrupt block"};
     }
+    out.set_size(at + n);
     return {};
 }
 
@@ -131,13 +158,10 @@ bool is_xerial(bytes_view in) {
            std::memcmp(in.data(), kXerialMagic.data(), kXerialMagic.size()) == 0;
 }
 
-result<bytes> snappy_decompress(bytes_view in, size_t max_output) {
-    bytes out;
+status snappy_decompress(bytes_view in, size_t max_output, decompress_buffer& out) {
+    out.set_size(0);
     if (!is_xerial(in)) {
-        if (auto st = snappy_raw_append(in, out, max_output); !st) {
-            return st.err();
-        }
-        return out;
+        return snappy_raw_append(in, out, max_output);
     }
     size_t pos = kXerialHeaderSize;  // version fields are not checked, as snappy-java does not
     while (pos < in.size()) {
@@ -151,11 +175,11 @@ result<bytes> snappy_decompress(bytes_view in, size_t max_output) {
         }
         if (auto st = snappy_raw_append(in.subspan(pos, static_cast<size_t>(len)), out, max_output);
             !st) {
-            return st.err();
+            return st;
         }
         pos += static_cast<size_t>(len);
     }
-    return out;
+    return {};
 }
 
 // ---- lz4 ----
@@ -173,23 +197,39 @@ result<bytes> lz4_compress(bytes_view in) {
     return out;
 }
 
-result<bytes> lz4_decompress(bytes_view in, size_t max_output) {
+// One lz4 frame decoder per thread, reset before each use.
+struct lz4_context {
     LZ4F_dctx* dctx = nullptr;
-    if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx, LZ4F_VERSION))) {
+    lz4_context() {
+        if (LZ4F_isError(LZ4F_createDecompressionContext(&dctx, LZ4F_VERSION))) {
+            dctx = nullptr;
+        }
+    }
+    ~lz4_context() {
+        if (dctx != nullptr) {
+            LZ4F_freeDecompressionContext(dctx);
+        }
+    }
+    lz4_context(const lz4_context&) = delete;
+    lz4_context& operator=(const lz4_context&) = delete;
+};
+
+status lz4_decompress(bytes_view in, size_t max_output, decompress_buffer& out) {
+    thread_local lz4_context ctx;
+    if (ctx.dctx == nullptr) {
         return error{errc::io, "lz4: cannot create a decompression context"};
     }
-    std::unique_ptr<LZ4F_dctx, size_t (*)(LZ4F_dctx*)> guard(dctx, LZ4F_freeDecompressionContext);
-    bytes out;
+    LZ4F_resetDecompressionContext(ctx.dctx);
     size_t used = 0;
     size_t pos = 0;
     size_t hint = 1;
     while (hint != 0) {
-        if (used == out.size() && !grow(out, used, max_output)) {
+        if (space(out, used, max_output) == 0 && !grow(out, used, max_output)) {
             return too_large("lz4", max_output);
         }
-        size_t dst = out.size() - used;
+        size_t dst = space(out, used, max_output);
         size_t src = in.size() - pos;
-        hint = LZ4F_decompress(dctx, out.data() + used, &dst, in.data() + pos, &src, nullptr);
+        hint = LZ4F_decompress(ctx.dctx, out.data() + used, &dst, in.data() + pos, &src, nullptr);
         if (LZ4F_isError(hint)) {
             return error{errc::corrupt, fmt::format("lz4: {}", LZ4F_getErrorName(hint))};
         }
@@ -202,8 +242,8 @@ result<bytes> lz4_decompress(bytes_view in, size_t max_output) {
             return too_large("lz4", max_output);
         }
     }
-    out.resize(used);
-    return out;
+    out.set_size(used);
+    return {};
 }
 
 // ---- zstd ----
@@ -218,45 +258,46 @@ result<bytes> zstd_compress(bytes_view in) {
     return out;
 }
 
-result<bytes> zstd_decompress(bytes_view in, size_t max_output) {
-    std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    if (!dctx) {
+// One zstd decoder per thread, reset before each use.
+struct zstd_context {
+    ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    ~zstd_context() { ZSTD_freeDCtx(dctx); }
+    zstd_context() = default;
+    zstd_context(const zstd_context&) = delete;
+    zstd_context& operator=(const zstd_context&) = delete;
+};
+
+status zstd_decompress(bytes_view in, size_t max_output, decompress_buffer& out) {
+    thread_local zstd_context ctx;
+    if (ctx.dctx == nullptr || ZSTD_isError(ZSTD_DCtx_reset(ctx.dctx, ZSTD_reset_session_only))) {
         return error{errc::io, "zstd: cannot create a decompression context"};
     }
     ZSTD_inBuffer src{in.data(), in.size(), 0};
-    bytes out;
     size_t used = 0;
     size_t rc = 1;
-    while (rc != 0) {
-        if (used == out.size() && !grow(out, used, max_output)) {
+    // Concatenated frames are legal zstd: after a frame ends (rc == 0) the
+    // decoder starts the next one with the remaining input.
+    while (rc != 0 || src.pos < in.size()) {
+        if (space(out, used, max_output) == 0 && !grow(out, used, max_output)) {
             return too_large("zstd", max_output);
         }
-        ZSTD_outBuffer dst{out.data() + used, out.size() - used, 0};
+        ZSTD_outBuffer dst{out.data(), used + space(out, used, max_output), used};
         size_t before_in = src.pos;
-        rc = ZSTD_decompressStream(dctx.get(), &dst, &src);
+        rc = ZSTD_decompressStream(ctx.dctx, &dst, &src);
         if (ZSTD_isError(rc)) {
             return error{errc::corrupt, fmt::format("zstd: {}", ZSTD_getErrorName(rc))};
         }
-        used += dst.pos;
+        size_t produced = dst.pos - used;
+        used = dst.pos;
         if (used > max_output) {
             return too_large("zstd", max_output);
         }
-        if (rc != 0 && src.pos == in.size() && dst.pos == 0 && before_in == src.pos) {
+        if (rc != 0 && src.pos == in.size() && produced == 0 && before_in == src.pos) {
             return error{errc::corrupt, "zstd: truncated frame"};
         }
     }
-    if (src.pos != in.size()) {
-        // Concatenated frames are legal zstd; keep decoding them.
-        auto rest = zstd_decompress(in.subspan(src.pos), max_output - used);
-        if (!rest) {
-            return std::move(rest).take_error();
-        }
-        out.resize(used);
-        out.insert(out.end(), rest->begin(), rest->end());
-        return out;
-    }
-    out.resize(used);
-    return out;
+    out.set_size(used);
+    return {};
 }
 
 }  // namespace
@@ -278,24 +319,58 @@ result<bytes> compress(compression_codec codec, bytes_view input) {
                  fmt::format("unknown compression codec {}", static_cast<int>(codec))};
 }
 
-result<bytes> decompress(compression_codec codec, bytes_view input, size_t max_output) {
+void decompress_buffer::reserve(size_t n) {
+    if (n <= capacity_) {
+        return;
+    }
+    auto bigger = std::make_unique_for_overwrite<std::byte[]>(n);
+    if (size_ > 0) {
+        std::memcpy(bigger.get(), data_.get(), size_);
+    }
+    data_ = std::move(bigger);
+    capacity_ = n;
+}
+
+void decompress_buffer::release() {
+    data_.reset();
+    size_ = 0;
+    capacity_ = 0;
+}
+
+status decompress_into(compression_codec codec, bytes_view input, size_t max_output,
+                       decompress_buffer& out) {
+    out.set_size(0);
     switch (codec) {
         case compression_codec::none:
             if (input.size() > max_output) {
                 return too_large("uncompressed", max_output);
             }
-            return bytes(input.begin(), input.end());
+            out.reserve(input.size());
+            if (!input.empty()) {
+                std::memcpy(out.data(), input.data(), input.size());
+            }
+            out.set_size(input.size());
+            return {};
         case compression_codec::gzip:
-            return gzip_decompress(input, max_output);
+            return gzip_decompress(input, max_output, out);
         case compression_codec::snappy:
-            return snappy_decompress(input, max_output);
+            return snappy_decompress(input, max_output, out);
         case compression_codec::lz4:
-            return lz4_decompress(input, max_output);
+            return lz4_decompress(input, max_output, out);
         case compression_codec::zstd:
-            return zstd_decompress(input, max_output);
+            return zstd_decompress(input, max_output, out);
     }
     return error{errc::unsupported,
                  fmt::format("unknown compression codec {}", static_cast<int>(codec))};
+}
+
+result<bytes> decompress(compression_codec codec, bytes_view input, size_t max_output) {
+    decompress_buffer out;
+    if (auto st = decompress_into(codec, input, max_output, out); !st) {
+        return st.err();
+    }
+    bytes_view v = out.view();
+    return bytes(v.begin(), v.end());
 }
 
 bytes compress_snappy_xerial(bytes_view input) {

@@ -1,5 +1,6 @@
 #include "protocol/compression.h"
 
+#include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -109,6 +110,41 @@ TEST(compression, concatenated_zstd_frames_decode) {
     expect.insert(expect.end(), b.begin(), b.end());
     EXPECT_EQ(*d, expect);
     EXPECT_FALSE(decompress(compression_codec::zstd, bytes_view(both), 3999).ok());
+}
+
+TEST(compression, decompress_into_reuses_its_buffer_and_recovers_after_errors) {
+    bytes big = sample(300000);
+    bytes small = sample(1000);
+    for (auto codec : kCodecs) {
+        SCOPED_TRACE(static_cast<int>(codec));
+        auto cbig = compress(codec, bytes_view(big));
+        auto csmall = compress(codec, bytes_view(small));
+        ASSERT_TRUE(cbig.ok() && csmall.ok());
+        decompress_buffer buf;
+        ASSERT_TRUE(decompress_into(codec, bytes_view(*cbig), big.size(), buf).ok());
+        EXPECT_TRUE(std::equal(big.begin(), big.end(), buf.view().begin(), buf.view().end()));
+        const std::byte* memory = buf.view().data();
+        const size_t capacity = buf.capacity();
+        // A smaller output reuses the same memory.
+        ASSERT_TRUE(decompress_into(codec, bytes_view(*csmall), big.size(), buf).ok());
+        EXPECT_TRUE(std::equal(small.begin(), small.end(), buf.view().begin(), buf.view().end()));
+        EXPECT_EQ(buf.view().data(), memory);
+        EXPECT_EQ(buf.capacity(), capacity);
+        if (codec == compression_codec::none) {
+            continue;
+        }
+        // A failed decode (this thread's codec context left mid-stream) does
+        // not spoil the next one.
+        bytes half(cbig->begin(), cbig->begin() + static_cast<std::ptrdiff_t>(cbig->size() / 2));
+        EXPECT_FALSE(decompress_into(codec, bytes_view(half), big.size(), buf).ok());
+        EXPECT_FALSE(decompress_into(codec, bytes_view(*cbig), big.size() - 1, buf).ok());
+        ASSERT_TRUE(decompress_into(codec, bytes_view(*csmall), big.size(), buf).ok());
+        EXPECT_TRUE(std::equal(small.begin(), small.end(), buf.view().begin(), buf.view().end()));
+        buf.release();
+        EXPECT_EQ(buf.capacity(), 0u);
+        ASSERT_TRUE(decompress_into(codec, bytes_view(*cbig), big.size(), buf).ok());
+        EXPECT_EQ(buf.size(), big.size());
+    }
 }
 
 }  // namespace

@@ -53,10 +53,9 @@ request_decode_result decode_request(bytes_view frame) {
     status body_status;
     with_request_type(api->key, [&]<class M>(std::type_identity<M>) {
         M& body = out.body.emplace<M>();
+        // Bytes after the body are ignored, as Kafka's brokers do (see
+        // decode_request_body in codec.h).
         body_status = decode_struct(body, r, h.api_version, is_flexible(api->key, h.api_version));
-        if (body_status && r.remaining() != 0) {
-            body_status = status(errc::corrupt, fmt::format("{} trailing bytes", r.remaining()));
-        }
     });
     if (!body_status) {
         return fail(

@@ -97,7 +97,8 @@ template <class M>
         }
         bytes longer = f;
         longer.push_back(std::byte{0});
-        EXPECT_TRUE(error_of(decode_request(bytes_view(longer)))) << "trailing byte";
+        // Kafka ignores bytes after the body (librdkafka 2.0.x sends one).
+        EXPECT_FALSE(error_of(decode_request(bytes_view(longer)))) << "trailing byte";
     }
 }
 

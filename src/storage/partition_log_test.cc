@@ -255,6 +255,35 @@ TEST_F(PartitionLogTest, RetentionBySize) {
     EXPECT_EQ(h.back().last_offset(), offset(23));
 }
 
+// A Fetch sends a slice with sendfile after the log's lock is released; the
+// chunk owns the file, so retention deleting (renaming, then unlinking) the
+// segment meanwhile does not take the bytes away.
+TEST_F(PartitionLogTest, SliceChunkOutlivesItsSegmentsDeletion) {
+    cfg_.segment_bytes = 500;
+    cfg_.retention_ms = 10'000;
+    cfg_.file_delete_delay_ms = 0;
+    auto log = open();
+    const int64_t t0 = clock_.now_ms();
+    for (int i = 0; i < 6; ++i) {
+        append(*log, 2, t0 + i * 1000, 100);
+    }
+    ASSERT_GE(log->segment_count(), 3u);
+    auto r = log->read(offset(0), 1 << 20);
+    ASSERT_TRUE(r.ok());
+    auto before = r->slice.read_bytes();
+    ASSERT_TRUE(before.ok());
+    gather_bytes g;
+    g.splices.push_back({0, r->slice.chunk()});
+    r = error{};  // only the chunk refers to the file now
+
+    ASSERT_GE(*log->apply_retention(t0 + 100'000), 1u);
+    log->purge_deleted(t0 + 100'000);
+    EXPECT_FALSE(std::filesystem::exists(d_.path() / "clicks-0" / "00000000000000000000.log"));
+    auto after = g.flatten();
+    ASSERT_TRUE(after.ok()) << after.err().message;
+    EXPECT_EQ(*after, *before);
+}
+
 TEST_F(PartitionLogTest, ReopenAfterCleanCloseKeepsEverything) {
     cfg_.segment_bytes = 800;
     cfg_.index_interval_bytes = 100;

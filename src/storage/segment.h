@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 
+#include "base/gather.h"
 #include "base/result.h"
 #include "protocol/record_batch.h"
 #include "protocol/types.h"
@@ -55,6 +56,13 @@ struct read_slice {
     bool empty() const { return length == 0; }
     // The bytes themselves (for tests and non-zero-copy paths).
     result<bytes> read_bytes() const;
+    // The range as a chunk to send by reference (sendfile). The chunk shares
+    // ownership of the file, so the fd stays open even if the segment is
+    // deleted (renamed and unlinked) while the bytes are in flight.
+    external_chunk chunk() const {
+        return external_chunk::file_range(log_file, log_file ? log_file->fd() : -1, position,
+                                          length);
+    }
 };
 
 // A ListOffsets answer: the first record at or after a timestamp.

@@ -42,7 +42,11 @@ def test_every_compression_codec():
             # The batches are stored as the client compressed them, not
             # silently sent uncompressed (librdkafka's Produce v0 gating).
             codec_id = ["none", "gzip", "snappy", "lz4", "zstd"].index(codec)
-            assert set(b.stored_codecs(topic)) == {codec_id}, (codec, b.stored_codecs(topic))
+            # librdkafka sends a batch uncompressed when compressing would not
+            # shrink it (a lone small record under load), so "none" may appear
+            # beside the codec; the codec itself must be there.
+            stored = set(b.stored_codecs(topic))
+            assert codec_id in stored and stored <= {0, codec_id}, (codec, stored)
 
 
 def test_offsets_and_timestamps():

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "base/log.h"
 #include "broker/broker_state.h"
 #include "broker/handlers/errors.h"
+#include "storage/partition_log.h"
 
 namespace cs::broker {
 namespace {
@@ -21,9 +23,19 @@ struct fetch_operation {
     std::string peer;
 
     // Reads every partition; answers and returns true when min_bytes are
-    // there, an error needs reporting, or this is the final attempt.
+    // there, an error needs reporting, or this is the final attempt. The
+    // records are not read here: each partition's slice (file + range) goes
+    // into the response by reference and is sent with sendfile.
     bool attempt(bool final) {
         kafka::fetch_response resp;
+        // (topic index, partition index, slice) for each partition with data;
+        // registered once resp's arrays have stopped growing.
+        struct pending_records {
+            size_t topic;
+            size_t partition;
+            storage::read_slice slice;
+        };
+        std::vector<pending_records> records;
         int64_t budget = std::max<int32_t>(req.max_bytes, 0);
         int64_t total = 0;
         bool any_error = false;
@@ -58,14 +70,9 @@ struct fetch_operation {
                 pout.last_stable_offset = pout.high_watermark;
                 pout.log_start_offset = got->log_start_offset.value();
                 if (!got->slice.empty()) {
-                    auto data = got->slice.read_bytes();
-                    if (!data.ok()) {
-                        pout.error_code = kafka::to_wire(kafka::error_code::kafka_storage_error);
-                        any_error = true;
-                        continue;
-                    }
-                    total += static_cast<int64_t>(data->size());
-                    pout.records = std::move(*data);
+                    total += static_cast<int64_t>(got->slice.length);
+                    records.push_back({resp.responses.size() - 1, tout.partitions.size() - 1,
+                                       std::move(got->slice)});
                     first_data = false;
                 }
             }
@@ -73,7 +80,11 @@ struct fetch_operation {
         if (!final && !any_error && total < std::max<int32_t>(req.min_bytes, 1)) {
             return false;
         }
-        r.send(resp);
+        kafka::external_fields ext;
+        for (const auto& p : records) {
+            ext.add(resp.responses[p.topic].partitions[p.partition].records, p.slice.chunk());
+        }
+        r.send(resp, ext);
         return true;
     }
 };

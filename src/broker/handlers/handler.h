@@ -60,6 +60,17 @@ class reply {
         kafka::encode_message(body, version_, out);
         r_.respond(std::move(out));
     }
+    // The fields registered in `ext` are sent by reference (see
+    // protocol/external_fields.h): Fetch records go out with sendfile.
+    void send(const Response& body, const kafka::external_fields& ext) {
+        gather_bytes out;
+        out.inline_bytes.reserve(256);
+        kafka::encode_response_header(kafka::response_header{correlation_id_},
+                                      kafka::response_header_version(Response::kApiKey, version_),
+                                      out.inline_bytes);
+        kafka::encode_message(body, version_, ext, out);
+        r_.respond(std::move(out));
+    }
     // The request has no response (Produce with acks=0).
     void none() { r_.respond(std::nullopt); }
     void close() { r_.close(); }

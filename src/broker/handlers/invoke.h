@@ -11,12 +11,18 @@ namespace cs::broker {
 template <class H>
 void invoke_handler(request_context& ctx, bytes_view body, net::responder r) {
     typename H::request req;
-    if (auto st = kafka::decode_message(req, body, ctx.version()); !st) {
+    auto decoded = kafka::decode_request_body(req, body, ctx.version());
+    if (!decoded.ok()) {
         log::get("broker")->warn("{} v{} from {} ({}): malformed request body: {}; closing",
                                  kafka::describe_api(H::request::kApiKey).name, ctx.version(),
-                                 ctx.conn.peer, ctx.client_id(), st.message());
+                                 ctx.conn.peer, ctx.client_id(), decoded.err().message);
         r.close();
         return;
+    }
+    if (*decoded != 0) {
+        log::get("broker")->debug("{} v{} from {} ({}): {} bytes after the request body ignored",
+                                  kafka::describe_api(H::request::kApiKey).name, ctx.version(),
+                                  ctx.conn.peer, ctx.client_id(), *decoded);
     }
     H::handle(ctx, std::move(req),
               reply<typename H::response>(std::move(r), ctx.header.correlation_id, ctx.version()));

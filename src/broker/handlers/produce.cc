@@ -9,12 +9,19 @@
 #include "broker/broker_state.h"
 #include "broker/handlers/errors.h"
 #include "protocol/record_batch.h"
+#include "protocol/record_validation.h"
 
 namespace cs::broker {
 namespace {
 
 using partition_response =
     kafka::produce_response::topic_produce_response::partition_produce_response;
+
+// The most a compressed record section may inflate to while it is validated
+// (a decompression bomb gets MESSAGE_TOO_LARGE). The same bound as the
+// storage's reader of compressed batches (ListOffsets by timestamp), so
+// everything accepted here can be read back there.
+constexpr size_t kMaxUncompressedBatchBytes = 256u << 20;
 
 // Shared by the partitions of one request: each fills its own slot; the last
 // to finish (the handler itself, or a durability callback on the flusher
@@ -64,9 +71,23 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
                              : split.err().message);
         return std::nullopt;
     }
-    auto header = kafka::read_header(split->batches.front());
+    // Kafka's order: the batch header and CRC (CORRUPT_MESSAGE), the producer
+    // rules (INVALID_RECORD), then the records inside, decompressed if need
+    // be (LogValidator). Done before taking the partition's lock so that
+    // decompression runs in parallel across I/O threads; the log checks the
+    // header again on append.
+    bytes_view batch = split->batches.front();
+    auto header = kafka::validate_batch(batch);
+    if (header.ok()) {
+        if (auto st = kafka::validate_records(batch, *header, kMaxUncompressedBatchBytes); !st) {
+            header = st.err();
+        }
+    }
     if (!header.ok()) {
-        set_error(out, kafka::error_code::corrupt_message, header.err().message);
+        const auto& e = header.err();
+        log::get("broker")->debug("produce to {} from {} rejected: {}", part.tp.to_string(),
+                                  ctx.conn.peer, e.message);
+        set_error(out, to_kafka_error(e.code), part.tp.to_string() + ": " + e.message);
         return std::nullopt;
     }
     const auto& h = *header;

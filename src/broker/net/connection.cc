@@ -1,8 +1,14 @@
 #include "broker/net/connection.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <utility>
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "base/log.h"
 
@@ -17,6 +23,11 @@ spdlog::logger& logger() {
 // Responses gathered into one write; bounded so one busy connection cannot
 // monopolise an I/O thread and so the iovec array stays small.
 constexpr size_t kMaxWriteBatch = 128;
+// iovecs per sendmsg (IOV_MAX is 1024); a longer run of memory pieces takes
+// several calls.
+constexpr size_t kMaxIovecs = 128;
+// Linux transfers at most this much per sendfile call.
+constexpr uint64_t kMaxSendfileBytes = 0x7ffff000;
 
 }  // namespace
 
@@ -49,10 +60,19 @@ void responder::respond(std::optional<bytes> body) {
     }
     auto conn = std::move(conn_);
     if (body) {
-        conn->complete(seq_, connection::slot_state::ready, std::move(*body));
+        conn->complete(seq_, connection::slot_state::ready, gather_bytes{std::move(*body), {}});
     } else {
         conn->complete(seq_, connection::slot_state::none, {});
     }
+}
+
+void responder::respond(gather_bytes body) {
+    if (!conn_) {
+        logger().error("responder used twice or after move; response ignored");
+        return;
+    }
+    auto conn = std::move(conn_);
+    conn->complete(seq_, connection::slot_state::ready, std::move(body));
 }
 
 void responder::close() {
@@ -75,7 +95,16 @@ connection::connection(std::shared_ptr<asio::io_context> ctx, socket_type socket
       env_(env),
       last_activity_ms_(env.clock.monotonic_ms()),
       linger_timer_(strand_),
-      rbuf_(env.limits.read_buffer_bytes) {}
+      rbuf_(env.limits.read_buffer_bytes) {
+    // sendfile has no MSG_DONTWAIT: the descriptor itself must not block.
+    // Asio's own operations work the same either way.
+    asio::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) {
+        logger().warn("connection {} from {}: cannot make the socket non-blocking: {}", info_.id,
+                      info_.peer, ec.message());
+    }
+}
 
 void connection::start() {
     asio::post(strand_, [self = shared_from_this()] { self->read_more(); });
@@ -117,7 +146,7 @@ void connection::touch() {
 
 // ---- completion ------------------------------------------------------------
 
-void connection::complete(uint64_t seq, slot_state state, bytes body) {
+void connection::complete(uint64_t seq, slot_state state, gather_bytes body) {
     if (strand_.running_in_this_thread()) {
         complete_on_strand(seq, state, std::move(body));
         return;
@@ -130,7 +159,7 @@ void connection::complete(uint64_t seq, slot_state state, bytes body) {
     });
 }
 
-void connection::complete_on_strand(uint64_t seq, slot_state state, bytes body) {
+void connection::complete_on_strand(uint64_t seq, slot_state state, gather_bytes body) {
     if (state == slot_state::dropped) {
         server_counters::add(env_.counters.responders_dropped);
         logger().warn(
@@ -166,7 +195,7 @@ void connection::pump() {
             break;
         }
         if (s.state == slot_state::ready) {
-            if (s.body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+            if (s.body.size() > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
                 logger().error("response of {} bytes on connection {} from {} cannot be framed",
                                s.body.size(), info_.id, info_.peer);
                 close("oversized response");
@@ -189,26 +218,122 @@ void connection::pump() {
         return;
     }
     for (const slot& w : writing_) {
-        buffers_.emplace_back(w.prefix.data(), w.prefix.size());
-        if (!w.body.empty()) {
-            buffers_.emplace_back(w.body.data(), w.body.size());
+        add_memory_piece(w.prefix.data(), w.prefix.size());
+        const bytes& in = w.body.inline_bytes;
+        size_t from = 0;
+        for (const auto& sp : w.body.splices) {
+            add_memory_piece(in.data() + from, sp.at - from);
+            from = sp.at;
+            if (sp.chunk.data != nullptr) {
+                add_memory_piece(sp.chunk.data, sp.chunk.length);
+            } else if (sp.chunk.length > 0) {
+                pieces_.push_back({nullptr, sp.chunk.fd, sp.chunk.position, sp.chunk.length});
+            }
         }
+        add_memory_piece(in.data() + from, in.size() - from);
     }
     write_in_progress_ = true;
-    asio::async_write(socket_, buffers_,
-                      [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-                          self->on_written(ec, n);
-                      });
+    piece_ = 0;
+    piece_done_ = 0;
+    batch_written_ = 0;
+    continue_write();
     if (!reading_ && !draining_) {
         read_more();
     }
+}
+
+void connection::add_memory_piece(const std::byte* data, uint64_t length) {
+    if (length > 0) {
+        pieces_.push_back({data, -1, 0, length});
+    }
+}
+
+// Writes pieces until done or the socket is full. Runs on the strand; the
+// completion is always posted, never run inline, as with Asio's own writes.
+void connection::continue_write() {
+    const int sock = socket_.native_handle();
+    while (piece_ < pieces_.size()) {
+        const out_piece& p = pieces_[piece_];
+        ssize_t n;
+        if (p.data != nullptr) {
+            std::array<iovec, kMaxIovecs> iov;
+            size_t count = 0;
+            for (size_t i = piece_;
+                 i < pieces_.size() && count < iov.size() && pieces_[i].data != nullptr; ++i) {
+                const uint64_t skip = i == piece_ ? piece_done_ : 0;
+                // iovec wants a mutable pointer; sendmsg only reads.
+                iov[count++] = {const_cast<std::byte*>(pieces_[i].data + skip),
+                                static_cast<size_t>(pieces_[i].length - skip)};
+            }
+            msghdr msg{};
+            msg.msg_iov = iov.data();
+            msg.msg_iovlen = count;
+            n = ::sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } else {
+            auto off = static_cast<off_t>(p.position + piece_done_);
+            n = ::sendfile(sock, p.fd, &off, std::min(p.length - piece_done_, kMaxSendfileBytes));
+            if (n == 0) {
+                // The file is shorter than the range the response promised
+                // (truncated since it was read): the frame cannot be completed.
+                logger().error(
+                    "connection {} from {}: file (fd {}) ended at {} inside a response range "
+                    "[{}, {}); closing",
+                    info_.id, info_.peer, p.fd, p.position + piece_done_, p.position,
+                    p.position + p.length);
+                asio::post(strand_,
+                           [self = shared_from_this()] { self->on_written(asio::error::eof, 0); });
+                return;
+            }
+        }
+        if (n < 0) {
+            const int err = errno;
+            if (err == EINTR) {
+                continue;
+            }
+            if (err == EAGAIN || err == EWOULDBLOCK) {
+                socket_.async_wait(socket_type::wait_write,
+                                   [self = shared_from_this()](const asio::error_code& ec) {
+                                       self->on_writable(ec);
+                                   });
+                return;
+            }
+            asio::post(strand_, [self = shared_from_this(), err] {
+                self->on_written(asio::error_code(err, asio::error::get_system_category()), 0);
+            });
+            return;
+        }
+        // Advance past what was written, possibly across several pieces.
+        auto left = static_cast<uint64_t>(n);
+        batch_written_ += left;
+        while (left > 0) {
+            const uint64_t rest = pieces_[piece_].length - piece_done_;
+            if (left < rest) {
+                piece_done_ += left;
+                break;
+            }
+            left -= rest;
+            ++piece_;
+            piece_done_ = 0;
+        }
+    }
+    asio::post(strand_, [self = shared_from_this(), n = batch_written_] {
+        self->on_written({}, static_cast<size_t>(n));
+    });
+}
+
+void connection::on_writable(const asio::error_code& ec) {
+    if (closed_ || ec) {
+        on_written(ec ? ec : asio::error::operation_aborted, 0);
+        return;
+    }
+    continue_write();
 }
 
 void connection::on_written(const asio::error_code& ec, size_t n) {
     write_in_progress_ = false;
     const size_t count = writing_.size();
     writing_.clear();  // keeps capacity: no per-batch allocation once warm
-    buffers_.clear();
+    pieces_.clear();
     if (closed_) {
         return;
     }

@@ -11,7 +11,12 @@
 // Ordering: each dispatched request gets a slot in `slots_` (a FIFO in
 // request order, identified by a sequence number). Responders fill slots in
 // any order; pump() writes out the ready prefix of the queue, gathering many
-// responses into one scatter/gather write (4-byte prefix + body each).
+// responses into one batch (4-byte prefix + body each). A batch is a list of
+// pieces written in order: runs of memory pieces with one sendmsg (iovec),
+// file ranges (external chunks of a gather_bytes body) with sendfile, so
+// fetched records go from the page cache to the socket without a user-space
+// copy. The socket is non-blocking; on EAGAIN the writer waits for
+// writability and resumes at the same byte.
 //
 // Lifecycle: open -> (draining: no new requests are read; closes itself once
 // every slot is written) -> [lingering: FIN sent after the last response,
@@ -35,6 +40,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "base/gather.h"
 #include "broker/net/counters.h"
 #include "broker/net/frame.h"
 #include "broker/net/request_handler.h"
@@ -92,12 +98,19 @@ class connection : public std::enable_shared_from_this<connection> {
     struct slot {
         slot_state state = slot_state::pending;
         std::array<std::byte, kFrameLengthBytes> prefix{};
-        bytes body;
+        gather_bytes body;
+    };
+    // A contiguous part of the batch being written.
+    struct out_piece {
+        const std::byte* data;  // nullptr: a file range
+        int fd;
+        uint64_t position;
+        uint64_t length;
     };
 
     // Any thread: a responder finished.
-    void complete(uint64_t seq, slot_state state, bytes body);
-    void complete_on_strand(uint64_t seq, slot_state state, bytes body);
+    void complete(uint64_t seq, slot_state state, gather_bytes body);
+    void complete_on_strand(uint64_t seq, slot_state state, gather_bytes body);
 
     void read_more();
     void on_read(const asio::error_code& ec, size_t n);
@@ -106,6 +119,9 @@ class connection : public std::enable_shared_from_this<connection> {
     void on_large_body(const asio::error_code& ec, size_t n);
     void dispatch(bytes frame);
     void pump();
+    void add_memory_piece(const std::byte* data, uint64_t length);
+    void continue_write();
+    void on_writable(const asio::error_code& ec);
     void on_written(const asio::error_code& ec, size_t n);
     void close(const char* reason);
     void close_gracefully(const char* reason);
@@ -135,8 +151,11 @@ class connection : public std::enable_shared_from_this<connection> {
     std::deque<slot> slots_;
     uint64_t head_seq_ = 0;  // sequence number of slots_.front()
     uint64_t next_seq_ = 0;
-    std::vector<slot> writing_;  // the batch being written; buffers_ point into it
-    std::vector<asio::const_buffer> buffers_;
+    std::vector<slot> writing_;  // the batch being written; pieces_ point into it
+    std::vector<out_piece> pieces_;
+    size_t piece_ = 0;            // first piece not completely written
+    uint64_t piece_done_ = 0;     // bytes of pieces_[piece_] already written
+    uint64_t batch_written_ = 0;  // bytes of the batch written so far
     bool write_in_progress_ = false;
     bool close_after_write_ = false;
 

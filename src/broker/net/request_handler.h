@@ -24,6 +24,7 @@
 #include <string>
 
 #include "base/bytes.h"
+#include "base/gather.h"
 
 namespace cs::broker::net {
 
@@ -53,6 +54,10 @@ class responder {
     // std::nullopt means "this request has no response" (Produce with acks=0):
     // the slot is dropped without disturbing the order of the others.
     void respond(std::optional<bytes> body);
+    // A body with external chunks (file ranges are sent with sendfile). The
+    // chunks' owners are kept until the bytes are written or the connection
+    // closes.
+    void respond(gather_bytes body);
 
     // Closes the connection once every earlier response has been written
     // (Kafka's answer to a request it cannot parse).

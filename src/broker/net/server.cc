@@ -5,6 +5,8 @@
 #include <exception>
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "base/log.h"
 
@@ -136,6 +138,13 @@ status server::start() {
     const int n = std::max(1, config_.network_threads);
     for (int i = 0; i < n; ++i) {
         threads_.emplace_back([ctx = ctx_] {
+            // Connections write file ranges with sendfile, which has no
+            // MSG_NOSIGNAL: with SIGPIPE blocked here, a peer that reset the
+            // connection gives EPIPE instead of killing the process.
+            sigset_t pipe;
+            sigemptyset(&pipe);
+            sigaddset(&pipe, SIGPIPE);
+            pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
             for (;;) {
                 try {
                     ctx->run();
