@@ -9,6 +9,11 @@
 #include "base/log.h"
 #include "cli/broker_command.h"
 #include "cli/config_command.h"
+#include "cli/consume_command.h"
+#include "cli/generate_command.h"
+#include "cli/groups_command.h"
+#include "cli/produce_command.h"
+#include "cli/topics_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"clickstream: a real-time clickstream pipeline that speaks the Kafka protocol",
@@ -23,13 +28,23 @@ int main(int argc, char** argv) {
 
     cs::cli::register_broker_command(app);
     cs::cli::register_config_command(app);
+    cs::cli::register_topics_command(app);
+    cs::cli::register_groups_command(app);
+    cs::cli::register_generate_command(app);
+    cs::cli::register_produce_command(app);
+    cs::cli::register_consume_command(app);
 
     // Each subcommand runs from its callback during parse; a failing one
     // throws CLI::RuntimeError(exit code), which app.exit returns silently.
+    // Every other parse or validation failure is a usage error: exit 2, as
+    // Kafka's tools and POSIX utilities do (CLI11's own codes run past 100).
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::RuntimeError& e) {
         return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
     }
     return 0;
 }

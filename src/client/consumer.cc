@@ -1,0 +1,385 @@
+#include "client/consumer.h"
+
+#include <cstring>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+
+namespace cs::client {
+
+namespace {
+
+const std::shared_ptr<spdlog::logger>& logger() {
+    static auto l = log::get("consumer");
+    return l;
+}
+
+// Conditions librdkafka recovers from by itself (reconnects, re-resolves,
+// rejoins): worth a log line, not the end of a consumer.
+bool transient(rd_kafka_resp_err_t err) {
+    switch (err) {
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        case RD_KAFKA_RESP_ERR__TRANSPORT:
+        case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+        case RD_KAFKA_RESP_ERR__RESOLVE:
+        case RD_KAFKA_RESP_ERR__TIMED_OUT:
+        case RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED:
+        case RD_KAFKA_RESP_ERR__NO_OFFSET:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string message_error(const rd_kafka_message_t* m) {
+    std::string where;
+    if (m->rkt != nullptr) {
+        where = m->partition >= 0
+                    ? fmt::format("{} [{}]: ", rd_kafka_topic_name(m->rkt), m->partition)
+                    : fmt::format("{}: ", rd_kafka_topic_name(m->rkt));
+    }
+    return fmt::format("{}{}", where, rd_kafka_message_errstr(m));
+}
+
+}  // namespace
+
+std::string_view timestamp_kind_name(timestamp_kind k) {
+    switch (k) {
+        case timestamp_kind::create_time:
+            return "CreateTime";
+        case timestamp_kind::log_append_time:
+            return "LogAppendTime";
+        case timestamp_kind::none:
+            break;
+    }
+    return "NoTimestampType";
+}
+
+int64_t message::timestamp_ms() const {
+    rd_kafka_timestamp_type_t type;
+    return rd_kafka_message_timestamp(m_.get(), &type);
+}
+
+timestamp_kind message::timestamp_type() const {
+    rd_kafka_timestamp_type_t type;
+    (void)rd_kafka_message_timestamp(m_.get(), &type);
+    switch (type) {
+        case RD_KAFKA_TIMESTAMP_CREATE_TIME:
+            return timestamp_kind::create_time;
+        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME:
+            return timestamp_kind::log_append_time;
+        case RD_KAFKA_TIMESTAMP_NOT_AVAILABLE:
+            break;
+    }
+    return timestamp_kind::none;
+}
+
+size_t message::header_count() const {
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m_.get(), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return 0;
+    }
+    return rd_kafka_header_cnt(hdrs);
+}
+
+header_view message::header(size_t i) const {
+    rd_kafka_headers_t* hdrs = nullptr;
+    const char* name = nullptr;
+    const void* value = nullptr;
+    size_t size = 0;
+    if (rd_kafka_message_headers(m_.get(), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_header_get_all(hdrs, i, &name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return {};
+    }
+    header_view h{name, std::nullopt};
+    if (value != nullptr) {
+        h.value = std::string_view(static_cast<const char*>(value), size);
+    }
+    return h;
+}
+
+partition_list_handle to_partition_list(const std::vector<topic_partition_offset>& parts) {
+    partition_list_handle l(rd_kafka_topic_partition_list_new(static_cast<int>(parts.size())));
+    for (const auto& p : parts) {
+        rd_kafka_topic_partition_list_add(l.get(), p.topic.c_str(), p.partition)->offset = p.offset;
+    }
+    return l;
+}
+
+std::vector<topic_partition_offset> from_partition_list(const rd_kafka_topic_partition_list_t* l) {
+    std::vector<topic_partition_offset> out;
+    if (l == nullptr) {
+        return out;
+    }
+    out.reserve(static_cast<size_t>(l->cnt));
+    for (int i = 0; i < l->cnt; ++i) {
+        out.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
+    }
+    return out;
+}
+
+result<std::unique_ptr<consumer>> consumer::create(const client_settings& settings,
+                                                   config::diagnostics& diags,
+                                                   rebalance_listener on_rebalance) {
+    auto conf = make_conf(settings, role::consumer, diags);
+    if (!conf.ok()) {
+        return conf.take_error();
+    }
+    std::unique_ptr<consumer> c(new consumer());
+    c->listener_ = std::move(on_rebalance);
+    rd_kafka_conf_set_rebalance_cb(conf->get(), &consumer::on_rebalance);
+    rd_kafka_conf_set_opaque(conf->get(), c.get());
+    char errstr[512];
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
+    if (rk == nullptr) {
+        return error{errc::invalid_argument, fmt::format("cannot create consumer: {}", errstr)};
+    }
+    (void)conf->release();  // owned by rk now
+    c->rk_.reset(rk);
+    // Errors and rebalances arrive on the consumer queue, served by poll_batch.
+    rd_kafka_poll_set_consumer(rk);
+    c->queue_.reset(rd_kafka_queue_get_consumer(rk));
+    return c;
+}
+
+consumer::~consumer() {
+    if (rk_ && !closed_) {
+        if (auto st = close(); !st.ok()) {
+            logger()->warn("closing consumer {}: {}", rd_kafka_name(rk_.get()), st.message());
+        }
+    }
+    // queue_ is released before rk_ (member order): librdkafka requires every
+    // queue reference gone before rd_kafka_destroy.
+}
+
+status consumer::subscribe(const std::vector<std::string>& topics) {
+    auto list = to_partition_list([&] {
+        std::vector<topic_partition_offset> parts;
+        for (const auto& t : topics) {
+            parts.push_back({t, RD_KAFKA_PARTITION_UA, offset_stored});
+        }
+        return parts;
+    }());
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), list.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return {errc::invalid_argument,
+                fmt::format("cannot subscribe to {}: {}", fmt::join(topics, ", "),
+                            rd_kafka_err2str(err))};
+    }
+    return {};
+}
+
+status consumer::assign(const std::vector<topic_partition_offset>& partitions) {
+    auto list = to_partition_list(partitions);
+    rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return {errc::invalid_argument,
+                fmt::format("cannot assign partitions: {}", rd_kafka_err2str(err))};
+    }
+    return {};
+}
+
+result<size_t> consumer::poll_batch(std::vector<message>& out, size_t max,
+                                    std::chrono::milliseconds timeout) {
+    size_t appended = 0;
+    std::optional<error> failure;
+    auto take = [&](rd_kafka_message_t* raw) {
+        message_handle m(raw);
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            out.emplace_back(std::move(m));
+            ++appended;
+        } else if (transient(m->err)) {
+            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                logger()->warn("{} (retrying)", message_error(m.get()));
+            }
+        } else if (!failure) {
+            failure = error{
+                m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ? errc::not_found : errc::io,
+                message_error(m.get())};
+        }
+    };
+    if (max == 0) {
+        return size_t{0};
+    }
+    if (rd_kafka_message_t* first =
+            rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count()))) {
+        take(first);
+        // Whatever else is already fetched comes in one call, without waiting.
+        while (appended < max && !failure) {
+            size_t want = max - appended;
+            scratch_.resize(want);
+            ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, scratch_.data(), want);
+            if (n <= 0) {
+                break;
+            }
+            for (ssize_t i = 0; i < n; ++i) {
+                take(scratch_[static_cast<size_t>(i)]);
+            }
+        }
+    }
+    // Records taken before a failure are still returned; the failure is what
+    // the caller sees on an empty batch.
+    if (failure && appended == 0) {
+        return std::move(*failure);
+    }
+    if (failure) {
+        logger()->error("{}", failure->message);
+    }
+    return appended;
+}
+
+status consumer::store_offsets(std::span<const message> msgs) {
+    if (msgs.empty()) {
+        return {};
+    }
+    partition_list_handle list(rd_kafka_topic_partition_list_new(4));
+    rd_kafka_topic_partition_t* last = nullptr;
+    for (const auto& m : msgs) {
+        const rd_kafka_message_t* r = m.raw();
+        if (last == nullptr || last->partition != r->partition ||
+            std::strcmp(last->topic, rd_kafka_topic_name(r->rkt)) != 0) {
+            last = rd_kafka_topic_partition_list_find(list.get(), rd_kafka_topic_name(r->rkt),
+                                                      r->partition);
+            if (last == nullptr) {
+                last = rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(r->rkt),
+                                                         r->partition);
+            }
+        }
+        last->offset = std::max(last->offset, r->offset + 1);
+    }
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
+    if (err == RD_KAFKA_RESP_ERR__INVALID_ARG) {
+        return {errc::invalid_argument,
+                "storing offsets needs enable.auto.offset.store=false in the consumer settings"};
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        const auto& e = list->elems[i];
+        if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR && e.err != RD_KAFKA_RESP_ERR__STATE) {
+            return {errc::io, fmt::format("{} [{}]: storing offset {}: {}", e.topic, e.partition,
+                                          e.offset, rd_kafka_err2str(e.err))};
+        }
+    }
+    return {};
+}
+
+status consumer::commit(commit_mode mode) {
+    rd_kafka_resp_err_t err =
+        rd_kafka_commit(rk_.get(), nullptr, mode == commit_mode::async ? 1 : 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        return {errc::io, fmt::format("commit failed: {}", rd_kafka_err2str(err))};
+    }
+    return {};
+}
+
+status consumer::commit(const std::vector<topic_partition_offset>& offsets, commit_mode mode) {
+    auto list = to_partition_list(offsets);
+    rd_kafka_resp_err_t err =
+        rd_kafka_commit(rk_.get(), list.get(), mode == commit_mode::async ? 1 : 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return {errc::io, fmt::format("commit failed: {}", rd_kafka_err2str(err))};
+    }
+    if (mode == commit_mode::sync) {
+        for (int i = 0; i < list->cnt; ++i) {
+            const auto& e = list->elems[i];
+            if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                return {errc::io, fmt::format("{} [{}]: commit of offset {} failed: {}", e.topic,
+                                              e.partition, e.offset, rd_kafka_err2str(e.err))};
+            }
+        }
+    }
+    return {};
+}
+
+result<std::vector<topic_partition_offset>> consumer::committed(
+    const std::vector<topic_partition_offset>& partitions, std::chrono::milliseconds timeout) {
+    auto list = to_partition_list(partitions);
+    rd_kafka_resp_err_t err =
+        rd_kafka_committed(rk_.get(), list.get(), static_cast<int>(timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{err == RD_KAFKA_RESP_ERR__TIMED_OUT ? errc::timed_out : errc::io,
+                     fmt::format("fetching committed offsets: {}", rd_kafka_err2str(err))};
+    }
+    return from_partition_list(list.get());
+}
+
+result<std::vector<topic_partition_offset>> consumer::assignment() const {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_assignment(rk_.get(), &raw);
+    partition_list_handle list(raw);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{errc::io, fmt::format("assignment: {}", rd_kafka_err2str(err))};
+    }
+    return from_partition_list(list.get());
+}
+
+status consumer::close() {
+    if (closed_) {
+        return {};
+    }
+    closed_ = true;
+    rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk_.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return {errc::io, fmt::format("closing consumer: {}", rd_kafka_err2str(err))};
+    }
+    return {};
+}
+
+void consumer::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* parts, void* opaque) {
+    static_cast<consumer*>(opaque)->handle_rebalance(err, parts);
+}
+
+void consumer::handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+    rd_kafka_t* rk = rk_.get();
+    bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    rebalance_event ev;
+    ev.cooperative = cooperative;
+    ev.partitions = from_partition_list(parts);
+    // The listener runs inside a C callback: nothing may unwind through it.
+    auto notify = [&] {
+        if (!listener_) {
+            return;
+        }
+        try {
+            listener_(ev);
+        } catch (const std::exception& e) {
+            logger()->error("rebalance listener threw: {}", e.what());
+        }
+    };
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        if (cooperative) {
+            error_handle e(rd_kafka_incremental_assign(rk, parts));
+            if (e) {
+                logger()->error("incremental assign: {}", rd_kafka_error_string(e.get()));
+            }
+        } else {
+            rd_kafka_resp_err_t r = rd_kafka_assign(rk, parts);
+            if (r != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                logger()->error("assign: {}", rd_kafka_err2str(r));
+            }
+        }
+        ev.what = rebalance_event::kind::assigned;
+        logger()->debug("assigned {} partition(s) ({})", ev.partitions.size(),
+                        cooperative ? "cooperative" : "eager");
+        notify();
+        return;
+    }
+    if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+        logger()->error("rebalance failed: {}", rd_kafka_err2str(err));
+    }
+    ev.what = rebalance_event::kind::revoked;
+    ev.lost = rd_kafka_assignment_lost(rk) != 0;
+    notify();
+    if (cooperative) {
+        error_handle e(rd_kafka_incremental_unassign(rk, parts));
+        if (e) {
+            logger()->error("incremental unassign: {}", rd_kafka_error_string(e.get()));
+        }
+    } else {
+        (void)rd_kafka_assign(rk, nullptr);
+    }
+}
+
+}  // namespace cs::client
