@@ -1,10 +1,13 @@
 """Shared by the tools benchmarks (tools_produce_bench.py, tools_consume_bench.py):
 the event file both tools read, and a timer for one whole tool process."""
 
+import argparse
+import contextlib
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
@@ -33,3 +36,24 @@ def timed(cmd, timeout=900):
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {res.returncode}: {res.stderr.decode()}")
     return elapsed, res.stderr.decode()
+
+
+@contextlib.contextmanager
+def bench_setup(name):
+    """Parses --binary/--records/--rounds, writes the event file into a fresh
+    temporary directory and starts `clickstream broker` there.
+    Yields (args, events_path, broker)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary",
+                    default=os.environ.get("CLICKSTREAM_BINARY", "build/src/cli/clickstream"))
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    harness.BINARY = os.path.abspath(args.binary)
+    with tempfile.TemporaryDirectory(prefix=f"cs-{name}-bench-") as tmp:
+        path = os.path.join(tmp, "events.jsonl")
+        avg = events_file(path, args.records)
+        print(f"{args.records} events, {avg:.1f} bytes/event on average (incl. newline)")
+        os.makedirs(os.path.join(tmp, "broker"))
+        with harness.Broker(log_dir=os.path.join(tmp, "broker")) as b:
+            yield args, path, b

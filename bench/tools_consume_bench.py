@@ -13,50 +13,36 @@ exit). Prints records/s for each run and the ratio ours/kcat of the best
 runs.
 """
 
-import argparse
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools_bench_common import events_file, harness, timed  # noqa: E402
+from tools_bench_common import bench_setup, harness, timed  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default=os.environ.get("CLICKSTREAM_BINARY", "build/src/cli/clickstream"))
-    ap.add_argument("--records", type=int, default=1_000_000)
-    ap.add_argument("--rounds", type=int, default=2)
-    args = ap.parse_args()
-    harness.BINARY = os.path.abspath(args.binary)
-
-    with tempfile.TemporaryDirectory(prefix="cs-consume-bench-") as tmp:
-        path = os.path.join(tmp, "events.jsonl")
-        avg = events_file(path, args.records)
-        print(f"{args.records} events, {avg:.1f} bytes/event on average (incl. newline)")
-        os.makedirs(os.path.join(tmp, "broker"))
-        with harness.Broker(log_dir=os.path.join(tmp, "broker")) as b:
-            t, _ = timed(["kcat", "-P", "-b", b.bootstrap, "-t", "bench", "-l", path])
-            print(f"produced with kcat -P in {t:.2f} s")
-            ours_cmd = [harness.BINARY, "consume", "--bootstrap-server", b.bootstrap,
-                        "--topic", "bench", "--from-beginning",
-                        "--max-messages", str(args.records)]
-            kcat_cmd = ["kcat", "-C", "-b", b.bootstrap, "-t", "bench", "-e", "-q",
-                        "-o", "beginning"]
-            print(f"ours: {' '.join(ours_cmd)} > /dev/null")
-            print(f"kcat: {' '.join(kcat_cmd)} > /dev/null")
-            rates = {"ours": [], "kcat": []}
-            for r in range(args.rounds):
-                for name, cmd in (("ours", ours_cmd), ("kcat", kcat_cmd)):
-                    t, err = timed(cmd)
-                    if name == "ours" and f"Processed a total of {args.records} messages" not in err:
-                        raise RuntimeError(f"ours did not read every record: {err}")
-                    rates[name].append(args.records / t)
-                    print(f"round {r + 1} {name}: {t:.2f} s, {args.records / t:,.0f} records/s",
-                          flush=True)
+    with bench_setup("consume") as (args, path, b):
+        t, _ = timed(["kcat", "-P", "-b", b.bootstrap, "-t", "bench", "-l", path])
+        print(f"produced with kcat -P in {t:.2f} s")
+        ours_cmd = [harness.BINARY, "consume", "--bootstrap-server", b.bootstrap,
+                    "--topic", "bench", "--from-beginning",
+                    "--max-messages", str(args.records)]
+        kcat_cmd = ["kcat", "-C", "-b", b.bootstrap, "-t", "bench", "-e", "-q",
+                    "-o", "beginning"]
+        print(f"ours: {' '.join(ours_cmd)} > /dev/null")
+        print(f"kcat: {' '.join(kcat_cmd)} > /dev/null")
+        rates = {"ours": [], "kcat": []}
+        for r in range(args.rounds):
+            for name, cmd in (("ours", ours_cmd), ("kcat", kcat_cmd)):
+                t, err = timed(cmd)
+                if name == "ours" and f"Processed a total of {args.records} messages" not in err:
+                    raise RuntimeError(f"ours did not read every record: {err}")
+                rates[name].append(args.records / t)
+                print(f"round {r + 1} {name}: {t:.2f} s, {args.records / t:,.0f} records/s",
+                      flush=True)
         best_ours, best_kcat = max(rates["ours"]), max(rates["kcat"])
         print(f"best: ours {best_ours:,.0f} records/s, kcat {best_kcat:,.0f} records/s, "
-              f"ratio ours/kcat {best_ours / best_kcat:.2f}")
+          f"ratio ours/kcat {best_ours / best_kcat:.2f}")
 
 
 if __name__ == "__main__":

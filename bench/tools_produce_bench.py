@@ -14,59 +14,45 @@ connect, read the file, every delivery report, exit). Prints records/s for
 each run and the ratio ours/kcat of the best runs.
 """
 
-import argparse
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tools_bench_common import events_file, harness, timed  # noqa: E402
+from tools_bench_common import bench_setup, harness, timed  # noqa: E402
 
 SETTINGS = {"linger.ms": "5", "compression.type": "lz4", "acks": "1"}
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", default=os.environ.get("CLICKSTREAM_BINARY", "build/src/cli/clickstream"))
-    ap.add_argument("--records", type=int, default=1_000_000)
-    ap.add_argument("--rounds", type=int, default=2)
-    args = ap.parse_args()
-    harness.BINARY = os.path.abspath(args.binary)
+    with bench_setup("produce") as (args, path, b):
+        def ours_cmd(topic):
+            cmd = [harness.BINARY, "produce", "--bootstrap-server", b.bootstrap,
+                   "--topic", topic, "--file", path]
+            for k, v in SETTINGS.items():
+                cmd += ["--producer-property", f"{k}={v}"]
+            return cmd
 
-    with tempfile.TemporaryDirectory(prefix="cs-produce-bench-") as tmp:
-        path = os.path.join(tmp, "events.jsonl")
-        avg = events_file(path, args.records)
-        print(f"{args.records} events, {avg:.1f} bytes/event on average (incl. newline)")
-        os.makedirs(os.path.join(tmp, "broker"))
-        with harness.Broker(log_dir=os.path.join(tmp, "broker")) as b:
-            def ours_cmd(topic):
-                cmd = [harness.BINARY, "produce", "--bootstrap-server", b.bootstrap,
-                       "--topic", topic, "--file", path]
-                for k, v in SETTINGS.items():
-                    cmd += ["--producer-property", f"{k}={v}"]
-                return cmd
+        def kcat_cmd(topic):
+            cmd = ["kcat", "-P", "-b", b.bootstrap, "-t", topic, "-l", path]
+            for k, v in SETTINGS.items():
+                cmd += ["-X", f"{k}={v}"]
+            return cmd
 
-            def kcat_cmd(topic):
-                cmd = ["kcat", "-P", "-b", b.bootstrap, "-t", topic, "-l", path]
-                for k, v in SETTINGS.items():
-                    cmd += ["-X", f"{k}={v}"]
-                return cmd
-
-            print(f"ours: {' '.join(ours_cmd('TOPIC'))}")
-            print(f"kcat: {' '.join(kcat_cmd('TOPIC'))}")
-            rates = {"ours": [], "kcat": []}
-            for r in range(args.rounds):
-                for name, make in (("ours", ours_cmd), ("kcat", kcat_cmd)):
-                    topic = f"bench-{name}-{r}"
-                    t, err = timed(make(topic))
-                    if name == "ours" and f"{args.records} delivered, 0 failed" not in err:
-                        raise RuntimeError(f"ours did not deliver every record: {err}")
-                    rates[name].append(args.records / t)
-                    print(f"round {r + 1} {name}: {t:.2f} s, {args.records / t:,.0f} records/s",
-                          flush=True)
+        print(f"ours: {' '.join(ours_cmd('TOPIC'))}")
+        print(f"kcat: {' '.join(kcat_cmd('TOPIC'))}")
+        rates = {"ours": [], "kcat": []}
+        for r in range(args.rounds):
+            for name, make in (("ours", ours_cmd), ("kcat", kcat_cmd)):
+                topic = f"bench-{name}-{r}"
+                t, err = timed(make(topic))
+                if name == "ours" and f"{args.records} delivered, 0 failed" not in err:
+                    raise RuntimeError(f"ours did not deliver every record: {err}")
+                rates[name].append(args.records / t)
+                print(f"round {r + 1} {name}: {t:.2f} s, {args.records / t:,.0f} records/s",
+                      flush=True)
         best_ours, best_kcat = max(rates["ours"]), max(rates["kcat"])
         print(f"best: ours {best_ours:,.0f} records/s, kcat {best_kcat:,.0f} records/s, "
-              f"ratio ours/kcat {best_ours / best_kcat:.2f}")
+          f"ratio ours/kcat {best_ours / best_kcat:.2f}")
 
 
 if __name__ == "__main__":
