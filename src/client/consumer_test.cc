@@ -67,7 +67,9 @@ class ConsumerTest : public ::testing::TestWithParam<bool> {
     // Polls until n records arrived or ~20 s of empty polls went by.
     static std::vector<message> receive(consumer& c, size_t n) {
         std::vector<message> out;
-        for (int empty = 0; out.size() < n && empty < 200;) {
+        // Up to 60 s of empty polls: the mock cluster's group join is slow
+        // under ASan on a loaded machine (20 s was once not enough in CI).
+        for (int empty = 0; out.size() < n && empty < 600;) {
             auto got = c.poll_batch(out, n - out.size(), 100ms);
             EXPECT_TRUE(got.ok()) << (got.ok() ? "" : got.err().message);
             if (!got.ok() || *got == 0) {
