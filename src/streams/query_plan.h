@@ -1,0 +1,80 @@
+#pragma once
+
+// A persistent query as the planner hands it to the runtime: read one
+// stream, look each record up in zero or more tables, filter, project,
+// (re)key, write one sink. Expressions are compiled by the planner into
+// row_expr objects; the runtime only evaluates them.
+//
+// The row the expressions see ("the joined row") is the concatenation of
+// the stream's columns and then each joined table's columns, in join order,
+// followed by nothing else: pseudo-columns (ROWTIME, ROWPARTITION,
+// ROWOFFSET) come from eval_context. A LEFT JOIN miss fills that table's
+// slice with NULLs.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "streams/catalog_types.h"
+#include "streams/value.h"
+
+namespace cs::streams {
+
+// Where the current record came from; what pseudo-columns read.
+struct record_context {
+    int64_t rowtime = 0;  // ms: the TIMESTAMP column if declared, else the record timestamp
+    int32_t partition = 0;
+    int64_t offset = 0;
+};
+
+struct eval_context {
+    const row* joined = nullptr;  // the joined row (see above)
+    record_context record;
+};
+
+// A compiled expression. Evaluation errors (a failing cast, a function that
+// rejects its input) are returned, not thrown: the runtime routes the record
+// to the dead-letter topic with the message.
+class row_expr {
+  public:
+    virtual ~row_expr() = default;
+    virtual result<value> eval(const eval_context& ctx) const = 0;
+    virtual const sql_type& type() const = 0;
+    // The expression as SQL text (EXPLAIN, error headers).
+    virtual std::string to_sql() const = 0;
+};
+using expr_ptr = std::shared_ptr<const row_expr>;
+
+enum class join_kind { left, inner };
+
+struct join_step {
+    std::string table;  // the table source's name (catalog)
+    join_kind kind = join_kind::left;
+    expr_ptr stream_key;      // evaluated on the joined row so far; looked up in the table
+    size_t first_column = 0;  // where this table's columns start in the joined row
+};
+
+struct projection {
+    std::string name;  // output column name (case-normalized)
+    expr_ptr expr;
+    bool is_key = false;  // becomes the output record key (PARTITION BY or key passthrough)
+};
+
+struct query_plan {
+    std::string id;                  // e.g. CSAS_ENRICHED_3 / INSERTQUERY_4 (ksqlDB's naming)
+    std::string sql;                 // the statement text
+    source_def source;               // the stream read
+    std::vector<source_def> tables;  // one per join_step, same order
+    std::vector<join_step> joins;
+    size_t joined_width = 0;              // number of columns of the joined row
+    expr_ptr where;                       // null: no filter
+    std::vector<projection> projections;  // output columns in order
+    expr_ptr partition_by;  // null: output key = the stream key columns (if any) else null
+    source_def sink;        // output stream (its columns = the projections)
+    std::string dlq_topic;  // default "<sink topic>-dlq"
+};
+
+}  // namespace cs::streams
