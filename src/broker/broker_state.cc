@@ -131,6 +131,7 @@ status broker_state::start() {
         opts.log_dirs.emplace_back(d);
     }
     opts.checkpoint_interval_ms = settings().log_flush_offset_checkpoint_interval_ms;
+    opts.cleaner_enable = settings().log_cleaner_enable;
     opts.config_for = [this](const kafka::topic_partition& tp) {
         if (auto t = topics_->find(tp.topic)) {
             if (auto tc = topic_config(*t); tc.ok()) {
@@ -267,6 +268,12 @@ storage::log_config broker_state::log_config_for(const config::topic_config& tc)
         v.get_string("message.timestamp.type").value_or("CreateTime") == "LogAppendTime"
             ? storage::message_timestamp_type::log_append_time
             : storage::message_timestamp_type::create_time;
+    auto policy = v.get_list("cleanup.policy");
+    c.cleanup_delete = std::find(policy.begin(), policy.end(), "delete") != policy.end();
+    c.cleanup_compact = std::find(policy.begin(), policy.end(), "compact") != policy.end();
+    c.delete_retention_ms = get_int64(v, "delete.retention.ms");
+    c.min_compaction_lag_ms = get_int64(v, "min.compaction.lag.ms");
+    c.min_cleanable_dirty_ratio = v.get_double("min.cleanable.dirty.ratio");
     return c;
 }
 

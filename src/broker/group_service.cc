@@ -36,8 +36,12 @@ group_service::~group_service() {
 
 status group_service::start() {
     int32_t partitions = broker_.settings().offsets_topic_num_partitions;
-    if (auto st = broker_.ensure_internal_topic(kConsumerOffsetsTopic, partitions,
-                                                {{"cleanup.policy", "compact"}});
+    // Compacted, as Kafka's: only the latest commit per (group, topic,
+    // partition) and the latest group metadata survive the cleaner.
+    std::string segment_bytes = std::to_string(broker_.settings().offsets_topic_segment_bytes);
+    if (auto st = broker_.ensure_internal_topic(
+            kConsumerOffsetsTopic, partitions,
+            {{"cleanup.policy", "compact"}, {"segment.bytes", segment_bytes}});
         !st) {
         return st;
     }

@@ -168,6 +168,7 @@ broker_settings make_broker_settings(const resolved_config& c, diagnostics& diag
 
     s.offsets_topic_num_partitions = c.get_int("offsets.topic.num.partitions");
     s.offsets_topic_replication_factor = c.get_int("offsets.topic.replication.factor");
+    s.offsets_topic_segment_bytes = c.get_int("offsets.topic.segment.bytes");
     s.offsets_retention_ms = to_ms(c.get_int("offsets.retention.minutes"), 60'000);
     s.offsets_commit_timeout_ms = c.get_int("offsets.commit.timeout.ms");
     s.group_initial_rebalance_delay_ms = c.get_int("group.initial.rebalance.delay.ms");

@@ -55,6 +55,7 @@ struct broker_settings {
 
     int32_t offsets_topic_num_partitions = 0;
     int32_t offsets_topic_replication_factor = 1;
+    int32_t offsets_topic_segment_bytes = 0;
     int64_t offsets_retention_ms = 0;
     int32_t offsets_commit_timeout_ms = 0;
     int32_t group_initial_rebalance_delay_ms = 0;

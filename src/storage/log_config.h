@@ -22,6 +22,13 @@ struct log_config {
     int64_t file_delete_delay_ms = 60'000;           // file.delete.delay.ms
     int32_t max_message_bytes = 1'048'588;           // max.message.bytes (per batch)
     message_timestamp_type timestamp_type = message_timestamp_type::create_time;
+    // cleanup.policy: "delete" applies retention.ms/retention.bytes,
+    // "compact" runs the log cleaner; "compact,delete" does both.
+    bool cleanup_delete = true;
+    bool cleanup_compact = false;
+    int64_t delete_retention_ms = 86'400'000;  // delete.retention.ms (tombstones)
+    int64_t min_compaction_lag_ms = 0;         // min.compaction.lag.ms
+    double min_cleanable_dirty_ratio = 0.5;    // min.cleanable.dirty.ratio
 };
 
 }  // namespace cs::storage

@@ -211,6 +211,25 @@ void log_manager::tick(int64_t now_ms) {
         log->purge_deleted(now_ms);
         log->maybe_flush_periodically(now_ms);
     }
+    if (opts_.cleaner_enable) {
+        std::shared_ptr<partition_log> dirtiest;
+        double worst = 0;
+        for (auto& log : logs) {
+            if (log->needs_compaction()) {
+                double r = log->dirty_ratio();
+                if (!dirtiest || r > worst) {
+                    dirtiest = log;
+                    worst = r;
+                }
+            }
+        }
+        if (dirtiest) {
+            if (auto r = dirtiest->compact(now_ms); !r) {
+                logger()->error("{}: compaction: {}", dirtiest->topic_partition().to_string(),
+                                r.err().message);
+            }
+        }
+    }
     int64_t mono = clock_.monotonic_ms();
     if (mono - last_checkpoint_ms_ >= opts_.checkpoint_interval_ms) {
         last_checkpoint_ms_ = mono;

@@ -11,8 +11,11 @@
 //
 // Running: the broker calls tick(now) on a timer (tests call it directly
 // with a manual_clock): retention, removal of *.deleted files once
-// file.delete.delay.ms has passed, flush.ms flushes, and checkpoints every
-// checkpoint_interval_ms. One flusher thread serves acks=all waiters of all
+// file.delete.delay.ms has passed, flush.ms flushes, checkpoints every
+// checkpoint_interval_ms, and at most one compaction pass per tick (the
+// partition whose dirty ratio is highest among those past
+// min.cleanable.dirty.ratio), so one large pass delays the other work of
+// this thread by its own length only. One flusher thread serves acks=all waiters of all
 // partitions (group commit).
 //
 // Shutdown: shutdown() stops the flusher, flushes every log (data and
@@ -46,6 +49,7 @@ struct log_manager_options {
     // looks it up in its topic registry). Defaults to log_config{}.
     std::function<log_config(const kafka::topic_partition&)> config_for;
     int64_t checkpoint_interval_ms = 60'000;  // log.flush.offset.checkpoint.interval.ms
+    bool cleaner_enable = true;               // log.cleaner.enable
 };
 
 class log_manager {

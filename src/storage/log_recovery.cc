@@ -43,6 +43,10 @@ status partition_log::load(const open_options& opts) {
         }
     }
 
+    if (auto s = finish_interrupted_cleaning(); !s) {
+        return s;
+    }
+
     // Sort out what is in the directory: segments, orphan indexes, leftovers
     // of deletions and checkpoint writes that a crash interrupted.
     std::set<kafka::offset> bases;
@@ -83,8 +87,14 @@ status partition_log::load(const open_options& opts) {
         if (!seg) {
             return seg.err();
         }
+        if (rebuild_indexes_.contains(base)) {
+            if (auto r = (*seg)->recover(); !r) {
+                return r.err();
+            }
+        }
         segments_.emplace(base, std::move(*seg));
     }
+    rebuild_indexes_.clear();
 
     kafka::offset scan_from = opts.recovery_point;
     if (opts.clean_shutdown) {

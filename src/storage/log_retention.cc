@@ -56,13 +56,13 @@ result<size_t> partition_log::apply_retention(int64_t now_ms) {
         const char* reason = nullptr;
         if (seg.next_offset() <= log_start_) {
             reason = "below the log start offset";
-        } else if (cfg_.retention_ms >= 0) {
+        } else if (cfg_.cleanup_delete && cfg_.retention_ms >= 0) {
             int64_t ts = seg.max_timestamp() >= 0 ? seg.max_timestamp() : seg.created_ms();
             if (now_ms - ts > cfg_.retention_ms) {
                 reason = "retention.ms exceeded";
             }
         }
-        if (reason == nullptr && cfg_.retention_bytes >= 0) {
+        if (reason == nullptr && cfg_.cleanup_delete && cfg_.retention_bytes >= 0) {
             uint64_t total = 0;
             for (const auto& [base, s] : segments_) {
                 total += s->size();

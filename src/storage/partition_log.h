@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "base/clock.h"
@@ -54,6 +55,16 @@ struct fetch_result {
     read_slice slice;  // whole batches; empty at the end of the log
     kafka::offset high_watermark;
     kafka::offset log_start_offset;
+};
+
+// What one compaction pass did (log lines, tests).
+struct compaction_stats {
+    size_t segments_in = 0;
+    size_t segments_out = 0;
+    int64_t records_kept = 0;
+    int64_t records_removed = 0;
+    uint64_t bytes_before = 0;
+    uint64_t bytes_after = 0;
 };
 
 // What open() needs to know from the log dir's checkpoints.
@@ -108,6 +119,18 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     // Removes every batch with offset >= o (the batch holding o included).
     status truncate_to(kafka::offset o);
 
+    // Log compaction (cleanup.policy=compact); see log_cleaner.cc. Runs one
+    // pass over the non-active segments older than min.compaction.lag.ms;
+    // appends and reads continue meanwhile (the lock is held only to pick
+    // the segments and to swap the results in).
+    result<compaction_stats> compact(int64_t now_ms);
+    // Share of the non-active bytes written since the last compaction pass
+    // (1.0 before the first pass after start-up); the cleaner runs a pass
+    // when it reaches min.cleanable.dirty.ratio.
+    double dirty_ratio() const;
+    // cleanup.policy has compact and the dirty ratio reached the threshold.
+    bool needs_compaction() const;
+
     // Periodic flush for flush.ms (called from log_manager::tick).
     void maybe_flush_periodically(int64_t now_ms);
     // Flushes data and indexes; the log stays usable.
@@ -132,6 +155,7 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
 
     status load(const open_options& opts);
     status recover_unflushed(kafka::offset recovery_point);
+    status finish_interrupted_cleaning();
     status roll(kafka::offset next_base, const char* reason);
     segment& active() { return *segments_.rbegin()->second; }
     status delete_segment_locked(std::map<kafka::offset, std::shared_ptr<segment>>::iterator it,
@@ -162,6 +186,11 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
         std::vector<std::filesystem::path> files;
     };
     std::vector<pending_delete> pending_deletes_;
+    // Segments below this base offset were compacted by this process.
+    kafka::offset cleaned_upto_{0};
+    // Segments swapped in by crash recovery of a compaction: their indexes
+    // are rebuilt at load.
+    std::set<kafka::offset> rebuild_indexes_;
 };
 
 }  // namespace cs::storage
