@@ -19,7 +19,7 @@ test_pkgs=(
   kcat python3 python3-confluent-kafka python3-kafka
   clang  # libFuzzer targets: -DCLICKSTREAM_FUZZ=ON with CXX=clang++
   postgresql sqlite3 procps
-  nodejs  # node + npm for tests/e2e/js (kafkajs via npm ci)
+  nodejs  # node + npm for tests/e2e/js (kafkajs) and tests/parquet (DuckDB), via npm ci
 )
 
 want=("${build_pkgs[@]}")
@@ -44,17 +44,22 @@ else
   echo "install-deps: all ${#want[@]} packages present"
 fi
 
-# kafkajs for tests/e2e/js, exactly as locked in package-lock.json. Skipped
-# when node_modules is already newer than the lock file.
+# npm test tooling, exactly as locked in each folder's package-lock.json:
+# kafkajs (tests/e2e/js) and @duckdb/node-api (tests/parquet, the Parquet
+# writer's DuckDB check). A folder is skipped when its node_modules is
+# already newer than its lock file.
 if [[ "${1:-}" == "--test" ]]; then
-  js_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e/js"
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "install-deps: npm not found; install nodejs and npm to run e2e_kafkajs" >&2
-  elif [[ ! -d "$js_dir/node_modules" || "$js_dir/package-lock.json" -nt "$js_dir/node_modules" ]]; then
-    echo "install-deps: npm ci in tests/e2e/js"
-    npm ci --prefix "$js_dir" --no-audit --no-fund
-    touch "$js_dir/node_modules"
-  else
-    echo "install-deps: tests/e2e/js/node_modules up to date"
-  fi
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for rel in tests/e2e/js tests/parquet; do
+    js_dir="$root/$rel"
+    if ! command -v npm >/dev/null 2>&1; then
+      echo "install-deps: npm not found; install nodejs and npm to run the tests in $rel" >&2
+    elif [[ ! -d "$js_dir/node_modules" || "$js_dir/package-lock.json" -nt "$js_dir/node_modules" ]]; then
+      echo "install-deps: npm ci in $rel"
+      npm ci --prefix "$js_dir" --no-audit --no-fund
+      touch "$js_dir/node_modules"
+    else
+      echo "install-deps: $rel/node_modules up to date"
+    fi
+  done
 fi

@@ -1,0 +1,205 @@
+#include "formats/parquet/metadata.h"
+
+#include "formats/parquet/thrift_compact.h"
+
+namespace cs::formats::parquet {
+
+namespace {
+
+using thrift::compact_writer;
+using thrift::ctype;
+
+// ConvertedType values (parquet.thrift).
+constexpr int32_t kConvertedUtf8 = 0;
+constexpr int32_t kConvertedDecimal = 5;
+constexpr int32_t kConvertedDate = 6;
+constexpr int32_t kConvertedTimestampMicros = 10;
+
+void write_leaf(compact_writer& w, const column_spec& c) {
+    w.begin_struct();
+    w.field_i32(1, static_cast<int32_t>(c.type));
+    w.field_i32(3, static_cast<int32_t>(c.rep));
+    w.field_string(4, c.name);
+    switch (c.logical) {
+        case logical_type::none:
+            break;
+        case logical_type::string:
+            w.field_i32(6, kConvertedUtf8);
+            w.field_struct(10);       // LogicalType
+            w.field_empty_struct(1);  // STRING
+            w.end_struct();
+            break;
+        case logical_type::timestamp_micros:
+            w.field_i32(6, kConvertedTimestampMicros);
+            w.field_struct(10);       // LogicalType
+            w.field_struct(8);        // TIMESTAMP: TimestampType
+            w.field_bool(1, true);    // isAdjustedToUTC
+            w.field_struct(2);        // unit: TimeUnit
+            w.field_empty_struct(2);  // MICROS
+            w.end_struct();
+            w.end_struct();
+            w.end_struct();
+            break;
+        case logical_type::date:
+            w.field_i32(6, kConvertedDate);
+            w.field_struct(10);
+            w.field_empty_struct(6);  // DATE
+            w.end_struct();
+            break;
+        case logical_type::decimal:
+            w.field_i32(6, kConvertedDecimal);
+            w.field_i32(7, c.scale);
+            w.field_i32(8, c.precision);
+            w.field_struct(10);
+            w.field_struct(5);  // DECIMAL: DecimalType
+            w.field_i32(1, c.scale);
+            w.field_i32(2, c.precision);
+            w.end_struct();
+            w.end_struct();
+            break;
+    }
+    w.end_struct();
+}
+
+void write_column_chunk(compact_writer& w, const column_spec& c, const chunk_meta& m,
+                        size_t max_stat_bytes) {
+    w.begin_struct();
+    // ColumnChunk.file_offset is deprecated; some readers still take it as the
+    // chunk's start, so it gets the chunk's first page rather than 0.
+    w.field_i64(2, m.dictionary_page_offset.value_or(m.data_page_offset));
+    w.field_struct(3);  // ColumnMetaData
+    w.field_i32(1, static_cast<int32_t>(m.type));
+    w.field_list(2, ctype::i32, static_cast<uint32_t>(m.encodings.size()));
+    for (encoding e : m.encodings) {
+        w.elem_i32(static_cast<int32_t>(e));
+    }
+    w.field_list(3, ctype::binary, 1);
+    w.elem_string(c.name);
+    w.field_i32(4, static_cast<int32_t>(m.codec));
+    w.field_i64(5, m.num_values);
+    w.field_i64(6, m.total_uncompressed_size);
+    w.field_i64(7, m.total_compressed_size);
+    w.field_i64(9, m.data_page_offset);
+    if (m.dictionary_page_offset) {
+        w.field_i64(11, *m.dictionary_page_offset);
+    }
+    w.field_struct(12);
+    m.stats.write(w, max_stat_bytes);
+    w.end_struct();
+    // encoding_stats: lets readers see that every data page is dictionary
+    // encoded (or where the fallback to PLAIN happened).
+    struct page_count {
+        page_type type;
+        encoding enc;
+        int32_t count;
+    };
+    page_count counts[] = {
+        {page_type::dictionary_page, encoding::plain, m.dictionary_page_offset ? 1 : 0},
+        {page_type::data_page, encoding::plain, m.plain_data_pages},
+        {page_type::data_page, encoding::rle_dictionary, m.dictionary_data_pages},
+    };
+    uint32_t kinds = 0;
+    for (const page_count& pc : counts) {
+        kinds += pc.count > 0 ? 1 : 0;
+    }
+    w.field_list(13, ctype::struct_, kinds);
+    for (const page_count& pc : counts) {
+        if (pc.count > 0) {
+            w.begin_struct();
+            w.field_i32(1, static_cast<int32_t>(pc.type));
+            w.field_i32(2, static_cast<int32_t>(pc.enc));
+            w.field_i32(3, pc.count);
+            w.end_struct();
+        }
+    }
+    w.end_struct();  // ColumnMetaData
+    w.end_struct();  // ColumnChunk
+}
+
+}  // namespace
+
+void write_data_page_header(const data_page_info& page, size_t max_stat_bytes, bytes& out) {
+    compact_writer w(out);
+    w.begin_struct();
+    w.field_i32(1, static_cast<int32_t>(page_type::data_page));
+    w.field_i32(2, page.uncompressed_size);
+    w.field_i32(3, page.compressed_size);
+    w.field_struct(5);  // DataPageHeader
+    w.field_i32(1, page.num_values);
+    w.field_i32(2, static_cast<int32_t>(page.values_encoding));
+    w.field_i32(3, static_cast<int32_t>(encoding::rle));  // definition levels
+    w.field_i32(4, static_cast<int32_t>(encoding::rle));  // repetition levels
+    if (page.stats != nullptr) {
+        w.field_struct(5);
+        page.stats->write(w, max_stat_bytes);
+        w.end_struct();
+    }
+    w.end_struct();
+    w.end_struct();
+}
+
+void write_dictionary_page_header(int32_t num_values, int32_t uncompressed_size,
+                                  int32_t compressed_size, bytes& out) {
+    compact_writer w(out);
+    w.begin_struct();
+    w.field_i32(1, static_cast<int32_t>(page_type::dictionary_page));
+    w.field_i32(2, uncompressed_size);
+    w.field_i32(3, compressed_size);
+    w.field_struct(7);  // DictionaryPageHeader
+    w.field_i32(1, num_values);
+    w.field_i32(2, static_cast<int32_t>(encoding::plain));
+    w.end_struct();
+    w.end_struct();
+}
+
+bytes encode_file_metadata(const file_meta_input& in) {
+    const schema& cols = *in.columns;
+    bytes out;
+    compact_writer w(out);
+    w.begin_struct();
+    w.field_i32(1, 1);  // version
+    w.field_list(2, ctype::struct_, static_cast<uint32_t>(cols.size() + 1));
+    w.begin_struct();  // root group
+    w.field_string(4, "schema");
+    w.field_i32(5, static_cast<int32_t>(cols.size()));
+    w.end_struct();
+    for (const column_spec& c : cols) {
+        write_leaf(w, c);
+    }
+    w.field_i64(3, in.num_rows);
+    w.field_list(4, ctype::struct_, static_cast<uint32_t>(in.row_groups->size()));
+    int16_t ordinal = 0;
+    for (const row_group_meta& rg : *in.row_groups) {
+        w.begin_struct();
+        w.field_list(1, ctype::struct_, static_cast<uint32_t>(rg.columns.size()));
+        for (size_t i = 0; i < rg.columns.size(); ++i) {
+            write_column_chunk(w, cols[i], rg.columns[i], in.max_stat_bytes);
+        }
+        w.field_i64(2, rg.total_byte_size);
+        w.field_i64(3, rg.num_rows);
+        w.field_i64(5, rg.file_offset);
+        w.field_i64(6, rg.total_compressed_size);
+        w.field_i16(7, ordinal++);
+        w.end_struct();
+    }
+    if (!in.key_value_metadata.empty()) {
+        w.field_list(5, ctype::struct_, static_cast<uint32_t>(in.key_value_metadata.size()));
+        for (const auto& [k, v] : in.key_value_metadata) {
+            w.begin_struct();
+            w.field_string(1, k);
+            w.field_string(2, v);
+            w.end_struct();
+        }
+    }
+    w.field_string(6, in.created_by);
+    w.field_list(7, ctype::struct_, static_cast<uint32_t>(cols.size()));
+    for (size_t i = 0; i < cols.size(); ++i) {
+        w.begin_struct();         // ColumnOrder union
+        w.field_empty_struct(1);  // TYPE_ORDER: TypeDefinedOrder
+        w.end_struct();
+    }
+    w.end_struct();
+    return out;
+}
+
+}  // namespace cs::formats::parquet

@@ -1,0 +1,74 @@
+#pragma once
+
+// The Parquet schema subset clickstream writes: a flat list of primitive
+// columns (no groups, lists or maps), each REQUIRED or OPTIONAL. Enum values
+// are the on-disk numbers of parquet.thrift (Type, FieldRepetitionType,
+// CompressionCodec, Encoding, PageType, ConvertedType).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cs::formats::parquet {
+
+enum class physical_type : int32_t {
+    boolean = 0,
+    int32 = 1,
+    int64 = 2,
+    double_ = 5,
+    byte_array = 6,
+};
+
+enum class repetition : int32_t { required = 0, optional = 1 };
+
+// The logical annotation of a column. Each maps to one LogicalType union
+// member plus the legacy ConvertedType readers before LogicalType need.
+enum class logical_type {
+    none,
+    string,            // BYTE_ARRAY: LogicalType STRING + ConvertedType UTF8
+    timestamp_micros,  // INT64: TIMESTAMP(isAdjustedToUTC=true, MICROS) + TIMESTAMP_MICROS
+    date,              // INT32 days since 1970-01-01: DATE + ConvertedType DATE
+    decimal,           // INT32/INT64 unscaled value: DECIMAL(precision, scale)
+};
+
+enum class compression : int32_t {
+    none = 0,
+    snappy = 1,
+    gzip = 2,
+    zstd = 6,
+    lz4_raw = 7,
+};
+
+enum class encoding : int32_t { plain = 0, rle = 3, rle_dictionary = 8 };
+
+enum class page_type : int32_t { data_page = 0, dictionary_page = 2 };
+
+struct column_spec {
+    std::string name;
+    physical_type type = physical_type::byte_array;
+    logical_type logical = logical_type::none;
+    repetition rep = repetition::optional;
+    int32_t precision = 0;  // decimal only
+    int32_t scale = 0;      // decimal only
+
+    static column_spec boolean(std::string name, repetition r = repetition::optional);
+    static column_spec int32(std::string name, repetition r = repetition::optional);
+    static column_spec int64(std::string name, repetition r = repetition::optional);
+    static column_spec float64(std::string name, repetition r = repetition::optional);
+    static column_spec string(std::string name, repetition r = repetition::optional);
+    static column_spec bytes(std::string name, repetition r = repetition::optional);
+    static column_spec timestamp_micros(std::string name, repetition r = repetition::optional);
+    static column_spec date(std::string name, repetition r = repetition::optional);
+    // INT32 when precision <= 9, INT64 when precision <= 18.
+    static column_spec decimal(std::string name, int32_t precision, int32_t scale,
+                               repetition r = repetition::optional);
+};
+
+using schema = std::vector<column_spec>;
+
+// Parses "none"/"uncompressed", "snappy", "gzip", "zstd", "lz4_raw"
+// (parquet.codec values); false for anything else.
+bool parse_compression(std::string_view name, compression& out);
+const char* compression_name(compression c);
+
+}  // namespace cs::formats::parquet
