@@ -61,7 +61,8 @@ result<append_result> partition_log::append(mutable_bytes_view batches, append_o
     kafka::offset next = next_offset_;
     int64_t messages = 0;
     for (bytes_view b : split->batches) {
-        auto h = kafka::validate_batch(b, {.client_rules = opts.client_batch, .verify_crc = true});
+        auto h = kafka::validate_batch(
+            b, {.client_rules = opts.client_batch, .verify_crc = !opts.crc_verified});
         if (!h) {
             return error{h.err().code, tp_.to_string() + ": " + h.err().message};
         }

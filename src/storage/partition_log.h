@@ -42,6 +42,9 @@ struct append_options {
     // Apply the producer rules (baseOffset 0, count, no control batches...).
     // The broker's own writers (coordinators) may pass false.
     bool client_batch = true;
+    // The caller already checked every batch's CRC (the Produce handler does,
+    // outside the partition lock): skip the second pass under the lock.
+    bool crc_verified = false;
 };
 
 struct append_result {

@@ -110,7 +110,10 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
             return std::nullopt;
         }
     }
-    auto appended = part.log->append(mutable_bytes_view(records.data(), records.size()));
+    storage::append_options append_opts;
+    append_opts.crc_verified = true;  // validate_batch above checked it
+    auto appended =
+        part.log->append(mutable_bytes_view(records.data(), records.size()), append_opts);
     if (!appended.ok()) {
         const auto& e = appended.err();
         log::get("broker")->debug("produce to {} from {} rejected: {}", part.tp.to_string(),
