@@ -42,6 +42,21 @@ class row_expr {
   public:
     virtual ~row_expr() = default;
     virtual result<value> eval(const eval_context& ctx) const = 0;
+    // Fast path, optional: the expression's value without a copy, when it
+    // already exists somewhere that outlives this call: a column reference
+    // returns a pointer into ctx.joined (valid while that row is), a
+    // constant a pointer to itself (valid while the expression is). nullptr
+    // means "call eval()"; it never fails. Semantics equal eval()'s.
+    //
+    // Use: a projection that is a bare column can be copy-assigned into a
+    // reused output row (`out[i] = *p`: a string reuses the destination's
+    // capacity instead of allocating twice, once for the copy eval() makes
+    // and once for the output), and nodes reading children compare/inspect
+    // in place. The binder's nodes already do the latter.
+    virtual const value* ref(const eval_context& ctx) const {
+        (void)ctx;
+        return nullptr;
+    }
     virtual const sql_type& type() const = 0;
     // The expression as SQL text (EXPLAIN, error headers).
     virtual std::string to_sql() const = 0;
@@ -72,7 +87,12 @@ struct query_plan {
     size_t joined_width = 0;              // number of columns of the joined row
     expr_ptr where;                       // null: no filter
     std::vector<projection> projections;  // output columns in order
-    expr_ptr partition_by;  // null: output key = the stream key columns (if any) else null
+    // PARTITION BY: each expression is one key column (is_key projections,
+    // in this order, first in `projections`). `partition_by` is the first of
+    // them (kept for callers written before multi-column keys); null: output
+    // key = the stream key columns (if any) else null.
+    expr_ptr partition_by;
+    std::vector<expr_ptr> partition_by_columns;
     source_def sink;        // output stream (its columns = the projections)
     std::string dlq_topic;  // default "<sink topic>-dlq"
 };

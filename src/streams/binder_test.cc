@@ -1,0 +1,327 @@
+#include "streams/binder.h"
+
+#include <gtest/gtest.h>
+
+#include "streams/like_pattern.h"
+#include "streams/parser.h"
+
+namespace cs::streams {
+namespace {
+
+// Columns: C.ID INTEGER, C.NAME STRING, C.AMOUNT DECIMAL(10,2), C.FLAG BOOLEAN,
+// C.S STRUCT<CITY STRING, `zip` INT>, C.TAGS ARRAY<STRING>, C.M MAP<STRING,BIGINT>,
+// U.ID INTEGER, U.NAME STRING.
+column_def col(std::string name, sql_type t) {
+    column_def c;
+    c.name = std::move(name);
+    c.type = std::move(t);
+    return c;
+}
+
+class binder_test : public ::testing::Test {
+  protected:
+    binder_test() {
+        source_def c;
+        c.columns = {
+            col("ID", sql_type::integer()),
+            col("NAME", sql_type::string()),
+            col("AMOUNT", sql_type::decimal(10, 2)),
+            col("FLAG", sql_type::boolean()),
+            col("S", sql_type::struct_({"CITY", "zip"}, {sql_type::string(), sql_type::integer()})),
+            col("TAGS", sql_type::array(sql_type::string())),
+            col("M", sql_type::map(sql_type::bigint())),
+            col("user_id", sql_type::string()),
+            col("X", sql_type::integer()),
+        };
+        source_def u;
+        u.columns = {col("UID", sql_type::integer()), col("UNAME", sql_type::string()),
+                     col("X", sql_type::integer())};
+        scope.add_source(c, "C", 0);
+        scope.add_source(u, "U", c.columns.size());
+        row = {value(int32_t{7}),
+               value("alice"),
+               value(decimal_value{1250, 2}),
+               value(),
+               value::struct_({{value("Oslo"), value(int32_t{150})}}),
+               value::array({value("a"), value("b"), value("c")}),
+               value::map({{"x", value(int64_t{1})}, {"y", value(int64_t{2})}}),
+               value("u1"),
+               value(int32_t{1}),
+               value(int32_t{7}),
+               value(),
+               value(int32_t{2})};
+        ctx.joined = &row;
+        ctx.record = {.rowtime = 1000, .partition = 3, .offset = 42};
+    }
+
+    result<expr_ptr> bind(std::string_view sql) {
+        auto e = parse_expression(sql);
+        if (!e.ok()) {
+            return e.take_error();
+        }
+        text = std::string(sql);
+        return bind_expression(**e, scope, error_source{text, {}});
+    }
+    value eval(std::string_view sql) {
+        auto b = bind(sql);
+        EXPECT_TRUE(b.ok()) << sql << ": " << (b.ok() ? "" : b.err().message);
+        if (!b.ok()) {
+            return value("<bind failed>");
+        }
+        auto v = (*b)->eval(ctx);
+        EXPECT_TRUE(v.ok()) << sql << ": " << (v.ok() ? "" : v.err().message);
+        return v.ok() ? *v : value("<eval failed>");
+    }
+    std::string bind_error(std::string_view sql) {
+        auto b = bind(sql);
+        EXPECT_FALSE(b.ok()) << sql;
+        return b.ok() ? "" : b.err().message;
+    }
+
+    bind_scope scope;
+    streams::row row;
+    eval_context ctx;
+    std::string text;
+};
+
+const value T(true);
+const value F(false);
+const value N;
+
+TEST_F(binder_test, columns_by_index_and_qualifier) {
+    EXPECT_EQ(eval("NAME"), value("alice"));
+    EXPECT_EQ(eval("c.name"), value("alice"));
+    EXPECT_EQ(eval("U.UID"), value(int32_t{7}));
+    EXPECT_EQ(eval("U.X"), value(int32_t{2}));
+    EXPECT_EQ(eval("`user_id`"), value("u1"));
+    EXPECT_EQ(eval("ROWTIME"), value(int64_t{1000}));
+    EXPECT_EQ(eval("ROWPARTITION"), value(int32_t{3}));
+    EXPECT_EQ(eval("c.ROWOFFSET"), value(int64_t{42}));
+}
+
+TEST_F(binder_test, unknown_and_ambiguous_columns) {
+    EXPECT_EQ(bind_error("NAM = 'x'"),
+              "line 1:1: unknown column NAM, did you mean NAME?\nNAM = 'x'\n^");
+    EXPECT_EQ(bind_error("X + 1"),
+              "line 1:1: column X is ambiguous: it could be C.X, U.X; qualify it\nX + 1\n^");
+    EXPECT_NE(bind_error("user_id").find("did you mean `user_id`? (unquoted identifiers are "
+                                         "upper-cased; use backticks to keep case)"),
+              std::string::npos);
+    EXPECT_NE(bind_error("x.NAME").find("unknown source 'X'"), std::string::npos);
+    EXPECT_NE(bind_error("u.NAME").find("unknown column U.NAME, did you mean UNAME?"),
+              std::string::npos);
+    auto b = bind("NAM");
+    EXPECT_EQ(b.err().code, errc::not_found);
+}
+
+TEST_F(binder_test, three_valued_logic) {
+    EXPECT_EQ(eval("FLAG AND FALSE"), F);
+    EXPECT_EQ(eval("FLAG AND TRUE"), N);
+    EXPECT_EQ(eval("FLAG OR TRUE"), T);
+    EXPECT_EQ(eval("FLAG OR FALSE"), N);
+    EXPECT_EQ(eval("NOT FLAG"), N);
+    EXPECT_EQ(eval("NOT (ID = 7)"), F);
+    EXPECT_EQ(eval("U.UNAME = 'x'"), N);
+    EXPECT_EQ(eval("U.UNAME = NULL"), N);
+    EXPECT_EQ(eval("U.UNAME IS NULL"), T);
+    EXPECT_EQ(eval("NAME IS NOT NULL"), T);
+    EXPECT_EQ(eval("FLAG IS NULL AND ID > 3"), T);
+}
+
+TEST_F(binder_test, comparisons_with_widening) {
+    EXPECT_EQ(eval("ID = 7"), T);
+    EXPECT_EQ(eval("ID < 7.5"), T);
+    EXPECT_EQ(eval("AMOUNT > 12"), T);
+    EXPECT_EQ(eval("AMOUNT = 12.5"), T);
+    EXPECT_EQ(eval("ID <> 7"), F);
+    EXPECT_EQ(eval("NAME >= 'alice'"), T);
+    EXPECT_NE(bind_error("NAME = 1").find("cannot compare STRING with INTEGER"), std::string::npos);
+    EXPECT_NE(bind_error("WHERE_NOT_BOOL AND TRUE").find("unknown column"), std::string::npos);
+    EXPECT_NE(bind_error("NAME AND TRUE").find("operand of AND must be BOOLEAN, got STRING"),
+              std::string::npos);
+}
+
+TEST_F(binder_test, like) {
+    EXPECT_EQ(eval("NAME LIKE 'al%'"), T);
+    EXPECT_EQ(eval("NAME LIKE '%ic_'"), T);
+    EXPECT_EQ(eval("NAME LIKE '_l%e'"), T);
+    EXPECT_EQ(eval("NAME LIKE 'al'"), F);
+    EXPECT_EQ(eval("NAME NOT LIKE 'b%'"), T);
+    EXPECT_EQ(eval("U.UNAME LIKE '%'"), N);
+    EXPECT_EQ(eval("'50%' LIKE '50!%' ESCAPE '!'"), T);
+    EXPECT_EQ(eval("'500' LIKE '50!%' ESCAPE '!'"), F);
+    EXPECT_EQ(eval("NAME LIKE NAME"), T);  // pattern evaluated per row
+    EXPECT_NE(bind_error("ID LIKE 'a'").find("LIKE operand must be STRING"), std::string::npos);
+}
+
+TEST(like_pattern, matching) {
+    auto m = [](std::string_view p, std::string_view s) {
+        auto c = like_pattern::compile(p, '\\');
+        EXPECT_TRUE(c.ok());
+        return c->matches(s);
+    };
+    EXPECT_TRUE(m("", ""));
+    EXPECT_FALSE(m("", "a"));
+    EXPECT_TRUE(m("%", ""));
+    EXPECT_TRUE(m("a%b%c", "aXXbYYc"));
+    EXPECT_FALSE(m("a%b%c", "aXXbYY"));
+    EXPECT_TRUE(m("%%a", "bba"));
+    EXPECT_TRUE(m("_", "é"));  // one code point, two bytes
+    EXPECT_FALSE(m("__", "é"));
+    EXPECT_TRUE(m("a\\_b", "a_b"));
+    EXPECT_FALSE(m("a\\_b", "axb"));
+    EXPECT_TRUE(m("%ab", "aab"));
+    EXPECT_FALSE(like_pattern::compile("abc\\", '\\').ok());
+}
+
+TEST_F(binder_test, in_and_between) {
+    EXPECT_EQ(eval("ID IN (1, 7, 9)"), T);
+    EXPECT_EQ(eval("ID IN (1, 2)"), F);
+    EXPECT_EQ(eval("ID IN (1, NULL)"), N);
+    EXPECT_EQ(eval("ID IN (7, NULL)"), T);
+    EXPECT_EQ(eval("ID NOT IN (1, 2)"), T);
+    EXPECT_EQ(eval("ID NOT IN (1, NULL)"), N);
+    EXPECT_EQ(eval("U.UNAME IN ('a')"), N);
+    EXPECT_EQ(eval("NAME IN ('bob', 'alice')"), T);
+    EXPECT_EQ(eval("ID BETWEEN 7 AND 8"), T);
+    EXPECT_EQ(eval("ID BETWEEN 1 AND 6"), F);
+    EXPECT_EQ(eval("ID NOT BETWEEN 1 AND 6"), T);
+    EXPECT_EQ(eval("ID BETWEEN 1 AND NULL"), N);
+    EXPECT_EQ(eval("ID BETWEEN 8 AND NULL"), F);
+    EXPECT_EQ(eval("AMOUNT BETWEEN 12 AND 12.5"), T);
+}
+
+TEST_F(binder_test, case_expressions) {
+    EXPECT_EQ(eval("CASE WHEN ID > 5 THEN 'big' ELSE 'small' END"), value("big"));
+    EXPECT_EQ(eval("CASE WHEN FLAG THEN 'x' END"), N);
+    EXPECT_EQ(eval("CASE ID WHEN 1 THEN 'one' WHEN 7 THEN 'seven' END"), value("seven"));
+    // Branches widen to a common type.
+    auto b = bind("CASE WHEN ID = 7 THEN 1 ELSE 2.5 END");
+    ASSERT_TRUE(b.ok()) << b.err().message;
+    EXPECT_EQ((*b)->type(), sql_type::decimal(11, 1));
+    EXPECT_EQ(eval("CASE WHEN ID = 7 THEN 1 ELSE 2.5 END"), value(decimal_value{10, 1}));
+    auto d = bind("CASE WHEN FLAG THEN NULL ELSE ID END");
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ((*d)->type(), sql_type::integer());
+    EXPECT_NE(bind_error("CASE WHEN ID THEN 1 END").find("must be BOOLEAN"), std::string::npos);
+    EXPECT_NE(bind_error("CASE WHEN FLAG THEN 1 ELSE 'x' END").find("incompatible types"),
+              std::string::npos);
+}
+
+TEST_F(binder_test, struct_array_map_access) {
+    EXPECT_EQ(eval("S->CITY"), value("Oslo"));
+    EXPECT_EQ(eval("c.S->`zip`"), value(int32_t{150}));
+    EXPECT_EQ(eval("S->ZIP"), value(int32_t{150}));  // unique case-insensitive match
+    EXPECT_EQ(eval("TAGS[1]"), value("a"));
+    EXPECT_EQ(eval("TAGS[-1]"), value("c"));
+    EXPECT_EQ(eval("TAGS[4]"), N);
+    EXPECT_EQ(eval("M['y']"), value(int64_t{2}));
+    EXPECT_EQ(eval("M['nope']"), N);
+    EXPECT_NE(bind_error("S->CITI").find("unknown field CITI"), std::string::npos);
+    EXPECT_NE(bind_error("NAME->X").find("-> needs a STRUCT"), std::string::npos);
+    EXPECT_NE(bind_error("TAGS['x']").find("ARRAY index must be INTEGER"), std::string::npos);
+}
+
+TEST_F(binder_test, arithmetic_cast_and_functions) {
+    EXPECT_EQ(eval("ID + 1"), value(int32_t{8}));
+    EXPECT_EQ(eval("-ID"), value(int32_t{-7}));
+    EXPECT_EQ(eval("ID * 2 + 1"), value(int32_t{15}));
+    EXPECT_EQ(eval("CAST(ID AS STRING)"), value("7"));
+    EXPECT_EQ(eval("CAST(NULL AS INT)"), N);
+    EXPECT_EQ(eval("SUBSTRING('2019-04-01 12:00:00', 0, 10)"), value("2019-04-01"));
+    EXPECT_EQ(eval("substring(NAME, 2)"), value("lice"));
+    EXPECT_EQ(eval("UCASE(NAME) || '!'"), value("ALICE!"));
+    EXPECT_EQ(eval("COALESCE(U.UNAME, NAME)"), value("alice"));
+    EXPECT_EQ(bind_error("SUBSTRNG(NAME, 1)"),
+              "line 1:1: unknown function SUBSTRNG, did you mean 'SUBSTRING'?\n"
+              "SUBSTRNG(NAME, 1)\n^");
+    EXPECT_FALSE(bind("SUBSTRING(ID)").ok());
+    EXPECT_NE(bind_error("CAST(S AS INT)").find("cannot cast"), std::string::npos);
+    // Integer division by zero fails at evaluation (the record goes to the DLQ).
+    auto b = bind("ID / (ID - 7)");
+    ASSERT_TRUE(b.ok());
+    EXPECT_FALSE((*b)->eval(ctx).ok());
+}
+
+TEST_F(binder_test, constant_folding) {
+    auto b = bind("1 + 2 * 3");
+    ASSERT_TRUE(b.ok());
+    eval_context empty;  // no row: a folded constant doesn't read it
+    EXPECT_EQ(*(*b)->eval(empty), value(int32_t{7}));
+    auto s = bind("UCASE('abc') = 'ABC' AND NOT FALSE");
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(*(*s)->eval(empty), T);
+    // Non-deterministic functions are left alone.
+    auto u = bind("UUID()");
+    ASSERT_TRUE(u.ok());
+    EXPECT_NE(*(*u)->eval(empty), *(*u)->eval(empty));
+}
+
+TEST(eval_constant, insert_values_literals) {
+    auto e = parse_expression("12");
+    ASSERT_TRUE(e.ok());
+    auto v = eval_constant(**e, sql_type::bigint());
+    ASSERT_TRUE(v.ok()) << v.err().message;
+    EXPECT_EQ(*v, value(int64_t{12}));
+    auto s = parse_expression("'a' || 'b'");
+    EXPECT_EQ(*eval_constant(**s, sql_type::string()), value("ab"));
+    auto bad = parse_expression("NAME");
+    EXPECT_FALSE(eval_constant(**bad, sql_type::string()).ok());
+}
+
+TEST_F(binder_test, constructors) {
+    EXPECT_EQ(eval("ARRAY[NAME, 'b', NULL]"), value::array({value("alice"), value("b"), N}));
+    // Elements widen to one type (INTEGER and DECIMAL -> DECIMAL).
+    auto a = bind("ARRAY[ID, AMOUNT]");
+    ASSERT_TRUE(a.ok()) << a.err().message;
+    EXPECT_EQ((*a)->type().to_string(), "ARRAY<DECIMAL(12, 2)>");
+    EXPECT_EQ(eval("ARRAY[ID, 2][2]"), value(int32_t{2}));
+    EXPECT_EQ(eval("MAP('k' := ID, NAME := 5)"),
+              value::map({{"k", value(int32_t{7})}, {"alice", value(int32_t{5})}}));
+    EXPECT_EQ(eval("MAP('k' := ID)['k']"), value(int32_t{7}));
+    EXPECT_EQ(eval("STRUCT(a := NAME, `b` := ID)->`b`"), value(int32_t{7}));
+    auto s = bind("STRUCT(a := NAME, `b` := ID)");
+    ASSERT_TRUE(s.ok()) << s.err().message;
+    EXPECT_EQ((*s)->type().to_string(), "STRUCT<`A` STRING, `b` INTEGER>");
+    EXPECT_EQ((*s)->to_sql(), "STRUCT(A := NAME, `b` := ID)");
+    // Constant arguments fold at bind time.
+    auto k = bind("ARRAY[1, 2]");
+    ASSERT_TRUE(k.ok());
+    EXPECT_NE((*k)->ref(ctx), nullptr);
+
+    EXPECT_NE(bind_error("ARRAY[NAME, ID]")
+                  .find("ARRAY elements have incompatible types STRING "
+                        "and INTEGER"),
+              std::string::npos);
+    EXPECT_NE(bind_error("MAP(ID := 1)").find("MAP keys are STRING; got INTEGER"),
+              std::string::npos);
+    EXPECT_NE(bind_error("ARRAY[]").find("has no elements"), std::string::npos);
+    EXPECT_NE(bind_error("STRUCT(a := 1, A := 2)").find("duplicate field A"), std::string::npos);
+}
+
+// row_expr::ref lends column values and constants in place, never copies;
+// nodes reading children through it give the same answers as eval().
+TEST_F(binder_test, ref_lends_columns_and_constants) {
+    auto c = bind("c.NAME");
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ((*c)->ref(ctx), &row[1]);
+    auto f = bind("C.S->CITY");
+    ASSERT_TRUE(f.ok());
+    const value* city = (*f)->ref(ctx);
+    ASSERT_NE(city, nullptr);
+    EXPECT_EQ(city, &row[4].as_struct().fields[0]);
+    auto lit = bind("'x'");
+    ASSERT_TRUE(lit.ok());
+    ASSERT_NE((*lit)->ref(ctx), nullptr);
+    EXPECT_EQ(*(*lit)->ref(ctx), value("x"));
+    auto computed = bind("UCASE(NAME)");
+    ASSERT_TRUE(computed.ok());
+    EXPECT_EQ((*computed)->ref(ctx), nullptr);  // a temporary: eval() only
+    EXPECT_EQ(eval("NAME = 'alice' AND C.S->CITY LIKE 'O%' AND ID BETWEEN 1 AND U.UID"), T);
+    EXPECT_EQ(eval("NAME IN ('bob', `user_id`, 'alice')"), T);
+    EXPECT_EQ(eval("FLAG AND ID > C.X"), N);
+    EXPECT_EQ(eval("FLAG IS NULL AND NOT (ID > C.X)"), F);
+}
+
+}  // namespace
+}  // namespace cs::streams

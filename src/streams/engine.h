@@ -1,0 +1,146 @@
+#pragma once
+
+// The statement engine: executes parsed ksqlDB statements against an
+// in-memory catalog of streams and tables, runs the persistent queries
+// (CSAS / INSERT INTO ... SELECT) and records every successful state change
+// in the command topic so a restarted process resumes the same queries.
+//
+// Lifecycle: create() connects (admin client, command topic created when
+// missing), restore() replays the command topic: the catalog is rebuilt
+// without creating topics or re-appending, and the queries that are still
+// alive at the end of the log are started (they resume at their groups'
+// committed offsets). Then execute()/execute_script() run new statements.
+// stop_all() (or the destructor) stops every query.
+//
+// Threading: execute*, restore and stop_all on one thread (the CLI's main
+// thread); query_statuses() may be called from any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "client/settings.h"
+#include "streams/ast.h"
+#include "streams/planner.h"
+#include "streams/query_runner.h"
+#include "streams/table_store.h"
+
+namespace cs::client {
+class admin_client;
+}
+
+namespace cs::streams {
+
+class command_log;
+
+struct engine_options {
+    std::string service_id = "default_";  // ksql.service.id
+    // Persist statements in (and replay) the command topic.
+    bool persist = true;
+    std::chrono::milliseconds table_load_timeout{std::chrono::minutes(10)};
+    std::chrono::milliseconds poll_timeout{100};
+    // Session properties in effect from the start (e.g. auto.offset.reset
+    // from --config); SET/UNSET change them for later statements.
+    std::map<std::string, std::string> properties;
+};
+
+// "_confluent-ksql-<service id>_command_topic", as ksqlDB names it.
+std::string command_topic_name(std::string_view service_id);
+
+struct query_status {
+    std::string id;
+    std::string sink;
+    std::string sql;
+    query_state state = query_state::created;
+    uint64_t consumed = 0;
+    uint64_t produced = 0;
+    uint64_t dlq = 0;
+    int64_t lag = 0;
+    std::string error;
+};
+
+class engine final : public catalog_view {
+  public:
+    static result<std::unique_ptr<engine>> create(client::client_settings settings,
+                                                  engine_options options = {});
+    ~engine() override;
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // Replays the command topic (see the file comment). Call once, first.
+    status restore();
+
+    // Runs one statement; returns the text to print (a table, a message).
+    // Errors from parsing/planning keep their line:column text.
+    result<std::string> execute(const ast::statement& stmt);
+    // Parses and runs statements in order, stopping at the first error; the
+    // outputs of the statements that ran are appended to `out`.
+    status execute_script(std::string_view sql, std::vector<std::string>& out);
+
+    // catalog_view
+    const source_def* find(std::string_view name) const override;
+    std::vector<std::string> names() const override;
+
+    std::vector<query_status> query_statuses() const;
+    size_t running_queries() const;
+    void stop_all();
+
+  private:
+    engine() = default;
+    struct persistent_query {
+        std::string id;
+        std::string sql;
+        std::string sink;                  // sink source name
+        std::vector<std::string> sources;  // stream + joined tables
+        query_plan plan;
+        std::unique_ptr<query_runner> runner;  // null until started
+        bool started = false;
+    };
+
+    // `replaying`: from the command topic (no topic creation, no append).
+    result<std::string> run(const ast::statement& stmt, bool replaying);
+    result<std::string> create_source(const ast::create_source_stmt& c, const ast::statement& stmt,
+                                      bool replaying);
+    result<std::string> create_as_select(const ast::create_as_select_stmt& c,
+                                         const ast::statement& stmt, bool replaying);
+    result<std::string> insert_select(const ast::insert_select_stmt& c, const ast::statement& stmt,
+                                      bool replaying);
+    result<std::string> insert_values(const ast::insert_values_stmt& c);
+    result<std::string> drop(const ast::drop_stmt& d, bool replaying);
+    result<std::string> terminate(const ast::terminate_stmt& t);
+    result<std::string> show(const ast::show_stmt& s);
+    result<std::string> describe(const ast::describe_stmt& d) const;
+    result<std::string> explain(const ast::explain_stmt& e) const;
+    result<std::string> show_topics();
+
+    // Registers a planned query (and its sink when `new_sink`), starting it
+    // unless replaying.
+    result<std::string> add_query(query_plan plan, bool new_sink, bool replaying);
+    status start_query(persistent_query& q);
+    result<std::shared_ptr<table_reader>> reader_for(const source_def& table);
+    // Partition count of topic, 0 when it does not exist.
+    result<int32_t> topic_partitions(const std::string& topic);
+    status record(const ast::statement& stmt);
+    std::vector<std::string> users_of(const std::string& source) const;
+    runner_options make_runner_options() const;
+
+    client::client_settings settings_;
+    engine_options options_;
+    std::unique_ptr<client::admin_client> admin_;
+    std::unique_ptr<command_log> log_;
+    std::map<std::string, source_def, std::less<>> sources_;
+    std::vector<std::string> source_order_;  // creation order, for SHOW
+    std::map<std::string, std::shared_ptr<table_reader>, std::less<>> readers_;
+    mutable std::mutex queries_mu_;  // guards queries_ against query_statuses()
+    std::vector<std::unique_ptr<persistent_query>> queries_;
+    std::map<std::string, std::string> session_props_;  // SET 'k'='v'
+    int64_t next_query_number_ = 1;
+};
+
+}  // namespace cs::streams

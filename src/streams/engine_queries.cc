@@ -1,0 +1,379 @@
+// The persistent-query half of the engine: CSAS, INSERT INTO, TERMINATE,
+// INSERT VALUES, and the runners' lifecycle.
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "client/admin.h"
+#include "client/producer.h"
+#include "streams/binder.h"
+#include "streams/engine.h"
+#include "streams/serde.h"
+#include "streams/sql_error.h"
+#include "streams/time_format.h"
+#include "streams/time_zone.h"
+
+namespace cs::streams {
+namespace {
+
+using namespace std::chrono_literals;
+
+// TIMESTAMP_FORMAT parsing in UTC (ksqlDB's default zone for it).
+timestamp_parser parser_for(const source_def& def) {
+    if (!def.timestamp_format) {
+        return {};
+    }
+    auto fmt = time_format::compile(*def.timestamp_format);
+    if (!fmt) {
+        return {};
+    }
+    auto shared = std::make_shared<time_format>(std::move(*fmt));
+    return [shared](std::string_view text) -> result<int64_t> {
+        return shared->parse(text, time_zone::utc());
+    };
+}
+
+}  // namespace
+
+runner_options engine::make_runner_options() const {
+    runner_options o;
+    o.service_id = options_.service_id;
+    o.poll_timeout = options_.poll_timeout;
+    o.table_load_timeout = options_.table_load_timeout;
+    for (const char* k : {"auto.offset.reset", "ksql.streams.auto.offset.reset"}) {
+        if (auto it = session_props_.find(k); it != session_props_.end()) {
+            o.auto_offset_reset = it->second;
+        }
+    }
+    return o;
+}
+
+result<std::string> engine::create_as_select(const ast::create_as_select_stmt& c,
+                                             const ast::statement& stmt, bool replaying) {
+    if (const source_def* existing = find(c.name)) {
+        if (c.if_not_exists) {
+            return fmt::format("A source named {} already exists.", c.name);
+        }
+        (void)existing;
+        return error{
+            errc::already_exists,
+            format_sql_error(stmt, c.name_pos,
+                             c.or_replace ? "CREATE OR REPLACE ... AS SELECT over an existing "
+                                            "source is not supported yet"
+                                          : fmt::format("Cannot add stream '{}': A stream with "
+                                                        "the same name already exists",
+                                                        c.name))};
+    }
+    auto plan = plan_create_as_select(c, stmt, *this);
+    if (!plan) {
+        return plan.err();
+    }
+    plan->id = fmt::format("CSAS_{}_{}", c.name, next_query_number_);
+    plan->sql = stmt.text;
+    plan->sink.sql = stmt.text;
+    auto r = add_query(std::move(*plan), true, replaying);
+    if (r && !replaying) {
+        ++next_query_number_;
+        // add_query recorded nothing: the statement goes to the log only
+        // once the query runs, so a failing start leaves no trace.
+    } else if (r) {
+        ++next_query_number_;
+    }
+    return r;
+}
+
+result<std::string> engine::insert_select(const ast::insert_select_stmt& c,
+                                          const ast::statement& stmt, bool replaying) {
+    auto plan = plan_insert_select(c, stmt, *this);
+    if (!plan) {
+        return plan.err();
+    }
+    plan->id = fmt::format("INSERTQUERY_{}", next_query_number_);
+    if (const auto* qid = c.with.find("QUERY_ID");
+        qid != nullptr && qid->type.kind == type_kind::string) {
+        plan->id = qid->val.as_string();
+        std::transform(plan->id.begin(), plan->id.end(), plan->id.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    }
+    plan->sql = stmt.text;
+    auto r = add_query(std::move(*plan), false, replaying);
+    if (r) {
+        ++next_query_number_;
+    }
+    return r;
+}
+
+result<std::string> engine::add_query(query_plan plan, bool new_sink, bool replaying) {
+    {
+        std::lock_guard lock(queries_mu_);
+        for (const auto& q : queries_) {
+            if (q->id == plan.id) {
+                return error{errc::already_exists,
+                             fmt::format("a query with id {} already exists", plan.id)};
+            }
+        }
+    }
+    if (!replaying) {
+        // The sink topic exists when the statement returns (as in ksqlDB).
+        auto have = topic_partitions(plan.sink.topic);
+        if (!have) {
+            return have.err();
+        }
+        int32_t want = plan.sink.partitions > 0 ? plan.sink.partitions : plan.source.partitions;
+        if (*have == 0) {
+            auto created = admin_->create_topics({client::new_topic{
+                .name = plan.sink.topic,
+                .partitions = want > 0 ? want : -1,
+                .replication_factor = plan.sink.replicas > 0 ? plan.sink.replicas : -1,
+                .configs = {}}});
+            if (!created) {
+                return created.err();
+            }
+            for (const auto& s : *created) {
+                if (!s.ok() && s.code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                    return error{errc::io, fmt::format("cannot create topic {}: {}",
+                                                       plan.sink.topic, s.message)};
+                }
+            }
+        } else if (new_sink && plan.sink.partitions > 0 && *have != plan.sink.partitions) {
+            return error{errc::invalid_argument,
+                         fmt::format("A Kafka topic with the name '{}' already exists, with "
+                                     "different partition count: {} partitions, not {}",
+                                     plan.sink.topic, *have, plan.sink.partitions)};
+        }
+    }
+    auto q = std::make_unique<persistent_query>();
+    q->id = plan.id;
+    q->sql = plan.sql;
+    q->sink = plan.sink.name;
+    q->sources.push_back(plan.source.name);
+    for (const auto& t : plan.tables) {
+        q->sources.push_back(t.name);
+    }
+    if (new_sink) {
+        source_def sink = plan.sink;
+        sink.sql = plan.sql;
+        if (sink.partitions <= 0) {
+            sink.partitions = plan.source.partitions;
+        }
+        sources_.insert_or_assign(sink.name, std::move(sink));
+        source_order_.push_back(plan.sink.name);
+    }
+    q->plan = std::move(plan);
+    std::string id = q->id;
+    persistent_query* raw = q.get();
+    {
+        std::lock_guard lock(queries_mu_);
+        queries_.push_back(std::move(q));
+    }
+    if (replaying) {
+        return fmt::format("Created query with ID {}", id);
+    }
+    auto undo = [&] {
+        std::lock_guard lock(queries_mu_);
+        if (raw->runner) {
+            raw->runner->stop();
+        }
+        if (new_sink) {
+            sources_.erase(raw->sink);
+            std::erase(source_order_, raw->sink);
+        }
+        std::erase_if(queries_, [&](const auto& p) { return p.get() == raw; });
+    };
+    if (auto st = start_query(*raw); !st) {
+        undo();
+        return st.err();
+    }
+    ast::statement stmt;
+    stmt.text = raw->sql;
+    if (auto st = record(stmt); !st) {
+        undo();
+        return st.err();
+    }
+    return fmt::format("Created query with ID {}", id);
+}
+
+result<std::shared_ptr<table_reader>> engine::reader_for(const source_def& table) {
+    if (auto it = readers_.find(table.name); it != readers_.end()) {
+        return it->second;
+    }
+    auto store = table_store::create(table);
+    if (!store) {
+        return store.err();
+    }
+    auto reader = table_reader::start(std::move(*store), settings_, parser_for(table));
+    if (!reader) {
+        return reader.err();
+    }
+    std::shared_ptr<table_reader> shared = std::move(*reader);
+    readers_.emplace(table.name, shared);
+    return shared;
+}
+
+status engine::start_query(persistent_query& q) {
+    std::vector<std::shared_ptr<table_reader>> tables;
+    for (const auto& t : q.plan.tables) {
+        auto r = reader_for(t);
+        if (!r) {
+            return r.err();
+        }
+        tables.push_back(std::move(*r));
+    }
+    runner_options o = make_runner_options();
+    o.parse_timestamp = parser_for(q.plan.source);
+    auto runner = query_runner::create(q.plan, std::move(tables), settings_, std::move(o));
+    if (!runner) {
+        return runner.err();
+    }
+    q.runner = std::move(*runner);
+    q.runner->start();
+    q.started = true;
+    return {};
+}
+
+result<std::string> engine::terminate(const ast::terminate_stmt& t) {
+    std::vector<std::unique_ptr<persistent_query>> stopped;
+    {
+        std::lock_guard lock(queries_mu_);
+        auto it = std::partition(queries_.begin(), queries_.end(),
+                                 [&](const auto& q) { return !(t.all || q->id == t.query_id); });
+        std::move(it, queries_.end(), std::back_inserter(stopped));
+        queries_.erase(it, queries_.end());
+    }
+    if (stopped.empty() && !t.all) {
+        std::vector<std::string> ids;
+        for (const auto& s : query_statuses()) {
+            ids.push_back(s.id);
+        }
+        return error{errc::not_found, fmt::format("Unknown queryId: {}{}", t.query_id,
+                                                  did_you_mean(t.query_id, ids))};
+    }
+    for (auto& q : stopped) {
+        if (q->runner) {
+            q->runner->stop();
+        }
+    }
+    return std::string(t.all ? "All queries terminated." : "Query terminated.");
+}
+
+result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
+    const source_def* target = find(c.target);
+    if (target == nullptr) {
+        return error{errc::not_found, fmt::format("Source {} does not exist{}", c.target,
+                                                  did_you_mean(c.target, source_order_))};
+    }
+    std::vector<size_t> cols;
+    if (c.columns.empty()) {
+        for (size_t i = 0; i < target->columns.size(); ++i) {
+            if (target->columns[i].origin == column_origin::key ||
+                target->columns[i].origin == column_origin::value) {
+                cols.push_back(i);
+            }
+        }
+    } else {
+        for (size_t i = 0; i < c.columns.size(); ++i) {
+            const column_def* col = target->find_column(c.columns[i]);
+            if (col == nullptr) {
+                std::vector<std::string> names;
+                for (const auto& cd : target->columns) {
+                    names.push_back(cd.name);
+                }
+                return error{errc::not_found, fmt::format("unknown column {}{}", c.columns[i],
+                                                          did_you_mean(c.columns[i], names))};
+            }
+            cols.push_back(static_cast<size_t>(col - target->columns.data()));
+        }
+    }
+    if (cols.size() != c.values.size()) {
+        return error{errc::invalid_argument,
+                     fmt::format("Expected {} values for the columns, got {}", cols.size(),
+                                 c.values.size())};
+    }
+    row r(target->columns.size());
+    for (size_t i = 0; i < cols.size(); ++i) {
+        auto v = eval_constant(*c.values[i], target->columns[cols[i]].type);
+        if (!v) {
+            return v.err();
+        }
+        r[cols[i]] = std::move(*v);
+    }
+    auto encoder = row_encoder::create(*target);
+    if (!encoder) {
+        return encoder.err();
+    }
+    std::string key;
+    std::string val;
+    bool key_null = true;
+    if (auto st = (*encoder)->encode(r, key, key_null, val); !st) {
+        return st.err();
+    }
+    config::diagnostics diags;
+    client::client_settings ps = settings_;
+    ps.set("acks", "all", "INSERT VALUES");
+    auto producer = client::producer::create(ps, diags);
+    if (!producer) {
+        return producer.err();
+    }
+    client::outgoing_record rec{
+        .topic = target->topic,
+        .key = key_null ? std::nullopt : std::optional<std::string_view>(key),
+        .value = val};
+    if (auto st = (*producer)->send(rec); !st) {
+        return st.err();
+    }
+    if (auto st = (*producer)->flush(30s); !st) {
+        return st.err();
+    }
+    if ((*producer)->stats().failed > 0) {
+        return error{errc::io,
+                     "INSERT VALUES: the record was not delivered: " + (*producer)->summary()};
+    }
+    return std::string();
+}
+
+std::vector<query_status> engine::query_statuses() const {
+    std::vector<query_status> out;
+    std::lock_guard lock(queries_mu_);
+    for (const auto& q : queries_) {
+        query_status s;
+        s.id = q->id;
+        s.sink = q->sink;
+        s.sql = q->sql;
+        if (q->runner) {
+            const auto& c = q->runner->counters();
+            s.state = q->runner->state();
+            s.consumed = c.consumed.load();
+            s.produced = c.produced.load();
+            s.dlq = c.dlq.load();
+            s.lag = c.lag.load();
+            s.error = q->runner->last_error();
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+size_t engine::running_queries() const {
+    std::lock_guard lock(queries_mu_);
+    return queries_.size();
+}
+
+void engine::stop_all() {
+    std::vector<std::unique_ptr<persistent_query>> all;
+    {
+        std::lock_guard lock(queries_mu_);
+        all.swap(queries_);
+    }
+    for (auto& q : all) {
+        if (q->runner) {
+            q->runner->stop();
+        }
+    }
+    for (auto& [name, r] : readers_) {
+        r->stop();
+    }
+    readers_.clear();
+}
+
+}  // namespace cs::streams

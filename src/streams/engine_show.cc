@@ -1,0 +1,249 @@
+// SHOW / DESCRIBE / EXPLAIN output: text tables in the style of ksqlDB's CLI
+//  Stream Name | Kafka Topic | Key Format | Value Format | Windowed
+// ----------------------------------------------------------------
+//  CLICKS      | clicks      | KAFKA      | JSON         | false
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "client/admin.h"
+#include "streams/engine.h"
+#include "streams/functions.h"
+#include "streams/sql_error.h"
+
+namespace cs::streams {
+namespace {
+
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width(header.size());
+    for (size_t i = 0; i < header.size(); ++i) {
+        width[i] = header[i].size();
+        for (const auto& r : rows) {
+            width[i] = std::max(width[i], r[i].size());
+        }
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string out;
+        for (size_t i = 0; i < cells.size(); ++i) {
+            out += i == 0 ? " " : " | ";
+            out += cells[i];
+            out.append(width[i] - cells[i].size(), ' ');
+        }
+        out += " \n";
+        return out;
+    };
+    std::string out = line(header);
+    out.append(out.size() - 1, '-');
+    out += '\n';
+    for (const auto& r : rows) {
+        out += line(r);
+    }
+    out.append(out.find('\n'), '-');
+    out += '\n';
+    return out;
+}
+
+const char* format_name(data_format f) {
+    switch (f) {
+        case data_format::json:
+            return "JSON";
+        case data_format::delimited:
+            return "DELIMITED";
+        case data_format::kafka:
+            return "KAFKA";
+        case data_format::none:
+            return "NONE";
+    }
+    return "?";
+}
+
+std::string column_type(const column_def& c, source_kind kind) {
+    std::string t = c.type.to_string();
+    switch (c.origin) {
+        case column_origin::key:
+            t += kind == source_kind::table ? "  (primary key)" : "  (key)";
+            break;
+        case column_origin::headers:
+            t += "  (headers)";
+            break;
+        case column_origin::header:
+            t += fmt::format("  (header('{}'))", c.header_key);
+            break;
+        case column_origin::value:
+            break;
+    }
+    return t;
+}
+
+}  // namespace
+
+result<std::string> engine::show(const ast::show_stmt& s) {
+    switch (s.what) {
+        case ast::show_what::streams:
+        case ast::show_what::tables: {
+            source_kind want =
+                s.what == ast::show_what::streams ? source_kind::stream : source_kind::table;
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& name : source_order_) {
+                const source_def& d = sources_.find(name)->second;
+                if (d.kind == want) {
+                    rows.push_back({ast::quote_identifier(d.name), d.topic,
+                                    format_name(d.key_format.format),
+                                    format_name(d.value_format.format), "false"});
+                }
+            }
+            return text_table({want == source_kind::stream ? "Stream Name" : "Table Name",
+                               "Kafka Topic", "Key Format", "Value Format", "Windowed"},
+                              rows);
+        }
+        case ast::show_what::queries: {
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& q : query_statuses()) {
+                const source_def* sink = find(q.sink);
+                std::string state =
+                    q.state == query_state::running || q.state == query_state::loading_tables ||
+                            q.state == query_state::created
+                        ? "RUNNING:1"
+                        : (q.state == query_state::failed ? "ERROR:1" : "NOT_RUNNING:1");
+                rows.push_back({q.id, "PERSISTENT", state, ast::quote_identifier(q.sink),
+                                sink ? sink->topic : "", q.sql});
+            }
+            return text_table({"Query ID", "Query Type", "Status", "Sink Name", "Sink Kafka Topic",
+                               "Query String"},
+                              rows);
+        }
+        case ast::show_what::topics:
+            return show_topics();
+        case ast::show_what::functions: {
+            std::vector<std::vector<std::string>> rows;
+            for (auto& n : function_names()) {
+                rows.push_back({n, "SCALAR"});
+            }
+            return text_table({"Function Name", "Type"}, rows);
+        }
+        case ast::show_what::properties: {
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& [k, v] : session_props_) {
+                rows.push_back({k, "SESSION", v});
+            }
+            return text_table({"Property", "Level", "Value"}, rows);
+        }
+    }
+    return error{errc::unsupported, "SHOW: not supported"};
+}
+
+result<std::string> engine::show_topics() {
+    auto md = admin_->metadata();
+    if (!md) {
+        return md.err();
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : md->topics) {
+        // Internal topics (__consumer_offsets, ksqlDB's _confluent-ksql-*) are
+        // left out, as SHOW TOPICS does without EXTENDED ALL.
+        if (t.name.starts_with("_") || t.error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            continue;
+        }
+        size_t replicas = t.partitions.empty() ? 0 : t.partitions.front().replicas.size();
+        rows.push_back({t.name, std::to_string(t.partitions.size()), std::to_string(replicas)});
+    }
+    return text_table({"Kafka Topic", "Partitions", "Partition Replicas"}, rows);
+}
+
+result<std::string> engine::describe(const ast::describe_stmt& d) const {
+    if (d.function || d.all_kind) {
+        return error{errc::unsupported,
+                     "DESCRIBE FUNCTION and DESCRIBE STREAMS/TABLES are not supported yet"};
+    }
+    const source_def* def = find(d.name);
+    if (def == nullptr) {
+        return error{errc::not_found,
+                     fmt::format("Could not find STREAM/TABLE '{}' in the Metastore{}", d.name,
+                                 did_you_mean(d.name, source_order_))};
+    }
+    std::string out =
+        fmt::format("\nName                 : {}\n", ast::quote_identifier(def->name));
+    if (d.extended) {
+        out += fmt::format("Type                 : {}\n",
+                           def->kind == source_kind::stream ? "STREAM" : "TABLE");
+        out += fmt::format("Timestamp field      : {}\n", def->timestamp_column
+                                                              ? *def->timestamp_column
+                                                              : "Not set - using <ROWTIME>");
+        out += fmt::format("Key format           : {}\n", format_name(def->key_format.format));
+        out += fmt::format("Value format         : {}\n", format_name(def->value_format.format));
+        out += fmt::format("Kafka topic          : {} (partitions: {}, replication: {})\n",
+                           def->topic, def->partitions, def->replicas > 0 ? def->replicas : 1);
+        out += fmt::format("Statement            : {}\n", def->sql);
+    }
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"ROWTIME", "BIGINT           (system)"});
+    for (const auto& c : def->columns) {
+        rows.push_back({ast::quote_identifier(c.name), column_type(c, def->kind)});
+    }
+    out += text_table({"Field", "Type"}, rows);
+    if (d.extended) {
+        std::string reads;
+        std::string writes;
+        std::string counters;
+        std::lock_guard lock(queries_mu_);
+        for (const auto& q : queries_) {
+            bool reads_it =
+                std::find(q->sources.begin(), q->sources.end(), def->name) != q->sources.end();
+            if (reads_it) {
+                reads += fmt::format("{} : {}\n", q->id, q->sql);
+            }
+            if (q->sink == def->name) {
+                writes += fmt::format("{} : {}\n", q->id, q->sql);
+            }
+            if ((reads_it || q->sink == def->name) && q->runner) {
+                const auto& c = q->runner->counters();
+                counters += fmt::format(
+                    "{}: consumed {}, produced {}, dlq {}, filtered {}, lag {}, state {}\n", q->id,
+                    c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
+                    c.lag.load(), query_state_name(q->runner->state()));
+            }
+        }
+        out += "\nQueries that read from this " +
+               std::string(def->kind == source_kind::stream ? "STREAM" : "TABLE") +
+               "\n-----------------------------------\n" + reads;
+        out += "\nQueries that write from this " +
+               std::string(def->kind == source_kind::stream ? "STREAM" : "TABLE") +
+               "\n-----------------------------------\n" + writes;
+        out += "\nRuntime statistics\n-----------------------------------\n" + counters;
+    }
+    return out;
+}
+
+result<std::string> engine::explain(const ast::explain_stmt& e) const {
+    std::lock_guard lock(queries_mu_);
+    for (const auto& q : queries_) {
+        if (q->id == e.query_id) {
+            std::string out = fmt::format(
+                "\nID                   : {}\nQuery Type           : "
+                "PERSISTENT\nSQL                  : {}\n",
+                q->id, q->sql);
+            out += fmt::format("Sink                 : {} (topic {}, DLQ {})\n", q->sink,
+                               q->plan.sink.topic, q->plan.dlq_topic);
+            std::string srcs;
+            for (const auto& s : q->sources) {
+                srcs += (srcs.empty() ? "" : ", ") + s;
+            }
+            out += fmt::format("Sources              : {}\n", srcs);
+            if (q->runner) {
+                const auto& c = q->runner->counters();
+                out += fmt::format(
+                    "Status               : {}\nConsumer group       : {}\n"
+                    "Counters             : consumed {}, produced {}, dlq {}, "
+                    "lag {}\n",
+                    query_state_name(q->runner->state()), q->runner->group_id(), c.consumed.load(),
+                    c.produced.load(), c.dlq.load(), c.lag.load());
+            }
+            return out;
+        }
+    }
+    return error{errc::not_found, fmt::format("Query with id:{} does not exist", e.query_id)};
+}
+
+}  // namespace cs::streams

@@ -1,0 +1,224 @@
+#include "streams/engine.h"
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "streams/test_kafka.h"
+
+namespace cs::streams {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits (polling) until pred holds or 30 s passed.
+template <typename Pred>
+bool eventually(Pred pred) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) {
+            return true;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    return pred();
+}
+
+class EngineTest : public ::testing::Test {
+  protected:
+    void SetUp() override { broker_ = cs::testing::start_clickstream_broker(); }
+
+    std::unique_ptr<engine> make_engine(const std::string& service_id = "default_") {
+        engine_options o;
+        o.service_id = service_id;
+        o.properties["auto.offset.reset"] = "earliest";
+        auto e = engine::create(test::settings_for(*broker_), o);
+        EXPECT_TRUE(e.ok()) << e.err().message;
+        auto st = (*e)->restore();
+        EXPECT_TRUE(st.ok()) << st.message();
+        return std::move(*e);
+    }
+
+    std::string run(engine& e, const std::string& sql) {
+        std::vector<std::string> out;
+        auto st = e.execute_script(sql, out);
+        EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
+        std::string all;
+        for (auto& o : out) {
+            all += o;
+        }
+        return all;
+    }
+
+    status fails(engine& e, const std::string& sql) {
+        std::vector<std::string> out;
+        return e.execute_script(sql, out);
+    }
+
+    std::unique_ptr<cs::testing::test_broker> broker_;
+};
+
+constexpr const char* seed_create =
+    "CREATE STREAM source_json (Event_Type VARCHAR, Event_Version VARCHAR, User_ID VARCHAR, "
+    "Listing_ID VARCHAR, Server_Time VARCHAR, Device_Type VARCHAR) WITH "
+    "(KAFKA_TOPIC='events', VALUE_FORMAT='JSON');";
+constexpr const char* seed_csas_avro =
+    "CREATE STREAM target_json WITH "
+    "(KAFKA_TOPIC='events_avro',REPLICAS=1,PARTITIONS=1,VALUE_FORMAT='AVRO') AS SELECT *, "
+    "SUBSTRING(Server_Time, 0, 10) as Server_Date FROM source_json;";
+constexpr const char* seed_csas_json =
+    "CREATE STREAM target_json WITH "
+    "(KAFKA_TOPIC='events_avro',REPLICAS=1,PARTITIONS=1,VALUE_FORMAT='JSON') AS SELECT *, "
+    "SUBSTRING(Server_Time, 0, 10) as Server_Date FROM source_json;";
+
+TEST_F(EngineTest, SeedStatementsRunAndAvroIsNotSupportedYet) {
+    ASSERT_TRUE(broker_->create_topic("events", 1).ok());
+    auto e = make_engine();
+    EXPECT_EQ(run(*e, seed_create), "Stream created");
+
+    auto avro = fails(*e, seed_csas_avro);
+    ASSERT_FALSE(avro.ok());
+    EXPECT_NE(avro.message().find("not supported yet"), std::string::npos) << avro.message();
+    EXPECT_EQ(e->find("TARGET_JSON"), nullptr);
+
+    EXPECT_NE(run(*e, seed_csas_json).find("CSAS_TARGET_JSON_1"), std::string::npos);
+    test::produce(*broker_, "events",
+                  {{.value = R"({"Event_Type":"view","User_ID":"u1",)"
+                             R"("Server_Time":"2024-03-05 10:11:12"})"}});
+    auto out = test::read_topic(*broker_, "events_avro", 1, 1);
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_TRUE(out[0].value);
+    EXPECT_NE(out[0].value->find(R"("SERVER_DATE":"2024-03-05")"), std::string::npos)
+        << *out[0].value;
+    EXPECT_NE(out[0].value->find(R"("USER_ID":"u1")"), std::string::npos) << *out[0].value;
+
+    // A topic that does not exist needs PARTITIONS.
+    auto missing = fails(*e,
+                         "CREATE STREAM nope (a INT) WITH (KAFKA_TOPIC='nope', "
+                         "VALUE_FORMAT='JSON');");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.message().find("does not exist"), std::string::npos);
+    // ... and an existing one with another partition count is an error.
+    auto other = fails(*e,
+                       "CREATE STREAM ev2 (a INT) WITH (KAFKA_TOPIC='events', "
+                       "VALUE_FORMAT='JSON', PARTITIONS=4);");
+    ASSERT_FALSE(other.ok());
+    EXPECT_NE(other.message().find("partition count"), std::string::npos) << other.message();
+
+    // The source is in use: DROP names the query.
+    auto drop = fails(*e, "DROP STREAM source_json;");
+    ASSERT_FALSE(drop.ok());
+    EXPECT_NE(drop.message().find("CSAS_TARGET_JSON_1"), std::string::npos) << drop.message();
+
+    std::string streams = run(*e, "SHOW STREAMS;");
+    EXPECT_NE(streams.find(" Stream Name "), std::string::npos) << streams;
+    EXPECT_NE(streams.find(" SOURCE_JSON "), std::string::npos) << streams;
+    EXPECT_NE(streams.find(" events_avro "), std::string::npos) << streams;
+    std::string queries = run(*e, "SHOW QUERIES;");
+    EXPECT_NE(queries.find("CSAS_TARGET_JSON_1 | PERSISTENT"), std::string::npos) << queries;
+    std::string topics = run(*e, "SHOW TOPICS;");
+    EXPECT_NE(topics.find(" events_avro "), std::string::npos) << topics;
+    EXPECT_EQ(topics.find("_command_topic"), std::string::npos) << topics;
+
+    std::string desc = run(*e, "DESCRIBE target_json;");
+    EXPECT_NE(desc.find(" SERVER_DATE "), std::string::npos) << desc;
+    EXPECT_NE(desc.find(" EVENT_TYPE "), std::string::npos) << desc;
+    ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
+    std::string ext = run(*e, "DESCRIBE EXTENDED source_json;");
+    EXPECT_NE(ext.find("CSAS_TARGET_JSON_1: consumed 1, produced 1, dlq 0"), std::string::npos)
+        << ext;
+
+    EXPECT_EQ(run(*e, "TERMINATE CSAS_TARGET_JSON_1;"), "Query terminated.");
+    EXPECT_EQ(e->running_queries(), 0u);
+    EXPECT_NE(run(*e, "DROP STREAM target_json DELETE TOPIC;").find("was dropped"),
+              std::string::npos);
+    EXPECT_EQ(e->find("TARGET_JSON"), nullptr);
+    EXPECT_NE(run(*e, "DROP STREAM source_json;").find("was dropped"), std::string::npos);
+}
+
+TEST_F(EngineTest, EnrichmentWithThreeLeftJoinsProducesEnrichedClicks) {
+    auto e = make_engine();
+    run(*e,
+        "CREATE TABLE users (`user_id` STRING PRIMARY KEY, `user_name` STRING) "
+        "WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);\n"
+        "CREATE TABLE devices (`device_id` STRING PRIMARY KEY, `device_type` STRING) "
+        "WITH (KAFKA_TOPIC='devices', VALUE_FORMAT='JSON', PARTITIONS=1);\n"
+        "CREATE TABLE urls (`url` STRING PRIMARY KEY, `url_category` STRING) "
+        "WITH (KAFKA_TOPIC='urls', VALUE_FORMAT='JSON', PARTITIONS=1);\n"
+        "CREATE STREAM clickstream (`timestamp` STRING, `user_id` STRING, `device_id` "
+        "STRING, `url` STRING) WITH (KAFKA_TOPIC='clickstream', VALUE_FORMAT='JSON', "
+        "PARTITIONS=2);");
+    test::produce(*broker_, "users", {{.key = "u1", .value = R"({"user_name":"Alice"})"}});
+    test::produce(*broker_, "devices", {{.key = "d1", .value = R"({"device_type":"mobile"})"}});
+    test::produce(*broker_, "urls", {{.key = "/home", .value = R"({"url_category":"home"})"}});
+    std::string created =
+        run(*e,
+            "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
+            "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
+            "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
+            "`device_type`, l.`url_category` AS `url_category`\n"
+            "  FROM clickstream c\n"
+            "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
+            "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
+            "  LEFT JOIN urls l ON c.`url` = l.`url`;");
+    EXPECT_NE(created.find("CSAS_ENRICHED_1"), std::string::npos) << created;
+    test::produce(*broker_, "clickstream",
+                  {{.value = R"({"timestamp":"t1","user_id":"u1","device_id":"d1","url":"/home"})"},
+                   {.value = R"({"timestamp":"t2","user_id":"u9","device_id":"d1","url":"/x"})"}});
+    auto out = test::read_topic(*broker_, "enriched-clickstream", 2, 2);
+    ASSERT_EQ(out.size(), 2u);
+    std::vector<std::string> values;
+    for (auto& r : out) {
+        values.push_back(r.value.value_or(""));
+    }
+    std::sort(values.begin(), values.end());
+    EXPECT_EQ(values[0], R"({"timestamp":"t1","user_id":"u1","device_id":"d1","url":"/home",)"
+                         R"("user_name":"Alice","device_type":"mobile","url_category":"home"})");
+    EXPECT_EQ(values[1], R"({"timestamp":"t2","user_id":"u9","device_id":"d1","url":"/x",)"
+                         R"("user_name":null,"device_type":"mobile","url_category":null})");
+    auto drop = fails(*e, "DROP TABLE users;");
+    ASSERT_FALSE(drop.ok());
+    EXPECT_NE(drop.message().find("CSAS_ENRICHED_1"), std::string::npos) << drop.message();
+    std::string tables = run(*e, "SHOW TABLES;");
+    EXPECT_NE(tables.find(" USERS "), std::string::npos) << tables;
+    std::string desc = run(*e, "DESCRIBE users;");
+    EXPECT_NE(desc.find("(primary key)"), std::string::npos) << desc;
+}
+
+TEST_F(EngineTest, RestartReplaysTheCommandTopicAndResumesWithoutDuplicates) {
+    {
+        auto e = make_engine("svc1_");
+        run(*e,
+            "CREATE STREAM src (a INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', "
+            "PARTITIONS=1);\n"
+            "CREATE STREAM doubled AS SELECT a * 2 AS b FROM src;\n"
+            "CREATE STREAM gone AS SELECT a FROM src;\n"
+            "TERMINATE CSAS_GONE_2;\n"
+            "DROP STREAM gone;");
+        test::produce(*broker_, "src", {{.value = R"({"a":1})"}, {.value = R"({"a":2})"}});
+        ASSERT_TRUE(eventually([&] {
+            auto s = e->query_statuses();
+            return s.size() == 1 && s[0].produced == 2;
+        }));
+    }
+    test::produce(*broker_, "src", {{.value = R"({"a":3})"}});
+    auto e = make_engine("svc1_");
+    auto s = e->query_statuses();
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(s[0].id, "CSAS_DOUBLED_1");
+    EXPECT_EQ(e->find("GONE"), nullptr);
+    ASSERT_NE(e->find("DOUBLED"), nullptr);
+    ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
+    auto out = test::read_topic(*broker_, "DOUBLED", 1, 4, 2s);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].value.value_or(""), R"({"B":2})");
+    EXPECT_EQ(out[1].value.value_or(""), R"({"B":4})");
+    EXPECT_EQ(out[2].value.value_or(""), R"({"B":6})");
+    // New statements after a restart continue the query numbering.
+    EXPECT_NE(run(*e, "CREATE STREAM more AS SELECT a FROM src;").find("CSAS_MORE_3"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace cs::streams

@@ -1,0 +1,240 @@
+// Math functions: ABS, ROUND, FLOOR, CEIL with ksqlDB's return types.
+// ROUND breaks ties toward positive infinity, as ksqlDB documents (Java's
+// Math.round; for DECIMAL, HALF_UP on positive and HALF_DOWN on negative
+// values): ROUND(2.5) = 3, ROUND(-2.5) = -2.
+
+#include <cmath>
+
+#include "streams/decimal.h"
+#include "streams/function_support.h"
+#include "streams/value_text.h"
+
+namespace cs::streams::fn {
+
+namespace {
+
+result<value> abs_int(std::span<const value> a, const sql_type&) {
+    const int32_t v = a[0].as_int();
+    // Java's Math.abs(Integer.MIN_VALUE) is MIN_VALUE.
+    return value(v < 0 ? static_cast<int32_t>(0u - static_cast<uint32_t>(v)) : v);
+}
+result<value> abs_bigint(std::span<const value> a, const sql_type&) {
+    const int64_t v = a[0].as_bigint();
+    return value(v < 0 ? static_cast<int64_t>(0ull - static_cast<uint64_t>(v)) : v);
+}
+result<value> abs_double(std::span<const value> a, const sql_type&) {
+    return value(std::fabs(a[0].as_double()));
+}
+result<value> abs_decimal(std::span<const value> a, const sql_type&) {
+    decimal_value d = a[0].as_decimal();
+    d.unscaled = d.unscaled < 0 ? -d.unscaled : d.unscaled;
+    return value(d);
+}
+result<value> identity(std::span<const value> a, const sql_type&) {
+    return a[0];
+}
+
+enum class mode { round, floor, ceil };
+
+// v rounded to `places` fraction digits (places may be negative).
+int128 round_unscaled(int128 unscaled, int32_t drop, mode m) {
+    if (drop <= 0) {
+        return unscaled;
+    }
+    if (drop > decimal::max_precision) {
+        // Everything is dropped: the result is 0, or +-1 unit at that position.
+        if (m == mode::floor && unscaled < 0) {
+            return -1;
+        }
+        if (m == mode::ceil && unscaled > 0) {
+            return 1;
+        }
+        return 0;
+    }
+    const int128 d = decimal::pow10(drop);
+    int128 q = unscaled / d;
+    const int128 r = unscaled % d;
+    switch (m) {
+        case mode::floor:
+            return r < 0 ? q - 1 : q;
+        case mode::ceil:
+            return r > 0 ? q + 1 : q;
+        case mode::round:
+            // Ties toward positive infinity.
+            if (r > 0 && r * 2 >= d) {
+                ++q;
+            } else if (r < 0 && -r * 2 > d) {
+                --q;
+            }
+            return q;
+    }
+    return q;
+}
+
+// Rounds d to `places` digits, giving a value at `out_scale`.
+decimal_value round_decimal(const decimal_value& d, int32_t places, int32_t out_scale, mode m) {
+    const int128 q = round_unscaled(d.unscaled, d.scale - places, m);
+    // q has max(places, ...) fraction digits = min(places, d.scale); rescale.
+    const int32_t q_scale = std::min(places, d.scale);
+    decimal_value out{q, q_scale};
+    if (out_scale > q_scale) {
+        out.unscaled = q * decimal::pow10(out_scale - q_scale);
+    } else if (out_scale < q_scale) {
+        out.unscaled = q / decimal::pow10(q_scale - out_scale);
+    }
+    out.scale = out_scale;
+    return out;
+}
+
+template <mode M>
+result<value> decimal_fn(std::span<const value> a, const sql_type& ret) {
+    const int32_t places = a.size() > 1 ? a[1].as_int() : 0;
+    return value(round_decimal(a[0].as_decimal(), places, ret.scale, M));
+}
+
+// Math.round(double): floor(x + 0.5), with NaN -> 0 and saturation.
+result<value> round_double(std::span<const value> a, const sql_type&) {
+    const double d = a[0].as_double();
+    if (std::isnan(d)) {
+        return value(int64_t{0});
+    }
+    const double r = std::floor(d + 0.5);
+    if (r >= 9.2233720368547758e18) {
+        return value(std::numeric_limits<int64_t>::max());
+    }
+    if (r <= -9.2233720368547758e18) {
+        return value(std::numeric_limits<int64_t>::min());
+    }
+    return value(static_cast<int64_t>(r));
+}
+
+// ROUND(DOUBLE, places): through the decimal digits of Double.toString, as
+// ksqlDB does with BigDecimal.valueOf, so ROUND(1.005, 2) is 1.01.
+result<value> round_double_places(std::span<const value> a, const sql_type&) {
+    const double d = a[0].as_double();
+    if (std::isnan(d) || std::isinf(d)) {
+        return value(d);
+    }
+    auto parsed = decimal::parse(double_text(d));
+    if (!parsed) {
+        return value(d);
+    }
+    const int32_t places = a[1].as_int();
+    const decimal_value r = round_decimal(*parsed, places, std::max(places, 0), mode::round);
+    return value(decimal::to_double(r));
+}
+
+template <class Int>
+Int pow10_int(int32_t n) {
+    Int p = 1;
+    for (int32_t i = 0; i < n; ++i) {
+        p *= 10;
+    }
+    return p;
+}
+
+// ROUND(INTEGER|BIGINT, places): negative places round to tens, hundreds...
+template <class Int>
+result<value> round_int_places(std::span<const value> a, const sql_type&) {
+    const Int v = std::is_same_v<Int, int32_t> ? static_cast<Int>(a[0].as_int())
+                                               : static_cast<Int>(a[0].as_bigint());
+    const int32_t places = a[1].as_int();
+    if (places >= 0) {
+        return value(v);
+    }
+    if (-places >= std::numeric_limits<Int>::digits10 + 1) {
+        return value(Int{0});
+    }
+    const int128 r = round_unscaled(v, -places, mode::round) * pow10_int<int128>(-places);
+    return value(static_cast<Int>(r));
+}
+
+template <mode M>
+result<value> double_fn(std::span<const value> a, const sql_type&) {
+    return value(M == mode::floor ? std::floor(a[0].as_double()) : std::ceil(a[0].as_double()));
+}
+
+std::unique_ptr<bound_function> bind_int_identity(const sql_type& t) {
+    return make_simple(t, &identity);
+}
+
+}  // namespace
+
+void register_math_functions(registry& r) {
+    r.add("ABS", {"ABS(INTEGER)", "ABS(BIGINT)", "ABS(DOUBLE)", "ABS(DECIMAL)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 1) {
+                  return no_match();
+              }
+              switch (t[0].kind) {
+                  case type_kind::integer:
+                      return make_simple(t[0], &abs_int);
+                  case type_kind::bigint:
+                      return make_simple(t[0], &abs_bigint);
+                  case type_kind::double_:
+                      return make_simple(t[0], &abs_double);
+                  case type_kind::decimal:
+                      return make_simple(t[0], &abs_decimal);
+                  default:
+                      return no_match();
+              }
+          });
+    r.add("ROUND",
+          {"ROUND(INTEGER)", "ROUND(BIGINT)", "ROUND(DOUBLE) -> BIGINT", "ROUND(DECIMAL)",
+           "ROUND(INTEGER, INTEGER)", "ROUND(BIGINT, INTEGER)", "ROUND(DOUBLE, INTEGER)",
+           "ROUND(DECIMAL, INTEGER)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.empty() || t.size() > 2 || (t.size() == 2 && !is(t[1], type_kind::integer))) {
+                  return no_match();
+              }
+              const bool places = t.size() == 2;
+              switch (t[0].kind) {
+                  case type_kind::integer:
+                      return places ? make_simple(t[0], &round_int_places<int32_t>)
+                                    : bind_int_identity(t[0]);
+                  case type_kind::bigint:
+                      return places ? make_simple(t[0], &round_int_places<int64_t>)
+                                    : bind_int_identity(t[0]);
+                  case type_kind::double_:
+                      return places ? make_simple(sql_type::double_(), &round_double_places)
+                                    : make_simple(sql_type::bigint(), &round_double);
+                  case type_kind::decimal: {
+                      // One more integer digit for the carry (9.5 -> 10).
+                      const int32_t p = t[0].precision, s = t[0].scale;
+                      const sql_type ret = places ? sql_type::decimal(std::min(p + 1, 38), s)
+                                                  : sql_type::decimal(std::min(p - s + 1, 38), 0);
+                      return make_simple(ret, &decimal_fn<mode::round>);
+                  }
+                  default:
+                      return no_match();
+              }
+          });
+    auto floor_ceil = [&r](const char* name, call_fn dbl, call_fn dec) {
+        r.add(name,
+              {std::string(name) + "(INTEGER)", std::string(name) + "(BIGINT)",
+               std::string(name) + "(DOUBLE)", std::string(name) + "(DECIMAL)"},
+              [dbl, dec](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+                  if (t.size() != 1) {
+                      return no_match();
+                  }
+                  switch (t[0].kind) {
+                      case type_kind::integer:
+                      case type_kind::bigint:
+                          return bind_int_identity(t[0]);
+                      case type_kind::double_:
+                          return make_simple(t[0], dbl);
+                      case type_kind::decimal: {
+                          const int32_t p = t[0].precision, s = t[0].scale;
+                          return make_simple(
+                              s == 0 ? t[0] : sql_type::decimal(std::min(p - s + 1, 38), 0), dec);
+                      }
+                      default:
+                          return no_match();
+                  }
+              });
+    };
+    floor_ceil("FLOOR", &double_fn<mode::floor>, &decimal_fn<mode::floor>);
+    floor_ceil("CEIL", &double_fn<mode::ceil>, &decimal_fn<mode::ceil>);
+}
+
+}  // namespace cs::streams::fn

@@ -1,0 +1,107 @@
+// JSON, NULL-handling, math, regex and UUID functions.
+
+#include <regex>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "streams/function_test_util.h"
+
+namespace cs::streams {
+namespace {
+
+using namespace testing;
+
+TEST(FunctionsJson, ExtractJsonField) {
+    // ksqlDB docs example.
+    const typed doc =
+        str(R"({"log": {"cloud": "gcp836Csd", "app": "ksProcessor", "instance": 4}})");
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str("$.log.cloud")}), value("gcp836Csd"));
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str("$.log.instance")}), value("4"));
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {doc, str("$.log.missing")}).is_null());
+    const typed arr = str(R"({"a": {"b": [10, {"c": "x y"}, null]}, "k e y": true})");
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[0]")}), value("10"));
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[1].c")}), value("x y"));
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[1]")}), value(R"({"c":"x y"})"));
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {arr, str("$.a.b[2]")}).is_null());
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {arr, str("$.a.b[7]")}).is_null());
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$['k e y']")}), value("true"));
+    EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {str("{not json"), str("$.a")}).ok());
+    EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {doc, str("log.cloud")}).ok());
+}
+
+TEST(FunctionsNull, CoalesceIfnullNullif) {
+    const sql_type S = sql_type::string();
+    EXPECT_EQ(call("COALESCE", {null_of(S), str("b"), str("c")}), value("b"));
+    EXPECT_TRUE(call("COALESCE", {null_of(S), null_of(S)}).is_null());
+    // Numeric arguments widen to the common type.
+    EXPECT_EQ(return_type("COALESCE", {sql_type::integer(), sql_type::bigint()}),
+              sql_type::bigint());
+    EXPECT_EQ(call("COALESCE", {null_of(sql_type::bigint()), i32(5)}), value(int64_t{5}));
+    EXPECT_EQ(call("IFNULL", {null_of(S), str("dflt")}), value("dflt"));
+    EXPECT_EQ(call("IFNULL", {str("v"), str("dflt")}), value("v"));
+    EXPECT_TRUE(call("NULLIF", {str("a"), str("a")}).is_null());
+    EXPECT_EQ(call("NULLIF", {str("a"), str("b")}), value("a"));
+    EXPECT_TRUE(call("NULLIF", {i32(1), i64(1)}).is_null());
+    EXPECT_FALSE(bind_function("COALESCE", std::vector<sql_type>{S, sql_type::integer()}).ok());
+}
+
+TEST(FunctionsMath, AbsFloorCeil) {
+    EXPECT_EQ(call("ABS", {i32(-3)}), value(int32_t{3}));
+    EXPECT_EQ(call("ABS", {dbl(-2.5)}), value(2.5));
+    EXPECT_EQ(call("ABS", {dec(-150, 3, 2)}), value(decimal_value{150, 2}));
+    EXPECT_EQ(call("FLOOR", {dbl(-1.5)}), value(-2.0));
+    EXPECT_EQ(call("CEIL", {dbl(-1.5)}), value(-1.0));
+    EXPECT_EQ(call("FLOOR", {dec(-150, 3, 2)}), value(decimal_value{-2, 0}));
+    EXPECT_EQ(call("CEIL", {dec(101, 3, 2)}), value(decimal_value{2, 0}));
+    EXPECT_EQ(return_type("CEIL", {sql_type::decimal(3, 2)}), sql_type::decimal(2, 0));
+    EXPECT_EQ(call("FLOOR", {i64(7)}), value(int64_t{7}));
+}
+
+TEST(FunctionsMath, RoundTiesTowardPositiveInfinity) {
+    EXPECT_EQ(call("ROUND", {dbl(2.5)}), value(int64_t{3}));
+    EXPECT_EQ(call("ROUND", {dbl(-2.5)}), value(int64_t{-2}));
+    EXPECT_EQ(call("ROUND", {dbl(-2.6)}), value(int64_t{-3}));
+    EXPECT_EQ(return_type("ROUND", {sql_type::double_()}), sql_type::bigint());
+    EXPECT_EQ(call("ROUND", {dbl(1.005), i32(2)}), value(1.01));
+    EXPECT_EQ(call("ROUND", {dbl(123.456), i32(-1)}), value(120.0));
+    EXPECT_EQ(call("ROUND", {dbl(-1.25), i32(1)}), value(-1.2));
+    EXPECT_EQ(call("ROUND", {dec(125, 3, 2)}), value(decimal_value{1, 0}));
+    EXPECT_EQ(call("ROUND", {dec(150, 3, 2)}), value(decimal_value{2, 0}));
+    EXPECT_EQ(call("ROUND", {dec(-150, 3, 2)}), value(decimal_value{-1, 0}));
+    EXPECT_EQ(return_type("ROUND", {sql_type::decimal(3, 2)}), sql_type::decimal(2, 0));
+    EXPECT_EQ(call("ROUND", {dec(12345, 5, 3), i32(1)}), value(decimal_value{12300, 3}));
+    EXPECT_EQ(call("ROUND", {i32(1250), i32(-2)}), value(int32_t{1300}));
+    EXPECT_EQ(call("ROUND", {i32(7)}), value(int32_t{7}));
+}
+
+TEST(FunctionsRegex, ExtractAndReplace) {
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("\\d+"), str("abc 123 def 456")}), value("123"));
+    EXPECT_EQ(
+        call("REGEXP_EXTRACT", {str("(\\w+)@(\\w+)\\.com"), str("mail bob@example.com"), i32(2)}),
+        value("example"));
+    EXPECT_TRUE(call("REGEXP_EXTRACT", {str("\\d+"), str("no digits")}).is_null());
+    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(a)"), str("a"), i32(3)}).ok());
+    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(unclosed"), str("a")}).ok());
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("quick brown fox"), str("q.*ck"), str("slow")}),
+              value("slow brown fox"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("a1b22c333"), str("\\d+"), str("#")}), value("a#b#c#"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("john smith"), str("(\\w+) (\\w+)"), str("$2, $1")}),
+              value("smith, john"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("a.b"), str("\\."), str("\\$")}), value("a$b"));
+    EXPECT_FALSE(try_call("REGEXP_REPLACE", {str("ab"), str("a"), str("$9")}).ok());
+}
+
+TEST(FunctionsMisc, UuidIsRandomVersion4) {
+    const std::regex shape("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    std::set<std::string> seen;
+    for (int i = 0; i < 100; ++i) {
+        const value v = call("UUID", {});
+        ASSERT_TRUE(std::regex_match(v.as_string(), shape)) << v.as_string();
+        seen.insert(v.as_string());
+    }
+    EXPECT_EQ(seen.size(), 100u);
+}
+
+}  // namespace
+}  // namespace cs::streams

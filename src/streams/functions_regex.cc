@@ -1,0 +1,153 @@
+// REGEXP_EXTRACT(pattern, string[, group]) and REGEXP_REPLACE(string, pattern,
+// replacement). Patterns are ECMAScript regexes (std::regex), which agree
+// with Java's syntax for the common subset (classes, \d \w \s, groups,
+// (?:...), lookahead, quantifiers, anchors); Java-only syntax (named groups,
+// possessive quantifiers, \p{...}, lookbehind) is rejected as an invalid pattern.
+//
+// Compiling a std::regex is expensive, so each thread keeps its last few
+// compiled patterns (a per-thread cache needs no lock and a pattern column
+// that is constant per query hits it every time).
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "streams/function_support.h"
+
+namespace cs::streams::fn {
+
+namespace {
+
+struct cached_regex {
+    std::string pattern;
+    std::shared_ptr<const std::regex> re;
+};
+
+result<std::shared_ptr<const std::regex>> compiled(const std::string& pattern) {
+    thread_local std::vector<cached_regex> cache;  // most recently used first
+    for (size_t i = 0; i < cache.size(); ++i) {
+        if (cache[i].pattern == pattern) {
+            if (i != 0) {
+                std::swap(cache[i], cache[0]);
+            }
+            return cache[0].re;
+        }
+    }
+    std::shared_ptr<const std::regex> re;
+    try {
+        re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+        return error{errc::invalid_argument,
+                     fmt::format("Invalid regular expression '{}': {}", pattern, e.what())};
+    }
+    constexpr size_t capacity = 8;
+    if (cache.size() == capacity) {
+        cache.pop_back();
+    }
+    cache.insert(cache.begin(), cached_regex{pattern, re});
+    return re;
+}
+
+result<value> regexp_extract(std::span<const value> a, const sql_type&) {
+    auto re = compiled(a[0].as_string());
+    if (!re) {
+        return re.take_error();
+    }
+    const std::string& s = a[1].as_string();
+    const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
+    std::smatch m;
+    if (!std::regex_search(s, m, **re)) {
+        return value();
+    }
+    if (group < 0 || static_cast<size_t>(group) >= m.size()) {
+        return error{errc::invalid_argument,
+                     fmt::format("REGEXP_EXTRACT: no group {} in '{}'", group, a[0].as_string())};
+    }
+    if (!m[static_cast<size_t>(group)].matched) {
+        return value();
+    }
+    return value(m[static_cast<size_t>(group)].str());
+}
+
+// Java's Matcher.replaceAll replacement syntax: $n is group n, ${name} is
+// not supported (no named groups), \x is a literal x.
+result<std::string> expand(const std::string& replacement, const std::smatch& m) {
+    std::string out;
+    for (size_t i = 0; i < replacement.size(); ++i) {
+        const char c = replacement[i];
+        if (c == '\\' && i + 1 < replacement.size()) {
+            out += replacement[++i];
+        } else if (c == '$') {
+            if (i + 1 >= replacement.size() || replacement[i + 1] < '0' ||
+                replacement[i + 1] > '9') {
+                return error{errc::invalid_argument,
+                             fmt::format("Illegal group reference in '{}'", replacement)};
+            }
+            // Java takes as many digits as still name an existing group.
+            size_t group = static_cast<size_t>(replacement[++i] - '0');
+            while (i + 1 < replacement.size() && replacement[i + 1] >= '0' &&
+                   replacement[i + 1] <= '9' &&
+                   group * 10 + static_cast<size_t>(replacement[i + 1] - '0') < m.size()) {
+                group = group * 10 + static_cast<size_t>(replacement[++i] - '0');
+            }
+            if (group >= m.size()) {
+                return error{errc::invalid_argument,
+                             fmt::format("No group {} for replacement '{}'", group, replacement)};
+            }
+            out += m[group].str();
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+result<value> regexp_replace(std::span<const value> a, const sql_type&) {
+    auto re = compiled(a[1].as_string());
+    if (!re) {
+        return re.take_error();
+    }
+    const std::string& s = a[0].as_string();
+    const std::string& replacement = a[2].as_string();
+    std::string out;
+    auto begin = std::sregex_iterator(s.begin(), s.end(), **re);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+        const std::smatch& m = *it;
+        out.append(s, last, static_cast<size_t>(m.position(0)) - last);
+        auto piece = expand(replacement, m);
+        if (!piece) {
+            return piece.take_error();
+        }
+        out += *piece;
+        last = static_cast<size_t>(m.position(0) + m.length(0));
+    }
+    out.append(s, last);
+    return value(std::move(out));
+}
+
+}  // namespace
+
+void register_regex_functions(registry& r) {
+    r.add("REGEXP_EXTRACT",
+          {"REGEXP_EXTRACT(STRING pattern, STRING)",
+           "REGEXP_EXTRACT(STRING pattern, STRING, INTEGER group)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if ((t.size() != 2 && t.size() != 3) || !is(t[0], type_kind::string) ||
+                  !is(t[1], type_kind::string) ||
+                  (t.size() == 3 && !is(t[2], type_kind::integer))) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &regexp_extract);
+          });
+    r.add("REGEXP_REPLACE", {"REGEXP_REPLACE(STRING, STRING pattern, STRING replacement)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 3 || !is(t[0], type_kind::string) || !is(t[1], type_kind::string) ||
+                  !is(t[2], type_kind::string)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &regexp_replace);
+          });
+}
+
+}  // namespace cs::streams::fn

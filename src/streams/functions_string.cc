@@ -1,0 +1,417 @@
+// String functions: SUBSTRING, CONCAT, CONCAT_WS, UCASE, LCASE, TRIM,
+// REPLACE, LEN, SPLIT, INSTR, MASK*. Semantics follow ksqlDB's UDFs
+// (ksqldb-engine .../function/udf/string); positions count code points (utf8.h).
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "streams/function_support.h"
+#include "streams/utf8.h"
+
+namespace cs::streams::fn {
+
+namespace {
+
+// ksqlDB's Substring clamp: start = pos<0 ? max(len+pos,0) : max(min(pos-1,len),0);
+// end = max(min(start+length,len),start).
+value substring(const std::string& s, int64_t pos, std::optional<int64_t> length) {
+    const bool ascii = utf8::is_ascii(s);
+    const auto len = static_cast<int64_t>(ascii ? s.size() : utf8::length(s));
+    const int64_t start =
+        pos < 0 ? std::max<int64_t>(len + pos, 0) : std::max<int64_t>(std::min(pos - 1, len), 0);
+    int64_t end = len;
+    if (length) {
+        // Saturate start + length so huge lengths don't overflow.
+        const int64_t want = *length > len ? len + 1 : *length;
+        end = std::max(std::min(start + want, len), start);
+    }
+    if (ascii) {
+        return value(s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
+    }
+    const size_t b = utf8::byte_offset(s, static_cast<size_t>(start));
+    const size_t e = utf8::byte_offset(s, static_cast<size_t>(end));
+    return value(s.substr(b, e - b));
+}
+
+result<value> substring2(std::span<const value> a, const sql_type&) {
+    return substring(a[0].as_string(), a[1].as_int(), std::nullopt);
+}
+result<value> substring3(std::span<const value> a, const sql_type&) {
+    return substring(a[0].as_string(), a[1].as_int(), a[2].as_int());
+}
+
+bool all_strings(std::span<const sql_type> t, size_t from = 0) {
+    for (size_t i = from; i < t.size(); ++i) {
+        if (!is(t[i], type_kind::string)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// CONCAT skips NULL arguments (ksqlDB's Concat filters them out).
+result<value> concat(std::span<const value> a, const sql_type&) {
+    std::string out;
+    for (const value& v : a) {
+        if (!v.is_null()) {
+            out += v.as_string();
+        }
+    }
+    return value(std::move(out));
+}
+
+// CONCAT_WS: NULL separator gives NULL; NULL elements are skipped.
+result<value> concat_ws(std::span<const value> a, const sql_type&) {
+    if (a[0].is_null()) {
+        return value();
+    }
+    const std::string& sep = a[0].as_string();
+    std::string out;
+    bool first = true;
+    for (size_t i = 1; i < a.size(); ++i) {
+        if (a[i].is_null()) {
+            continue;
+        }
+        if (!first) {
+            out += sep;
+        }
+        first = false;
+        out += a[i].as_string();
+    }
+    return value(std::move(out));
+}
+
+// ASCII case mapping (Java's default-locale mapping differs only outside ASCII).
+result<value> ucase(std::span<const value> a, const sql_type&) {
+    std::string s = a[0].as_string();
+    for (char& c : s) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return value(std::move(s));
+}
+result<value> lcase(std::span<const value> a, const sql_type&) {
+    std::string s = a[0].as_string();
+    for (char& c : s) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return value(std::move(s));
+}
+
+// Java's String.trim: strips characters <= ' ' from both ends.
+result<value> trim(std::span<const value> a, const sql_type&) {
+    const std::string& s = a[0].as_string();
+    size_t b = 0;
+    size_t e = s.size();
+    while (b < e && static_cast<unsigned char>(s[b]) <= ' ') {
+        ++b;
+    }
+    while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') {
+        --e;
+    }
+    return value(s.substr(b, e - b));
+}
+
+// Java's String.replace(CharSequence, CharSequence): an empty target puts the
+// replacement between every character and at both ends.
+result<value> replace(std::span<const value> a, const sql_type&) {
+    const std::string& s = a[0].as_string();
+    const std::string& from = a[1].as_string();
+    const std::string& to = a[2].as_string();
+    std::string out;
+    if (from.empty()) {
+        out += to;
+        for (size_t i = 0; i < s.size(); ++i) {
+            out += s[i];
+            if (i + 1 == s.size() || !utf8::is_continuation(s[i + 1])) {
+                out += to;
+            }
+        }
+        return value(std::move(out));
+    }
+    size_t pos = 0;
+    while (true) {
+        const size_t hit = s.find(from, pos);
+        if (hit == std::string::npos) {
+            break;
+        }
+        out.append(s, pos, hit - pos);
+        out += to;
+        pos = hit + from.size();
+    }
+    out.append(s, pos);
+    return value(std::move(out));
+}
+
+result<value> len(std::span<const value> a, const sql_type&) {
+    return value(static_cast<int32_t>(utf8::length(a[0].as_string())));
+}
+
+// SPLIT keeps empty tokens (leading, trailing, between adjacent delimiters);
+// an empty delimiter splits into characters.
+result<value> split(std::span<const value> a, const sql_type&) {
+    const std::string& s = a[0].as_string();
+    const std::string& delim = a[1].as_string();
+    value_list out;
+    if (delim.empty()) {
+        size_t start = 0;
+        for (size_t i = 1; i <= s.size(); ++i) {
+            if (i == s.size() || !utf8::is_continuation(s[i])) {
+                out.emplace_back(s.substr(start, i - start));
+                start = i;
+            }
+        }
+        if (s.empty()) {
+            out.emplace_back(std::string());
+        }
+        return value::array(std::move(out));
+    }
+    size_t pos = 0;
+    while (true) {
+        const size_t hit = s.find(delim, pos);
+        if (hit == std::string::npos) {
+            out.emplace_back(s.substr(pos));
+            break;
+        }
+        out.emplace_back(s.substr(pos, hit - pos));
+        pos = hit + delim.size();
+    }
+    return value::array(std::move(out));
+}
+
+// INSTR(string, substring[, position[, occurrence]]): 1-based position of the
+// occurrence-th match searching forward from `position`, or backward from
+// len+position+1 when position is negative; 0 when there is none.
+int32_t instr(const std::string& s, const std::string& sub, int64_t position, int64_t occurrence) {
+    if (occurrence <= 0 || position == 0) {
+        return 0;
+    }
+    const bool ascii = utf8::is_ascii(s);
+    const auto len = static_cast<int64_t>(ascii ? s.size() : utf8::length(s));
+    auto to_byte = [&](int64_t idx) {
+        return ascii ? static_cast<size_t>(idx) : utf8::byte_offset(s, static_cast<size_t>(idx));
+    };
+    auto to_char = [&](size_t byte) {
+        return static_cast<int32_t>(ascii ? byte : utf8::char_index(s, byte));
+    };
+    if (position > 0) {
+        if (position - 1 > len) {
+            return 0;
+        }
+        size_t from = to_byte(position - 1);
+        for (int64_t n = 0;; ++n) {
+            const size_t hit = s.find(sub, from);
+            if (hit == std::string::npos) {
+                return 0;
+            }
+            if (n + 1 == occurrence) {
+                return to_char(hit) + 1;
+            }
+            from = hit + 1;
+        }
+    }
+    const int64_t start = len + position;  // character index to search back from
+    if (start < 0) {
+        return 0;
+    }
+    size_t from = to_byte(start);
+    for (int64_t n = 0;; ++n) {
+        const size_t hit = s.rfind(sub, from);
+        if (hit == std::string::npos) {
+            return 0;
+        }
+        if (n + 1 == occurrence) {
+            return to_char(hit) + 1;
+        }
+        if (hit == 0) {
+            return 0;
+        }
+        from = hit - 1;
+    }
+}
+
+result<value> instr_fn(std::span<const value> a, const sql_type&) {
+    const int64_t position = a.size() > 2 ? a[2].as_int() : 1;
+    const int64_t occurrence = a.size() > 3 ? a[3].as_int() : 1;
+    return value(instr(a[0].as_string(), a[1].as_string(), position, occurrence));
+}
+
+// MASK family: upper-case letters -> 'X', lower-case -> 'x', digits -> 'n',
+// anything else -> '-' (ksqlDB's defaults; the replacement characters can
+// be given as extra arguments, NULL keeping that class unmasked).
+struct mask_chars {
+    std::optional<char> upper = 'X', lower = 'x', digit = 'n', other = '-';
+};
+
+char mask_char(char c, const mask_chars& m) {
+    std::optional<char> r;
+    if (c >= 'A' && c <= 'Z') {
+        r = m.upper;
+    } else if (c >= 'a' && c <= 'z') {
+        r = m.lower;
+    } else if (c >= '0' && c <= '9') {
+        r = m.digit;
+    } else {
+        r = m.other;
+    }
+    return r ? *r : c;
+}
+
+// Masks characters [from, to) (code point indices) of s.
+std::string mask_range(const std::string& s, size_t from, size_t to, const mask_chars& m) {
+    std::string out;
+    out.reserve(s.size());
+    size_t index = 0;
+    for (size_t i = 0; i < s.size();) {
+        size_t n = 1;
+        while (i + n < s.size() && utf8::is_continuation(s[i + n])) {
+            ++n;
+        }
+        if (index >= from && index < to) {
+            out += n == 1 ? mask_char(s[i], m) : mask_char('?', m);
+        } else {
+            out.append(s, i, n);
+        }
+        i += n;
+        ++index;
+    }
+    return out;
+}
+
+// Replacement characters from the arguments after `first` (NULL: keep).
+mask_chars mask_args(std::span<const value> a, size_t first) {
+    mask_chars m;
+    std::optional<char>* slots[] = {&m.upper, &m.lower, &m.digit, &m.other};
+    for (size_t i = first, k = 0; i < a.size() && k < 4; ++i, ++k) {
+        if (a[i].is_null() || a[i].as_string().empty()) {
+            *slots[k] = std::nullopt;
+        } else {
+            *slots[k] = a[i].as_string()[0];
+        }
+    }
+    return m;
+}
+
+enum class mask_kind { all, left, right, keep_left, keep_right };
+
+template <mask_kind K>
+result<value> mask(std::span<const value> a, const sql_type&) {
+    if (a[0].is_null()) {
+        return value();
+    }
+    const std::string& s = a[0].as_string();
+    if constexpr (K == mask_kind::all) {
+        return value(mask_range(s, 0, s.size(), mask_args(a, 1)));
+    } else {
+        if (a[1].is_null()) {
+            return value();
+        }
+        const int64_t n = std::max<int64_t>(a[1].as_int(), 0);
+        const size_t len = utf8::length(s);
+        const auto count = static_cast<size_t>(std::min<int64_t>(n, static_cast<int64_t>(len)));
+        const mask_chars m = mask_args(a, 2);
+        switch (K) {
+            case mask_kind::left:
+                return value(mask_range(s, 0, count, m));
+            case mask_kind::right:
+                return value(mask_range(s, len - count, len, m));
+            case mask_kind::keep_left:
+                return value(mask_range(s, count, len, m));
+            default:
+                return value(mask_range(s, 0, len - count, m));
+        }
+    }
+}
+
+template <mask_kind K>
+void add_mask(registry& r, const char* name) {
+    constexpr bool counted = K != mask_kind::all;
+    const std::string base =
+        counted ? std::string(name) + "(STRING, INTEGER" : name + std::string("(STRING");
+    r.add(name, {base + "[, STRING, STRING, STRING, STRING])"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              const size_t fixed = counted ? 2 : 1;
+              if (t.size() < fixed || t.size() > fixed + 4 || !is(t[0], type_kind::string) ||
+                  (counted && !is(t[1], type_kind::integer)) || !all_strings(t, fixed)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &mask<K>, false);
+          });
+}
+
+}  // namespace
+
+void register_string_functions(registry& r) {
+    r.add("SUBSTRING", {"SUBSTRING(STRING, INTEGER)", "SUBSTRING(STRING, INTEGER, INTEGER)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if ((t.size() != 2 && t.size() != 3) || !is(t[0], type_kind::string) ||
+                  !is(t[1], type_kind::integer) ||
+                  (t.size() == 3 && !is(t[2], type_kind::integer))) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), t.size() == 2 ? &substring2 : &substring3);
+          });
+    r.add("CONCAT", {"CONCAT(STRING, ...)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.empty() || !all_strings(t)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &concat, false);
+          });
+    r.add("CONCAT_WS", {"CONCAT_WS(STRING separator, STRING, ...)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() < 2 || !all_strings(t)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &concat_ws, false);
+          });
+    auto unary = [&r](const char* name, call_fn f, sql_type ret) {
+        r.add(name, {std::string(name) + "(STRING)"},
+              [f, ret](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+                  if (t.size() != 1 || !is(t[0], type_kind::string)) {
+                      return no_match();
+                  }
+                  return make_simple(ret, f);
+              });
+    };
+    unary("UCASE", &ucase, sql_type::string());
+    unary("LCASE", &lcase, sql_type::string());
+    unary("TRIM", &trim, sql_type::string());
+    unary("LEN", &len, sql_type::integer());
+    r.add("REPLACE", {"REPLACE(STRING, STRING, STRING)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 3 || !all_strings(t)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &replace);
+          });
+    r.add("SPLIT", {"SPLIT(STRING, STRING)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 2 || !all_strings(t)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::array(sql_type::string()), &split);
+          });
+    r.add("INSTR",
+          {"INSTR(STRING, STRING)", "INSTR(STRING, STRING, INTEGER)",
+           "INSTR(STRING, STRING, INTEGER, INTEGER)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() < 2 || t.size() > 4 || !is(t[0], type_kind::string) ||
+                  !is(t[1], type_kind::string)) {
+                  return no_match();
+              }
+              for (size_t i = 2; i < t.size(); ++i) {
+                  if (!is(t[i], type_kind::integer)) {
+                      return no_match();
+                  }
+              }
+              return make_simple(sql_type::integer(), &instr_fn);
+          });
+    add_mask<mask_kind::all>(r, "MASK");
+    add_mask<mask_kind::left>(r, "MASK_LEFT");
+    add_mask<mask_kind::right>(r, "MASK_RIGHT");
+    add_mask<mask_kind::keep_left>(r, "MASK_KEEP_LEFT");
+    add_mask<mask_kind::keep_right>(r, "MASK_KEEP_RIGHT");
+}
+
+}  // namespace cs::streams::fn

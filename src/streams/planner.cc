@@ -1,0 +1,534 @@
+// SELECT -> query_plan (see planner.h for the rules followed).
+
+#include "streams/planner.h"
+
+#include <algorithm>
+
+#include "streams/binder.h"
+#include "streams/expr_nodes.h"
+#include "streams/sql_error.h"
+
+namespace cs::streams {
+
+namespace {
+
+struct plan_failure {
+    error err;
+};
+
+class select_planner {
+  public:
+    select_planner(const ast::select_stmt& select, const ast::statement& stmt,
+                   const catalog_view& catalog)
+        : select_(select), stmt_(stmt), catalog_(catalog), src_{stmt.text, stmt.pos} {}
+
+    query_plan plan(source_def sink) {
+        reject_unsupported();
+        query_plan p;
+        p.sql = stmt_.text;
+        p.source = *lookup(select_.from, source_kind::stream);
+        add_to_scope(p.source, select_.from);
+        size_t width = p.source.columns.size();
+        for (const auto& j : select_.joins) {
+            plan_join(j, p, width);
+        }
+        p.joined_width = width;
+        if (select_.where) {
+            p.where = bind(*select_.where);
+            if (p.where->type().kind != type_kind::boolean && !is_null(p.where)) {
+                fail(select_.where->pos, "WHERE must be BOOLEAN, got " +
+                                             p.where->type().to_string() + ": " +
+                                             ast::to_sql(*select_.where));
+            }
+        }
+        project(p);
+        partition(p);
+        check_key_format(p, sink);
+        // Sink columns: key columns first (ksqlDB's order), then values.
+        sink.columns.clear();
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const auto& pr : p.projections) {
+                if (pr.is_key == (pass == 0)) {
+                    column_def c;
+                    c.name = pr.name;
+                    c.type = pr.expr->type();
+                    c.origin = pr.is_key ? column_origin::key : column_origin::value;
+                    sink.columns.push_back(std::move(c));
+                }
+            }
+        }
+        std::stable_partition(p.projections.begin(), p.projections.end(),
+                              [](const projection& pr) { return pr.is_key; });
+        p.dlq_topic = sink.topic + "-dlq";
+        p.sink = std::move(sink);
+        return p;
+    }
+
+  private:
+    [[noreturn]] void fail(ast::source_pos pos, const std::string& msg,
+                           errc code = errc::invalid_argument) const {
+        throw plan_failure{error{code, format_sql_error(stmt_, pos, msg)}};
+    }
+
+    static bool is_null(const expr_ptr& e) {
+        const auto* c = dynamic_cast<const nodes::constant*>(e.get());
+        return c != nullptr && c->get().is_null();
+    }
+
+    void reject_unsupported() const {
+        if (!select_.group_by.empty()) {
+            fail(select_.group_by[0]->pos, "GROUP BY (aggregation) is not supported yet",
+                 errc::unsupported);
+        }
+        if (select_.has_window) {
+            fail(select_.from.pos, "WINDOW (windowed aggregation) is not supported yet",
+                 errc::unsupported);
+        }
+        if (select_.having) {
+            fail(select_.having->pos, "HAVING is not supported yet", errc::unsupported);
+        }
+        if (select_.emit_final) {
+            fail(select_.pos, "EMIT FINAL needs a windowed aggregation, which is not supported yet",
+                 errc::unsupported);
+        }
+        if (select_.limit) {
+            fail(select_.pos, "LIMIT is not allowed in a persistent query");
+        }
+    }
+
+    const source_def* lookup(const ast::source_ref& ref, source_kind want) const {
+        const source_def* def = catalog_.find(ref.name);
+        if (def == nullptr) {
+            auto names = catalog_.names();
+            std::string hint = closest_match(ref.name, names);
+            std::string msg = "unknown stream or table " + ast::quote_identifier(ref.name);
+            if (!hint.empty()) {
+                msg += ", did you mean " + ast::quote_identifier(hint) + "?";
+            }
+            fail(ref.pos, msg, errc::not_found);
+        }
+        if (def->kind != want) {
+            if (want == source_kind::stream) {
+                fail(ref.pos,
+                     ast::quote_identifier(ref.name) +
+                         " is a TABLE: a persistent query reads a STREAM (FROM) and "
+                         "joins TABLEs",
+                     errc::unsupported);
+            }
+            fail(ref.pos,
+                 ast::quote_identifier(ref.name) +
+                     " is a STREAM: stream-stream joins (WITHIN) are not supported "
+                     "yet; join a TABLE",
+                 errc::unsupported);
+        }
+        return def;
+    }
+
+    void add_to_scope(const source_def& def, const ast::source_ref& ref) {
+        const std::string& q = ref.effective_name();
+        if (std::find(scope_.sources.begin(), scope_.sources.end(), q) != scope_.sources.end()) {
+            fail(ref.pos, "source name " + ast::quote_identifier(q) +
+                              " is used twice: give each an alias (FROM a x JOIN a y ...)");
+        }
+        scope_.add_source(def, q, next_index_);
+        next_index_ += def.columns.size();
+        qualifiers_.push_back(q);
+        defs_.push_back(&def);
+    }
+
+    expr_ptr bind(const ast::expr& e) const { return bind_in(e, scope_); }
+    expr_ptr bind_in(const ast::expr& e, const bind_scope& scope) const {
+        auto r = bind_expression(e, scope, src_);
+        if (!r.ok()) {
+            throw plan_failure{r.take_error()};
+        }
+        return std::move(r).value();
+    }
+
+    void plan_join(const ast::join_clause& j, query_plan& p, size_t& width) {
+        if (j.type == ast::join_type::right || j.type == ast::join_type::full) {
+            fail(j.pos,
+                 "stream-table joins are LEFT or INNER; RIGHT and FULL OUTER joins are not "
+                 "supported",
+                 errc::unsupported);
+        }
+        if (j.has_within) {
+            fail(j.pos, "WITHIN is for stream-stream joins, which are not supported yet",
+                 errc::unsupported);
+        }
+        const source_def* table = lookup(j.source, source_kind::table);
+        std::vector<size_t> keys;
+        for (size_t i = 0; i < table->columns.size(); ++i) {
+            if (table->columns[i].origin == column_origin::key) {
+                keys.push_back(i);
+            }
+        }
+        if (keys.size() != 1) {
+            fail(j.source.pos,
+                 "table " + ast::quote_identifier(table->name) + " has " +
+                     std::to_string(keys.size()) + " PRIMARY KEY columns; a join needs exactly one",
+                 errc::unsupported);
+        }
+        bind_scope before = scope_;
+        size_t first = next_index_;
+        add_to_scope(*table, j.source);
+        size_t key_index = first + keys[0];
+        const column_def& key_col = table->columns[keys[0]];
+        std::string key_name = ast::quote_identifier(j.source.effective_name()) + "." +
+                               ast::quote_identifier(key_col.name);
+
+        const ast::expr& on = *j.on;
+        if (on.kind != ast::expr_kind::comparison || on.compare != ast::compare_op::eq) {
+            fail(on.pos,
+                 "a stream-table join needs ON <stream expression> = " + key_name +
+                     " (the table's PRIMARY KEY); got " + ast::to_sql(on),
+                 errc::unsupported);
+        }
+        auto l = bind(*on.args[0]);
+        auto r = bind(*on.args[1]);
+        auto is_key = [&](const expr_ptr& e) {
+            const auto* c = dynamic_cast<const nodes::column_ref*>(e.get());
+            return c != nullptr && c->index() == key_index;
+        };
+        const ast::expr* other = nullptr;
+        if (is_key(l)) {
+            other = on.args[1].get();
+        } else if (is_key(r)) {
+            other = on.args[0].get();
+        } else {
+            fail(on.pos,
+                 "the join condition must use the PRIMARY KEY of " +
+                     ast::quote_identifier(table->name) + ": ON <stream expression> = " + key_name +
+                     "; got " + ast::to_sql(on),
+                 errc::unsupported);
+        }
+        auto lookup_expr = bind_in(*other, before);
+        if (!(lookup_expr->type() == key_col.type)) {
+            const sql_type& t = lookup_expr->type();
+            bool widen = t.is_numeric() && key_col.type.is_numeric();
+            if (!widen && !is_null(lookup_expr)) {
+                fail(other->pos, "join key types differ: " + ast::to_sql(*other) + " is " +
+                                     t.to_string() + " but " + key_name + " is " +
+                                     key_col.type.to_string() + "; CAST one side");
+            }
+            lookup_expr = std::make_shared<nodes::cast_node>(lookup_expr, key_col.type,
+                                                             lookup_expr->to_sql());
+        }
+        join_step step;
+        step.table = table->name;
+        step.kind = j.type == ast::join_type::left ? join_kind::left : join_kind::inner;
+        step.stream_key = std::move(lookup_expr);
+        step.first_column = first;
+        p.joins.push_back(std::move(step));
+        p.tables.push_back(*table);
+        width += table->columns.size();
+    }
+
+    // Names used by more than one source (qualified refs to them get the
+    // <SOURCE>_ prefix in a join, as in ksqlDB).
+    bool common_name(const std::string& name) const {
+        int n = 0;
+        for (const auto* d : defs_) {
+            n += d->find_column(name) != nullptr ? 1 : 0;
+        }
+        return n > 1;
+    }
+
+    void project(query_plan& p) {
+        bool join = !select_.joins.empty();
+        std::vector<ast::source_pos> where;  // of each projection, for duplicate errors
+        auto add = [&](std::string name, expr_ptr e, ast::source_pos pos) {
+            for (size_t i = 0; i < p.projections.size(); ++i) {
+                if (p.projections[i].name == name) {
+                    fail(pos, "duplicate output column " + ast::quote_identifier(name) +
+                                  " (also at line " + std::to_string(where[i].line) + ":" +
+                                  std::to_string(where[i].column) + "): rename one with AS");
+                }
+            }
+            if (name == "ROWTIME" || name == "ROWPARTITION" || name == "ROWOFFSET") {
+                fail(pos, name +
+                              " is a reserved pseudo-column name and can't be an output "
+                              "column: alias it, e.g. " +
+                              name + " AS " + name + "_");
+            }
+            projection pr;
+            pr.name = std::move(name);
+            pr.expr = std::move(e);
+            p.projections.push_back(std::move(pr));
+            where.push_back(pos);
+        };
+        std::vector<std::pair<size_t, const ast::select_item*>> unnamed;
+        for (const auto& item : select_.items) {
+            if (item.star) {
+                bool any = false;
+                for (size_t s = 0; s < defs_.size(); ++s) {
+                    if (!item.qualifier.empty() && qualifiers_[s] != item.qualifier) {
+                        continue;
+                    }
+                    any = true;
+                    const source_def& d = *defs_[s];
+                    for (const auto& sc : scope_.columns) {
+                        if (sc.source != qualifiers_[s]) {
+                            continue;
+                        }
+                        std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
+                        add(name,
+                            std::make_shared<nodes::column_ref>(sc.index, sc.type,
+                                                                ast::quote_identifier(sc.source) +
+                                                                    "." +
+                                                                    ast::quote_identifier(sc.name)),
+                            item.pos);
+                        (void)d;
+                    }
+                }
+                if (!any) {
+                    fail(item.pos,
+                         "unknown source " + ast::quote_identifier(item.qualifier) + " in " +
+                             item.qualifier + ".*" + did_you_mean(item.qualifier, qualifiers_),
+                         errc::not_found);
+                }
+                continue;
+            }
+            auto e = bind(*item.expression);
+            const ast::expr& x = *item.expression;
+            if (item.alias) {
+                add(*item.alias, std::move(e), item.pos);
+            } else if (x.kind == ast::expr_kind::column) {
+                std::string name = x.name;
+                if (join && !x.qualifier.empty() && common_name(x.name)) {
+                    name = x.qualifier + "_" + x.name;
+                }
+                add(name, std::move(e), item.pos);
+            } else if (x.kind == ast::expr_kind::pseudo_column) {
+                add(x.name, std::move(e), item.pos);  // rejected: reserved name
+            } else if (x.kind == ast::expr_kind::deref) {
+                add(x.name, std::move(e), item.pos);
+            } else {
+                // Named after the explicit names are known (KSQL_COL_n skips taken names).
+                unnamed.emplace_back(p.projections.size(), &item);
+                projection pr;
+                pr.expr = std::move(e);
+                p.projections.push_back(std::move(pr));
+                where.push_back(item.pos);
+            }
+        }
+        int n = 0;
+        for (auto& [index, item] : unnamed) {
+            std::string name;
+            do {
+                name = "KSQL_COL_" + std::to_string(n++);
+            } while (std::any_of(p.projections.begin(), p.projections.end(),
+                                 [&](const projection& pr) { return pr.name == name; }));
+            p.projections[index].name = name;
+        }
+    }
+
+    void partition(query_plan& p) {
+        auto same = [](const expr_ptr& a, const expr_ptr& b) {
+            const auto* ca = dynamic_cast<const nodes::column_ref*>(a.get());
+            const auto* cb = dynamic_cast<const nodes::column_ref*>(b.get());
+            if (ca != nullptr && cb != nullptr) {
+                return ca->index() == cb->index();
+            }
+            return a->to_sql() == b->to_sql();
+        };
+        if (select_.partition_by.empty()) {
+            // The stream's key columns pass through when projected as they are.
+            for (auto& pr : p.projections) {
+                const auto* c = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
+                if (c != nullptr && c->index() < p.source.columns.size() &&
+                    p.source.columns[c->index()].origin == column_origin::key) {
+                    pr.is_key = true;
+                }
+            }
+            return;
+        }
+        if (select_.partition_by.size() == 1) {
+            const ast::expr& pb = *select_.partition_by[0];
+            if (pb.kind == ast::expr_kind::literal && pb.lit_is_null) {
+                return;  // PARTITION BY NULL: no key
+            }
+        }
+        // Each expression becomes one key column, in PARTITION BY order; the
+        // key columns move to the front of the projections (the sink's order).
+        std::vector<projection> keys;
+        for (const auto& pb_ptr : select_.partition_by) {
+            const ast::expr& pb = *pb_ptr;
+            if (pb.kind == ast::expr_kind::literal && pb.lit_is_null) {
+                fail(pb.pos, "PARTITION BY NULL can't be combined with other expressions");
+            }
+            auto e = bind(pb);
+            auto it = std::find_if(p.projections.begin(), p.projections.end(),
+                                   [&](const projection& pr) { return same(pr.expr, e); });
+            if (it == p.projections.end()) {
+                bool already = std::any_of(keys.begin(), keys.end(),
+                                           [&](const projection& k) { return same(k.expr, e); });
+                fail(pb.pos, already ? "PARTITION BY lists " + ast::to_sql(pb) + " twice"
+                                     : "the PARTITION BY expression " + ast::to_sql(pb) +
+                                           " becomes a key column: include it in the SELECT "
+                                           "list");
+            }
+            it->is_key = true;
+            keys.push_back(std::move(*it));
+            p.projections.erase(it);
+            p.partition_by_columns.push_back(e);
+        }
+        p.partition_by = p.partition_by_columns.front();
+        p.projections.insert(p.projections.begin(), std::make_move_iterator(keys.begin()),
+                             std::make_move_iterator(keys.end()));
+    }
+
+    // A KAFKA-format key holds one column (ksqlDB: "The 'KAFKA' format only
+    // supports a single field"); several key columns need KEY_FORMAT JSON
+    // (the key is then a JSON object of the key columns) or DELIMITED.
+    void check_key_format(const query_plan& p, const source_def& sink) const {
+        size_t n = std::count_if(p.projections.begin(), p.projections.end(),
+                                 [](const projection& pr) { return pr.is_key; });
+        if (n > 1 && sink.key_format.format == data_format::kafka) {
+            ast::source_pos pos =
+                select_.partition_by.empty() ? select_.pos : select_.partition_by[1]->pos;
+            fail(pos, std::to_string(n) +
+                          " key columns need KEY_FORMAT='JSON' (or 'DELIMITED'): the KAFKA key "
+                          "format holds a single column; add KEY_FORMAT='JSON' to WITH (...)");
+        }
+    }
+
+    const ast::select_stmt& select_;
+    const ast::statement& stmt_;
+    const catalog_view& catalog_;
+    error_source src_;
+    bind_scope scope_;
+    size_t next_index_ = 0;
+    std::vector<std::string> qualifiers_;
+    std::vector<const source_def*> defs_;
+};
+
+std::string schema_text(const std::vector<column_def>& cols) {
+    std::string s;
+    for (const auto& c : cols) {
+        s += (s.empty() ? "" : ", ") + ast::quote_identifier(c.name) + " " + c.type.to_string() +
+             (c.origin == column_origin::key ? " KEY" : "");
+    }
+    return s;
+}
+
+// DLQ_TOPIC='t' (clickstream extension) overrides "<sink topic>-dlq".
+status apply_dlq(const ast::properties& with, const ast::statement& stmt, query_plan& p) {
+    if (const auto* d = with.find("DLQ_TOPIC")) {
+        if (d->type.kind != type_kind::string || d->val.as_string().empty()) {
+            return error{errc::invalid_argument,
+                         format_sql_error(stmt, d->pos, "DLQ_TOPIC must be a non-empty string")};
+        }
+        p.dlq_topic = d->val.as_string();
+    }
+    return {};
+}
+
+}  // namespace
+
+result<query_plan> plan_select(const ast::select_stmt& select, const ast::statement& stmt,
+                               const catalog_view& catalog, source_def sink) {
+    try {
+        return select_planner(select, stmt, catalog).plan(std::move(sink));
+    } catch (plan_failure& f) {
+        return std::move(f.err);
+    }
+}
+
+result<query_plan> plan_create_as_select(const ast::create_as_select_stmt& create,
+                                         const ast::statement& stmt, const catalog_view& catalog) {
+    if (create.kind == source_kind::table) {
+        return error{errc::unsupported,
+                     format_sql_error(stmt, create.name_pos,
+                                      "CREATE TABLE AS SELECT needs GROUP BY (aggregation), which "
+                                      "is not supported yet; use CREATE STREAM ... AS SELECT")};
+    }
+    const source_def* from = catalog.find(create.select.from.name);
+    source_def sink;
+    sink.name = create.name;
+    sink.kind = create.kind;
+    sink.sql = stmt.text;
+    sink.topic = create.name;
+    if (from != nullptr) {
+        // Unset formats, PARTITIONS and REPLICAS come from the stream read.
+        sink.key_format = from->key_format;
+        sink.value_format = from->value_format;
+        sink.partitions = from->partitions;
+        sink.replicas = from->replicas;
+    }
+    static constexpr std::string_view extra[] = {"DLQ_TOPIC"};
+    auto st = apply_with_properties(create.with, sink, stmt, extra);
+    if (!st.ok()) {
+        return st.err();
+    }
+    auto p = plan_select(create.select, stmt, catalog, std::move(sink));
+    if (!p.ok()) {
+        return p;
+    }
+    if (p->sink.timestamp_column && p->sink.find_column(*p->sink.timestamp_column) == nullptr) {
+        return error{errc::invalid_argument,
+                     format_sql_error(stmt, create.with.find("TIMESTAMP")->pos,
+                                      "TIMESTAMP column " + *p->sink.timestamp_column +
+                                          " is not an output column")};
+    }
+    if (auto d = apply_dlq(create.with, stmt, *p); !d.ok()) {
+        return d.err();
+    }
+    return p;
+}
+
+result<query_plan> plan_insert_select(const ast::insert_select_stmt& insert,
+                                      const ast::statement& stmt, const catalog_view& catalog) {
+    const source_def* target = catalog.find(insert.target);
+    if (target == nullptr) {
+        auto names = catalog.names();
+        return error{errc::not_found,
+                     format_sql_error(stmt, insert.target_pos,
+                                      "unknown stream " + ast::quote_identifier(insert.target) +
+                                          did_you_mean(insert.target, names))};
+    }
+    if (target->kind != source_kind::stream || target->is_source) {
+        return error{errc::invalid_argument,
+                     format_sql_error(stmt, insert.target_pos,
+                                      "INSERT INTO needs a (non-SOURCE) stream; " +
+                                          ast::quote_identifier(insert.target) + " is not one")};
+    }
+    for (const auto& prop : insert.with.items) {
+        if (prop.name != "QUERY_ID" && prop.name != "DLQ_TOPIC") {
+            static const std::vector<std::string> allowed = {"QUERY_ID", "DLQ_TOPIC"};
+            return error{errc::invalid_argument,
+                         format_sql_error(
+                             stmt, prop.pos,
+                             "unknown property " + prop.name + did_you_mean(prop.name, allowed))};
+        }
+    }
+    auto p = plan_select(insert.select, stmt, catalog, *target);
+    if (!p.ok()) {
+        return p;
+    }
+    // The result must have the target's schema exactly.
+    std::vector<column_def> produced = p->sink.columns;
+    bool same = produced.size() == target->columns.size();
+    for (size_t i = 0; same && i < produced.size(); ++i) {
+        const auto& a = produced[i];
+        const auto& b = target->columns[i];
+        bool key_a = a.origin == column_origin::key;
+        bool key_b = b.origin == column_origin::key;
+        same = a.name == b.name && a.type == b.type && key_a == key_b;
+    }
+    if (!same) {
+        return error{errc::invalid_argument,
+                     format_sql_error(stmt, insert.select.pos,
+                                      "the SELECT's columns don't match " +
+                                          ast::quote_identifier(target->name) + ": it produces (" +
+                                          schema_text(produced) + ") but the stream has (" +
+                                          schema_text(target->columns) + ")")};
+    }
+    p->sink = *target;
+    if (auto d = apply_dlq(insert.with, stmt, *p); !d.ok()) {
+        return d.err();
+    }
+    return p;
+}
+
+}  // namespace cs::streams

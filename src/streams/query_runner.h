@@ -1,0 +1,161 @@
+#pragma once
+
+// Runs one persistent query (query_plan): a consumer group reads the source
+// stream; each record is decoded, joined against in-memory tables, filtered,
+// projected, encoded and produced to the sink topic. A record that fails at
+// any step (decode, key evaluation, WHERE, projection, encode, a producer
+// refusal) goes to the query's dead-letter topic instead, with its original
+// key, value and headers plus headers naming the error (dlq_header_*).
+//
+// Delivery is at least once: a batch's offsets are stored and committed
+// only after every output and DLQ record of the batch is acknowledged
+// (deliver_and_commit(), the single commit path: it becomes the
+// transactional commit later). A delivery failure stops the query in state
+// failed without committing, so the batch is read again by whoever owns
+// the partitions next.
+//
+// Differences from ksqlDB, on purpose:
+//   - a stream record whose join key is NULL is kept under LEFT JOIN (the
+//     table's columns are NULL), where ksqlDB drops it (ksql#2657); INNER
+//     JOIN drops it, as ksqlDB;
+//   - tables are loaded to their high watermark before the first stream
+//     record is read (ksqlDB starts at once and joins see NULLs);
+//   - table look-ups use the table's latest state, not the one as of the
+//     stream record's timestamp.
+// Stream records with a null value (tombstones) are skipped, as ksqlDB.
+//
+// Threading: create() and prepare() on any thread; after that, step() on
+// one thread at a time; or start() runs prepare() and step() on its own
+// thread until stop(). counters() and state() may be read from any thread.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "base/result.h"
+#include "client/consumer.h"
+#include "client/producer.h"
+#include "client/settings.h"
+#include "streams/query_plan.h"
+#include "streams/serde.h"
+#include "streams/table_store.h"
+
+namespace cs::streams {
+
+// DLQ record headers (after the original record's headers).
+inline constexpr std::string_view dlq_header_error = "__streams.error.message";
+inline constexpr std::string_view dlq_header_stage = "__streams.error.stage";
+inline constexpr std::string_view dlq_header_topic = "__streams.error.topic";
+inline constexpr std::string_view dlq_header_partition = "__streams.error.partition";
+inline constexpr std::string_view dlq_header_offset = "__streams.error.offset";
+inline constexpr std::string_view dlq_header_query = "__streams.error.query";
+
+// ksqlDB's consumer group of a persistent query:
+// "_confluent-ksql-" + service id + "query_" + query id, where the default
+// service id is "default_".
+std::string query_group_id(std::string_view service_id, std::string_view query_id);
+
+struct runner_options {
+    std::string service_id = "default_";  // ksql.service.id
+    // Where a new group starts: ksqlDB's default is latest.
+    std::string auto_offset_reset = "latest";
+    size_t max_batch = 5000;
+    std::chrono::milliseconds poll_timeout{100};
+    std::chrono::milliseconds flush_timeout{std::chrono::seconds(60)};
+    std::chrono::milliseconds table_load_timeout{std::chrono::minutes(10)};
+    timestamp_parser parse_timestamp;  // for the source's TIMESTAMP_FORMAT
+};
+
+struct query_counters {
+    std::atomic<uint64_t> consumed{0};
+    std::atomic<uint64_t> produced{0};  // acknowledged output records
+    std::atomic<uint64_t> dlq{0};       // acknowledged DLQ records
+    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses
+    std::atomic<uint64_t> skipped{0};   // tombstones in the stream
+    std::atomic<int64_t> lag{0};        // records behind the high watermarks
+    std::atomic<uint64_t> batches{0};
+    std::vector<std::unique_ptr<std::atomic<uint64_t>>> join_misses;  // per join step
+};
+
+enum class query_state { created, loading_tables, running, stopped, failed };
+const char* query_state_name(query_state s);
+
+class query_runner {
+  public:
+    // tables: one reader per plan.joins entry, in the same order (readers may
+    // be shared by several queries). Checks the plan's shape and formats.
+    static result<std::unique_ptr<query_runner>> create(
+        query_plan plan, std::vector<std::shared_ptr<table_reader>> tables,
+        const client::client_settings& settings, runner_options options = {});
+    ~query_runner();
+    query_runner(const query_runner&) = delete;
+    query_runner& operator=(const query_runner&) = delete;
+
+    // Creates the sink and DLQ topics when missing (an existing sink topic
+    // with another partition count than the plan asks for is an error),
+    // waits for the tables' load barrier, then joins the consumer group.
+    status prepare();
+    // One batch: poll, process, deliver, commit. Returns the number of
+    // records read (0 when none arrived within the poll timeout).
+    result<size_t> step();
+
+    // prepare() and step() on a thread of the runner's own, until stop().
+    void start();
+    // Stops the thread (if any), leaves the group. Idempotent.
+    void stop();
+
+    const query_plan& plan() const { return plan_; }
+    const query_counters& counters() const { return counters_; }
+    query_state state() const { return state_.load(); }
+    // The error that ended the query (state failed), else empty.
+    std::string last_error() const;
+    const std::string& group_id() const { return group_id_; }
+
+  private:
+    query_runner() = default;
+    struct batch_state;
+    void process(const client::message& m, batch_state& b);
+    void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
+                     batch_state& b);
+    status deliver_and_commit(std::span<const client::message> batch, batch_state& b);
+    void update_lag(std::span<const client::message> batch);
+    void fail(const error& e);
+
+    query_plan plan_;
+    std::vector<std::shared_ptr<table_reader>> tables_;
+    client::client_settings settings_;
+    runner_options options_;
+    std::string group_id_;
+
+    std::unique_ptr<row_decoder> decoder_;
+    std::unique_ptr<row_encoder> encoder_;
+    std::unique_ptr<client::consumer> consumer_;
+    std::unique_ptr<client::producer> producer_;
+    bool source_headers_ = false;
+
+    // Per-record scratch, reused so a record allocates only its strings.
+    row joined_;
+    row out_;
+    std::string key_buf_;
+    std::string value_buf_;
+    std::string lookup_scratch_;
+    std::vector<client::header_view> header_scratch_;
+    std::vector<client::message> batch_;
+    std::vector<std::pair<int32_t, int64_t>> positions_;  // partition -> next offset
+
+    query_counters counters_;
+    std::atomic<query_state> state_{query_state::created};
+    mutable std::mutex error_mu_;
+    std::string last_error_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace cs::streams

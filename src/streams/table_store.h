@@ -1,0 +1,141 @@
+#pragma once
+
+// A TABLE source held in memory for stream-table joins: PRIMARY KEY -> the
+// latest row. Broadcast: every instance reads every partition of the table
+// topic itself (assign(), no consumer group), so the stream side needs no
+// co-partitioning, as the seeds' Flink broadcast state and Spark broadcast
+// join.
+//
+// Lifecycle: table_reader::start() measures each partition's high watermark,
+// reads from the beginning on a background thread, and wait_loaded() is the
+// barrier a query waits on before it reads its stream (ksqlDB does not wait,
+// and joins see NULLs while the table loads). The thread then keeps the
+// table current until stop(). A record with a NULL key is ignored; a null
+// value (tombstone) deletes the key; an undecodable record is counted,
+// logged and skipped (the previous row for its key stays).
+//
+// Threading: one writer (the reader thread), any number of readers. Readers
+// take read_lock() (a shared lock) and then call find(); the runner holds it
+// for a whole batch, so the writer applies its own batches between them.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "base/result.h"
+#include "client/settings.h"
+#include "streams/catalog_types.h"
+#include "streams/serde.h"
+#include "streams/value.h"
+
+namespace cs::streams {
+
+// The look-up key of a value, where table keys and join keys meet: a STRING
+// is its characters (no copy: the view points into v); INTEGER and BIGINT are
+// the int64's 8 bytes (so INT and BIGINT keys meet); anything else is its
+// JSON text. scratch holds the bytes when they are not v's own.
+std::string_view lookup_key(const value& v, const sql_type& t, std::string& scratch);
+
+class table_store {
+  public:
+    // def: a table with exactly one PRIMARY KEY column.
+    static result<std::shared_ptr<table_store>> create(source_def def);
+
+    const source_def& def() const { return def_; }
+    size_t key_index() const { return key_index_; }
+    const sql_type& key_type() const { return def_.columns[key_index_].type; }
+
+    // Writer side. A change is a key and either a row or (tombstone) none.
+    struct change {
+        std::string key;
+        std::optional<row> r;
+    };
+    void apply(std::vector<change>& changes);
+
+    // Reader side: hold the lock while using the rows find() returns.
+    std::shared_lock<std::shared_mutex> read_lock() const {
+        return std::shared_lock<std::shared_mutex>(mutex_);
+    }
+    const row* find(std::string_view key) const {
+        auto it = rows_.find(key);
+        return it == rows_.end() ? nullptr : &it->second;
+    }
+
+    size_t size() const;
+    // Bytes held for the rows, counted from the containers (nodes, buckets,
+    // row vectors, out-of-line string and nested storage): what a row costs.
+    size_t approx_bytes() const;
+
+  private:
+    explicit table_store(source_def def, size_t key_index)
+        : def_(std::move(def)), key_index_(key_index) {}
+
+    struct string_hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    source_def def_;
+    size_t key_index_;
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::string, row, string_hash, std::equal_to<>> rows_;
+};
+
+struct table_reader_stats {
+    std::atomic<uint64_t> records{0};
+    std::atomic<uint64_t> tombstones{0};
+    std::atomic<uint64_t> null_keys{0};
+    std::atomic<uint64_t> errors{0};  // undecodable records
+};
+
+class table_reader {
+  public:
+    // Reads store's topic (every partition) with a consumer made from
+    // settings (bootstrap, security; group.id and offset settings are its
+    // own). An error when the topic does not exist.
+    static result<std::unique_ptr<table_reader>> start(std::shared_ptr<table_store> store,
+                                                       const client::client_settings& settings,
+                                                       timestamp_parser parse_timestamp = {});
+    ~table_reader();
+    table_reader(const table_reader&) = delete;
+    table_reader& operator=(const table_reader&) = delete;
+
+    // The barrier: waits until every partition has been read up to the high
+    // watermark measured at start(). An error when the reader failed or the
+    // timeout passed first.
+    status wait_loaded(std::chrono::milliseconds timeout);
+    bool loaded() const { return loaded_.load(); }
+    // Stops the thread and closes the consumer. Idempotent.
+    void stop();
+
+    const table_reader_stats& stats() const { return stats_; }
+    const std::shared_ptr<table_store>& store() const { return store_; }
+
+  private:
+    table_reader() = default;
+    void run();
+
+    std::shared_ptr<table_store> store_;
+    std::unique_ptr<row_decoder> decoder_;
+    std::unique_ptr<client::consumer> consumer_;
+    std::vector<int64_t> targets_;    // per partition: high watermark at start
+    std::vector<int64_t> positions_;  // per partition: next offset to read
+    table_reader_stats stats_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> loaded_{false};
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::optional<error> failure_;  // guarded by mu_
+    std::thread thread_;
+};
+
+}  // namespace cs::streams

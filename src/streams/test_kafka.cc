@@ -1,0 +1,85 @@
+#include "streams/test_kafka.h"
+
+#include <gtest/gtest.h>
+
+namespace cs::streams::test {
+
+client::client_settings settings_for(const cs::testing::test_broker& b) {
+    client::client_settings s;
+    client::apply_bootstrap(s, b.bootstrap());
+    return s;
+}
+
+void produce(const cs::testing::test_broker& b, const std::string& topic,
+             const std::vector<test_record>& records) {
+    config::diagnostics diags;
+    auto p = client::producer::create(settings_for(b), diags);
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    for (const auto& r : records) {
+        client::outgoing_record o{
+            .topic = topic,
+            .key = r.key ? std::optional<std::string_view>(*r.key) : std::nullopt,
+            .value = r.value ? std::optional<std::string_view>(*r.value) : std::nullopt,
+            .headers = r.headers,
+            .timestamp_ms = r.timestamp_ms};
+        if (r.partition >= 0) {
+            o.partition = r.partition;
+        }
+        ASSERT_TRUE((*p)->send(o).ok());
+    }
+    ASSERT_TRUE((*p)->flush(std::chrono::seconds(30)).ok());
+    ASSERT_EQ((*p)->stats().failed, 0u) << (*p)->summary();
+}
+
+std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
+                                    int partitions, size_t count,
+                                    std::chrono::milliseconds timeout) {
+    std::vector<read_record> out;
+    auto s = settings_for(b);
+    s.set("group.id", "test-reader", "test");
+    s.set("enable.auto.commit", "false", "test");
+    config::diagnostics diags;
+    auto c = client::consumer::create(s, diags);
+    EXPECT_TRUE(c.ok());
+    if (!c.ok()) {
+        return out;
+    }
+    std::vector<client::topic_partition_offset> parts;
+    for (int p = 0; p < partitions; ++p) {
+        parts.push_back({topic, p, client::offset_beginning});
+    }
+    EXPECT_TRUE((*c)->assign(parts).ok());
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<client::message> batch;
+    while (out.size() < count && std::chrono::steady_clock::now() < deadline) {
+        batch.clear();
+        auto n = (*c)->poll_batch(batch, 1000, std::chrono::milliseconds(100));
+        EXPECT_TRUE(n.ok());
+        if (!n.ok()) {
+            break;
+        }
+        for (const auto& m : batch) {
+            read_record r;
+            if (m.key()) {
+                r.key = std::string(*m.key());
+            }
+            if (m.value()) {
+                r.value = std::string(*m.value());
+            }
+            for (size_t i = 0; i < m.header_count(); ++i) {
+                auto h = m.header(i);
+                r.headers.emplace_back(
+                    std::string(h.key),
+                    h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt);
+            }
+            r.partition = m.partition();
+            r.offset = m.offset();
+            r.timestamp_ms = m.timestamp_ms();
+            out.push_back(std::move(r));
+        }
+    }
+    (void)(*c)->close();
+    return out;
+}
+
+}  // namespace cs::streams::test

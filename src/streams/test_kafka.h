@@ -1,0 +1,48 @@
+#pragma once
+
+// Test helpers for the streams runtime tests: client settings for a test
+// broker, producing records, reading a whole topic back. Test code only.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/consumer.h"
+#include "client/producer.h"
+#include "client/settings.h"
+#include "testing/test_brokers.h"
+
+namespace cs::streams::test {
+
+client::client_settings settings_for(const cs::testing::test_broker& b);
+
+struct test_record {
+    std::optional<std::string> key = std::nullopt;
+    std::optional<std::string> value = std::nullopt;
+    std::vector<client::record_header> headers = {};
+    int32_t partition = -1;  // -1: the partitioner's choice
+    int64_t timestamp_ms = 0;
+};
+
+// Produces and flushes; fails the test on any error.
+void produce(const cs::testing::test_broker& b, const std::string& topic,
+             const std::vector<test_record>& records);
+
+struct read_record {
+    std::optional<std::string> key;
+    std::optional<std::string> value;
+    std::vector<std::pair<std::string, std::optional<std::string>>> headers;
+    int32_t partition = 0;
+    int64_t offset = 0;
+    int64_t timestamp_ms = 0;
+};
+
+// Reads topic from the beginning of every partition until `count` records
+// arrived or the timeout passed.
+std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
+                                    int partitions, size_t count,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+}  // namespace cs::streams::test

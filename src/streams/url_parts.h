@@ -1,0 +1,32 @@
+#pragma once
+
+// Splitting a URL into its RFC 3986 components, as java.net.URI does for the
+// URL_EXTRACT_* functions. Views point into the input string.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace cs::streams {
+
+struct url_parts {
+    std::optional<std::string_view> scheme;
+    std::optional<std::string_view> host;  // without brackets' content change: "[::1]" kept
+    std::optional<int32_t> port;
+    std::string_view path;                     // raw (percent-encoded)
+    std::optional<std::string_view> query;     // raw, without '?'
+    std::optional<std::string_view> fragment;  // raw, without '#'
+};
+
+// errc::invalid_argument for text java.net.URI rejects: spaces or control
+// characters, a bad percent escape, a non-numeric port.
+result<url_parts> parse_url(std::string_view url);
+
+// %XX decoding (invalid escapes are kept as is); plus_is_space for
+// application/x-www-form-urlencoded values (query parameters).
+std::string percent_decode(std::string_view s, bool plus_is_space);
+
+}  // namespace cs::streams
