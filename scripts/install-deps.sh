@@ -46,11 +46,11 @@ fi
 
 # npm test tooling, exactly as locked in each folder's package-lock.json:
 # kafkajs (tests/e2e/js) and @duckdb/node-api (tests/parquet, the Parquet
-# writer's DuckDB check). A folder is skipped when its node_modules is
-# already newer than its lock file.
+# writer's DuckDB check), s3rver (tests/s3, the S3 sink's emulator). A
+# folder is skipped when its node_modules is already newer than its lock file.
 if [[ "${1:-}" == "--test" ]]; then
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  for rel in tests/e2e/js tests/parquet; do
+  for rel in tests/e2e/js tests/parquet tests/s3; do
     js_dir="$root/$rel"
     if ! command -v npm >/dev/null 2>&1; then
       echo "install-deps: npm not found; install nodejs and npm to run the tests in $rel" >&2

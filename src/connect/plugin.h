@@ -32,6 +32,21 @@ struct config_key {
     std::vector<std::string> recommended_values;
 };
 
+inline config_key make_config_key(std::string name, std::string type,
+                                  std::optional<std::string> def, std::string importance,
+                                  std::string group, std::string doc,
+                                  std::vector<std::string> recommended = {}) {
+    config_key k;
+    k.name = std::move(name);
+    k.type = std::move(type);
+    k.default_value = std::move(def);
+    k.importance = std::move(importance);
+    k.documentation = std::move(doc);
+    k.group = std::move(group);
+    k.recommended_values = std::move(recommended);
+    return k;
+}
+
 // A problem found in one key's value (validate endpoint, start-up).
 struct config_problem {
     std::string key;

@@ -1,0 +1,87 @@
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "connect/connectors/s3/object_store.h"
+
+namespace cs::connect::s3 {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct temp_dir {
+    temp_dir() {
+        path = fs::temp_directory_path() /
+               ("cs-s3-store-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(path);
+    }
+    ~temp_dir() { fs::remove_all(path); }
+    fs::path path;
+};
+
+TEST(S3LocalStore, PutListGet) {
+    temp_dir d;
+    auto s = open_local_store(d.path.string());
+    ASSERT_TRUE(s) << s.err().message;
+    ASSERT_TRUE((*s)->put_object("topics/t/partition=0/t+0+0000000000.json", as_bytes("a\n")));
+    ASSERT_TRUE((*s)->put_object("topics/t/partition=1/t+1+0000000005.json", as_bytes("b\n")));
+    ASSERT_TRUE((*s)->put_object("topics/t/partition=0/t+0+0000000000.json", as_bytes("c\n")));
+    auto keys = (*s)->list("topics/t/");
+    ASSERT_TRUE(keys);
+    EXPECT_EQ(*keys, (std::vector<std::string>{"topics/t/partition=0/t+0+0000000000.json",
+                                               "topics/t/partition=1/t+1+0000000005.json"}));
+    EXPECT_EQ(*(*s)->get_object("topics/t/partition=0/t+0+0000000000.json"), "c\n");
+    EXPECT_EQ((*s)->get_object("topics/none").err().code, errc::not_found);
+    // No temporaries are left behind.
+    size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(d.path)) {
+        files += e.is_regular_file() ? 1 : 0;
+    }
+    EXPECT_EQ(files, 2U);
+}
+
+TEST(S3LocalStore, RejectsKeysOutsideTheRoot) {
+    temp_dir d;
+    auto s = open_local_store(d.path.string());
+    EXPECT_FALSE((*s)->put_object("../escape", as_bytes("x")));
+    EXPECT_FALSE((*s)->put_object("/abs", as_bytes("x")));
+    EXPECT_FALSE((*s)->put_object("a/.hidden", as_bytes("x")));
+    EXPECT_FALSE((*s)->put_object("dir/", as_bytes("x")));
+}
+
+TEST(S3LocalStore, MultipartBecomesVisibleOnlyOnComplete) {
+    temp_dir d;
+    auto s = open_local_store(d.path.string());
+    auto id = (*s)->create_multipart("k/obj");
+    ASSERT_TRUE(id);
+    auto e1 = (*s)->upload_part("k/obj", *id, 1, as_bytes("hello "));
+    auto e2 = (*s)->upload_part("k/obj", *id, 2, as_bytes("world"));
+    ASSERT_TRUE(e1 && e2);
+    EXPECT_TRUE((*s)->list("")->empty());
+    ASSERT_TRUE((*s)->complete_multipart("k/obj", *id, {*e1, *e2}));
+    EXPECT_EQ(*(*s)->get_object("k/obj"), "hello world");
+    EXPECT_EQ(*(*s)->list(""), std::vector<std::string>{"k/obj"});
+
+    auto aborted = (*s)->create_multipart("k/gone");
+    ASSERT_TRUE((*s)->upload_part("k/gone", *aborted, 1, as_bytes("x")));
+    ASSERT_TRUE((*s)->abort_multipart("k/gone", *aborted));
+    EXPECT_FALSE((*s)->complete_multipart("k/gone", *aborted, {"1"}));
+    EXPECT_EQ((*s)->list("")->size(), 1U);
+}
+
+TEST(S3LocalStore, UploadObjectSplitsIntoParts) {
+    temp_dir d;
+    auto s = open_local_store(d.path.string());
+    std::string big(10'000, 'x');
+    for (size_t i = 0; i < big.size(); ++i) {
+        big[i] = static_cast<char>('a' + i % 26);
+    }
+    ASSERT_TRUE(upload_object(**s, "big", as_bytes(big), 3000));
+    ASSERT_TRUE(upload_object(**s, "small", as_bytes(std::string_view("tiny")), 3000));
+    EXPECT_EQ(*(*s)->get_object("big"), big);
+    EXPECT_EQ(*(*s)->get_object("small"), "tiny");
+}
+
+}  // namespace
+}  // namespace cs::connect::s3

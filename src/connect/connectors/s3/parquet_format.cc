@@ -1,0 +1,337 @@
+// ParquetFormat: records -> one flat Parquet file (formats/parquet) held in
+// memory until the object is complete. The column layout is fixed when the
+// file is opened, from the first record: its Connect STRUCT schema, or the
+// fields of a schemaless map value (see record_format.h).
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "connect/connectors/s3/format_impl.h"
+#include "connect/connectors/s3/time_util.h"
+#include "connect/data_json.h"
+#include "formats/parquet/byte_sink.h"
+#include "formats/parquet/file_writer.h"
+
+namespace cs::connect::s3 {
+namespace {
+
+namespace pq = formats::parquet;
+
+enum class kind { string, int32, int64, float64, boolean, timestamp, bytes, json };
+
+bool schemas_equal(const schema* a, const schema* b) {
+    if (a == b) {
+        return true;
+    }
+    if (a == nullptr || b == nullptr || a->type != b->type || a->optional != b->optional ||
+        a->name != b->name || a->parameters != b->parameters ||
+        a->fields.size() != b->fields.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a->fields.size(); ++i) {
+        if (a->fields[i].name != b->fields[i].name ||
+            !schemas_equal(a->fields[i].schema.get(), b->fields[i].schema.get())) {
+            return false;
+        }
+    }
+    return schemas_equal(a->key_schema.get(), b->key_schema.get()) &&
+           schemas_equal(a->value_schema.get(), b->value_schema.get());
+}
+
+kind kind_of_schema(const schema& s) {
+    switch (s.type) {
+        case schema_type::int8:
+        case schema_type::int16:
+        case schema_type::int32:
+            return kind::int32;
+        case schema_type::int64:
+            return s.name == timestamp_logical ? kind::timestamp : kind::int64;
+        case schema_type::float32:
+        case schema_type::float64:
+            return kind::float64;
+        case schema_type::boolean:
+            return kind::boolean;
+        case schema_type::string:
+            return kind::string;
+        case schema_type::bytes:
+            return kind::bytes;
+        default:
+            return kind::json;
+    }
+}
+
+pq::column_spec spec_of(const std::string& name, kind k) {
+    switch (k) {
+        case kind::string:
+        case kind::json:
+            return pq::column_spec::string(name);
+        case kind::int32:
+            return pq::column_spec::int32(name);
+        case kind::int64:
+            return pq::column_spec::int64(name);
+        case kind::float64:
+            return pq::column_spec::float64(name);
+        case kind::boolean:
+            return pq::column_spec::boolean(name);
+        case kind::timestamp:
+            return pq::column_spec::timestamp_micros(name);
+        case kind::bytes:
+            return pq::column_spec::bytes(name);
+    }
+    return pq::column_spec::string(name);
+}
+
+// A value with a date and a time of day: "2025-01-15T13:45:10Z".
+bool looks_like_datetime(const std::string& s) {
+    return s.size() >= 16 && (s[10] == 'T' || s[10] == ' ') && parse_iso8601_micros(s).has_value();
+}
+
+// Whether a schemaless value can go into a column of kind k.
+bool accepts(kind k, const data& v) {
+    if (v.is_null()) {
+        return true;
+    }
+    switch (k) {
+        case kind::string:
+            return v.is_string();
+        case kind::int64:
+            return v.is_int();
+        case kind::float64:
+            return v.is_double() || v.is_int();
+        case kind::boolean:
+            return v.is_bool();
+        case kind::timestamp:
+            return v.is_string() && parse_iso8601_micros(v.as_string()).has_value();
+        case kind::json:
+            return v.is_list() || v.is_map() || v.is_struct();
+        case kind::int32:
+        case kind::bytes:
+            return false;  // only from Connect schemas
+    }
+    return false;
+}
+
+struct column {
+    std::string name;
+    kind k;
+};
+
+class parquet_writer final : public record_writer {
+  public:
+    parquet_writer(schema_ptr connect_schema, std::vector<column> cols,
+                   std::unique_ptr<pq::memory_sink> sink, std::unique_ptr<pq::file_writer> w)
+        : schema_(std::move(connect_schema)),
+          cols_(std::move(cols)),
+          sink_(std::move(sink)),
+          writer_(std::move(w)) {
+        for (size_t i = 0; i < cols_.size(); ++i) {
+            index_.emplace(cols_[i].name, i);
+        }
+        values_.resize(cols_.size());
+    }
+
+    result<bool> write(const record& r) override {
+        std::fill(values_.begin(), values_.end(), nullptr);
+        if (schema_) {
+            if (!r.value.is_struct() || !schemas_equal(r.value_schema.get(), schema_.get())) {
+                return false;
+            }
+            const auto& s = r.value.as_struct();
+            for (size_t i = 0; i < cols_.size() && i < s.values.size(); ++i) {
+                values_[i] = &s.values[i];
+            }
+        } else {
+            if (!r.value.is_map()) {
+                return false;
+            }
+            for (const auto& [k, v] : r.value.as_map()) {
+                if (!k.is_string()) {
+                    continue;
+                }
+                auto it = index_.find(k.as_string());
+                if (it == index_.end()) {
+                    if (v.is_null()) {
+                        continue;
+                    }
+                    return false;  // a new field: rotate to a wider schema
+                }
+                if (!accepts(cols_[it->second].k, v)) {
+                    return false;
+                }
+                values_[it->second] = &v;
+            }
+        }
+        for (size_t i = 0; i < cols_.size(); ++i) {
+            put(i, values_[i]);
+        }
+        if (auto st = writer_->end_row(); !st) {
+            return st.err();
+        }
+        return true;
+    }
+
+    size_t buffered_bytes() const override {
+        return sink_->data().size() + writer_->buffered_bytes();
+    }
+
+    result<bytes> finish() override {
+        if (auto st = writer_->close(); !st) {
+            return st.err();
+        }
+        return sink_->data();
+    }
+
+  private:
+    void put(size_t i, const data* v) {
+        if (v == nullptr || v->is_null()) {
+            writer_->put_null(i);
+            return;
+        }
+        switch (cols_[i].k) {
+            case kind::string:
+                writer_->put_string(i, v->as_string());
+                break;
+            case kind::json: {
+                std::string text;
+                append_plain_json(text, *v);
+                writer_->put_string(i, text);
+                break;
+            }
+            case kind::int32:
+                writer_->put_int32(i, static_cast<int32_t>(v->as_int()));
+                break;
+            case kind::int64:
+                writer_->put_int64(i, v->as_int());
+                break;
+            case kind::float64:
+                writer_->put_double(
+                    i, v->is_int() ? static_cast<double>(v->as_int()) : v->as_double());
+                break;
+            case kind::boolean:
+                writer_->put_bool(i, v->as_bool());
+                break;
+            case kind::timestamp:
+                writer_->put_int64(
+                    i, v->is_int() ? v->as_int() * 1000 : *parse_iso8601_micros(v->as_string()));
+                break;
+            case kind::bytes:
+                writer_->put_bytes(i, as_bytes(v->as_bytes().data));
+                break;
+        }
+    }
+
+  public:
+    const std::vector<column>& columns() const { return cols_; }
+    bool schemaless() const { return schema_ == nullptr; }
+
+  private:
+    schema_ptr schema_;  // null: schemaless (map values)
+    std::vector<column> cols_;
+    std::unordered_map<std::string, size_t> index_;
+    std::vector<const data*> values_;
+    std::unique_ptr<pq::memory_sink> sink_;
+    std::unique_ptr<pq::file_writer> writer_;
+};
+
+class parquet_format final : public record_format {
+  public:
+    parquet_format(pq::compression codec, std::string codec_name, std::string ts_field)
+        : codec_(codec), codec_name_(std::move(codec_name)), ts_field_(std::move(ts_field)) {}
+
+    std::string extension() const override {
+        // parquet-java's CompressionCodecName extension, then ".parquet".
+        return codec_ == pq::compression::none ? ".parquet" : "." + codec_name_ + ".parquet";
+    }
+
+    result<std::unique_ptr<record_writer>> open(const record& first,
+                                                const record_writer* previous) const override {
+        std::vector<column> cols;
+        schema_ptr connect_schema;
+        const auto* prev = dynamic_cast<const parquet_writer*>(previous);
+        if (prev != nullptr && prev->schemaless() && first.value.is_map()) {
+            cols = prev->columns();
+        }
+        if (first.value.is_struct() && first.value_schema &&
+            first.value_schema->type == schema_type::struct_) {
+            connect_schema = first.value_schema;
+            for (const auto& f : connect_schema->fields) {
+                cols.push_back({f.name, f.schema ? kind_of_schema(*f.schema) : kind::json});
+            }
+        } else if (first.value.is_map()) {
+            for (const auto& [k, v] : first.value.as_map()) {
+                if (!k.is_string() || v.is_null()) {
+                    continue;
+                }
+                auto known = std::find_if(cols.begin(), cols.end(),
+                                          [&](const column& c) { return c.name == k.as_string(); });
+                if (known != cols.end() && accepts(known->k, v)) {
+                    continue;
+                }
+                kind kd = kind::json;
+                if (v.is_string()) {
+                    const bool ts = (k.as_string() == ts_field_ &&
+                                     parse_iso8601_micros(v.as_string()).has_value()) ||
+                                    looks_like_datetime(v.as_string());
+                    kd = ts ? kind::timestamp : kind::string;
+                } else if (v.is_int()) {
+                    kd = kind::int64;
+                } else if (v.is_double()) {
+                    kd = kind::float64;
+                } else if (v.is_bool()) {
+                    kd = kind::boolean;
+                } else if (v.is_bytes()) {
+                    continue;  // schemaless values never carry bytes from JsonConverter
+                }
+                if (known != cols.end()) {
+                    known->k = kd;
+                } else {
+                    cols.push_back({k.as_string(), kd});
+                }
+            }
+        } else {
+            return error{
+                errc::invalid_argument,
+                fmt::format("{}-{}@{}: ParquetFormat needs a struct or map value", first.topic,
+                            first.partition.value_or(-1), first.kafka_offset)};
+        }
+        if (cols.empty()) {
+            return error{
+                errc::invalid_argument,
+                fmt::format("{}-{}@{}: the value has no non-null field to write", first.topic,
+                            first.partition.value_or(-1), first.kafka_offset)};
+        }
+        pq::schema spec;
+        for (const auto& c : cols) {
+            spec.push_back(spec_of(c.name, c.k));
+        }
+        auto sink = std::make_unique<pq::memory_sink>();
+        pq::writer_options opts;
+        opts.codec = codec_;
+        // Fixed: the file bytes must be a function of the records only, so a
+        // replay rewrites identical objects.
+        opts.created_by = "clickstream s3 sink";
+        auto w = pq::file_writer::open(*sink, std::move(spec), opts);
+        if (!w) {
+            return w.err();
+        }
+        return std::unique_ptr<record_writer>(std::make_unique<parquet_writer>(
+            std::move(connect_schema), std::move(cols), std::move(sink), std::move(*w)));
+    }
+
+  private:
+    pq::compression codec_;
+    std::string codec_name_;
+    std::string ts_field_;
+};
+
+}  // namespace
+
+std::unique_ptr<record_format> make_parquet_format(pq::compression codec, std::string codec_name,
+                                                   std::string timestamp_field) {
+    return std::make_unique<parquet_format>(codec, std::move(codec_name),
+                                            std::move(timestamp_field));
+}
+
+}  // namespace cs::connect::s3

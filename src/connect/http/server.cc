@@ -1,0 +1,275 @@
+#include "connect/http/server.h"
+
+#include <array>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <asio.hpp>
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "formats/json_writer.h"
+
+namespace cs::connect::http {
+namespace {
+
+using tcp = asio::ip::tcp;
+
+std::string error_body(int status, std::string_view message) {
+    std::string out;
+    formats::json_object_writer w(out);
+    w.number("error_code", int64_t{status}).string("message", message);
+    w.close();
+    return out;
+}
+
+}  // namespace
+
+class session;
+
+struct server::impl {
+    server_options options;
+    handler h;
+    asio::io_context ctx;
+    tcp::acceptor acceptor{ctx};
+    // Every operation on the acceptor (async_accept, the completion that
+    // re-arms it, close() from stop()) runs on this strand: an acceptor is
+    // not safe to use from two threads at once.
+    asio::strand<asio::io_context::executor_type> accept_strand = asio::make_strand(ctx);
+    std::vector<std::thread> threads;
+    std::mutex mu;
+    std::set<std::shared_ptr<session>> sessions;
+    bool stopped = false;
+    uint16_t bound_port = 0;
+
+    void accept();
+    void remove(const std::shared_ptr<session>& s) {
+        std::lock_guard lock(mu);
+        sessions.erase(s);
+    }
+};
+
+class session : public std::enable_shared_from_this<session> {
+  public:
+    session(server::impl& srv, tcp::socket socket)
+        : srv_(srv), socket_(std::move(socket)), parser_(srv.options.limits) {}
+
+    void begin() { process(); }
+
+    // Closes on the connection's strand, so it never races a handler of
+    // this connection running on another I/O thread.
+    void close_async() {
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+    }
+
+    void close() {
+        asio::error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
+    }
+
+  private:
+    // Serves every whole request already buffered, then reads more.
+    void process() {
+        request req;
+        switch (parser_.next(req)) {
+            case request_parser::state::complete: {
+                response resp = call(req);
+                if (!req.keep_alive()) {
+                    resp.close = true;
+                }
+                write(std::move(resp));
+                return;
+            }
+            case request_parser::state::need_more:
+                read();
+                return;
+            case request_parser::state::error: {
+                log::get("connect.http")
+                    ->info("closing connection from {}: {} ({})", peer(), parser_.error_message(),
+                           parser_.error_status());
+                response resp =
+                    response::json(parser_.error_status(),
+                                   error_body(parser_.error_status(), parser_.error_message()));
+                resp.close = true;
+                write(std::move(resp));
+                return;
+            }
+        }
+    }
+
+    response call(const request& req) {
+        try {
+            return srv_.h(req);
+        } catch (const std::exception& e) {
+            log::get("connect.http")->error("{} {} failed: {}", req.method, req.target, e.what());
+            return response::json(500, error_body(500, e.what()));
+        }
+    }
+
+    void read() {
+        auto self = shared_from_this();
+        socket_.async_read_some(asio::buffer(buf_), [self](asio::error_code ec, size_t n) {
+            if (ec) {
+                self->finish();
+                return;
+            }
+            self->parser_.feed(std::string_view(self->buf_.data(), n));
+            self->process();
+        });
+    }
+
+    void write(response resp) {
+        out_ = serialize(resp);
+        bool close_after = resp.close;
+        auto self = shared_from_this();
+        asio::async_write(socket_, asio::buffer(out_),
+                          [self, close_after](asio::error_code ec, size_t) {
+                              if (ec || close_after) {
+                                  self->finish();
+                                  return;
+                              }
+                              self->process();
+                          });
+    }
+
+    void finish() {
+        close();
+        srv_.remove(shared_from_this());
+    }
+
+    std::string peer() const {
+        asio::error_code ec;
+        auto ep = socket_.remote_endpoint(ec);
+        return ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+    }
+
+    server::impl& srv_;
+    tcp::socket socket_;
+    request_parser parser_;
+    std::array<char, 16 * 1024> buf_{};
+    std::string out_;
+};
+
+void server::impl::accept() {
+    acceptor.async_accept(
+        asio::make_strand(ctx),
+        asio::bind_executor(accept_strand, [this](asio::error_code ec, tcp::socket s) {
+            {
+                // stop() closes the acceptor (on accept_strand): whatever this
+                // accept completed with, accepting ends here.
+                std::lock_guard lock(mu);
+                if (stopped) {
+                    if (!ec) {
+                        asio::error_code ignored;
+                        s.close(ignored);
+                    }
+                    return;
+                }
+            }
+            if (ec) {
+                if (ec == asio::error::operation_aborted) {
+                    return;
+                }
+                log::get("connect.http")->warn("accept failed: {}", ec.message());
+            } else {
+                auto sess = std::make_shared<session>(*this, std::move(s));
+                {
+                    std::lock_guard lock(mu);
+                    if (stopped) {
+                        sess->close();
+                        return;
+                    }
+                    sessions.insert(sess);
+                }
+                sess->begin();
+            }
+            accept();
+        }));
+}
+
+server::server(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
+
+server::~server() {
+    stop();
+}
+
+uint16_t server::port() const {
+    return impl_->bound_port;
+}
+
+result<std::unique_ptr<server>> server::start(server_options options, handler h) {
+    auto i = std::make_unique<impl>();
+    i->options = std::move(options);
+    i->h = std::move(h);
+    asio::error_code ec;
+    std::string host = i->options.host.empty() ? "0.0.0.0" : i->options.host;
+    auto addr = asio::ip::make_address(host, ec);
+    if (ec) {
+        tcp::resolver resolver(i->ctx);
+        auto eps = resolver.resolve(host, std::to_string(i->options.port), ec);
+        if (ec || eps.empty()) {
+            return error{errc::invalid_argument,
+                         fmt::format("cannot resolve REST host {}: {}", host, ec.message())};
+        }
+        addr = eps.begin()->endpoint().address();
+    }
+    tcp::endpoint ep(addr, i->options.port);
+    i->acceptor.open(ep.protocol(), ec);
+    if (!ec) {
+        i->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        i->acceptor.bind(ep, ec);
+    }
+    if (!ec) {
+        i->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        return error{errc::io, fmt::format("cannot listen on {}:{}: {}", host, i->options.port,
+                                           ec.message())};
+    }
+    i->bound_port = i->acceptor.local_endpoint().port();
+    i->accept();
+    impl* raw = i.get();
+    for (int t = 0; t < std::max(1, raw->options.threads); ++t) {
+        raw->threads.emplace_back([raw] { raw->ctx.run(); });
+    }
+    return std::unique_ptr<server>(new server(std::move(i)));
+}
+
+void server::stop() {
+    if (!impl_) {
+        return;
+    }
+    {
+        std::lock_guard lock(impl_->mu);
+        if (impl_->stopped) {
+            return;
+        }
+        impl_->stopped = true;
+    }
+    asio::post(impl_->accept_strand, [i = impl_.get()] {
+        asio::error_code ignored;
+        i->acceptor.close(ignored);
+        std::set<std::shared_ptr<session>> all;
+        {
+            std::lock_guard lock(i->mu);
+            all = i->sessions;
+        }
+        for (const auto& s : all) {
+            s->close_async();
+        }
+    });
+    for (auto& t : impl_->threads) {
+        t.join();
+    }
+    impl_->threads.clear();
+    std::lock_guard lock(impl_->mu);
+    impl_->sessions.clear();
+}
+
+}  // namespace cs::connect::http
