@@ -9,10 +9,12 @@
 #include "base/log.h"
 #include "cli/broker_command.h"
 #include "cli/config_command.h"
+#include "cli/connect_command.h"
 #include "cli/consume_command.h"
 #include "cli/generate_command.h"
 #include "cli/groups_command.h"
 #include "cli/produce_command.h"
+#include "cli/streams_command.h"
 #include "cli/topics_command.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +35,8 @@ int main(int argc, char** argv) {
     cs::cli::register_generate_command(app);
     cs::cli::register_produce_command(app);
     cs::cli::register_consume_command(app);
+    cs::cli::register_connect_command(app);
+    cs::cli::register_streams_command(app);
 
     // Each subcommand runs from its callback during parse; a failing one
     // throws CLI::RuntimeError(exit code), which app.exit returns silently.

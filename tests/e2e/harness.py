@@ -24,7 +24,43 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Broker:
+class Service:
+    """A clickstream process writing to log_path: stopped with SIGTERM (must
+    exit 0) or killed with SIGKILL."""
+
+    name = "service"
+    proc = None
+    log_path = ""
+
+    def stop(self, timeout=30):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                code = self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise RuntimeError(f"{self.name} ignored SIGTERM for {timeout}s:\n{self.output()}")
+            if code != 0:
+                raise RuntimeError(f"{self.name} exited with {code} after SIGTERM:\n{self.output()}")
+        self.proc = None
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def output(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode(errors="replace")[-8000:]
+        except OSError:
+            return ""
+
+
+class Broker(Service):
+    name = "broker"
+
     def __init__(self, log_dir=None, port=None, extra=None):
         if not BINARY:
             raise RuntimeError("CLICKSTREAM_BINARY must name the clickstream binary")
@@ -68,18 +104,6 @@ class Broker:
                 time.sleep(0.05)
         raise RuntimeError(f"broker did not listen within {timeout}s:\n{self.output()}")
 
-    def stop(self, timeout=30):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                code = self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                raise RuntimeError(f"broker ignored SIGTERM for {timeout}s:\n{self.output()}")
-            if code != 0:
-                raise RuntimeError(f"broker exited with {code} after SIGTERM:\n{self.output()}")
-        self.proc = None
-
     def stored_codecs(self, topic, partition=0):
         """The compression codec ids (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd) of
         every batch stored in the partition's first segment, read from disk."""
@@ -95,19 +119,6 @@ class Broker:
             codecs.append(attributes & 7)
             pos += 12 + length
         return codecs
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-    def output(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode(errors="replace")[-6000:]
-        except OSError:
-            return ""
 
     def cleanup(self):
         self.kill()

@@ -1,0 +1,181 @@
+#include "cli/streams_command.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "client/settings.h"
+#include "config/diagnostics.h"
+#include "streams/engine.h"
+
+namespace cs::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_streams_stop_signal(int) {
+    if (stop_requested.exchange(true)) {
+        std::_Exit(130);
+    }
+}
+
+struct streams_options {
+    std::optional<std::string> bootstrap_server;
+    std::optional<std::string> file;
+    std::optional<std::string> execute;
+    std::optional<std::string> config;
+    std::optional<std::string> service_id;
+    int status_interval_ms = 10000;
+};
+
+// Settings of the properties file: ksqlDB's own (ksql.*, auto.offset.reset,
+// ksql.streams.*) become engine properties; the rest are client settings.
+bool is_engine_property(const std::string& key) {
+    return key.starts_with("ksql.") || key == "auto.offset.reset";
+}
+
+int run_streams(const streams_options& o) {
+    client::client_settings settings;
+    streams::engine_options eo;
+    if (o.config) {
+        client::client_settings file;
+        config::diagnostics diags;
+        if (auto st = file.add_file(*o.config, diags); !st || diags.has_errors()) {
+            std::cerr << diags.to_string();
+            if (!st) {
+                std::cerr << "error: " << st.message() << '\n';
+            }
+            return 1;
+        }
+        for (const auto& s : file.entries()) {
+            if (s.key == "ksql.service.id") {
+                eo.service_id = s.value;
+            } else if (s.key == "ksql.streams.auto.offset.reset") {
+                eo.properties["auto.offset.reset"] = s.value;
+            } else if (is_engine_property(s.key)) {
+                eo.properties[s.key] = s.value;
+            } else {
+                settings.set(s.key, s.value, s.origin, s.line);
+            }
+        }
+    }
+    if (o.service_id) {
+        eo.service_id = *o.service_id;
+    }
+    client::apply_bootstrap(settings, o.bootstrap_server);
+
+    std::string sql;
+    if (o.file) {
+        std::ifstream in(*o.file);
+        if (!in) {
+            std::cerr << "error: cannot read " << *o.file << '\n';
+            return 1;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        sql = ss.str();
+    } else if (o.execute) {
+        sql = *o.execute;
+    }
+
+    auto engine = streams::engine::create(settings, eo);
+    if (!engine) {
+        std::cerr << "error: " << engine.err().message << '\n';
+        return 1;
+    }
+    if (auto st = (*engine)->restore(); !st) {
+        std::cerr << "error: restoring from the command topic: " << st.message() << '\n';
+        return 1;
+    }
+    // Queries resumed from the command topic keep running only when this
+    // invocation is a --file run or started queries of its own.
+    size_t resumed = (*engine)->running_queries();
+    std::vector<std::string> outputs;
+    auto st = (*engine)->execute_script(sql, outputs);
+    for (const auto& out : outputs) {
+        if (!out.empty()) {
+            std::cout << out << (out.ends_with('\n') ? "" : "\n");
+        }
+    }
+    std::cout.flush();
+    if (!st) {
+        std::string where = o.file ? *o.file + ":" : std::string();
+        std::cerr << where << "error: " << st.message() << '\n';
+        (*engine)->stop_all();
+        bool sql_error = st.code() == errc::invalid_argument || st.code() == errc::not_found ||
+                         st.code() == errc::unsupported || st.code() == errc::already_exists;
+        return sql_error ? 2 : 1;
+    }
+    if (o.execute && (*engine)->running_queries() <= resumed) {
+        (*engine)->stop_all();
+        return 0;
+    }
+
+    struct sigaction sa {};
+    sa.sa_handler = on_streams_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    auto interval = std::chrono::milliseconds(std::max(100, o.status_interval_ms));
+    auto next = std::chrono::steady_clock::now() + interval;
+    while (!stop_requested.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (std::chrono::steady_clock::now() < next) {
+            continue;
+        }
+        next += interval;
+        for (const auto& q : (*engine)->query_statuses()) {
+            std::cerr << fmt::format("{}: {} consumed {}, produced {}, dlq {}, lag {}{}\n", q.id,
+                                     streams::query_state_name(q.state), q.consumed, q.produced,
+                                     q.dlq, q.lag, q.error.empty() ? "" : " error: " + q.error);
+        }
+    }
+    (*engine)->stop_all();
+    return 0;
+}
+
+}  // namespace
+
+void register_streams_command(CLI::App& app) {
+    auto opts = std::make_shared<streams_options>();
+    auto* cmd = app.add_subcommand(
+        "streams", "Run ksqlDB-compatible SQL: streams, tables and persistent queries");
+    auto optional_string = [cmd](const std::string& name, std::optional<std::string>& target,
+                                 const std::string& help) {
+        return cmd->add_option_function<std::string>(
+            name, [&target](const std::string& v) { target = v; }, help);
+    };
+    optional_string("--bootstrap-server", opts->bootstrap_server,
+                    "The server(s) to connect to (else $CLICKSTREAM_BOOTSTRAP_SERVERS, else "
+                    "localhost:9092)");
+    auto* file = optional_string("--file,-f", opts->file, "A file of SQL statements to run");
+    auto* exec = optional_string("--execute,-e", opts->execute, "SQL statements to run");
+    file->excludes(exec);
+    optional_string("--config", opts->config,
+                    "Properties file: client settings, ksql.service.id, auto.offset.reset");
+    optional_string("--service-id", opts->service_id,
+                    "ksql.service.id (default default_): names the command topic and groups");
+    cmd->add_option("--status-interval-ms", opts->status_interval_ms,
+                    "How often to print the queries' status to stderr")
+        ->capture_default_str();
+    cmd->callback([opts] {
+        if (!opts->file && !opts->execute) {
+            throw CLI::RequiredError("--file or --execute");
+        }
+        int code = run_streams(*opts);
+        if (code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace cs::cli

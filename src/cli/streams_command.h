@@ -1,0 +1,13 @@
+#pragma once
+
+// `clickstream streams`: runs ksqlDB statements (--file or --execute) with
+// the streams engine, then keeps the persistent queries running until
+// SIGINT/SIGTERM, printing a status line per query to stderr.
+
+#include <CLI/CLI.hpp>
+
+namespace cs::cli {
+
+void register_streams_command(CLI::App& app);
+
+}  // namespace cs::cli
