@@ -29,6 +29,9 @@ struct column_def {
     sql_type type;
     column_origin origin = column_origin::value;
     std::string header_key;  // column_origin::header only
+    // NOT NULL (clickstream extension, as Flink SQL's DDL): a record without
+    // a value for the column fails decoding and goes to the dead-letter topic.
+    bool not_null = false;
 };
 
 // Serialization formats (ksqlDB's names). AVRO, PROTOBUF and JSON_SR parse

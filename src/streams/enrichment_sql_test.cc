@@ -1,10 +1,6 @@
 // The seeds' enrichment job as SQL, end to end through the real parser and
 // planner and the runtime: three broadcast tables, three LEFT JOINs, the
 // EnrichedClick shape, bad records to the DLQ.
-//
-// Not listed in CMakeLists.txt yet: it compiles, but it could only be run
-// against a stale planner library (which crashed inside plan_select), so it
-// waits for a full build of the module to be run and enabled.
 
 #include <algorithm>
 #include <map>

@@ -94,6 +94,10 @@ std::vector<ast::table_element> parser::table_elements() {
             }
         }
         el.column.type = type();
+        if (accept_keyword("NOT")) {
+            expect_keyword("NULL");
+            el.column.not_null = true;
+        }
         if (accept_keyword("PRIMARY")) {
             expect_keyword("KEY");
             el.column.origin = column_origin::key;

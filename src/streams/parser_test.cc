@@ -28,6 +28,18 @@ std::string expr_sql(std::string_view sql) {
     return e.ok() ? ast::to_sql(**e) : "";
 }
 
+TEST(parser, not_null_column) {
+    auto s = parse_ok(
+        "CREATE STREAM c (`url` VARCHAR NOT NULL, k VARCHAR NOT NULL KEY, n INT) "
+        "WITH (KAFKA_TOPIC='c', VALUE_FORMAT='JSON');");
+    const auto& c = body<ast::create_source_stmt>(s);
+    ASSERT_EQ(c.elements.size(), 3u);
+    EXPECT_TRUE(c.elements[0].column.not_null);
+    EXPECT_TRUE(c.elements[1].column.not_null);
+    EXPECT_EQ(c.elements[1].column.origin, column_origin::key);
+    EXPECT_FALSE(c.elements[2].column.not_null);
+}
+
 TEST(parser, seed_create_stream_verbatim) {
     auto s = parse_ok(
         "CREATE STREAM source_json (Event_Type VARCHAR, Event_Version VARCHAR, User_ID VARCHAR, "

@@ -17,7 +17,11 @@ using namespace std::chrono_literals;
 using test::col;
 
 column_def column(std::string name, sql_type t, column_origin o = column_origin::value) {
-    return column_def{.name = std::move(name), .type = std::move(t), .origin = o, .header_key = {}};
+    return column_def{.name = std::move(name),
+                      .type = std::move(t),
+                      .origin = o,
+                      .header_key = {},
+                      .not_null = false};
 }
 
 source_def clicks_def() {

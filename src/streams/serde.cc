@@ -385,6 +385,7 @@ struct row_decoder::impl {
         std::string key;
     };
     std::vector<header_col> headers;
+    std::vector<size_t> not_null;  // columns declared NOT NULL
     int timestamp_index = -1;
     timestamp_parser parse_timestamp;
 
@@ -512,6 +513,9 @@ result<std::unique_ptr<row_decoder>> row_decoder::create(const source_def& def,
         if (def.timestamp_column && c.name == *def.timestamp_column) {
             m.timestamp_index = static_cast<int>(i);
         }
+        if (c.not_null) {
+            m.not_null.push_back(i);
+        }
     }
     if (def.timestamp_format && !parse_timestamp) {
         return error{errc::invalid_argument,
@@ -569,6 +573,13 @@ result<bool> row_decoder::decode(const record_view& r, row& out, int64_t& rowtim
                     break;
                 }
             }
+        }
+    }
+    for (size_t i : m.not_null) {
+        if (out[i].is_null()) {
+            return error{errc::invalid_argument,
+                         fmt::format("column {} is NOT NULL, but the record has no value for it",
+                                     m.def.columns[i].name)};
         }
     }
     rowtime = r.timestamp_ms;

@@ -8,7 +8,11 @@ namespace cs::streams {
 namespace {
 
 column_def col(std::string name, sql_type t, column_origin o = column_origin::value) {
-    return column_def{.name = std::move(name), .type = std::move(t), .origin = o, .header_key = {}};
+    return column_def{.name = std::move(name),
+                      .type = std::move(t),
+                      .origin = o,
+                      .header_key = {},
+                      .not_null = false};
 }
 
 source_def clicks_def() {
@@ -52,6 +56,19 @@ TEST(SerdeJson, ExactMatchThenCaseInsensitiveMissingIsNull) {
     EXPECT_TRUE(out->r[2].is_null());
     EXPECT_EQ(out->r[3], value(1.5));
     EXPECT_EQ(out->rowtime, 42);
+}
+
+TEST(SerdeJson, NotNullColumnWithoutValueIsADecodeError) {
+    auto def = clicks_def();
+    def.columns[1].not_null = true;  // USER_ID VARCHAR NOT NULL
+    auto ok = decode(def, R"({"user_id":"u1"})");
+    ASSERT_TRUE(ok.ok()) << ok.err().message;
+    for (const char* bad : {R"({"event_type":"click"})", R"({"user_id":null})"}) {
+        auto out = decode(def, bad);
+        ASSERT_FALSE(out.ok()) << bad;
+        EXPECT_NE(out.err().message.find("USER_ID is NOT NULL"), std::string::npos)
+            << out.err().message;
+    }
 }
 
 TEST(SerdeJson, LastCaseInsensitiveMatchWins) {
@@ -140,7 +157,8 @@ TEST(SerdeKeys, KafkaAndJsonKeysAndHeaders) {
                  column_def{.name = "H",
                             .type = sql_type::bytes(),
                             .origin = column_origin::header,
-                            .header_key = "trace"}};
+                            .header_key = "trace",
+                            .not_null = false}};
     std::vector<client::header_view> hs = {{"trace", "a"}, {"other", std::nullopt}, {"trace", "b"}};
     auto out = decode(d, R"({"V":"x"})", "user-1", hs);
     ASSERT_TRUE(out.ok()) << out.err().message;

@@ -21,19 +21,23 @@ source_def users_def() {
     d.columns = {column_def{.name = "USER_ID",
                             .type = sql_type::string(),
                             .origin = column_origin::key,
-                            .header_key = {}},
+                            .header_key = {},
+                            .not_null = false},
                  column_def{.name = "USER_NAME",
                             .type = sql_type::string(),
                             .origin = column_origin::value,
-                            .header_key = {}},
+                            .header_key = {},
+                            .not_null = false},
                  column_def{.name = "COUNTRY",
                             .type = sql_type::string(),
                             .origin = column_origin::value,
-                            .header_key = {}},
+                            .header_key = {},
+                            .not_null = false},
                  column_def{.name = "AGE",
                             .type = sql_type::integer(),
                             .origin = column_origin::value,
-                            .header_key = {}}};
+                            .header_key = {},
+                            .not_null = false}};
     return d;
 }
 
