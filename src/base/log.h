@@ -16,6 +16,11 @@ namespace cs::log {
 // Returns false for an unknown level name.
 bool set_level(std::string_view level);
 
+// Sends every logger's lines (existing and future) to a file, appending,
+// instead of stderr. Call it before other threads log. False when the file
+// cannot be opened (logging stays on stderr).
+bool to_file(const std::string& path);
+
 // The logger for a component, created on first use.
 std::shared_ptr<spdlog::logger> get(const std::string& component);
 

@@ -178,6 +178,9 @@ int run_generate(const generate_options& opts, std::FILE* out, std::FILE* err,
         return 2;
     }
     gen::generator g(cfg);
+    for (uint64_t i = 0; i < opts.skip; ++i) {
+        (void)g.next();
+    }
     if (opts.dimensions_dir) {
         if (status s = gen::write_dimensions(g.dimensions(), *opts.dimensions_dir); !s) {
             print_error(err, s.message());

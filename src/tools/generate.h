@@ -23,10 +23,13 @@
 namespace cs::tools {
 
 struct generate_options {
-    gen::generator_config generator;   // its start_ms is replaced by start_ms below
-    std::optional<int64_t> start_ms;   // nullopt: now (clk.now_ms())
-    double rate = 0;                   // records per second; 0: as fast as possible
-    std::optional<uint64_t> count;     // nullopt: until stopped
+    gen::generator_config generator;  // its start_ms is replaced by start_ms below
+    std::optional<int64_t> start_ms;  // nullopt: now (clk.now_ms())
+    double rate = 0;                  // records per second; 0: as fast as possible
+    std::optional<uint64_t> count;    // nullopt: until stopped
+    // Events generated and dropped before the first one written: a resumed
+    // run with the same seed and start continues the same stream.
+    uint64_t skip = 0;
     std::optional<std::string> topic;  // nullopt: stdout
     std::optional<std::string> bootstrap_server;
     std::optional<std::string> producer_config;    // --producer.config FILE

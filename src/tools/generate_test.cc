@@ -81,6 +81,17 @@ TEST(Generate, StdoutIsOneEventPerLineAndByteIdenticalAcrossRuns) {
     EXPECT_NE(run(other).out, a.out);
 }
 
+TEST(Generate, SkipContinuesTheSameStream) {
+    auto all = lines(run(fixed(300)).out);
+    auto first = fixed(120);
+    auto rest = fixed(180);
+    rest.skip = 120;
+    auto a = lines(run(first).out);
+    auto b = lines(run(rest).out);
+    a.insert(a.end(), b.begin(), b.end());
+    EXPECT_EQ(a, all);
+}
+
 TEST(Generate, PrintKeyPrefixesTheUserIdAndATab) {
     auto o = fixed(50);
     o.print_key = true;
