@@ -16,6 +16,7 @@
 #include "cli/produce_command.h"
 #include "cli/streams_command.h"
 #include "cli/topics_command.h"
+#include "cli/up_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"clickstream: a real-time clickstream pipeline that speaks the Kafka protocol",
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     cs::cli::register_consume_command(app);
     cs::cli::register_connect_command(app);
     cs::cli::register_streams_command(app);
+    cs::cli::register_up_command(app);
 
     // Each subcommand runs from its callback during parse; a failing one
     // throws CLI::RuntimeError(exit code), which app.exit returns silently.

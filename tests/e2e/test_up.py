@@ -1,0 +1,197 @@
+"""`clickstream up` end to end: a fixed seed with a known share of malformed
+and unknown-id events goes through the whole pipeline; then every valid event
+is in enriched-clickstream exactly once with the right dimension values, the
+DLQ holds exactly the events that cannot be enriched, and the SQLite table and
+the Parquet files (read by DuckDB) match the enriched topic. A second run is
+interrupted with Ctrl-C half-way and resumed with `up` on the same directory;
+it ends with the same results."""
+
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+from harness import BINARY, Broker, free_port, run_tests
+
+COUNT = 3000
+SEED = 11
+START = "2026-03-01T10:00:00Z"
+RATIOS = ["--malformed-ratio", "0.04", "--unknown-ratio", "0.05"]
+SIZES = ["--users", "300", "--urls", "200"]
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def expected():
+    """What the pipeline must make of the generator's stream (same seed and
+    start): enriched rows by (user_id, timestamp), and the DLQ'd raw values."""
+    dims = tempfile.mkdtemp(prefix="cs-up-dims-")
+    res = subprocess.run([BINARY, "generate", "--seed", str(SEED), "--start-time", START,
+                          "--count", str(COUNT), "--dimensions", dims, *RATIOS, *SIZES],
+                         capture_output=True, timeout=120)
+    assert res.returncode == 0, res.stderr.decode()
+
+    def table(name, key):
+        with open(os.path.join(dims, name + ".jsonl")) as f:
+            return {r[key]: r for r in map(json.loads, f)}
+    users, devices, urls = table("users", "user_id"), table("devices", "device_id"), \
+        table("urls", "url")
+    shutil.rmtree(dims)
+    enriched, dlq = {}, []
+    for line in res.stdout.decode().splitlines():
+        try:
+            e = json.loads(line)
+        except ValueError:
+            e = None
+        fields = ("timestamp", "user_id", "url", "device_id")
+        if (not isinstance(e, dict) or any(e.get(k) is None for k in fields)
+                or not isinstance(e["timestamp"], str) or not ISO.match(e["timestamp"])):
+            dlq.append(line)
+            continue
+        # ksqlDB's VARCHAR takes any JSON scalar as its text (a number user_id too).
+        as_text = {k: v if isinstance(v, str) else json.dumps(v) for k, v in e.items()}
+        uid, dev, url = as_text["user_id"], as_text["device_id"], as_text["url"]
+        enriched[(uid, e["timestamp"])] = {
+            "timestamp": e["timestamp"], "user_id": uid, "device_id": dev, "url": url,
+            "user_name": users.get(uid, {}).get("user_name"),
+            "device_type": devices.get(dev, {}).get("device_type"),
+            "url_category": urls.get(url, {}).get("url_category"),
+        }
+    assert len(dlq) > 0 and len(enriched) > 0.9 * COUNT, (len(dlq), len(enriched))
+    return enriched, dlq
+
+
+def up(work, port, rest, extra=(), wait=True):
+    cmd = [BINARY, "up", "--dir", work, "--count", str(COUNT), "--seed", str(SEED),
+           "--start-time", START, "--port", str(port), "--rest-port", str(rest),
+           "--status-interval-ms", "500", *RATIOS, *SIZES, *extra]
+    log = open(os.path.join(tempfile.gettempdir(), f"cs-up-{os.getpid()}.out"), "ab")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    if wait:
+        code = proc.wait(timeout=300)
+        assert code == 0, (code, tail(work))
+    return proc
+
+
+def tail(work):
+    try:
+        with open(os.path.join(work, "clickstream.log"), "rb") as f:
+            return f.read().decode(errors="replace")[-6000:]
+    except OSError:
+        return ""
+
+
+def kcat_all(broker, topic):
+    res = subprocess.run(["kcat", "-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q",
+                          "-f", "%k\t%s\n"], capture_output=True, timeout=120)
+    assert res.returncode == 0, res.stderr.decode()
+    return [line.split("\t", 1) for line in res.stdout.decode().splitlines()]
+
+
+def check(work, port, want, dlq):
+    # The topics, read back through a broker on the same data directory.
+    with Broker(log_dir=work, port=port, extra={"log.dirs": os.path.join(work, "data")}) as b:
+        out = kcat_all(b, "enriched-clickstream")
+        got = {}
+        for key, value in out:
+            v = json.loads(value)
+            k = json.loads(key)
+            assert k == {"user_id": v["user_id"], "timestamp": v["timestamp"]}, (k, v)
+            ident = (v["user_id"], v["timestamp"])
+            assert ident not in got, f"{ident} twice in enriched-clickstream"
+            got[ident] = v
+        assert got == want, (len(got), len(want))
+        dead = [v for _, v in kcat_all(b, "clickstream-dlq")]
+        assert sorted(dead) == sorted(dlq), (len(dead), len(dlq))
+
+    with sqlite3.connect(os.path.join(work, "clickstream.db")) as db:
+        cols = ["timestamp", "user_id", "device_id", "url", "user_name", "device_type",
+                "url_category"]
+        rows = db.execute("SELECT " + ",".join(f'"{c}"' for c in cols) +
+                          " FROM clickstream_events").fetchall()
+    assert {(r[1], r[0]): dict(zip(cols, r)) for r in rows} == want
+    assert len(rows) == len(want)
+
+    res = subprocess.run(["node", os.path.join(HERE, "read_parquet.mjs"),
+                          os.path.join(work, "lake", "**", "*.parquet")],
+                         capture_output=True, timeout=120)
+    assert res.returncode == 0, res.stderr.decode()
+    lake = [json.loads(line) for line in res.stdout.decode().splitlines()]
+    assert len(lake) == len(want), (len(lake), len(want))
+    # The sink writes the ISO-8601 event time as a Parquet TIMESTAMP.
+    by_ms = {(k[0], iso_ms(k[1])): dict(v, timestamp=iso_ms(v["timestamp"]))
+             for k, v in want.items()}
+    assert {(r["user_id"], r["timestamp"]): {k: r.get(k) for k in WANT_KEYS}
+            for r in lake} == by_ms
+
+
+WANT_KEYS = ("timestamp", "user_id", "device_id", "url", "user_name", "device_type",
+             "url_category")
+
+
+def iso_ms(text):
+    return int(datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
+               + 0.5)
+
+
+def test_up_runs_the_pipeline_exactly_once():
+    want, dlq = expected()
+    work = tempfile.mkdtemp(prefix="cs-up-")
+    try:
+        port, rest = free_port(), free_port()
+        up(work, port, rest, ["--rate", "0"])
+        check(work, port, want, dlq)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_ctrl_c_then_up_again_resumes_without_duplicates():
+    want, dlq = expected()
+    work = tempfile.mkdtemp(prefix="cs-up-")
+    try:
+        port, rest = free_port(), free_port()
+        proc = up(work, port, rest, ["--rate", "600"], wait=False)
+        deadline = time.time() + 120
+        # Interrupt once events are flowing, before the count is reached.
+        while time.time() < deadline and proc.poll() is None:
+            if "enriched-clickstream" in tail(work) and os.path.exists(
+                    os.path.join(work, "generator.log")):
+                time.sleep(1.0)
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, "up ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=120) == 0, tail(work)
+        up(work, port, rest, ["--rate", "0"])
+        check(work, port, want, dlq)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_busy_port_is_a_clear_error():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        busy = s.getsockname()[1]
+        work = tempfile.mkdtemp(prefix="cs-up-")
+        try:
+            res = subprocess.run([BINARY, "up", "--dir", work, "--port", str(busy),
+                                  "--rest-port", str(free_port()), "--count", "1"],
+                                 capture_output=True, timeout=60)
+            assert res.returncode == 1, res
+            err = res.stderr.decode()
+            assert f"port {busy} for the broker is in use" in err and "--port" in err, err
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    run_tests([test_busy_port_is_a_clear_error, test_up_runs_the_pipeline_exactly_once,
+               test_ctrl_c_then_up_again_resumes_without_duplicates])
