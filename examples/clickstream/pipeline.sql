@@ -17,14 +17,16 @@ CREATE TABLE IF NOT EXISTS urls (url VARCHAR PRIMARY KEY, url_category VARCHAR, 
     price DOUBLE)
   WITH (KAFKA_TOPIC='urls', VALUE_FORMAT='JSON', PARTITIONS=1);
 
--- Click events, keyed by user (the seeds' producer). NOT NULL (a clickstream
+-- Click events, keyed by user (the seeds' producer: the key is the user id,
+-- the value holds timestamp, url and device_id). NOT NULL (a clickstream
 -- extension) and the event-time TIMESTAMP column send events that lack a
 -- field, or whose time is not ISO-8601, to clickstream-dlq with the reason,
 -- like the records that are not JSON at all.
-CREATE STREAM IF NOT EXISTS clickstream (`timestamp` VARCHAR NOT NULL, user_id VARCHAR NOT NULL,
-    url VARCHAR NOT NULL, device_id VARCHAR NOT NULL, event_type VARCHAR, session_id VARCHAR)
+CREATE STREAM IF NOT EXISTS clickstream (user_id VARCHAR NOT NULL KEY,
+    `timestamp` VARCHAR NOT NULL, url VARCHAR NOT NULL, device_id VARCHAR NOT NULL,
+    event_type VARCHAR, session_id VARCHAR)
   WITH (KAFKA_TOPIC='clickstream', VALUE_FORMAT='JSON', PARTITIONS=3,
-        TIMESTAMP='timestamp', TIMESTAMP_FORMAT='yyyy-MM-dd''T''HH:mm:ss.SSSX');
+        TIMESTAMP='timestamp', TIMESTAMP_FORMAT='yyyy-MM-dd''T''HH:mm:ss[.SSS]X');
 
 -- EnrichedClick (timestamp, user_id, device_id, url, user_name, device_type,
 -- url_category), keyed by {"user_id", "timestamp"} so the seeds' JDBC sink
