@@ -7,9 +7,11 @@ interrupted with Ctrl-C half-way and resumed with `up` on the same directory;
 it ends with the same results."""
 
 import datetime
+import glob
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -176,6 +178,60 @@ def test_ctrl_c_then_up_again_resumes_without_duplicates():
         shutil.rmtree(work, ignore_errors=True)
 
 
+class Postgres:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 (initdb + pg_ctl; as the
+    postgres user when running as root, as src/testing/postgres_server does)."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        assert bins, "PostgreSQL server binaries not found (scripts/install-deps.sh --test)"
+        self.bin = os.path.dirname(bins[-1])
+        self.dir = tempfile.mkdtemp(prefix="cs-up-pg-")
+        self.port = free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.run(f"{self.bin}/initdb -D {self.dir}/data -U postgres --auth=trust -E UTF8 "
+                 "--no-locale --no-sync")
+        self.run(f"{self.bin}/pg_ctl start -w -t 60 -D {self.dir}/data -l {self.dir}/log "
+                 f"-o '-k {self.dir} -h 127.0.0.1 -p {self.port} -c fsync=off'")
+
+    def run(self, cmd):
+        if os.geteuid() == 0:
+            cmd = "runuser -u postgres -- sh -c " + shlex.quote(cmd)
+        res = subprocess.run(cmd, shell=True, capture_output=True, timeout=120)
+        assert res.returncode == 0, (cmd, res.stdout.decode(), res.stderr.decode())
+        return res.stdout.decode()
+
+    def query(self, sql):
+        return self.run(f"psql -h 127.0.0.1 -p {self.port} -U postgres -At -c {shlex.quote(sql)}")
+
+    def stop(self):
+        self.run(f"{self.bin}/pg_ctl stop -w -t 60 -m fast -D {self.dir}/data")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def test_postgres_url_sends_the_rows_to_postgres():
+    want, _ = expected()
+    pg = Postgres()
+    work = tempfile.mkdtemp(prefix="cs-up-")
+    try:
+        os.environ["CLICKSTREAM_POSTGRES_URL"] = f"postgresql://postgres:@127.0.0.1:{pg.port}/postgres"
+        up(work, free_port(), free_port(), ["--rate", "0"])
+        rows = pg.query('SELECT user_id, "timestamp", user_name, device_type, url_category '
+                        "FROM clickstream_events").splitlines()
+        got = {}
+        for r in rows:
+            uid, ts, name, dev, cat = (v if v != "" else None for v in r.split("|"))
+            got[(uid, ts)] = (name, dev, cat)
+        assert got == {k: (v["user_name"], v["device_type"], v["url_category"])
+                       for k, v in want.items()}, (len(got), len(want))
+        assert not os.path.exists(os.path.join(work, "clickstream.db"))
+    finally:
+        os.environ.pop("CLICKSTREAM_POSTGRES_URL", None)
+        pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def test_busy_port_is_a_clear_error():
     import socket
     with socket.socket() as s:
@@ -196,4 +252,5 @@ def test_busy_port_is_a_clear_error():
 
 if __name__ == "__main__":
     run_tests([test_busy_port_is_a_clear_error, test_up_runs_the_pipeline_exactly_once,
-               test_ctrl_c_then_up_again_resumes_without_duplicates])
+               test_ctrl_c_then_up_again_resumes_without_duplicates,
+               test_postgres_url_sends_the_rows_to_postgres])
