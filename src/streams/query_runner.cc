@@ -337,7 +337,9 @@ status query_runner::deliver_and_commit(std::span<const client::message> batch, 
     if (auto st = consumer_->store_offsets(batch); !st) {
         return st;
     }
-    return consumer_->commit(client::commit_mode::sync);
+    // Asynchronous: the next batch is read while the commit travels (a lost
+    // commit only means a replay, never a loss); stop() commits synchronously.
+    return consumer_->commit(client::commit_mode::async);
 }
 
 void query_runner::update_lag(std::span<const client::message> batch) {
@@ -420,6 +422,9 @@ void query_runner::stop() {
     }
     batch_.clear();
     if (consumer_) {
+        if (auto st = consumer_->commit(client::commit_mode::sync); !st) {
+            log::get("streams")->debug("query {}: final commit: {}", plan_.id, st.message());
+        }
         (void)consumer_->close();
         consumer_.reset();
     }
