@@ -36,22 +36,6 @@ namespace {
 using seconds = std::chrono::duration<double>;
 using steady = std::chrono::steady_clock;
 
-class map_catalog : public catalog_view {
-  public:
-    const source_def* find(std::string_view name) const override {
-        auto it = defs.find(std::string(name));
-        return it == defs.end() ? nullptr : &it->second;
-    }
-    std::vector<std::string> names() const override {
-        std::vector<std::string> out;
-        for (const auto& [n, d] : defs) {
-            out.push_back(n);
-        }
-        return out;
-    }
-    std::map<std::string, source_def> defs;
-};
-
 [[noreturn]] void die(const std::string& what) {
     fmt::print(stderr, "streams_eval_bench: {}\n", what);
     std::abort();

@@ -17,22 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class map_catalog : public catalog_view {
-  public:
-    const source_def* find(std::string_view name) const override {
-        auto it = defs.find(std::string(name));
-        return it == defs.end() ? nullptr : &it->second;
-    }
-    std::vector<std::string> names() const override {
-        std::vector<std::string> out;
-        for (const auto& [n, d] : defs) {
-            out.push_back(n);
-        }
-        return out;
-    }
-    std::map<std::string, source_def> defs;
-};
-
 TEST(EnrichmentSql, SeedsEnrichmentJobProducesEnrichedClicks) {
     auto broker = cs::testing::start_clickstream_broker();
     map_catalog catalog;

@@ -25,6 +25,7 @@
 //   the sink name; the DLQ topic to "<sink topic>-dlq" (WITH DLQ_TOPIC='t'
 //   overrides: a clickstream extension).
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +43,24 @@ class catalog_view {
     virtual ~catalog_view() = default;
     virtual const source_def* find(std::string_view name) const = 0;
     virtual std::vector<std::string> names() const = 0;
+};
+
+// A catalog held in a map: for planning statements without an engine
+// (tests, benchmarks, tools).
+class map_catalog : public catalog_view {
+  public:
+    const source_def* find(std::string_view name) const override {
+        auto it = defs.find(std::string(name));
+        return it == defs.end() ? nullptr : &it->second;
+    }
+    std::vector<std::string> names() const override {
+        std::vector<std::string> out;
+        for (const auto& [n, d] : defs) {
+            out.push_back(n);
+        }
+        return out;
+    }
+    std::map<std::string, source_def> defs;
 };
 
 // Applies WITH properties (KAFKA_TOPIC, VALUE_FORMAT, KEY_FORMAT, FORMAT,

@@ -10,22 +10,6 @@
 namespace cs::streams {
 namespace {
 
-class test_catalog : public catalog_view {
-  public:
-    const source_def* find(std::string_view name) const override {
-        auto it = defs.find(std::string(name));
-        return it == defs.end() ? nullptr : &it->second;
-    }
-    std::vector<std::string> names() const override {
-        std::vector<std::string> out;
-        for (const auto& [n, d] : defs) {
-            out.push_back(n);
-        }
-        return out;
-    }
-    std::map<std::string, source_def> defs;
-};
-
 class planner_test : public ::testing::Test {
   protected:
     planner_test() {
@@ -83,7 +67,7 @@ class planner_test : public ::testing::Test {
         return out;
     }
 
-    test_catalog catalog;
+    map_catalog catalog;
     ast::statement stmt;
 };
 

@@ -1,0 +1,373 @@
+// The seeds' enrichment query end to end, against its peers in the same run
+// on the same broker and the same data:
+//
+//   ours:    the SQL engine's query runner (parse -> plan -> consume ->
+//            decode -> three LEFT JOINs -> project -> encode -> produce,
+//            until every output record is acknowledged), one thread
+//   python:  the seeds' way, a confluent_kafka loop (consume, json.loads,
+//            dict lookups, json.dumps, produce): bench/enrichment_python.py
+//   floor:   simdjson parsing of the same event values, hash lookups and
+//            writing the enriched JSON, no Kafka (the least any engine does)
+//
+// Dimensions: 100k users, 20k devices, 5k urls in one-partition compacted
+// topics; clicks in one partition (one core). Our broker runs in this
+// process (its threads are not the runner's: "ours" is reported both as
+// wall-clock events/s and per CPU-second of the runner's thread).
+//
+//   enrichment_bench [--events N] [--python-events M] [--python PATH]
+//
+// Results and the command line: bench/RESULTS.md.
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "client/producer.h"
+#include "formats/json_writer.h"
+#include "streams/parser.h"
+#include "streams/planner.h"
+#include "streams/query_runner.h"
+#include "streams/table_store.h"
+#include "testing/test_brokers.h"
+
+namespace {
+
+using namespace cs;
+using namespace std::chrono_literals;
+
+[[noreturn]] void die(const std::string& what) {
+    fmt::print(stderr, "enrichment_bench: {}\n", what);
+    std::exit(1);
+}
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double now_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+constexpr int n_users = 100'000;
+constexpr int n_devices = 20'000;
+constexpr int n_urls = 5'000;
+
+std::string user_id(int i) {
+    return fmt::format("u{:06}", i);
+}
+std::string device_id(int i) {
+    return fmt::format("d{:05}", i);
+}
+std::string url_of(int i) {
+    return fmt::format("/products/{}/{}", i % 40, i);
+}
+
+struct event {
+    std::string key;
+    std::string value;
+};
+
+std::vector<event> make_events(size_t n) {
+    std::mt19937_64 rng(42);
+    std::vector<event> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        // A few ids miss their table, as real traffic does.
+        int u = static_cast<int>(rng() % (n_users + n_users / 50));
+        int d = static_cast<int>(rng() % n_devices);
+        int l = static_cast<int>(rng() % n_urls);
+        int64_t ms = 1'767'225'600'000 + static_cast<int64_t>(i) * 7;
+        std::string ts = fmt::format("2026-01-01T{:02}:{:02}:{:02}.{:03}Z", (ms / 3600000) % 24,
+                                     (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
+        out.push_back({user_id(u), fmt::format(R"({{"timestamp":"{}","user_id":"{}","url":"{}",)"
+                                               R"("device_id":"{}","event_type":"page_view"}})",
+                                               ts, user_id(u), url_of(l), device_id(d))});
+    }
+    return out;
+}
+
+client::client_settings settings_for(const std::string& bootstrap) {
+    client::client_settings s;
+    client::apply_bootstrap(s, bootstrap);
+    return s;
+}
+
+void produce_all(const std::string& bootstrap, const std::string& topic,
+                 const std::vector<event>& records) {
+    auto s = settings_for(bootstrap);
+    s.set("linger.ms", "20", "bench");
+    s.set("batch.num.messages", "10000", "bench");
+    config::diagnostics diags;
+    auto p = client::producer::create(s, diags);
+    if (!p) {
+        die(p.err().message);
+    }
+    for (const auto& r : records) {
+        if (auto st = (*p)->send({.topic = topic, .key = r.key, .value = r.value}); !st) {
+            die(st.message());
+        }
+    }
+    if (auto st = (*p)->flush(120s); !st || (*p)->stats().failed > 0) {
+        die("producing to " + topic + ": " + (*p)->summary());
+    }
+}
+
+streams::query_plan plan_enrichment() {
+    streams::map_catalog catalog;
+    for (const char* sql :
+         {"CREATE TABLE users (user_id VARCHAR PRIMARY KEY, user_name VARCHAR, country VARCHAR) "
+          "WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
+          "CREATE TABLE devices (device_id VARCHAR PRIMARY KEY, device_type VARCHAR) "
+          "WITH (KAFKA_TOPIC='devices', VALUE_FORMAT='JSON');",
+          "CREATE TABLE urls (url VARCHAR PRIMARY KEY, url_category VARCHAR) "
+          "WITH (KAFKA_TOPIC='urls', VALUE_FORMAT='JSON');",
+          "CREATE STREAM clickstream (user_id VARCHAR KEY, `timestamp` VARCHAR, url VARCHAR, "
+          "device_id VARCHAR, event_type VARCHAR) "
+          "WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');"}) {
+        auto st = streams::parse_statement(sql);
+        if (!st) {
+            die(st.err().message);
+        }
+        auto def =
+            streams::make_source_def(std::get<streams::ast::create_source_stmt>(st->body), *st);
+        if (!def) {
+            die(def.err().message);
+        }
+        catalog.defs[def->name] = *def;
+    }
+    auto stmt = streams::parse_statement(
+        "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched', PARTITIONS=1) AS SELECT "
+        "c.user_id AS `user_id`, c.`timestamp` AS `timestamp`, c.device_id AS `device_id`, "
+        "c.url AS `url`, u.user_name AS `user_name`, d.device_type AS `device_type`, "
+        "l.url_category AS `url_category` FROM clickstream c "
+        "LEFT JOIN users u ON c.user_id = u.user_id "
+        "LEFT JOIN devices d ON c.device_id = d.device_id "
+        "LEFT JOIN urls l ON c.url = l.url;");
+    if (!stmt) {
+        die(stmt.err().message);
+    }
+    auto plan = streams::plan_create_as_select(
+        std::get<streams::ast::create_as_select_stmt>(stmt->body), *stmt, catalog);
+    if (!plan) {
+        die(plan.err().message);
+    }
+    plan->id = "CSAS_ENRICHED_BENCH";
+    return std::move(*plan);
+}
+
+struct measured {
+    double events_per_s = 0;      // wall clock
+    double events_per_cpu_s = 0;  // per CPU-second of the measured thread/process
+};
+
+measured run_ours(const std::string& bootstrap, size_t n) {
+    auto plan = plan_enrichment();
+    std::vector<std::shared_ptr<streams::table_reader>> readers;
+    for (const auto& t : plan.tables) {
+        auto store = streams::table_store::create(t);
+        if (!store) {
+            die(store.err().message);
+        }
+        auto reader = streams::table_reader::start(*store, settings_for(bootstrap));
+        if (!reader) {
+            die(reader.err().message);
+        }
+        readers.push_back(std::shared_ptr<streams::table_reader>(std::move(*reader)));
+    }
+    for (auto& r : readers) {
+        if (auto st = r->wait_loaded(std::chrono::minutes(5)); !st) {
+            die(st.message());
+        }
+    }
+    streams::runner_options opts;
+    opts.auto_offset_reset = "earliest";
+    auto runner =
+        streams::query_runner::create(std::move(plan), readers, settings_for(bootstrap), opts);
+    if (!runner) {
+        die(runner.err().message);
+    }
+    auto& r = **runner;
+    if (auto st = r.prepare(); !st) {
+        die(st.message());
+    }
+    const double wall0 = now_seconds();
+    const double cpu0 = thread_cpu_seconds();
+    while (r.counters().produced.load() < n) {
+        if (auto st = r.step(); !st) {
+            die(st.err().message);
+        }
+        if (now_seconds() - wall0 > 600) {
+            die("ours: did not finish in 10 minutes");
+        }
+    }
+    const double wall = now_seconds() - wall0;
+    const double cpu = thread_cpu_seconds() - cpu0;
+    r.stop();
+    return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu};
+}
+
+measured run_python(const std::string& python, const std::string& bootstrap, size_t n) {
+    std::string cmd = fmt::format("{} {}/bench/enrichment_python.py {} clicks enriched_py {}",
+                                  python, CS_SOURCE_DIR, bootstrap, n);
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) {
+        die("cannot run " + cmd);
+    }
+    char buf[4096];
+    std::string out;
+    while (std::fgets(buf, sizeof buf, p) != nullptr) {
+        out += buf;
+    }
+    if (::pclose(p) != 0) {
+        die("the Python loop failed: " + cmd + "\n" + out);
+    }
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(out);
+    double wall = 0, cpu = 0;
+    if (doc["wall_s"].get(wall) || doc["cpu_s"].get(cpu)) {
+        die("unexpected output of the Python loop: " + out);
+    }
+    return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu};
+}
+
+measured run_floor(const std::vector<event>& events) {
+    std::unordered_map<std::string, std::string> users, devices, urls;
+    for (int i = 0; i < n_users; ++i) {
+        users.emplace(user_id(i), "Name " + std::to_string(i));
+    }
+    for (int i = 0; i < n_devices; ++i) {
+        devices.emplace(device_id(i), i % 2 ? "mobile" : "desktop");
+    }
+    for (int i = 0; i < n_urls; ++i) {
+        urls.emplace(url_of(i), "product-page");
+    }
+    simdjson::dom::parser parser;
+    std::string out;
+    size_t bytes = 0;
+    const double cpu0 = thread_cpu_seconds();
+    const double wall0 = now_seconds();
+    for (const auto& e : events) {
+        simdjson::dom::element doc;
+        if (parser.parse(e.value).get(doc)) {
+            die("floor: bad event");
+        }
+        std::string_view ts, uid, url, dev;
+        if (doc["timestamp"].get(ts) || doc["user_id"].get(uid) || doc["url"].get(url) ||
+            doc["device_id"].get(dev)) {
+            die("floor: missing field");
+        }
+        out.clear();
+        auto field = [&](const char* name, std::string_view v, bool first = false) {
+            out += first ? "{\"" : ",\"";
+            out += name;
+            out += "\":";
+            formats::append_json_string(out, v);
+        };
+        auto lookup = [&](const std::unordered_map<std::string, std::string>& m, std::string_view k,
+                          const char* name) {
+            auto it = m.find(std::string(k));
+            if (it == m.end()) {
+                out += fmt::format(",\"{}\":null", name);
+            } else {
+                field(name, it->second);
+            }
+        };
+        field("user_id", uid, true);
+        field("timestamp", ts);
+        field("device_id", dev);
+        field("url", url);
+        lookup(users, uid, "user_name");
+        lookup(devices, dev, "device_type");
+        lookup(urls, url, "url_category");
+        out += '}';
+        bytes += out.size();
+    }
+    const double wall = now_seconds() - wall0;
+    const double cpu = thread_cpu_seconds() - cpu0;
+    if (bytes == 0) {
+        die("floor: nothing written");
+    }
+    return {static_cast<double>(events.size()) / wall, static_cast<double>(events.size()) / cpu};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    size_t n = 300'000;
+    size_t n_py = 50'000;
+    std::string python = "/usr/bin/python3";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string flag = argv[i];
+        if (flag == "--events") {
+            n = std::stoul(argv[i + 1]);
+        } else if (flag == "--python-events") {
+            n_py = std::stoul(argv[i + 1]);
+        } else if (flag == "--python") {
+            python = argv[i + 1];
+        } else {
+            die("unknown flag " + flag);
+        }
+    }
+    n_py = std::min(n_py, n);
+    auto broker = testing::start_clickstream_broker();
+    for (auto [topic, parts] :
+         {std::pair{"users", 1}, std::pair{"devices", 1}, std::pair{"urls", 1},
+          std::pair{"clicks", 1}, std::pair{"enriched", 1}, std::pair{"enriched_py", 1}}) {
+        if (auto st = broker->create_topic(topic, parts); !st) {
+            die(st.message());
+        }
+    }
+    const std::string bootstrap = broker->bootstrap();
+    std::vector<event> users, devices, urls;
+    for (int i = 0; i < n_users; ++i) {
+        users.push_back({user_id(i), fmt::format(R"({{"user_id":"{}","user_name":"Name {}",)"
+                                                 R"("country":"DE"}})",
+                                                 user_id(i), i)});
+    }
+    for (int i = 0; i < n_devices; ++i) {
+        devices.push_back({device_id(i), fmt::format(R"({{"device_id":"{}","device_type":"{}"}})",
+                                                     device_id(i), i % 2 ? "mobile" : "desktop")});
+    }
+    for (int i = 0; i < n_urls; ++i) {
+        urls.push_back(
+            {url_of(i), fmt::format(R"({{"url":"{}","url_category":"product-page"}})", url_of(i))});
+    }
+    produce_all(bootstrap, "users", users);
+    produce_all(bootstrap, "devices", devices);
+    produce_all(bootstrap, "urls", urls);
+    auto events = make_events(n);
+    produce_all(bootstrap, "clicks", events);
+    fmt::print(
+        "enrichment_bench: {} events, {} users, {} devices, {} urls (Python loop: {} "
+        "events)\n",
+        n, n_users, n_devices, n_urls, n_py);
+
+    measured floor = run_floor(events);
+    measured ours = run_ours(bootstrap, n);
+    measured py = run_python(python, bootstrap, n_py);
+    auto row = [](const char* name, const measured& m) {
+        fmt::print("  {:<8} {:>12.0f} events/s wall   {:>12.0f} events per CPU-second\n", name,
+                   m.events_per_s, m.events_per_cpu_s);
+    };
+    row("ours", ours);
+    row("python", py);
+    row("floor", floor);
+    fmt::print("  ours / python: {:.1f}x wall, {:.1f}x per CPU-second\n",
+               ours.events_per_s / py.events_per_s, ours.events_per_cpu_s / py.events_per_cpu_s);
+    fmt::print("  ours / floor:  {:.3f} wall, {:.3f} per CPU-second\n",
+               ours.events_per_s / floor.events_per_s,
+               ours.events_per_cpu_s / floor.events_per_cpu_s);
+    return 0;
+}
