@@ -337,9 +337,7 @@ status query_runner::deliver_and_commit(std::span<const client::message> batch, 
     if (auto st = consumer_->store_offsets(batch); !st) {
         return st;
     }
-    // Asynchronous: the next batch is read while the commit travels (a lost
-    // commit only means a replay, never a loss); stop() commits synchronously.
-    return consumer_->commit(client::commit_mode::async);
+    return consumer_->commit(client::commit_mode::sync);
 }
 
 void query_runner::update_lag(std::span<const client::message> batch) {
@@ -422,9 +420,6 @@ void query_runner::stop() {
     }
     batch_.clear();
     if (consumer_) {
-        if (auto st = consumer_->commit(client::commit_mode::sync); !st) {
-            log::get("streams")->debug("query {}: final commit: {}", plan_.id, st.message());
-        }
         (void)consumer_->close();
         consumer_.reset();
     }
