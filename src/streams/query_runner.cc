@@ -290,6 +290,13 @@ void query_runner::process(const client::message& m, batch_state& b) {
     }
     out_.resize(plan_.projections.size());
     for (size_t i = 0; i < plan_.projections.size(); ++i) {
+        // A column or constant lends its value: one copy-assignment that
+        // reuses out_[i]'s string capacity (streams_eval_bench: 2.5-4.8x
+        // eval()'s copy-then-move).
+        if (const value* lent = plan_.projections[i].expr->ref(ctx)) {
+            out_[i] = *lent;
+            continue;
+        }
         auto v = plan_.projections[i].expr->eval(ctx);
         if (!v) {
             send_to_dlq(m, "project",
