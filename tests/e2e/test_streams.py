@@ -4,6 +4,7 @@ process: the seeds' two ksqlDB statements from a --file (the AVRO one fails
 Server_Date rows), a syntax error with line:column and caret, and
 --execute of a SHOW statement that exits after printing."""
 
+import json
 import os
 import signal
 import subprocess
@@ -100,6 +101,77 @@ def test_seed_statements_with_json_run_until_sigterm():
         assert "CSAS_TARGET_JSON_1" in res.stdout.decode(), res.stdout.decode()
 
 
+def count_keys(broker, topic):
+    res = subprocess.run(["kcat", "-b", broker.bootstrap, "-C", "-t", topic, "-e", "-q",
+                          "-f", "%s\n"], capture_output=True, timeout=60)
+    if b"Unknown topic" in res.stderr:
+        return []  # the query has not created it yet
+    assert res.returncode == 0, res.stderr.decode()
+    return [json.loads(v)["N"] for v in res.stdout.decode().splitlines()]
+
+
+def test_two_processes_share_a_query_and_survive_one_leaving():
+    """Two `clickstream streams` processes with the same service id run the
+    same file: the second one replays the command topic, joins the query's
+    consumer group and takes half of the partitions; when the first stops,
+    the second takes them all. Every input record is in the output (at least
+    once), none is lost."""
+    with Broker(extra={"num.partitions": 4}) as b:
+        sql = write_sql("SET 'auto.offset.reset'='earliest';\n"
+                        "CREATE STREAM IF NOT EXISTS nums (n INT) WITH (KAFKA_TOPIC='nums', "
+                        "VALUE_FORMAT='JSON', PARTITIONS=4);\n"
+                        "CREATE STREAM IF NOT EXISTS doubled AS SELECT n AS n, n * 2 AS m "
+                        "FROM nums;\n")
+        procs = []
+
+        def start():
+            p = subprocess.Popen([BINARY, "streams", "--bootstrap-server", b.bootstrap,
+                                  "--file", sql, "--service-id", "scale_",
+                                  "--status-interval-ms", "500"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            procs.append(p)
+            return p
+
+        def produce(lo, hi):
+            lines = "".join(f'{i}\t{{"n":{i}}}\n' for i in range(lo, hi))
+            kcat(b, "-P", "-t", "nums", "-K", "\t", stdin=lines.encode())
+
+        def wait_for(n):
+            deadline = time.time() + 90
+            got = []
+            while time.time() < deadline:
+                got = count_keys(b, "DOUBLED")
+                if len(set(got)) >= n:
+                    return got
+                time.sleep(0.5)
+            raise AssertionError(f"{len(set(got))} of {n} distinct records in DOUBLED")
+
+        try:
+            first = start()
+            produce(0, 200)
+            wait_for(200)
+            second = start()
+            time.sleep(3)  # the second joins the group: a rebalance
+            produce(200, 400)
+            wait_for(400)
+            first.send_signal(signal.SIGTERM)
+            first.communicate(timeout=60)
+            assert first.returncode == 0
+            produce(400, 600)
+            got = wait_for(600)
+            assert set(got) == set(range(600)), sorted(set(range(600)) - set(got))[:10]
+            assert second.poll() is None, second.communicate()[1].decode()
+            err = b""
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+                    _, err = p.communicate(timeout=60)
+            os.unlink(sql)
+        assert "CSAS_DOUBLED_1: RUNNING" in err.decode(), err.decode()[-2000:]
+
+
 if __name__ == "__main__":
     run_tests([test_avro_is_not_supported_yet, test_syntax_error_points_at_the_token,
-               test_seed_statements_with_json_run_until_sigterm])
+               test_seed_statements_with_json_run_until_sigterm,
+               test_two_processes_share_a_query_and_survive_one_leaving])
