@@ -5,62 +5,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "connect/converters/json_codec.h"
 #include "connect/data_json.h"
 #include "formats/json_writer.h"
 
 namespace cs::connect::rest {
-namespace {
-
-result<data> convert(simdjson::dom::element e) {
-    using simdjson::dom::element_type;
-    switch (e.type()) {
-        case element_type::NULL_VALUE:
-            return data();
-        case element_type::BOOL:
-            return data(bool(e.get_bool().value_unsafe()));
-        case element_type::INT64:
-            return data(int64_t(e.get_int64().value_unsafe()));
-        case element_type::UINT64:
-            return data(double(e.get_uint64().value_unsafe()));
-        case element_type::DOUBLE:
-            return data(e.get_double().value_unsafe());
-        case element_type::STRING:
-            return data(std::string(e.get_string().value_unsafe()));
-        case element_type::ARRAY: {
-            data_list items;
-            simdjson::dom::array arr;
-            if (e.get_array().get(arr) != simdjson::SUCCESS) {
-                return error{errc::invalid_argument, "malformed JSON array"};
-            }
-            for (simdjson::dom::element item : arr) {
-                auto v = convert(item);
-                if (!v) {
-                    return v;
-                }
-                items.push_back(std::move(v).value());
-            }
-            return data::list(std::move(items));
-        }
-        case element_type::OBJECT: {
-            data_map members;
-            simdjson::dom::object obj;
-            if (e.get_object().get(obj) != simdjson::SUCCESS) {
-                return error{errc::invalid_argument, "malformed JSON object"};
-            }
-            for (simdjson::dom::key_value_pair field : obj) {
-                auto v = convert(field.value);
-                if (!v) {
-                    return v;
-                }
-                members.emplace_back(data(std::string(field.key)), std::move(v).value());
-            }
-            return data::map(std::move(members));
-        }
-    }
-    return error{errc::invalid_argument, "unknown JSON element"};
-}
-
-}  // namespace
 
 result<data> parse_json(std::string_view text) {
     simdjson::dom::parser parser;
@@ -69,7 +18,8 @@ result<data> parse_json(std::string_view text) {
     if (err != simdjson::SUCCESS) {
         return error{errc::invalid_argument, simdjson::error_message(err)};
     }
-    return convert(root);
+    // Schemaless, as JsonConverter reads a body without a schema envelope.
+    return json_codec::read_value(nullptr, &root, {});
 }
 
 void append_json(std::string& out, const data& value) {
