@@ -87,6 +87,17 @@ std::vector<std::string> xml_all(std::string_view doc, std::string_view tag) {
     return out;
 }
 
+// What an error answer says: "AccessDenied: Access Denied" from S3's XML
+// error body (<Code>, <Message>), else the start of whatever body came.
+std::string error_text(const std::string& body) {
+    const auto codes = xml_all(body, "Code");
+    if (codes.empty()) {
+        return body.substr(0, 200);
+    }
+    const auto messages = xml_all(body, "Message");
+    return messages.empty() ? codes.front() : codes.front() + ": " + messages.front();
+}
+
 size_t on_body(char* p, size_t size, size_t n, void* user) {
     static_cast<std::string*>(user)->append(p, size * n);
     return size * n;
@@ -220,6 +231,14 @@ class s3_store final : public object_store {
     }
 
   private:
+    // 4xx answers that mean "try again" (as AWS SDKs retry them): 408, 429
+    // (S3-compatible stores throttle with it), 400 RequestTimeout.
+    static bool throttled(const response& r) {
+        return r.status == 408 || r.status == 429 ||
+               (r.status == 400 &&
+                xml_all(r.body, "Code") == std::vector<std::string>{"RequestTimeout"});
+    }
+
     result<response> call(const std::string& method, const std::string& key,
                           const std::vector<std::pair<std::string, std::string>>& query,
                           bytes_view body) {
@@ -233,13 +252,13 @@ class s3_store final : public object_store {
             if (r && r->status >= 200 && r->status < 300) {
                 return r;
             }
-            if (r && r->status >= 300 && r->status < 500) {
-                const auto codes = xml_all(r->body, "Code");
+            if (r && r->status >= 300 && r->status < 500 && !throttled(*r)) {
                 return error{r->status == 404 ? errc::not_found : errc::invalid_argument,
                              fmt::format("S3 {} {}: HTTP {} {}", method, key, r->status,
-                                         codes.empty() ? r->body.substr(0, 200) : codes.front())};
+                                         error_text(r->body))};
             }
-            last = r ? error{errc::io, fmt::format("S3 {} {}: HTTP {}", method, key, r->status)}
+            last = r ? error{errc::io, fmt::format("S3 {} {}: HTTP {} {}", method, key, r->status,
+                                                   error_text(r->body))}
                      : r.err();
             log::get("s3-sink")->warn("{} (attempt {} of {})", last.message, attempt + 1,
                                       o_.max_attempts);

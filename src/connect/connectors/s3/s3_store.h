@@ -4,7 +4,8 @@
 // with AWS Signature V4 (sigv4.h), payloads hashed (x-amz-content-sha256).
 // Works against AWS and S3-compatible endpoints (store.url: MinIO, s3rver).
 //
-// Retries: connection failures, timeouts and 5xx answers are retried up to
+// Retries: connection failures, timeouts, 5xx answers and the 4xx ones that
+// mean "slow down" (408, 429, 400 RequestTimeout) are retried up to
 // max_attempts times with exponential backoff (base_backoff_ms doubling);
 // then errc::io / errc::timed_out, which the worker retries again as a
 // batch. 4xx answers are returned at once (not_found for 404).
