@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -19,6 +20,8 @@
 namespace cs::connect {
 
 using config_map = std::map<std::string, std::string>;
+// (topic, Kafka partition)
+using kafka_partition = std::pair<std::string, int32_t>;
 
 // One configuration key, as GET /connector-plugins/{class}/config and the
 // validate endpoint describe it (Connect's ConfigDef).
@@ -70,7 +73,21 @@ class sink_task {
     // their offsets afterwards. A retriable failure (the database is away,
     // a timeout) is returned as errc::io or errc::timed_out and the worker
     // retries the same batch with backoff; any other error fails the task.
+    // The worker also calls put() with no records when a poll returned
+    // nothing, so a task can act on time (rotate.schedule.interval.ms).
     virtual status put(std::span<const record> records) = 0;
+    // Before committing: given the offset after the last record the worker
+    // handed over (or skipped) per partition, returns what may be
+    // committed. A task that buffers across puts (the S3 sink keeps files
+    // open until flush.size) returns the first offset it has not made
+    // durable yet. The default: everything put() accepted.
+    virtual std::map<kafka_partition, int64_t> pre_commit(
+        const std::map<kafka_partition, int64_t>& current) {
+        return current;
+    }
+    // The partitions a rebalance takes away: buffered state of them is
+    // dropped (their next owner starts from the committed offset).
+    virtual void close(const std::vector<kafka_partition>& partitions) { (void)partitions; }
     virtual void stop() = 0;
 };
 

@@ -12,6 +12,10 @@ namespace cs::connect::test {
 
 status recording_sink::put(std::span<const record> records) {
     std::lock_guard lock(log_->mu);
+    if (records.empty()) {
+        ++log_->idle_puts;  // the worker's put() of an idle poll
+        return {};
+    }
     log_->batch_sizes.push_back(records.size());
     if (log_->retriable_failures > 0) {
         --log_->retriable_failures;

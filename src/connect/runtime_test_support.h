@@ -4,9 +4,11 @@
 // was given and can fail on demand, a source_task that emits numbered rows
 // of one table, and small Kafka helpers (produce, read a topic).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -22,7 +24,9 @@ namespace cs::connect::test {
 struct sink_log {
     std::mutex mu;
     std::vector<record> written;
-    std::vector<size_t> batch_sizes;   // every put() call, failed or not
+    std::vector<size_t> batch_sizes;   // every put() call with records, failed or not
+    size_t idle_puts = 0;              // put() calls without records
+    int64_t hold_back = 0;             // pre_commit() lets this many records less commit
     int retriable_failures = 0;        // the next N put() calls fail with errc::io
     int64_t fatal_at_offset = -1;      // put() of a batch holding it fails (not retriable)
     std::set<int64_t> errant_offsets;  // reported to the errant record reporter
@@ -46,6 +50,15 @@ class recording_sink final : public sink_task {
         return {};
     }
     status put(std::span<const record> records) override;
+    std::map<kafka_partition, int64_t> pre_commit(
+        const std::map<kafka_partition, int64_t>& current) override {
+        std::lock_guard lock(log_->mu);
+        auto out = current;
+        for (auto& [tp, offset] : out) {
+            offset = std::max<int64_t>(0, offset - log_->hold_back);
+        }
+        return out;
+    }
     void stop() override {
         std::lock_guard lock(log_->mu);
         log_->stopped = true;

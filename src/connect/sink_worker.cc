@@ -20,7 +20,7 @@ namespace cs::connect {
 
 namespace {
 
-using tp_key = std::pair<std::string, int32_t>;
+using tp_key = kafka_partition;
 
 constexpr int64_t initial_backoff_ms = 300;  // Connect's RetryWithToleranceOperator
 constexpr auto poll_wait = std::chrono::milliseconds(100);
@@ -80,6 +80,8 @@ class sink_worker final : public task_thread {
     // One put() attempt of the pending batch; commits on success.
     cs::status attempt_put();
     cs::status commit();
+    // Commits the offsets that moved since the last commit (synchronously).
+    void commit_offsets(const std::map<tp_key, int64_t>& offsets);
     void pause_partitions(bool pause);
     void on_rebalance(const client::rebalance_event& ev);
     void fail(std::string trace) {
@@ -114,6 +116,7 @@ class sink_worker final : public task_thread {
     bool partitions_paused_ = false;
     std::map<tp_key, int64_t> need_seek_;  // where to read again after a pause
     std::map<tp_key, int64_t> position_;   // next offset this task will take
+    std::map<tp_key, int64_t> committed_;  // what this task last committed
 
     int attempt_ = 0;
     int64_t first_failure_ms_ = -1;
@@ -127,10 +130,13 @@ void sink_worker::run() {
         set_state(task_state::running);
         loop();
     }
-    task_->stop();
+    // Leaving the group revokes the partitions first: what the task made
+    // durable is committed (pre_commit) and its buffers closed, while it
+    // still runs; then it stops.
     if (consumer_) {
         (void)consumer_->close();
     }
+    task_->stop();
     if (!failed_) {
         set_state(task_state::stopped);
     }
@@ -200,11 +206,29 @@ void sink_worker::on_rebalance(const client::rebalance_event& ev) {
         }
         return;
     }
-    // Revoked: records of those partitions in the uncommitted batch belong
-    // to their next owner now, which starts from the committed offset.
+    // Revoked: commit what the task has made durable of those partitions
+    // (not while a batch waits for a retried put: its records were taken
+    // but not written), then the task drops what it buffered. Records of
+    // them in the uncommitted batch belong to their next owner now, which
+    // starts from the committed offset.
     std::set<tp_key> gone;
+    std::vector<tp_key> closing;
     for (const auto& p : ev.partitions) {
         gone.insert({p.topic, p.partition});
+        closing.push_back({p.topic, p.partition});
+    }
+    if (!has_pending_ && !ev.lost) {
+        std::map<tp_key, int64_t> current;
+        for (const auto& tp : closing) {
+            if (auto it = position_.find(tp); it != position_.end()) {
+                current.emplace(tp, it->second);
+            }
+        }
+        commit_offsets(task_->pre_commit(current));
+    }
+    task_->close(closing);
+    for (const auto& p : ev.partitions) {
+        committed_.erase({p.topic, p.partition});
         position_.erase({p.topic, p.partition});
         need_seek_.erase({p.topic, p.partition});
         pending_offsets_.erase({p.topic, p.partition});
@@ -362,24 +386,9 @@ cs::status sink_worker::commit() {
     if (auto st = errors_->flush(); !st) {
         return st;
     }
-    std::vector<client::topic_partition_offset> offsets;
-    for (const auto& [tp, off] : pending_offsets_) {
-        offsets.push_back({tp.first, tp.second, off});
-    }
-    if (!offsets.empty()) {
-        if (auto st = consumer_->commit(offsets, client::commit_mode::sync); !st) {
-            // The records are written; a lost commit only means a replay.
-            logger()->warn(
-                "{}: offset commit failed (the batch will be replayed after a "
-                "restart): {}",
-                name_, st.message());
-        } else {
-            update_counters([&](task_counters& c) {
-                ++c.batches_committed;
-                c.last_commit_ms = worker_.time->now_ms();
-            });
-        }
-    }
+    // Every record taken so far has been put: the task says how much of it
+    // is durable.
+    commit_offsets(task_->pre_commit(position_));
     pending_.clear();
     originals_.clear();
     pending_offsets_.clear();
@@ -387,9 +396,38 @@ cs::status sink_worker::commit() {
     return {};
 }
 
+void sink_worker::commit_offsets(const std::map<tp_key, int64_t>& offsets) {
+    std::vector<client::topic_partition_offset> moved;
+    for (const auto& [tp, off] : offsets) {
+        auto it = committed_.find(tp);
+        if (off >= 0 && (it == committed_.end() || it->second != off)) {
+            moved.push_back({tp.first, tp.second, off});
+        }
+    }
+    if (moved.empty()) {
+        return;
+    }
+    if (auto st = consumer_->commit(moved, client::commit_mode::sync); !st) {
+        // The records are written; a lost commit only means a replay.
+        logger()->warn(
+            "{}: offset commit failed (the records since the last commit will be replayed "
+            "after a restart): {}",
+            name_, st.message());
+        return;
+    }
+    for (const auto& m : moved) {
+        committed_[{m.topic, m.partition}] = m.offset;
+    }
+    update_counters([&](task_counters& c) {
+        ++c.batches_committed;
+        c.last_commit_ms = worker_.time->now_ms();
+    });
+}
+
 cs::status sink_worker::attempt_put() {
     reporter_.clear();
-    cs::status st = pending_.empty() ? cs::status{} : task_->put(pending_);
+    // An empty put (an idle poll) lets the task act on time.
+    cs::status st = task_->put(pending_);
     if (st) {
         for (size_t i = 0; i < reporter_.reports.size(); ++i) {
             const record* rp = reporter_.reports[i].first;
@@ -442,6 +480,9 @@ cs::status sink_worker::attempt_put() {
         return {};
     }
     reporter_.clear();
+    // Nothing more is taken until this put (possibly of no records: a
+    // task's own upload that failed) succeeds.
+    has_pending_ = true;
     if (!retriable(st.code())) {
         return error{st.code(),
                      fmt::format("{}: {}: {}", connect_exception, task_class_, st.message())};
@@ -504,6 +545,12 @@ void sink_worker::loop() {
             continue;
         }
         if (msgs.empty()) {
+            if (!user_paused && !pause_requested_ && !retrying && !has_pending_) {
+                if (auto st = attempt_put(); !st) {
+                    fail(st.message());
+                    return;
+                }
+            }
             continue;
         }
         // A pause requested while the poll waited counts too: the herder

@@ -113,6 +113,27 @@ TEST_F(SinkWorkerTest, CommitsOnlyWhatPutAcceptedAndResumesWithoutLossOrSkip) {
     EXPECT_TRUE(log->stopped);
 }
 
+TEST_F(SinkWorkerTest, CommitsOnlyWhatPreCommitAllowsAndPutsWhenIdle) {
+    ASSERT_TRUE(broker_->create_topic("clicks", 1));
+    produce_events(0, 20);
+    auto log = std::make_shared<sink_log>();
+    log->hold_back = 5;  // e.g. an S3 sink's open files
+    auto runner = start(spec("held"), log);
+    ASSERT_TRUE(eventually([&] { return log->written_count() == 20; }));
+    ASSERT_TRUE(eventually([&] { return committed("held") == 15; }));
+    // Idle polls still reach the task, and what it releases then commits.
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(log->mu);
+        return log->idle_puts > 0;
+    }));
+    {
+        std::lock_guard lock(log->mu);
+        log->hold_back = 0;
+    }
+    ASSERT_TRUE(eventually([&] { return committed("held") == 20; }));
+    runner->stop();
+}
+
 TEST_F(SinkWorkerTest, RetriesTheSameBatchWithExponentialBackoff) {
     ASSERT_TRUE(broker_->create_topic("clicks", 1));
     produce_events(0, 5);
