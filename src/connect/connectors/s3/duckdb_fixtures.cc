@@ -92,7 +92,9 @@ config_map seed(const std::string& root) {
             {"timezone", "UTC"},
             {"timestamp.extractor", "RecordField"},
             {"timestamp.field", "timestamp"},
-            {"store.url", "file://" + root}};
+            {"store.url", "file://" + root},
+            // Lands the last, partial sets once the scenario is done.
+            {"rotate.schedule.interval.ms", "60000"}};
 }
 
 }  // namespace
@@ -140,7 +142,8 @@ int main(int argc, char** argv) {
     for (size_t si = 0; si < scenarios.size(); ++si) {
         auto& sc = scenarios[si];
         s3::testing::collecting_reporter rep;
-        s3::s3_sink_task task;
+        cs::manual_clock clk;
+        s3::s3_sink_task task(clk);
         if (auto st = task.start(sc.config, rep); !st) {
             std::cerr << sc.name << ": start: " << st.message() << "\n";
             return 1;
@@ -176,6 +179,11 @@ int main(int argc, char** argv) {
             }
         }
         json += "]}";
+        clk.advance_ms(3'600'000);
+        if (auto st = task.put({}); !st) {
+            std::cerr << sc.name << ": final put: " << st.message() << "\n";
+            return 1;
+        }
         if (!rep.reported.empty()) {
             std::cerr << sc.name << ": " << rep.reported.size()
                       << " errant records, first: " << rep.reported[0].second << "\n";

@@ -13,6 +13,6 @@ namespace cs::connect::s3 {
 std::unique_ptr<record_format> make_json_format(bool gzip);
 std::unique_ptr<record_format> make_parquet_format(formats::parquet::compression codec,
                                                    std::string codec_name,
-                                                   std::string timestamp_field);
+                                                   std::string timestamp_field, size_t sample_rows);
 
 }  // namespace cs::connect::s3

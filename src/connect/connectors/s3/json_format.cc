@@ -62,8 +62,7 @@ class json_format final : public record_format {
   public:
     explicit json_format(bool gz) : gzip_(gz) {}
     std::string extension() const override { return gzip_ ? ".json.gz" : ".json"; }
-    result<std::unique_ptr<record_writer>> open(const record&,
-                                                const record_writer*) const override {
+    result<std::unique_ptr<record_writer>> open(const record&) const override {
         return std::unique_ptr<record_writer>(std::make_unique<json_writer>(gzip_));
     }
 

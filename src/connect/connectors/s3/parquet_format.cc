@@ -1,7 +1,8 @@
 // ParquetFormat: records -> one flat Parquet file (formats/parquet) held in
-// memory until the object is complete. The column layout is fixed when the
-// file is opened, from the first record: its Connect STRUCT schema, or the
-// fields of a schemaless map value (see record_format.h).
+// memory until the object is complete. The column layout comes from the
+// first record's Connect STRUCT schema, or, for schemaless map values, from
+// the union of the fields of the file's first `sample_rows` records (held
+// as values until then; see record_format.h).
 
 #include <algorithm>
 #include <unordered_map>
@@ -105,7 +106,7 @@ bool accepts(kind k, const data& v) {
         case kind::timestamp:
             return v.is_string() && parse_iso8601_micros(v.as_string()).has_value();
         case kind::json:
-            return v.is_list() || v.is_map() || v.is_struct();
+            return true;  // any value, as JSON text
         case kind::int32:
         case kind::bytes:
             return false;  // only from Connect schemas
@@ -117,6 +118,72 @@ struct column {
     std::string name;
     kind k;
 };
+
+kind kind_of_value(const std::string& field, const data& v, const std::string& ts_field) {
+    if (v.is_string()) {
+        const bool ts = (field == ts_field && parse_iso8601_micros(v.as_string()).has_value()) ||
+                        looks_like_datetime(v.as_string());
+        return ts ? kind::timestamp : kind::string;
+    }
+    if (v.is_int()) {
+        return kind::int64;
+    }
+    if (v.is_double()) {
+        return kind::float64;
+    }
+    if (v.is_bool()) {
+        return kind::boolean;
+    }
+    return kind::json;
+}
+
+// Adds the fields of a schemaless value to a column layout: new non-null
+// fields are appended; a value its column does not take widens the column
+// (int64 -> float64 for a double, a timestamp column -> string for other
+// text, anything else -> JSON text), so every value seen still fits.
+void add_fields(std::vector<column>& cols, const data_map& m, const std::string& ts_field) {
+    for (const auto& [k, v] : m) {
+        if (!k.is_string() || v.is_null() || v.is_bytes()) {
+            continue;  // schemaless values never carry bytes from JsonConverter
+        }
+        auto known = std::find_if(cols.begin(), cols.end(),
+                                  [&](const column& c) { return c.name == k.as_string(); });
+        if (known == cols.end()) {
+            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field)});
+        } else if (!accepts(known->k, v)) {
+            if (known->k == kind::int64 && v.is_double()) {
+                known->k = kind::float64;
+            } else if (known->k == kind::timestamp && v.is_string()) {
+                known->k = kind::string;
+            } else {
+                known->k = kind::json;
+            }
+        }
+    }
+}
+
+// What a value costs while held for sampling (deterministic, so the
+// buffered-bytes caps cut files the same way on a replay).
+size_t approx_size(const data& v) {
+    if (v.is_string()) {
+        return v.as_string().size() + 16;
+    }
+    if (v.is_map()) {
+        size_t n = 16;
+        for (const auto& [k, e] : v.as_map()) {
+            n += approx_size(k) + approx_size(e);
+        }
+        return n;
+    }
+    if (v.is_list()) {
+        size_t n = 16;
+        for (const auto& e : v.as_list()) {
+            n += approx_size(e);
+        }
+        return n;
+    }
+    return 16;
+}
 
 class parquet_writer final : public record_writer {
   public:
@@ -132,21 +199,23 @@ class parquet_writer final : public record_writer {
         values_.resize(cols_.size());
     }
 
-    result<bool> write(const record& r) override {
+    result<bool> write(const record& r) override { return write_value(r.value, r.value_schema); }
+
+    result<bool> write_value(const data& value, const schema_ptr& value_schema) {
         std::fill(values_.begin(), values_.end(), nullptr);
         if (schema_) {
-            if (!r.value.is_struct() || !schemas_equal(r.value_schema.get(), schema_.get())) {
+            if (!value.is_struct() || !schemas_equal(value_schema.get(), schema_.get())) {
                 return false;
             }
-            const auto& s = r.value.as_struct();
+            const auto& s = value.as_struct();
             for (size_t i = 0; i < cols_.size() && i < s.values.size(); ++i) {
                 values_[i] = &s.values[i];
             }
         } else {
-            if (!r.value.is_map()) {
+            if (!value.is_map()) {
                 return false;
             }
-            for (const auto& [k, v] : r.value.as_map()) {
+            for (const auto& [k, v] : value.as_map()) {
                 if (!k.is_string()) {
                     continue;
                 }
@@ -235,103 +304,154 @@ class parquet_writer final : public record_writer {
     std::unique_ptr<pq::file_writer> writer_;
 };
 
-class parquet_format final : public record_format {
-  public:
-    parquet_format(pq::compression codec, std::string codec_name, std::string ts_field)
-        : codec_(codec), codec_name_(std::move(codec_name)), ts_field_(std::move(ts_field)) {}
+struct file_options {
+    pq::compression codec;
+    std::string ts_field;
+    size_t sample_rows;
+};
 
-    std::string extension() const override {
-        // parquet-java's CompressionCodecName extension, then ".parquet".
-        return codec_ == pq::compression::none ? ".parquet" : "." + codec_name_ + ".parquet";
+result<std::unique_ptr<parquet_writer>> open_parquet(const file_options& o,
+                                                     schema_ptr connect_schema,
+                                                     std::vector<column> cols) {
+    pq::schema spec;
+    for (const auto& c : cols) {
+        spec.push_back(spec_of(c.name, c.k));
+    }
+    auto sink = std::make_unique<pq::memory_sink>();
+    pq::writer_options opts;
+    opts.codec = o.codec;
+    // Fixed: the file bytes must be a function of the records only, so a
+    // replay rewrites identical objects.
+    opts.created_by = "clickstream s3 sink";
+    auto w = pq::file_writer::open(*sink, std::move(spec), opts);
+    if (!w) {
+        return w.err();
+    }
+    return std::make_unique<parquet_writer>(std::move(connect_schema), std::move(cols),
+                                            std::move(sink), std::move(*w));
+}
+
+// A file of schemaless (map) values: holds the first sample_rows values,
+// then fixes the columns to the union of their fields and streams on. A
+// later value with a field outside the union (or a type no column takes)
+// is refused, and the task rotates.
+class sampling_writer final : public record_writer {
+  public:
+    explicit sampling_writer(const file_options& o) : o_(o) {}
+
+    result<bool> write(const record& r) override {
+        if (file_) {
+            return file_->write(r);
+        }
+        if (!r.value.is_map()) {
+            return false;
+        }
+        add_fields(cols_, r.value.as_map(), o_.ts_field);
+        if (cols_.empty()) {
+            return error{errc::invalid_argument,
+                         fmt::format("{}-{}@{}: the value has no non-null field to write", r.topic,
+                                     r.partition.value_or(-1), r.kafka_offset)};
+        }
+        sample_.push_back(r.value);
+        sample_bytes_ += approx_size(r.value);
+        if (sample_.size() >= o_.sample_rows) {
+            if (auto st = fix(); !st) {
+                return st.err();
+            }
+        }
+        return true;
     }
 
-    result<std::unique_ptr<record_writer>> open(const record& first,
-                                                const record_writer* previous) const override {
-        std::vector<column> cols;
-        schema_ptr connect_schema;
-        const auto* prev = dynamic_cast<const parquet_writer*>(previous);
-        if (prev != nullptr && prev->schemaless() && first.value.is_map()) {
-            cols = prev->columns();
-        }
-        if (first.value.is_struct() && first.value_schema &&
-            first.value_schema->type == schema_type::struct_) {
-            connect_schema = first.value_schema;
-            for (const auto& f : connect_schema->fields) {
-                cols.push_back({f.name, f.schema ? kind_of_schema(*f.schema) : kind::json});
+    size_t buffered_bytes() const override {
+        return file_ ? file_->buffered_bytes() : sample_bytes_;
+    }
+
+    result<bytes> finish() override {
+        if (!file_) {
+            if (auto st = fix(); !st) {
+                return st.err();
             }
-        } else if (first.value.is_map()) {
-            for (const auto& [k, v] : first.value.as_map()) {
-                if (!k.is_string() || v.is_null()) {
-                    continue;
-                }
-                auto known = std::find_if(cols.begin(), cols.end(),
-                                          [&](const column& c) { return c.name == k.as_string(); });
-                if (known != cols.end() && accepts(known->k, v)) {
-                    continue;
-                }
-                kind kd = kind::json;
-                if (v.is_string()) {
-                    const bool ts = (k.as_string() == ts_field_ &&
-                                     parse_iso8601_micros(v.as_string()).has_value()) ||
-                                    looks_like_datetime(v.as_string());
-                    kd = ts ? kind::timestamp : kind::string;
-                } else if (v.is_int()) {
-                    kd = kind::int64;
-                } else if (v.is_double()) {
-                    kd = kind::float64;
-                } else if (v.is_bool()) {
-                    kd = kind::boolean;
-                } else if (v.is_bytes()) {
-                    continue;  // schemaless values never carry bytes from JsonConverter
-                }
-                if (known != cols.end()) {
-                    known->k = kd;
-                } else {
-                    cols.push_back({k.as_string(), kd});
-                }
-            }
-        } else {
-            return error{
-                errc::invalid_argument,
-                fmt::format("{}-{}@{}: ParquetFormat needs a struct or map value", first.topic,
-                            first.partition.value_or(-1), first.kafka_offset)};
         }
-        if (cols.empty()) {
-            return error{
-                errc::invalid_argument,
-                fmt::format("{}-{}@{}: the value has no non-null field to write", first.topic,
-                            first.partition.value_or(-1), first.kafka_offset)};
-        }
-        pq::schema spec;
-        for (const auto& c : cols) {
-            spec.push_back(spec_of(c.name, c.k));
-        }
-        auto sink = std::make_unique<pq::memory_sink>();
-        pq::writer_options opts;
-        opts.codec = codec_;
-        // Fixed: the file bytes must be a function of the records only, so a
-        // replay rewrites identical objects.
-        opts.created_by = "clickstream s3 sink";
-        auto w = pq::file_writer::open(*sink, std::move(spec), opts);
-        if (!w) {
-            return w.err();
-        }
-        return std::unique_ptr<record_writer>(std::make_unique<parquet_writer>(
-            std::move(connect_schema), std::move(cols), std::move(sink), std::move(*w)));
+        return file_->finish();
     }
 
   private:
-    pq::compression codec_;
+    status fix() {
+        auto f = open_parquet(o_, nullptr, cols_);
+        if (!f) {
+            return f.err();
+        }
+        file_ = std::move(*f);
+        for (const auto& v : sample_) {
+            auto ok = file_->write_value(v, nullptr);
+            if (!ok) {
+                return ok.err();
+            }
+            if (!*ok) {
+                return error{errc::corrupt, "a sampled value does not fit its own union schema"};
+            }
+        }
+        sample_.clear();
+        sample_.shrink_to_fit();
+        return {};
+    }
+
+    file_options o_;
+    std::vector<column> cols_;
+    std::vector<data> sample_;
+    size_t sample_bytes_ = 0;
+    std::unique_ptr<parquet_writer> file_;
+};
+
+class parquet_format final : public record_format {
+  public:
+    parquet_format(file_options o, std::string codec_name)
+        : o_(std::move(o)), codec_name_(std::move(codec_name)) {}
+
+    std::string extension() const override {
+        // parquet-java's CompressionCodecName extension, then ".parquet".
+        return o_.codec == pq::compression::none ? ".parquet" : "." + codec_name_ + ".parquet";
+    }
+
+    result<std::unique_ptr<record_writer>> open(const record& first) const override {
+        if (first.value.is_struct() && first.value_schema &&
+            first.value_schema->type == schema_type::struct_) {
+            std::vector<column> cols;
+            for (const auto& f : first.value_schema->fields) {
+                cols.push_back({f.name, f.schema ? kind_of_schema(*f.schema) : kind::json});
+            }
+            if (cols.empty()) {
+                return error{errc::invalid_argument,
+                             fmt::format("{}-{}@{}: the value schema has no field", first.topic,
+                                         first.partition.value_or(-1), first.kafka_offset)};
+            }
+            auto w = open_parquet(o_, first.value_schema, std::move(cols));
+            if (!w) {
+                return w.err();
+            }
+            return std::unique_ptr<record_writer>(std::move(*w));
+        }
+        if (first.value.is_map()) {
+            return std::unique_ptr<record_writer>(std::make_unique<sampling_writer>(o_));
+        }
+        return error{errc::invalid_argument,
+                     fmt::format("{}-{}@{}: ParquetFormat needs a struct or map value", first.topic,
+                                 first.partition.value_or(-1), first.kafka_offset)};
+    }
+
+  private:
+    file_options o_;
     std::string codec_name_;
-    std::string ts_field_;
 };
 
 }  // namespace
 
 std::unique_ptr<record_format> make_parquet_format(pq::compression codec, std::string codec_name,
-                                                   std::string timestamp_field) {
-    return std::make_unique<parquet_format>(codec, std::move(codec_name),
-                                            std::move(timestamp_field));
+                                                   std::string timestamp_field,
+                                                   size_t sample_rows) {
+    return std::make_unique<parquet_format>(
+        file_options{codec, std::move(timestamp_field), std::max<size_t>(sample_rows, 1)},
+        std::move(codec_name));
 }
 
 }  // namespace cs::connect::s3

@@ -1,5 +1,7 @@
 #include "connect/connectors/s3/record_format.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "connect/connectors/s3/format_impl.h"
@@ -46,7 +48,15 @@ result<std::unique_ptr<record_format>> make_record_format(const config_map& conf
                                      "lz4_raw, none",
                                      codec)};
         }
-        return make_parquet_format(c, codec, get(config, "timestamp.field", "timestamp"));
+        // Schemaless files take their columns from their first records.
+        size_t sample = 10000;
+        try {
+            const long long flush = std::stoll(get(config, "flush.size", "10000"));
+            sample = static_cast<size_t>(std::clamp<long long>(flush, 1, 10000));
+        } catch (const std::exception&) {
+            // flush.size itself is checked (and reported) by the task.
+        }
+        return make_parquet_format(c, codec, get(config, "timestamp.field", "timestamp"), sample);
     }
     return error{
         errc::invalid_argument,

@@ -2,18 +2,21 @@
 
 // The S3 sink's output formats (format.class):
 //   ParquetFormat: one flat column per top-level field of the value. With a
-//     Connect schema (STRUCT value) the columns follow it; schemaless values
-//     (maps) get a schema inferred from the first record: string, int64,
-//     double, boolean, and TIMESTAMP(UTC, micros) for ISO-8601 strings in
-//     timestamp.field or that look like date-times. Nested values are
-//     written as JSON text.
+//     Connect schema (STRUCT value) the columns follow it. Schemaless values
+//     (maps) are held until the file has min(flush.size, 10000) records (or
+//     is finished), and the columns are the union of their fields: string,
+//     int64, double, boolean, and TIMESTAMP(UTC, micros) for ISO-8601
+//     strings in timestamp.field or that look like date-times; a field
+//     whose values disagree widens (int64 -> double, else JSON text); a
+//     field that is null in every held record has no column. Nested values
+//     are written as JSON text.
 //   JsonFormat: one JSON object per line (JsonConverter, schemas.enable=false
 //     style), optionally gzip (s3.compression.type=gzip).
-// A record that does not fit the open file's schema (a new field, another
-// type) is refused with `false`, and the task rotates to a new file whose
-// schema is the old file's widened by that record (new fields appended, a
-// column whose type no longer fits retyped), so that a field that is null
-// in the first record of a file costs one rotation, not one per file.
+// A record that does not fit the open file (another Connect schema, or a
+// schemaless field outside the file's columns after they were fixed) is
+// refused with `false`, and the task rotates to a new file that starts with
+// it. A file's layout depends only on its own records, so a replay rebuilds
+// identical files.
 //
 // A record_writer holds one whole object in memory until finish().
 
@@ -42,13 +45,12 @@ class record_format {
   public:
     virtual ~record_format() = default;
     virtual std::string extension() const = 0;  // ".snappy.parquet", ".json.gz", ...
-    // A writer whose schema (if any) is derived from `first` and, on a
-    // schema rotation, from the writer of the file it replaces.
-    virtual result<std::unique_ptr<record_writer>> open(
-        const record& first, const record_writer* previous = nullptr) const = 0;
+    // A writer for a file that will start with `first`.
+    virtual result<std::unique_ptr<record_writer>> open(const record& first) const = 0;
 };
 
-// format.class with parquet.codec / s3.compression.type / timestamp.field.
+// format.class with parquet.codec / s3.compression.type / timestamp.field
+// (and flush.size for ParquetFormat's schema sample).
 result<std::unique_ptr<record_format>> make_record_format(const config_map& config);
 
 }  // namespace cs::connect::s3

@@ -61,6 +61,11 @@ status s3_sink_task::start(const config_map& config, errant_record_reporter& rep
     }
     flush_size_ = static_cast<uint64_t>(*flush);
     auto rotate = get_long(config, "rotate.interval.ms", -1);
+    auto schedule = get_long(config, "rotate.schedule.interval.ms", -1);
+    if (!schedule) {
+        return schedule.err();
+    }
+    rotate_schedule_ms_ = *schedule > 0 ? *schedule : -1;
     auto part = get_long(config, "s3.part.size", 25 << 20);
     auto pad = get_long(config, "filename.offset.zero.pad.width", 10);
     if (!rotate || !part || !pad) {
@@ -103,57 +108,136 @@ status s3_sink_task::start(const config_map& config, errant_record_reporter& rep
         return s.err();
     }
     store_ = std::move(*s);
-    files_.clear();
+    parts_.clear();
+    total_buffered_ = 0;
+    uploads_waiting_ = false;
     return {};
 }
 
-size_t s3_sink_task::total_buffered() const {
-    size_t n = 0;
-    for (const auto& [k, f] : files_) {
-        n += f.writer->buffered_bytes();
-    }
-    return n;
+void s3_sink_task::forget(partition_state& ps) {
+    total_buffered_ -= ps.buffered;
+    ps.files.clear();
+    ps.buffered = 0;
+    ps.set_start = -1;
+    ps.set_records = 0;
+    ps.base_time_ms.reset();
+    ps.next_scheduled_ms = -1;
 }
 
-status s3_sink_task::complete(file_key key) {
-    auto it = files_.find(key);
-    if (it == files_.end()) {
+status s3_sink_task::complete_set(const kafka_partition& tp, partition_state& ps) {
+    if (ps.files.empty()) {
+        forget(ps);
         return {};
     }
-    const auto& [topic, partition, encoded] = key;
-    auto body = it->second.writer->finish();
-    const int64_t start = it->second.start_offset;
-    files_.erase(it);
-    if (!body) {
-        return body.err();
+    if (ps.uploads.empty()) {
+        ps.uploads_start = ps.set_start;
     }
-    const std::string name = fmt::format("{}/{}/{}/{}+{}+{:0{}}{}", topics_dir_, topic, encoded,
-                                         topic, partition, start, zero_pad_, format_->extension());
-    if (auto st = upload_object(*store_, name, *body, part_size_); !st) {
-        return st;
+    const auto& [topic, partition] = tp;
+    for (auto& [encoded, f] : ps.files) {
+        auto body = f.writer->finish();
+        if (!body) {
+            forget(ps);
+            return body.err();
+        }
+        ps.uploads.push_back(
+            {fmt::format("{}/{}/{}/{}+{}+{:0{}}{}", topics_dir_, topic, encoded, topic, partition,
+                         f.start_offset, zero_pad_, format_->extension()),
+             std::move(*body)});
     }
-    ++objects_written_;
-    log::get("s3-sink")->debug("{}-{}: completed {} ({} bytes)", topic, partition, name,
-                               body->size());
+    log::get("s3-sink")->debug("{}-{}: completed {} file(s) of {} records from offset {}", topic,
+                               partition, ps.files.size(), ps.set_records, ps.set_start);
+    forget(ps);
+    uploads_waiting_ = true;
     return {};
 }
 
-status s3_sink_task::complete_all() {
-    while (!files_.empty()) {
-        if (auto st = complete(files_.begin()->first); !st) {
+status s3_sink_task::drain_uploads() {
+    if (!uploads_waiting_) {
+        return {};
+    }
+    for (auto& [tp, ps] : parts_) {
+        while (!ps.uploads.empty()) {
+            const auto& obj = ps.uploads.front();
+            if (auto st = upload_object(*store_, obj.name, obj.body, part_size_); !st) {
+                return st;
+            }
+            ++objects_written_;
+            log::get("s3-sink")->debug("uploaded {} ({} bytes)", obj.name, obj.body.size());
+            ps.uploads.pop_front();
+        }
+        ps.uploads_start = -1;
+    }
+    uploads_waiting_ = false;
+    return {};
+}
+
+status s3_sink_task::enforce_total_cap() {
+    while (total_buffered_ > max_total_bytes_) {
+        auto largest = parts_.end();
+        for (auto it = parts_.begin(); it != parts_.end(); ++it) {
+            if (largest == parts_.end() || it->second.buffered > largest->second.buffered) {
+                largest = it;
+            }
+        }
+        if (largest == parts_.end() || largest->second.buffered == 0) {
+            break;
+        }
+        if (auto st = complete_set(largest->first, largest->second); !st) {
             return st;
         }
     }
     return {};
 }
 
-status s3_sink_task::write_one(const record& r) {
-    if (r.value.is_null()) {
-        if (null_behavior_ == "ignore") {
-            return {};
+status s3_sink_task::rotate_on_schedule() {
+    if (rotate_schedule_ms_ <= 0) {
+        return {};
+    }
+    const int64_t now = clock_.now_ms();
+    for (auto& [tp, ps] : parts_) {
+        if (ps.set_records > 0 && ps.next_scheduled_ms >= 0 && now >= ps.next_scheduled_ms) {
+            if (auto st = complete_set(tp, ps); !st) {
+                return st;
+            }
         }
-        reporter_->report(r,
-                          "null value (tombstone) and behavior.on.null.values=" + null_behavior_);
+    }
+    return {};
+}
+
+status s3_sink_task::add_to_file(partition_state& ps, const std::string& encoded, const record& r,
+                                 std::unique_ptr<record_writer> writer) {
+    auto it = ps.files.emplace(encoded, open_file{r.kafka_offset, std::move(writer), 0}).first;
+    auto ok = it->second.writer->write(r);
+    if (!ok) {
+        return ok.err();
+    }
+    if (!*ok) {
+        // A new file refuses the record its schema was derived from.
+        ps.files.erase(it);
+        reporter_->report(r, "the record does not fit the schema derived from it");
+        return {};
+    }
+    if (ps.set_start < 0) {
+        ps.set_start = r.kafka_offset;
+    }
+    account(ps, it->second);
+    return {};
+}
+
+void s3_sink_task::account(partition_state& ps, open_file& f) {
+    const size_t now = f.writer->buffered_bytes();
+    ps.buffered += now - f.bytes;
+    total_buffered_ += now - f.bytes;
+    f.bytes = now;
+    ++ps.set_records;
+}
+
+status s3_sink_task::write_one(partition_state& ps, const record& r) {
+    if (r.value.is_null()) {
+        if (null_behavior_ != "ignore") {
+            reporter_->report(
+                r, "null value (tombstone) and behavior.on.null.values=" + null_behavior_);
+        }
         return {};
     }
     auto encoded = partitioner_->encode_partition(r);
@@ -161,101 +245,142 @@ status s3_sink_task::write_one(const record& r) {
         reporter_->report(r, encoded.err().message);
         return {};
     }
+    const kafka_partition tp{r.topic, r.partition.value_or(0)};
     std::optional<int64_t> when;
     if (rotate_interval_ms_ > 0) {
-        auto t = partitioner_->extractor()->extract(r);
-        if (t) {
+        if (auto t = partitioner_->extractor()->extract(r)) {
             when = *t;
         }
     }
-    file_key key{r.topic, r.partition.value_or(0), std::move(*encoded)};
-    auto it = files_.find(key);
-    if (it != files_.end() && when && it->second.first_time_ms &&
-        *when - *it->second.first_time_ms >= rotate_interval_ms_) {
-        if (auto st = complete(key); !st) {
+    if (when && ps.base_time_ms && *when - *ps.base_time_ms >= rotate_interval_ms_) {
+        if (auto st = complete_set(tp, ps); !st) {
             return st;
         }
-        it = files_.end();
     }
-    if (it == files_.end()) {
+    std::unique_ptr<record_writer> fresh;
+    auto it = ps.files.find(*encoded);
+    if (it == ps.files.end()) {
         auto w = format_->open(r);
         if (!w) {
             reporter_->report(r, w.err().message);
             return {};
         }
-        it = files_.emplace(key, open_file{r.kafka_offset, when, 0, std::move(*w)}).first;
-    }
-    auto ok = it->second.writer->write(r);
-    if (ok && !*ok) {
-        // Another schema: the open file ends here and a new one, with the
-        // old schema widened by r, starts with r.
-        auto w = format_->open(r, it->second.writer.get());
+        fresh = std::move(*w);
+    } else if (auto fits = it->second.writer->write(r); !fits) {
+        // The writer failed mid-row and its file is unusable. Not retriable:
+        // the task fails and nothing of the set is committed.
+        forget(ps);
+        return fits.err();
+    } else if (!*fits) {
+        // Another schema: the set ends here and a new file starts with r
+        // (its layout from its own records only: a replay that starts at the
+        // new set builds the same file).
+        auto w = format_->open(r);
         if (!w) {
             reporter_->report(r, w.err().message);
             return {};
         }
-        if (auto st = complete(key); !st) {
+        fresh = std::move(*w);
+        if (auto st = complete_set(tp, ps); !st) {
             return st;
         }
-        it = files_.emplace(key, open_file{r.kafka_offset, when, 0, std::move(*w)}).first;
-        ok = it->second.writer->write(r);
-        if (ok && !*ok) {
-            // Nothing was written: the new, empty file goes, r is errant.
-            files_.erase(it);
-            reporter_->report(r, "the record does not fit the schema derived from it");
-            return {};
-        }
+    } else {
+        account(ps, it->second);  // written by the probe above
     }
-    if (!ok) {
-        // The writer failed mid-row and its file is unusable. Not retriable:
-        // the task fails and nothing of the batch is committed.
-        files_.clear();
-        return ok.err();
-    }
-    ++it->second.records;
-    if (it->second.records >= flush_size_ ||
-        it->second.writer->buffered_bytes() >= max_file_bytes_) {
-        if (auto st = complete(key); !st) {
+    if (fresh) {
+        const bool new_set = ps.set_records == 0;
+        if (auto st = add_to_file(ps, *encoded, r, std::move(fresh)); !st) {
+            forget(ps);
             return st;
         }
-    }
-    // Total cap: complete the largest files until under it.
-    while (!files_.empty() && total_buffered() > max_total_bytes_) {
-        auto largest = files_.begin();
-        for (auto f = files_.begin(); f != files_.end(); ++f) {
-            if (f->second.writer->buffered_bytes() > largest->second.writer->buffered_bytes()) {
-                largest = f;
+        if (new_set && ps.set_records > 0) {
+            ps.base_time_ms = when;
+            if (rotate_schedule_ms_ > 0) {
+                const int64_t now = clock_.now_ms();
+                ps.next_scheduled_ms = (now / rotate_schedule_ms_ + 1) * rotate_schedule_ms_;
             }
         }
-        if (auto st = complete(largest->first); !st) {
-            return st;
-        }
+    }
+    bool full = ps.set_records >= flush_size_;
+    if (auto f = ps.files.find(*encoded);
+        f != ps.files.end() && f->second.bytes >= max_file_bytes_) {
+        full = true;
+    }
+    if (full) {
+        return complete_set(tp, ps);
     }
     return {};
 }
 
 status s3_sink_task::put(std::span<const record> records) {
-    status st;
-    for (const auto& r : records) {
-        st = write_one(r);
-        if (!st) {
-            break;
+    auto run = [&]() -> status {
+        if (auto st = drain_uploads(); !st) {
+            return st;
         }
-    }
-    if (st) {
-        st = complete_all();
-    }
+        for (const auto& r : records) {
+            auto& ps = parts_[{r.topic, r.partition.value_or(0)}];
+            if (ps.next_offset >= 0 && r.kafka_offset < ps.next_offset) {
+                continue;  // taken before a failed upload; the worker redelivers
+            }
+            ps.next_offset = r.kafka_offset + 1;
+            if (auto st = write_one(ps, r); !st) {
+                return st;
+            }
+            if (auto st = enforce_total_cap(); !st) {
+                return st;
+            }
+            if (auto st = drain_uploads(); !st) {
+                return st;
+            }
+        }
+        if (auto st = rotate_on_schedule(); !st) {
+            return st;
+        }
+        return drain_uploads();
+    };
+    status st = run();
     if (!st) {
-        // The worker replays the whole batch: forget what was buffered.
-        files_.clear();
-        log::get("s3-sink")->warn("put of {} records failed: {}", records.size(), st.message());
+        log::get("s3-sink")->warn("put of {} records failed{}: {}", records.size(),
+                                  st.code() == errc::io || st.code() == errc::timed_out
+                                      ? " (the finished objects are kept and uploaded on retry)"
+                                      : "",
+                                  st.message());
     }
     return st;
 }
 
+std::map<kafka_partition, int64_t> s3_sink_task::pre_commit(
+    const std::map<kafka_partition, int64_t>& current) {
+    std::map<kafka_partition, int64_t> out;
+    for (const auto& [tp, offset] : current) {
+        auto it = parts_.find(tp);
+        if (it == parts_.end()) {
+            out.emplace(tp, offset);
+        } else if (it->second.uploads_start >= 0) {
+            out.emplace(tp, it->second.uploads_start);
+        } else if (it->second.set_start >= 0) {
+            out.emplace(tp, it->second.set_start);
+        } else {
+            out.emplace(tp, offset);
+        }
+    }
+    return out;
+}
+
+void s3_sink_task::close(const std::vector<kafka_partition>& partitions) {
+    for (const auto& tp : partitions) {
+        if (auto it = parts_.find(tp); it != parts_.end()) {
+            forget(it->second);
+            parts_.erase(it);
+        }
+    }
+}
+
 void s3_sink_task::stop() {
-    // Buffered records were never acknowledged; nothing to flush.
-    files_.clear();
+    // Buffered records were never committed; the next owner replays them.
+    parts_.clear();
+    total_buffered_ = 0;
+    uploads_waiting_ = false;
     store_.reset();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -86,14 +87,37 @@ std::string hour_dir(const record& r) {
                        ts.substr(8, 2), ts.substr(11, 2));
 }
 
-TEST(S3SinkTask, SeedConfigWritesHourlyParquetObjects) {
+// Lands what the task still buffers: with rotate.schedule.interval.ms in
+// its config, the next put (an idle one, as the worker makes) after the
+// deadline completes every open set.
+void land(s3_sink_task& task, manual_clock& clk) {
+    clk.advance_ms(3'600'000);
+    ASSERT_TRUE(task.put({}));
+    EXPECT_EQ(task.buffered_bytes(), 0U);
+}
+
+using offsets = std::map<kafka_partition, int64_t>;
+
+TEST(S3SinkTask, SeedConfigKeepsFilesOpenUntilFlushSize) {
     temp_dir d;
     collecting_reporter rep;
     s3_sink_task task;
     ASSERT_TRUE(task.start(seed_config(d.path), rep));
+    const kafka_partition tp{"enriched-clickstream", 0};
     auto recs = events("enriched-clickstream", 0, 1000, 40);
     ASSERT_TRUE(task.put(recs));
-    // One object per hour, named by the first offset in that hour.
+    // Nothing is complete yet: the worker may commit only up to the set.
+    EXPECT_TRUE(keys(d.path / "your-s3-bucket").empty());
+    EXPECT_GT(task.buffered_bytes(), 0U);
+    EXPECT_EQ(task.pre_commit({{tp, 1040}}), (offsets{{tp, 1000}}));
+    // Offsets 1040..1999: the set reaches flush.size=1000 and completes.
+    auto more = events("enriched-clickstream", 0, 1040, 960);
+    ASSERT_TRUE(task.put(more));
+    recs.insert(recs.end(), more.begin(), more.end());
+    EXPECT_EQ(task.pre_commit({{tp, 2000}}), (offsets{{tp, 2000}}));
+    // One object per hour, named by the first offset in that hour; the
+    // schemaless values' null prices do not rotate (the columns are the
+    // union of the file's records).
     std::set<std::string> want;
     std::set<std::string> seen_hours;
     for (const auto& r : recs) {
@@ -105,27 +129,25 @@ TEST(S3SinkTask, SeedConfigWritesHourlyParquetObjects) {
         }
     }
     auto got = keys(d.path / "your-s3-bucket");
-    // Each hour's first object starts at its first offset; a null price in
-    // a file's first record adds one schema rotation (offsets 1001, 1021).
-    for (const auto& w : want) {
-        EXPECT_NE(std::find(got.begin(), got.end(), w), got.end()) << w;
-    }
-    EXPECT_EQ(got.size(), want.size() + 2);
-    EXPECT_GE(want.size(), 4U);
+    EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), want);
+    EXPECT_GE(want.size(), 100U);
     for (const auto& k : got) {
         const std::string body = read(d.path / "your-s3-bucket" / k);
         EXPECT_EQ(body.substr(0, 4), "PAR1");
         EXPECT_EQ(body.substr(body.size() - 4), "PAR1");
     }
+    EXPECT_EQ(task.objects_written(), want.size());
     EXPECT_TRUE(rep.reported.empty());
     task.stop();
 }
 
-TEST(S3SinkTask, FieldPartitionerAndFlushSizeRotateJsonFiles) {
+TEST(S3SinkTask, FlushSizeCountsTheSetAcrossFieldPartitions) {
     temp_dir d;
     collecting_reporter rep;
-    s3_sink_task task;
-    config_map c{{"flush.size", "3"},
+    manual_clock clk;
+    s3_sink_task task(clk);
+    config_map c{{"flush.size", "8"},
+                 {"rotate.schedule.interval.ms", "60000"},
                  {"format.class", "io.confluent.connect.s3.format.json.JsonFormat"},
                  {"partitioner.class", "io.confluent.connect.storage.partitioner.FieldPartitioner"},
                  {"partition.field.name", "event_type"},
@@ -133,6 +155,12 @@ TEST(S3SinkTask, FieldPartitionerAndFlushSizeRotateJsonFiles) {
     ASSERT_TRUE(task.start(c, rep));
     auto recs = events("clicks", 2, 0, 26);
     ASSERT_TRUE(task.put(recs));
+    // Three sets of 8 records, 2 of each of the 4 event types per set: 12
+    // files; offsets 24 and 25 wait for the next set.
+    EXPECT_EQ(keys(d.path).size(), 12U);
+    EXPECT_EQ(task.pre_commit({{{"clicks", 2}, 26}}), (offsets{{{"clicks", 2}, 24}}));
+    land(task, clk);
+    EXPECT_EQ(task.pre_commit({{{"clicks", 2}, 26}}), (offsets{{{"clicks", 2}, 26}}));
     size_t total = 0;
     std::set<std::string> seen;
     for (const auto& k : keys(d.path)) {
@@ -140,7 +168,7 @@ TEST(S3SinkTask, FieldPartitionerAndFlushSizeRotateJsonFiles) {
         const auto type =
             k.substr(std::string("topics/clicks/event_type=").size(), k.find('/', 25) - 25);
         const auto body = lines(read(d.path / k));
-        EXPECT_LE(body.size(), 3U) << k;
+        EXPECT_LE(body.size(), 2U) << k;
         const int64_t start = std::stoll(k.substr(k.rfind('+') + 1, 10));
         EXPECT_EQ(k, fmt::format("topics/clicks/event_type={}/clicks+2+{:010}.json", type, start));
         std::string first;
@@ -153,15 +181,16 @@ TEST(S3SinkTask, FieldPartitionerAndFlushSizeRotateJsonFiles) {
         total += body.size();
     }
     EXPECT_EQ(total, recs.size());
-    // 26 records over 4 types (7,7,6,6) in files of 3: 3+3+2+2 files.
-    EXPECT_EQ(keys(d.path).size(), 10U);
+    EXPECT_EQ(keys(d.path).size(), 14U);
 }
 
-TEST(S3SinkTask, NewFieldRotatesParquetToANewSchema) {
+TEST(S3SinkTask, SchemalessParquetTakesTheUnionOfItsRecordsFields) {
     temp_dir d;
     collecting_reporter rep;
-    s3_sink_task task;
+    manual_clock clk;
+    s3_sink_task task(clk);
     config_map c{{"flush.size", "100"},
+                 {"rotate.schedule.interval.ms", "60000"},
                  {"format.class", "ParquetFormat"},
                  {"parquet.codec", "none"},
                  {"store.url", "file://" + d.path.string()}};
@@ -170,21 +199,25 @@ TEST(S3SinkTask, NewFieldRotatesParquetToANewSchema) {
     auto more = events("t", 0, 5, 5, /*referrer=*/true);
     recs.insert(recs.end(), more.begin(), more.end());
     ASSERT_TRUE(task.put(recs));
-    // Record 0 has a null price (no column yet), record 1 brings it, record 5
-    // brings referrer: each widens the schema once.
+    land(task, clk);
+    // Record 0 has a null price, records 5.. bring referrer: one file
+    // (DuckDB reads its columns in s3_sink_duckdb's "evolve" scenario).
     EXPECT_EQ(keys(d.path),
-              (std::vector<std::string>{"topics/t/partition=0/t+0+0000000000.parquet",
-                                        "topics/t/partition=0/t+0+0000000001.parquet",
-                                        "topics/t/partition=0/t+0+0000000005.parquet"}));
+              (std::vector<std::string>{"topics/t/partition=0/t+0+0000000000.parquet"}));
+    const std::string body = read(d.path / "topics/t/partition=0/t+0+0000000000.parquet");
+    EXPECT_NE(body.find("referrer"), std::string::npos);
+    EXPECT_NE(body.find("price"), std::string::npos);
     EXPECT_TRUE(rep.reported.empty());
 }
 
 TEST(S3SinkTask, RotateIntervalUsesRecordTime) {
     temp_dir d;
     collecting_reporter rep;
-    s3_sink_task task;
+    manual_clock clk;
+    s3_sink_task task(clk);
     config_map c{{"flush.size", "1000"},
                  {"rotate.interval.ms", "1200000"},  // 20 minutes; records are 7 minutes apart
+                 {"rotate.schedule.interval.ms", "3600000"},
                  {"format.class", "JsonFormat"},
                  {"partitioner.class", "DailyPartitioner"},
                  {"locale", "en"},
@@ -193,7 +226,11 @@ TEST(S3SinkTask, RotateIntervalUsesRecordTime) {
                  {"store.url", "file://" + d.path.string()}};
     ASSERT_TRUE(task.start(c, rep));
     ASSERT_TRUE(task.put(events("t", 0, 0, 12)));
-    // Offsets 0,3,6,9 start files (0/7/14 min in one file, 21 min starts the next).
+    // Offsets 0,3,6,9 start sets (0/7/14 min in one set, 21 min starts the
+    // next); the last one is complete only when the schedule fires.
+    EXPECT_EQ(keys(d.path).size(), 3U);
+    EXPECT_EQ(task.pre_commit({{{"t", 0}, 12}}), (offsets{{{"t", 0}, 9}}));
+    land(task, clk);
     EXPECT_EQ(keys(d.path),
               (std::vector<std::string>{"topics/t/year=2025/month=01/day=15/t+0+0000000000.json",
                                         "topics/t/year=2025/month=01/day=15/t+0+0000000003.json",
@@ -201,19 +238,28 @@ TEST(S3SinkTask, RotateIntervalUsesRecordTime) {
                                         "topics/t/year=2025/month=01/day=15/t+0+0000000009.json"}));
 }
 
-TEST(S3SinkTask, BufferedBytesCapCompletesFilesEarly) {
+TEST(S3SinkTask, BufferedBytesCapsCompleteSetsEarly) {
     temp_dir d;
     collecting_reporter rep;
-    s3_sink_task task;
-    config_map c{{"flush.size", "1000"},
-                 {"format.class", "JsonFormat"},
-                 {"s3.max.buffered.bytes.per.file", "500"},
-                 {"store.url", "file://" + d.path.string()}};
+    manual_clock clk;
+    s3_sink_task task(clk);
+    config_map c{{"flush.size", "1000"},           {"rotate.schedule.interval.ms", "60000"},
+                 {"format.class", "JsonFormat"},   {"s3.max.buffered.bytes.per.file", "500"},
+                 {"s3.max.buffered.bytes", "900"}, {"store.url", "file://" + d.path.string()}};
     ASSERT_TRUE(task.start(c, rep));
     auto recs = events("t", 0, 0, 30);
-    ASSERT_TRUE(task.put(recs));
+    auto p1 = events("t", 1, 0, 30);
+    std::vector<record> mixed;
+    for (size_t i = 0; i < recs.size(); ++i) {
+        mixed.push_back(recs[i]);
+        mixed.push_back(p1[i]);
+        // Never more than the total cap plus one record in memory.
+        ASSERT_TRUE(task.put(std::span<const record>(mixed).last(2)));
+        EXPECT_LT(task.buffered_bytes(), 900U + 200U);
+    }
+    land(task, clk);
     auto ks = keys(d.path);
-    EXPECT_GT(ks.size(), 3U);
+    EXPECT_GT(ks.size(), 6U);
     size_t total = 0;
     for (const auto& k : ks) {
         const auto body = read(d.path / k);
@@ -221,14 +267,14 @@ TEST(S3SinkTask, BufferedBytesCapCompletesFilesEarly) {
         EXPECT_LT(body.size(), 500U + 200U) << k;
         total += lines(body).size();
     }
-    EXPECT_EQ(total, recs.size());
+    EXPECT_EQ(total, mixed.size());
 }
 
 TEST(S3SinkTask, GzipJson) {
     temp_dir d;
     collecting_reporter rep;
     s3_sink_task task;
-    config_map c{{"flush.size", "10"},
+    config_map c{{"flush.size", "4"},
                  {"format.class", "JsonFormat"},
                  {"s3.compression.type", "gzip"},
                  {"store.url", "file://" + d.path.string()}};
@@ -260,7 +306,9 @@ TEST(S3SinkTask, ErrantRecordsGoToTheReporter) {
     temp_dir d;
     collecting_reporter rep;
     s3_sink_task task;
-    ASSERT_TRUE(task.start(seed_config(d.path), rep));
+    config_map c = seed_config(d.path);
+    c["flush.size"] = "1";
+    ASSERT_TRUE(task.start(c, rep));
     auto recs = events("enriched-clickstream", 0, 0, 3);
     record bad = recs[1];
     bad.value = data::map({{"event_type", "click"}});  // no timestamp
@@ -274,17 +322,43 @@ TEST(S3SinkTask, ErrantRecordsGoToTheReporter) {
     EXPECT_NE(rep.reported[0].second.find("timestamp"), std::string::npos);
     EXPECT_EQ(rep.reported[1].first, 2);
     EXPECT_EQ(keys(d.path / "your-s3-bucket").size(), 1U);
+    // The errant records are behind the committed offset.
+    EXPECT_EQ(task.pre_commit({{{"enriched-clickstream", 0}, 3}}),
+              (offsets{{{"enriched-clickstream", 0}, 3}}));
 }
 
-// Publishes through a real local store but "crashes" (fails every call)
-// after `budget` objects.
+TEST(S3SinkTask, ClosedPartitionsForgetTheirOpenFiles) {
+    temp_dir d;
+    collecting_reporter rep;
+    s3_sink_task task;
+    ASSERT_TRUE(task.start(seed_config(d.path), rep));
+    auto recs = events("enriched-clickstream", 0, 0, 10);
+    auto p1 = events("enriched-clickstream", 1, 0, 10);
+    recs.insert(recs.end(), p1.begin(), p1.end());
+    ASSERT_TRUE(task.put(recs));
+    const size_t both = task.buffered_bytes();
+    task.close({{"enriched-clickstream", 0}});
+    EXPECT_LT(task.buffered_bytes(), both);
+    EXPECT_GT(task.buffered_bytes(), 0U);
+    EXPECT_EQ(
+        task.pre_commit({{{"enriched-clickstream", 0}, 10}, {{"enriched-clickstream", 1}, 10}}),
+        (offsets{{{"enriched-clickstream", 0}, 10}, {{"enriched-clickstream", 1}, 0}}));
+    // Taken again from offset 0 (the next owner's replay): accepted afresh.
+    ASSERT_TRUE(task.put(std::span<const record>(recs).first(10)));
+    EXPECT_EQ(task.pre_commit({{{"enriched-clickstream", 0}, 10}}),
+              (offsets{{{"enriched-clickstream", 0}, 0}}));
+    EXPECT_TRUE(keys(d.path / "your-s3-bucket").empty());
+}
+
+// Publishes through a real local store but fails (errc::io) every call
+// after `budget` objects, or only the `fail_at`-th publication.
 class crashing_store final : public object_store {
   public:
-    crashing_store(std::unique_ptr<object_store> inner, int budget)
-        : inner_(std::move(inner)), budget_(budget) {}
+    crashing_store(std::unique_ptr<object_store> inner, int budget, int fail_at = -1)
+        : inner_(std::move(inner)), budget_(budget), fail_at_(fail_at) {}
     status put_object(const std::string& key, bytes_view data) override {
-        if (budget_-- <= 0) {
-            return error{errc::io, "simulated crash"};
+        if (auto st = publish(); !st) {
+            return st;
         }
         return inner_->put_object(key, data);
     }
@@ -297,8 +371,8 @@ class crashing_store final : public object_store {
     }
     status complete_multipart(const std::string& key, const std::string& id,
                               const std::vector<std::string>& etags) override {
-        if (budget_-- <= 0) {
-            return error{errc::io, "simulated crash"};
+        if (auto st = publish(); !st) {
+            return st;
         }
         return inner_->complete_multipart(key, id, etags);
     }
@@ -313,70 +387,123 @@ class crashing_store final : public object_store {
     }
 
   private:
+    status publish() {
+        const int n = calls_++;
+        if (budget_-- <= 0 || n == fail_at_) {
+            return error{errc::io, "simulated failure"};
+        }
+        return {};
+    }
     std::unique_ptr<object_store> inner_;
     int budget_;
+    int fail_at_;
+    int calls_ = 0;
 };
+
+store_factory crashing(int budget, int fail_at = -1) {
+    return [budget, fail_at](const config_map& c) -> result<std::unique_ptr<object_store>> {
+        auto inner = open_store_from_config(c);
+        if (!inner) {
+            return inner.err();
+        }
+        return std::unique_ptr<object_store>(
+            std::make_unique<crashing_store>(std::move(*inner), budget, fail_at));
+    };
+}
+
+// Plays the worker: hands the records from the committed offsets on to the
+// task in batches of `batch`, and after each successful put commits what
+// pre_commit allows. Returns the first failed put's status.
+status run_worker(s3_sink_task& task, const std::vector<record>& all, offsets& committed,
+                  size_t batch, bool retry_in_place = false) {
+    std::vector<record> todo;
+    offsets position;
+    for (const auto& r : all) {
+        const kafka_partition tp{r.topic, *r.partition};
+        if (r.kafka_offset >= committed[tp]) {
+            todo.push_back(r);
+        }
+    }
+    for (size_t i = 0; i < todo.size(); i += batch) {
+        auto b = std::span<const record>(todo).subspan(i, std::min(batch, todo.size() - i));
+        status st = task.put(b);
+        if (!st && retry_in_place) {
+            st = task.put(b);  // the worker's retry of the same batch
+        }
+        if (!st) {
+            return st;
+        }
+        for (const auto& r : b) {
+            position[{r.topic, *r.partition}] = r.kafka_offset + 1;
+        }
+        for (const auto& [tp, off] : task.pre_commit(position)) {
+            committed[tp] = off;
+        }
+    }
+    return {};
+}
 
 TEST(S3SinkTask, ReplayAfterCrashRewritesIdenticalObjects) {
     temp_dir clean;
     temp_dir crashed;
-    fs::create_directories(clean.path);
-    fs::create_directories(crashed.path);
+    temp_dir retried;
+    for (auto* t : {&clean, &crashed, &retried}) {
+        fs::create_directories(t->path);
+    }
     auto config = [](const fs::path& root) {
         config_map c = seed_config(root);
-        c["flush.size"] = "4";
+        c["flush.size"] = "6";
         return c;
     };
-    // Two batches over two partitions.
-    auto batch1 = events("enriched-clickstream", 0, 0, 20);
-    auto b1p1 = events("enriched-clickstream", 1, 0, 7);
-    batch1.insert(batch1.end(), b1p1.begin(), b1p1.end());
-    auto batch2 = events("enriched-clickstream", 0, 20, 25);
-    auto b2p1 = events("enriched-clickstream", 1, 7, 9);
-    batch2.insert(batch2.end(), b2p1.begin(), b2p1.end());
-
+    // Two partitions, interleaved as a consumer hands them over.
+    std::vector<record> all;
+    for (int64_t i = 0; i < 60; ++i) {
+        all.push_back(click_event("enriched-clickstream", 0, i, i));
+        if (i < 42) {
+            all.push_back(click_event("enriched-clickstream", 1, i, i + 3));
+        }
+    }
     collecting_reporter rep;
     {
         s3_sink_task task;
         ASSERT_TRUE(task.start(config(clean.path), rep));
-        ASSERT_TRUE(task.put(batch1));
-        ASSERT_TRUE(task.put(batch2));
+        offsets committed;
+        ASSERT_TRUE(run_worker(task, all, committed, 7));
+        EXPECT_EQ(committed,
+                  (offsets{{{"enriched-clickstream", 0}, 60}, {{"enriched-clickstream", 1}, 42}}));
     }
-    {
-        s3_sink_task task;
+    // Crashes (a failed publication, then a new task from the committed
+    // offsets) after 3, 6, 9... objects, until a run gets through.
+    offsets committed;
+    int crashes = 0;
+    for (int budget = 3;; budget += 3) {
+        s3_sink_task task(cs::system_clock::instance(), crashing(budget));
         ASSERT_TRUE(task.start(config(crashed.path), rep));
-        ASSERT_TRUE(task.put(batch1));  // committed by the worker
-    }
-    // Crash in the middle of batch 2, twice (the restarted task starts at
-    // the committed offset, batch 2), then the replay succeeds.
-    for (int budget : {3, 6}) {
-        s3_sink_task task(cs::system_clock::instance(),
-                          [budget](const config_map& c) -> result<std::unique_ptr<object_store>> {
-                              auto inner = open_store_from_config(c);
-                              if (!inner) {
-                                  return inner.err();
-                              }
-                              return std::unique_ptr<object_store>(
-                                  std::make_unique<crashing_store>(std::move(*inner), budget));
-                          });
-        ASSERT_TRUE(task.start(config(crashed.path), rep));
-        status st = task.put(batch2);
-        ASSERT_FALSE(st);
+        status st = run_worker(task, all, committed, 5 + budget % 4);
+        if (st) {
+            break;
+        }
         EXPECT_EQ(st.code(), errc::io);
+        ++crashes;
     }
+    EXPECT_GE(crashes, 3);
+    // A failed upload retried in place by the same task (the worker's
+    // retry of the same batch): nothing is taken twice.
     {
-        s3_sink_task task;
-        ASSERT_TRUE(task.start(config(crashed.path), rep));
-        ASSERT_TRUE(task.put(batch2));
+        s3_sink_task task(cs::system_clock::instance(), crashing(1000, 4));
+        ASSERT_TRUE(task.start(config(retried.path), rep));
+        offsets from_zero;
+        ASSERT_TRUE(run_worker(task, all, from_zero, 9, /*retry_in_place=*/true));
     }
     const auto want = keys(clean.path / "your-s3-bucket");
-    ASSERT_EQ(keys(crashed.path / "your-s3-bucket"), want);
-    for (const auto& k : want) {
-        EXPECT_EQ(read(crashed.path / "your-s3-bucket" / k),
-                  read(clean.path / "your-s3-bucket" / k))
-            << k;
-    }
     EXPECT_GE(want.size(), 12U);
+    for (auto* t : {&crashed, &retried}) {
+        ASSERT_EQ(keys(t->path / "your-s3-bucket"), want);
+        for (const auto& k : want) {
+            EXPECT_EQ(read(t->path / "your-s3-bucket" / k), read(clean.path / "your-s3-bucket" / k))
+                << k;
+        }
+    }
 }
 
 TEST(S3SinkConnector, AcceptsTheSeedConfigAndRejectsBadOnes) {
