@@ -134,12 +134,11 @@ class field_partitioner final : public partitioner {
 class time_partitioner final : public partitioner {
   public:
     time_partitioner(joda_pattern pattern, int64_t duration_ms, int64_t tz_offset_ms,
-                     std::unique_ptr<timestamp_extractor> ex, bool deterministic)
+                     std::unique_ptr<timestamp_extractor> ex)
         : pattern_(std::move(pattern)),
           duration_ms_(duration_ms),
           tz_offset_ms_(tz_offset_ms),
-          extractor_(std::move(ex)),
-          deterministic_(deterministic) {}
+          extractor_(std::move(ex)) {}
 
     result<std::string> encode_partition(const record& r) const override {
         auto ts = extractor_->extract(r);
@@ -156,16 +155,13 @@ class time_partitioner final : public partitioner {
         }
         return pattern_.format(civil_from_ms(local));
     }
-    const timestamp_extractor* extractor() const override {
-        return deterministic_ ? extractor_.get() : nullptr;
-    }
+    const timestamp_extractor* extractor() const override { return extractor_.get(); }
 
   private:
     joda_pattern pattern_;
     int64_t duration_ms_;
     int64_t tz_offset_ms_;
     std::unique_ptr<timestamp_extractor> extractor_;
-    bool deterministic_;
 };
 
 }  // namespace
@@ -279,10 +275,8 @@ result<std::unique_ptr<partitioner>> make_partitioner(const config_map& config,
     if (!ex) {
         return ex.err();
     }
-    const std::string ex_name = simple_name(get(config, "timestamp.extractor", "Wallclock"));
-    const bool deterministic = !ex_name.starts_with("Wallclock");
-    return std::unique_ptr<partitioner>(std::make_unique<time_partitioner>(
-        std::move(*pattern), duration, *offset, std::move(*ex), deterministic));
+    return std::unique_ptr<partitioner>(
+        std::make_unique<time_partitioner>(std::move(*pattern), duration, *offset, std::move(*ex)));
 }
 
 }  // namespace cs::connect::s3

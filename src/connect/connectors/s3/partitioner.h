@@ -44,8 +44,9 @@ class partitioner {
   public:
     virtual ~partitioner() = default;
     virtual result<std::string> encode_partition(const record& r) const = 0;
-    // TimeBased with a Record/RecordField extractor: the record time used
-    // for rotate.interval.ms. nullptr for other partitioners.
+    // TimeBased: its timestamp extractor, whose time rotate.interval.ms
+    // measures (Wallclock: the clock, so rotations depend on when records
+    // arrive). nullptr for other partitioners.
     virtual const timestamp_extractor* extractor() const { return nullptr; }
 };
 

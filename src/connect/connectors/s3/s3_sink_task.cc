@@ -94,8 +94,8 @@ status s3_sink_task::start(const config_map& config, errant_record_reporter& rep
     partitioner_ = std::move(*p);
     if (rotate_interval_ms_ > 0 && partitioner_->extractor() == nullptr) {
         log::get("s3-sink")->warn(
-            "rotate.interval.ms is only used with a TimeBasedPartitioner and a Record or "
-            "RecordField timestamp extractor; ignoring it");
+            "rotate.interval.ms is only used with a TimeBasedPartitioner (as Confluent's); "
+            "ignoring it");
         rotate_interval_ms_ = -1;
     }
     auto f = make_record_format(config);

@@ -10,7 +10,8 @@
 // (finished, uploaded, atomically visible) when
 //   - it holds flush.size records (counted over the set, as Confluent),
 //   - the next record's time is rotate.interval.ms past the set's first
-//     record (TimeBased partitioners with a Record/RecordField extractor),
+//     record (TimeBased partitioners; with the Wallclock extractor the
+//     time is the clock's when the record arrives),
 //   - the next record needs another schema in its file,
 //   - a file reaches s3.max.buffered.bytes.per.file (default s3.part.size),
 //   - all sets together buffer s3.max.buffered.bytes (default 256 MiB):
@@ -29,8 +30,9 @@
 // function of the records alone, rebuilds the same objects with the same
 // names and bytes: an object uploaded before the crash is overwritten with
 // identical content. (A crash between the upload of a set completed by
-// rotate.schedule.interval.ms or the total cap and its commit can cut the
-// replay differently: Confluent documents the same limit.)
+// rotate.schedule.interval.ms, a Wallclock rotate.interval.ms or the total
+// cap and its commit can cut the replay differently: Confluent documents
+// the same limit.)
 //
 // A failed upload (retriable: the store is away) keeps the finished
 // objects and returns errc::io; the worker pauses and retries put() with

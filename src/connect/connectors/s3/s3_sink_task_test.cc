@@ -238,6 +238,32 @@ TEST(S3SinkTask, RotateIntervalUsesRecordTime) {
                                         "topics/t/year=2025/month=01/day=15/t+0+0000000009.json"}));
 }
 
+TEST(S3SinkTask, RotateIntervalWithWallclockUsesArrivalTime) {
+    temp_dir d;
+    collecting_reporter rep;
+    manual_clock clk(1'736'942'400'000);  // 2025-01-15T12:00:00Z
+    s3_sink_task task(clk);
+    config_map c{{"flush.size", "1000"},
+                 {"rotate.interval.ms", "60000"},
+                 {"format.class", "JsonFormat"},
+                 {"partitioner.class", "HourlyPartitioner"},
+                 {"locale", "en"},
+                 {"timezone", "UTC"},
+                 {"timestamp.extractor", "Wallclock"},
+                 {"store.url", "file://" + d.path.string()}};
+    ASSERT_TRUE(task.start(c, rep));
+    ASSERT_TRUE(task.put(events("t", 0, 0, 3)));
+    clk.advance_ms(59'999);
+    ASSERT_TRUE(task.put(events("t", 0, 3, 1)));
+    EXPECT_TRUE(keys(d.path).empty());
+    clk.advance_ms(1);
+    ASSERT_TRUE(task.put(events("t", 0, 4, 1)));
+    EXPECT_EQ(keys(d.path), (std::vector<std::string>{
+                                "topics/t/year=2025/month=01/day=15/hour=12/t+0+0000000000.json"}));
+    EXPECT_EQ(lines(read(d.path / keys(d.path)[0])).size(), 4U);
+    EXPECT_EQ(task.pre_commit({{{"t", 0}, 5}}), (offsets{{{"t", 0}, 4}}));
+}
+
 TEST(S3SinkTask, BufferedBytesCapsCompleteSetsEarly) {
     temp_dir d;
     collecting_reporter rep;
@@ -268,6 +294,49 @@ TEST(S3SinkTask, BufferedBytesCapsCompleteSetsEarly) {
         total += lines(body).size();
     }
     EXPECT_EQ(total, mixed.size());
+}
+
+TEST(S3SinkTask, HundredsOfOpenPartitionsStayUnderTheTotalCap) {
+    temp_dir d;
+    collecting_reporter rep;
+    manual_clock clk;
+    s3_sink_task task(clk);
+    config_map c{{"flush.size", "100000"},
+                 {"rotate.schedule.interval.ms", "60000"},
+                 {"format.class", "JsonFormat"},
+                 {"partitioner.class", "FieldPartitioner"},
+                 {"partition.field.name", "cell"},
+                 {"s3.max.buffered.bytes", "32768"},
+                 {"store.url", "file://" + d.path.string()}};
+    ASSERT_TRUE(task.start(c, rep));
+    // 200 encoded partitions (say, hourly x event type) in each of 2 Kafka
+    // partitions, records spread over all of them.
+    std::vector<record> all;
+    for (int64_t i = 0; i < 1000; ++i) {
+        for (int32_t p = 0; p < 2; ++p) {
+            record r = click_event("t", p, i, i);
+            data_map m = r.value.as_map();
+            m.emplace_back("cell", data(fmt::format("c{:03}", (i * 7 + p) % 200)));
+            r.value = data::map(std::move(m));
+            all.push_back(std::move(r));
+        }
+    }
+    size_t peak = 0;
+    for (size_t i = 0; i < all.size(); i += 100) {
+        ASSERT_TRUE(task.put(std::span<const record>(all).subspan(i, 100)));
+        peak = std::max(peak, task.buffered_bytes());
+    }
+    EXPECT_LE(peak, 32768U + 1000U);
+    EXPECT_GT(peak, 16384U);
+    land(task, clk);
+    size_t total = 0;
+    std::set<std::string> cells;
+    for (const auto& k : keys(d.path)) {
+        total += lines(read(d.path / k)).size();
+        cells.insert(k.substr(0, k.rfind('/')));
+    }
+    EXPECT_EQ(total, all.size());
+    EXPECT_EQ(cells.size(), 200U);
 }
 
 TEST(S3SinkTask, GzipJson) {
