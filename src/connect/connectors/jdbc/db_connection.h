@@ -33,6 +33,12 @@ namespace cs::connect::jdbc {
 
 enum class dialect_kind { postgres, sqlite };
 
+// A PostgreSQL unique violation (a key that exists), from the SQLSTATE the
+// message carries.
+inline bool is_unique_violation(const error& e) {
+    return e.message.find("[SQLSTATE 23505]") != std::string::npos;
+}
+
 // A statement parameter. PostgreSQL receives every value as text with an
 // unspecified type (the server infers it from the column), so temporal and
 // decimal values travel as their text forms; SQLite binds the C type.

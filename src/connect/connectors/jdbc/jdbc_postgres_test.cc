@@ -318,12 +318,20 @@ TEST_F(JdbcPostgres, LargeBatchesUseMultiRowStatements) {
     ASSERT_TRUE(task->put(batch).ok());
     EXPECT_EQ(t->statements(), 1 + 4);  // CREATE + ceil(3600 / 1000) INSERTs
     EXPECT_EQ(sql("SELECT count(*) FROM clickstream_enriched"), "3600\n");
-    // The COPY path (upsert): one staging table, ceil(3600 / 1000) COPYs, one merge.
+    // The COPY path (upsert): a COPY straight into the table fails at the
+    // first chunk (the keys exist), then one staging table, ceil(3600 /
+    // 1000) COPYs, one merge.
     t->set_copy_enabled(true);
     ASSERT_TRUE(task->put(batch).ok());
-    EXPECT_EQ(t->statements(), 5 + 1 + 4 + 1);
-    ASSERT_TRUE(task->put(batch).ok());  // the staging table is reused
-    EXPECT_EQ(t->statements(), 11 + 4 + 1);
+    EXPECT_EQ(t->statements(), 5 + 1 + 1 + 4 + 1);
+    // The staging table is reused; the direct COPY is not tried this time
+    // (it failed last time).
+    ASSERT_TRUE(task->put(batch).ok());
+    EXPECT_EQ(t->statements(), 12 + 4 + 1);
+    // It is tried again after that, and succeeds into an empty table.
+    ASSERT_EQ(sql("TRUNCATE clickstream_enriched"), "");
+    ASSERT_TRUE(task->put(batch).ok());
+    EXPECT_EQ(t->statements(), 17 + 4);
     EXPECT_EQ(sql("SELECT count(*) FROM clickstream_enriched"), "3600\n");
 }
 
@@ -488,15 +496,18 @@ TEST_F(JdbcPostgres, CopyUpsertRunsAndRolledBackStagingTables) {
     auto* t = dynamic_cast<jdbc_sink_task*>(task.get());
     const int64_t before = t->statements();
     ASSERT_TRUE(task->put(batch).ok());
-    // CREATE stage + COPY + merge, DELETE, TRUNCATE stage + COPY + merge.
-    EXPECT_EQ(t->statements() - before, 7);
+    // COPY straight into the table, DELETE, COPY straight in (fails: key 4
+    // exists) + CREATE stage + COPY + merge.
+    EXPECT_EQ(t->statements() - before, 6);
     EXPECT_TRUE(reporter_.reported.empty());
     EXPECT_EQ(sql("SELECT count(*) FROM clickstream_events"), "10\n");  // 0..11 - 3 - (10 unsent)
     EXPECT_EQ(sql("SELECT user_name FROM clickstream_events WHERE url IN ('/products/4', "
                   "'/products/3') ORDER BY url"),
               "Dora\n");
     ASSERT_TRUE(task->put(batch).ok());  // replayed: unchanged, the staging table reused
-    EXPECT_EQ(t->statements() - before, 7 + 6);
+    // COPY + merge (no direct COPY right after one failed), DELETE, COPY
+    // straight in (fails again) + TRUNCATE stage + COPY + merge.
+    EXPECT_EQ(t->statements() - before, 6 + 7);
     EXPECT_EQ(sql("SELECT count(*), count(*) FILTER (WHERE user_name = 'Dora') FROM "
                   "clickstream_events"),
               "10|1\n");

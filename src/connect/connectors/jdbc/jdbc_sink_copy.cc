@@ -3,6 +3,8 @@
 // statements.
 
 #include <algorithm>
+#include <functional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -112,6 +114,53 @@ result<std::string> jdbc_sink_task::stage_for(const row& shape) {
     return name;
 }
 
+bool jdbc_sink_task::key_is_primary_key(const row& shape) {
+    auto info = describe(shape.table);
+    if (!info.ok() || !info->has_value()) {
+        return false;
+    }
+    std::set<std::string> pk;
+    for (const auto& c : (*info)->primary_key) {
+        pk.insert(column_key(c));
+    }
+    std::set<std::string> key;
+    for (const auto& c : shape.columns) {
+        if (c.key) {
+            key.insert(column_key(c.name));
+        }
+    }
+    return !key.empty() && key == pk;
+}
+
+result<bool> jdbc_sink_task::try_direct_copy(
+    const std::string& table, const std::function<status(const std::string&)>& copy_into) {
+    if (auto st = conn_->execute("SAVEPOINT cs_direct"); !st.ok()) {
+        return st.err();
+    }
+    auto st = copy_into(table);
+    if (st.ok()) {
+        direct_penalty_ = 1;
+        if (auto rel = conn_->execute("RELEASE SAVEPOINT cs_direct"); !rel.ok()) {
+            return rel.err();
+        }
+        return true;
+    }
+    if (!is_unique_violation(st.err())) {
+        return st.err();
+    }
+    // A key exists: undo, merge through the staging table instead, and
+    // try the direct way again only after a while.
+    if (auto rb = conn_->execute("ROLLBACK TO SAVEPOINT cs_direct"); !rb.ok()) {
+        return rb.err();
+    }
+    if (auto rel = conn_->execute("RELEASE SAVEPOINT cs_direct"); !rel.ok()) {
+        return rel.err();
+    }
+    direct_skip_ = direct_penalty_;
+    direct_penalty_ = std::min(direct_penalty_ * 2, 64);
+    return false;
+}
+
 result<bool> jdbc_sink_task::write_copy(std::span<pending* const> rows) {
     const row& first = rows.front()->r;
     if (!copy_enabled_ || conn_->kind() != dialect_kind::postgres || first.op != row_op::write ||
@@ -127,28 +176,42 @@ result<bool> jdbc_sink_task::write_copy(std::span<pending* const> rows) {
     auto attempt = [&]() -> status {
         std::string into = sql_->table(first.table);
         std::vector<pending*> chosen(rows.begin(), rows.end());
+        const auto chunk = static_cast<size_t>(cfg_.batch_size);
+        auto copy_into = [&](const std::string& table) -> status {
+            const std::string copy_sql = sql_->copy_from_stdin(table, first.columns);
+            std::string data;
+            for (size_t i = 0; i < chosen.size(); i += chunk) {
+                data.clear();
+                for (size_t j = i; j < std::min(chosen.size(), i + chunk); ++j) {
+                    append_copy_row(data, chosen[j]->r.values);
+                }
+                auto n = conn_->copy_in(copy_sql, data);
+                ++statements_;
+                if (!n.ok()) {
+                    return n.take_error();
+                }
+            }
+            return {};
+        };
         if (upsert) {
+            chosen = last_per_key(rows);  // the whole run: the last record per key wins
+            if (!key_is_primary_key(first)) {
+                // Without a primary key on exactly the upsert key a COPY
+                // would not notice an existing key.
+            } else if (direct_skip_ > 0) {
+                --direct_skip_;
+            } else if (auto st = try_direct_copy(into, copy_into); !st.ok() || *st) {
+                return st.ok() ? status{} : status{st.take_error()};
+            }
             auto s = stage_for(first);
             if (!s.ok()) {
                 return s.take_error();
             }
             stage_name = *s;
             into = stage_name;
-            chosen = last_per_key(rows);  // the whole run: the last record per key wins
         }
-        const std::string copy_sql = sql_->copy_from_stdin(into, first.columns);
-        const auto chunk = static_cast<size_t>(cfg_.batch_size);
-        std::string data;
-        for (size_t i = 0; i < chosen.size(); i += chunk) {
-            data.clear();
-            for (size_t j = i; j < std::min(chosen.size(), i + chunk); ++j) {
-                append_copy_row(data, chosen[j]->r.values);
-            }
-            auto n = conn_->copy_in(copy_sql, data);
-            ++statements_;
-            if (!n.ok()) {
-                return n.take_error();
-            }
+        if (auto st = copy_into(into); !st.ok()) {
+            return st;
         }
         if (upsert) {
             auto st = conn_->execute(

@@ -31,6 +31,7 @@
 // Errant records are reported only after the commit, so a retried batch
 // does not report them twice.
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -79,6 +80,12 @@ class jdbc_sink_task final : public sink_task {
     // non-bytea column, or the COPY failed and was rolled back).
     result<bool> write_copy(std::span<pending* const> rows);
     result<std::string> stage_for(const row& shape);
+    // Whether the target's primary key is exactly the row's key columns.
+    bool key_is_primary_key(const row& shape);
+    // Upsert: COPY straight into `table` under a savepoint. true: done;
+    // false: a key exists (rolled back, the caller merges instead).
+    result<bool> try_direct_copy(const std::string& table,
+                                 const std::function<status(const std::string&)>& copy_into);
     bool copy_text_matches(std::span<pending* const> rows);
 
     // A staging table of this session. Created inside a transaction, it
@@ -99,6 +106,13 @@ class jdbc_sink_task final : public sink_task {
     bool copy_enabled_ = true;
     std::map<std::string, stage> stages_;  // by table + column list; cleared on reconnect
     int next_stage_ = 0;
+    // Upserts first try a COPY straight into the table (most clickstream
+    // upserts insert new keys); when a key exists the COPY fails and the
+    // staging-table merge runs. After such a failure the direct attempt is
+    // skipped for `direct_penalty_` runs (doubling up to 64), so a stream of
+    // updates pays for at most one wasted COPY in 64.
+    int direct_skip_ = 0;
+    int direct_penalty_ = 1;
 };
 
 }  // namespace cs::connect::jdbc
