@@ -334,6 +334,12 @@ void connection::on_written(const asio::error_code& ec, size_t n) {
     const size_t count = writing_.size();
     writing_.clear();  // keeps capacity: no per-batch allocation once warm
     pieces_.clear();
+    if (!ec) {
+        // Written, even if the peer closed before this completion ran (the
+        // client may have read every response and hung up already).
+        server_counters::add(env_.counters.bytes_out, n);
+        server_counters::add(env_.counters.responses_sent, count);
+    }
     if (closed_) {
         return;
     }
@@ -343,8 +349,6 @@ void connection::on_written(const asio::error_code& ec, size_t n) {
         close("write error");
         return;
     }
-    server_counters::add(env_.counters.bytes_out, n);
-    server_counters::add(env_.counters.responses_sent, count);
     touch();
     pump();
 }
