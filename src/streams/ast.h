@@ -259,10 +259,14 @@ struct describe_stmt {
     std::optional<source_kind> all_kind;  // DESCRIBE STREAMS / DESCRIBE TABLES
 };
 
-// EXPLAIN query_id
+// EXPLAIN query_id | EXPLAIN CREATE STREAM ... AS SELECT | EXPLAIN INSERT
+// INTO ... SELECT (planned, not run)
 struct explain_stmt {
     std::string query_id;  // as written (ksqlDB query ids are case-insensitive: upper-cased)
     source_pos id_pos;
+    // Set instead of query_id when a statement is explained.
+    std::shared_ptr<const create_as_select_stmt> create_as_select;
+    std::shared_ptr<const insert_select_stmt> insert_select;
 };
 
 // TERMINATE query_id | TERMINATE ALL

@@ -145,7 +145,7 @@ result<std::string> engine::run(const ast::statement& stmt, bool replaying) {
             } else if constexpr (std::is_same_v<T, ast::describe_stmt>) {
                 return describe(s);
             } else if constexpr (std::is_same_v<T, ast::explain_stmt>) {
-                return explain(s);
+                return explain(s, stmt);
             } else if constexpr (std::is_same_v<T, ast::set_stmt>) {
                 session_props_[s.name] = s.value;
                 return fmt::format("Successfully changed local property '{}' to '{}'.", s.name,

@@ -116,7 +116,7 @@ class engine final : public catalog_view {
     result<std::string> terminate(const ast::terminate_stmt& t);
     result<std::string> show(const ast::show_stmt& s);
     result<std::string> describe(const ast::describe_stmt& d) const;
-    result<std::string> explain(const ast::explain_stmt& e) const;
+    result<std::string> explain(const ast::explain_stmt& e, const ast::statement& stmt) const;
     result<std::string> show_topics();
 
     // Registers a planned query (and its sink when `new_sink`), starting it

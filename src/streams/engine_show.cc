@@ -10,6 +10,7 @@
 #include "client/admin.h"
 #include "streams/engine.h"
 #include "streams/functions.h"
+#include "streams/planner.h"
 #include "streams/sql_error.h"
 
 namespace cs::streams {
@@ -75,6 +76,64 @@ std::string column_type(const column_def& c, source_kind kind) {
             break;
     }
     return t;
+}
+
+// "`A` INTEGER KEY, `B` STRING" (ksqlDB's EXPLAIN schema line).
+std::string schema_line(const source_def& def) {
+    std::string out;
+    for (const auto& c : def.columns) {
+        out += out.empty() ? "" : ", ";
+        out += ast::quote_identifier(c.name) + " " + column_type(c, def.kind);
+    }
+    return out;
+}
+
+// The query's steps, sink first, each step's input indented under it (as
+// ksqlDB's "Execution plan").
+std::string execution_plan(const query_plan& plan) {
+    std::vector<std::string> steps;
+    steps.push_back(fmt::format(
+        "[ SINK ] | {} | Topic: {} | Key format: {} | Value format: {} | "
+        "Schema: {} | DLQ: {}",
+        plan.sink.name, plan.sink.topic, format_name(plan.sink.key_format.format),
+        format_name(plan.sink.value_format.format), schema_line(plan.sink), plan.dlq_topic));
+    std::string proj;
+    for (const auto& p : plan.projections) {
+        proj += proj.empty() ? "" : ", ";
+        proj += fmt::format("{}{} := {}", ast::quote_identifier(p.name), p.is_key ? " (key)" : "",
+                            p.expr ? p.expr->to_sql() : "?");
+    }
+    steps.push_back("[ PROJECT ] | " + proj);
+    if (plan.where) {
+        steps.push_back("[ FILTER ] | " + plan.where->to_sql());
+    }
+    for (size_t j = plan.joins.size(); j-- > 0;) {
+        const auto& step = plan.joins[j];
+        const source_def* t = j < plan.tables.size() ? &plan.tables[j] : nullptr;
+        std::string key = "its key";
+        if (t != nullptr) {
+            for (const auto& c : t->columns) {
+                if (c.origin == column_origin::key) {
+                    key = step.table + "." + ast::quote_identifier(c.name);
+                    break;
+                }
+            }
+        }
+        steps.push_back(fmt::format(
+            "[ {} JOIN ] | {} (topic {}, broadcast, loaded before the stream starts) ON {} = {}",
+            step.kind == join_kind::left ? "LEFT" : "INNER", step.table, t ? t->topic : "?",
+            step.stream_key ? step.stream_key->to_sql() : "?", key));
+    }
+    steps.push_back(
+        fmt::format("[ SOURCE ] | {} | Topic: {} | Key format: {} | Value format: {} "
+                    "| Schema: {}",
+                    plan.source.name, plan.source.topic, format_name(plan.source.key_format.format),
+                    format_name(plan.source.value_format.format), schema_line(plan.source)));
+    std::string out = "\nExecution plan\n--------------\n";
+    for (size_t i = 0; i < steps.size(); ++i) {
+        out += std::string(1 + 4 * i, ' ') + "> " + steps[i] + "\n";
+    }
+    return out;
 }
 
 }  // namespace
@@ -216,7 +275,28 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
     return out;
 }
 
-result<std::string> engine::explain(const ast::explain_stmt& e) const {
+result<std::string> engine::explain(const ast::explain_stmt& e, const ast::statement& stmt) const {
+    if (e.create_as_select || e.insert_select) {
+        // Planned as the statement would be, nothing created or started.
+        auto plan = e.create_as_select ? plan_create_as_select(*e.create_as_select, stmt, *this)
+                                       : plan_insert_select(*e.insert_select, stmt, *this);
+        if (!plan) {
+            return plan.err();
+        }
+        const std::string id =
+            e.create_as_select
+                ? fmt::format("CSAS_{}_{}", e.create_as_select->name, next_query_number_)
+                : fmt::format("INSERTQUERY_{}", next_query_number_);
+        std::string srcs = plan->source.name;
+        for (const auto& t : plan->tables) {
+            srcs += ", " + t.name;
+        }
+        return fmt::format(
+                   "\nType                 : QUERY (planned, not started)\nSQL                 "
+                   " : {}\nQuery ID if run now  : {}\nSources              : {}\n",
+                   stmt.text, id, srcs) +
+               execution_plan(*plan);
+    }
     std::lock_guard lock(queries_mu_);
     for (const auto& q : queries_) {
         if (q->id == e.query_id) {
@@ -240,7 +320,7 @@ result<std::string> engine::explain(const ast::explain_stmt& e) const {
                     query_state_name(q->runner->state()), q->runner->group_id(), c.consumed.load(),
                     c.produced.load(), c.dlq.load(), c.lag.load());
             }
-            return out;
+            return out + execution_plan(q->plan);
         }
     }
     return error{errc::not_found, fmt::format("Query with id:{} does not exist", e.query_id)};

@@ -152,17 +152,36 @@ TEST_F(EngineTest, EnrichmentWithThreeLeftJoinsProducesEnrichedClicks) {
     test::produce(*broker_, "users", {{.key = "u1", .value = R"({"user_name":"Alice"})"}});
     test::produce(*broker_, "devices", {{.key = "d1", .value = R"({"device_type":"mobile"})"}});
     test::produce(*broker_, "urls", {{.key = "/home", .value = R"({"url_category":"home"})"}});
-    std::string created =
-        run(*e,
-            "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
-            "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
-            "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
-            "`device_type`, l.`url_category` AS `url_category`\n"
-            "  FROM clickstream c\n"
-            "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
-            "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
-            "  LEFT JOIN urls l ON c.`url` = l.`url`;");
+    const std::string csas =
+        "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
+        "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
+        "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
+        "`device_type`, l.`url_category` AS `url_category`\n"
+        "  FROM clickstream c\n"
+        "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
+        "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
+        "  LEFT JOIN urls l ON c.`url` = l.`url` WHERE c.`url` <> '/health';";
+    // EXPLAIN of the statement plans it and creates nothing.
+    std::string planned = run(*e, "EXPLAIN " + csas);
+    for (const char* step :
+         {"Query ID if run now  : CSAS_ENRICHED_1",
+          "[ SINK ] | ENRICHED | Topic: enriched-clickstream", "[ FILTER ] |",
+          "[ LEFT JOIN ] | USERS", "[ LEFT JOIN ] | DEVICES", "[ LEFT JOIN ] | URLS",
+          "[ SOURCE ] | CLICKSTREAM | Topic: clickstream"}) {
+        EXPECT_NE(planned.find(step), std::string::npos) << step << "\n" << planned;
+    }
+    EXPECT_LT(planned.find("[ SINK ]"), planned.find("[ PROJECT ]"));
+    EXPECT_LT(planned.find("[ LEFT JOIN ] | URLS"), planned.find("[ LEFT JOIN ] | USERS"));
+    EXPECT_EQ(e->find("ENRICHED"), nullptr);
+    EXPECT_TRUE(e->query_statuses().empty());
+    auto bad = fails(*e, "EXPLAIN CREATE STREAM x AS SELECT nope FROM clickstream;");
+    EXPECT_NE(bad.message().find("NOPE"), std::string::npos) << bad.message();
+
+    std::string created = run(*e, csas);
     EXPECT_NE(created.find("CSAS_ENRICHED_1"), std::string::npos) << created;
+    std::string running = run(*e, "EXPLAIN CSAS_ENRICHED_1;");
+    EXPECT_NE(running.find("Execution plan"), std::string::npos) << running;
+    EXPECT_NE(running.find("[ LEFT JOIN ] | DEVICES"), std::string::npos) << running;
     test::produce(*broker_, "clickstream",
                   {{.value = R"({"timestamp":"t1","user_id":"u1","device_id":"d1","url":"/home"})"},
                    {.value = R"({"timestamp":"t2","user_id":"u9","device_id":"d1","url":"/x"})"}});

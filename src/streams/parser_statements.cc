@@ -314,6 +314,21 @@ ast::statement_body parser::statement_body() {
     }
     if (accept_keyword("EXPLAIN")) {
         ast::explain_stmt e;
+        e.id_pos = peek().pos;
+        if (peek().is_keyword("CREATE") || peek().is_keyword("INSERT")) {
+            const bool create_kw = next().is_keyword("CREATE");
+            auto inner = create_kw ? create() : insert();
+            if (auto* c = std::get_if<ast::create_as_select_stmt>(&inner)) {
+                e.create_as_select = std::make_shared<ast::create_as_select_stmt>(std::move(*c));
+            } else if (auto* i = std::get_if<ast::insert_select_stmt>(&inner)) {
+                e.insert_select = std::make_shared<ast::insert_select_stmt>(std::move(*i));
+            } else {
+                fail(e.id_pos,
+                     "EXPLAIN takes a query id, a CREATE ... AS SELECT or an INSERT INTO ... "
+                     "SELECT");
+            }
+            return e;
+        }
         e.query_id = identifier(&e.id_pos);
         return e;
     }

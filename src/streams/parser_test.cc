@@ -128,6 +128,21 @@ TEST(parser, enrichment_script_with_backticks) {
     EXPECT_EQ((*r)[4].text.substr((*r)[4].text.size() - 12), "EMIT CHANGES");
 }
 
+TEST(parser, explain_a_statement) {
+    auto s = parse_script(
+        "EXPLAIN CREATE STREAM o AS SELECT a FROM s; EXPLAIN INSERT INTO o SELECT a FROM s;");
+    ASSERT_TRUE(s.ok()) << s.err().message;
+    const auto& c = body<ast::explain_stmt>((*s)[0]);
+    ASSERT_TRUE(c.create_as_select);
+    EXPECT_EQ(c.create_as_select->name, "O");
+    EXPECT_TRUE(c.query_id.empty());
+    ASSERT_TRUE(body<ast::explain_stmt>((*s)[1]).insert_select);
+    auto bad = parse_script("EXPLAIN CREATE STREAM o (a INT) WITH (KAFKA_TOPIC='o');");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.err().message.find("EXPLAIN takes a query id"), std::string::npos)
+        << bad.err().message;
+}
+
 TEST(parser, every_statement_kind) {
     auto st = parse_script(R"(
         CREATE OR REPLACE SOURCE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, v DECIMAL(10, 2))
