@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/enrichment_test_sql.h"
 #include "streams/test_kafka.h"
 
 namespace cs::streams {
@@ -152,15 +153,7 @@ TEST_F(EngineTest, EnrichmentWithThreeLeftJoinsProducesEnrichedClicks) {
     test::produce(*broker_, "users", {{.key = "u1", .value = R"({"user_name":"Alice"})"}});
     test::produce(*broker_, "devices", {{.key = "d1", .value = R"({"device_type":"mobile"})"}});
     test::produce(*broker_, "urls", {{.key = "/home", .value = R"({"url_category":"home"})"}});
-    const std::string csas =
-        "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
-        "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
-        "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
-        "`device_type`, l.`url_category` AS `url_category`\n"
-        "  FROM clickstream c\n"
-        "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
-        "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
-        "  LEFT JOIN urls l ON c.`url` = l.`url` WHERE c.`url` <> '/health';";
+    const std::string csas = testing::enrichment_csas + " WHERE c.`url` <> '/health';";
     // EXPLAIN of the statement plans it and creates nothing.
     std::string planned = run(*e, "EXPLAIN " + csas);
     for (const char* step :

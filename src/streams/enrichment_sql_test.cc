@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/enrichment_test_sql.h"
 #include "streams/parser.h"
 #include "streams/planner.h"
 #include "streams/query_runner.h"
@@ -36,15 +37,7 @@ TEST(EnrichmentSql, SeedsEnrichmentJobProducesEnrichedClicks) {
         ASSERT_TRUE(broker->create_topic(def->topic, def->topic == "clickstream" ? 2 : 1).ok());
         catalog.defs[def->name] = *def;
     }
-    auto stmt = parse_statement(
-        "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
-        "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
-        "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
-        "`device_type`, l.`url_category` AS `url_category`\n"
-        "  FROM clickstream c\n"
-        "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
-        "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
-        "  LEFT JOIN urls l ON c.`url` = l.`url`;");
+    auto stmt = parse_statement(testing::enrichment_csas + ";");
     ASSERT_TRUE(stmt.ok()) << stmt.err().message;
     auto plan =
         plan_create_as_select(std::get<ast::create_as_select_stmt>(stmt->body), *stmt, catalog);

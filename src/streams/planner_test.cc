@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/enrichment_test_sql.h"
 #include "streams/parser.h"
 #include "streams/serde.h"
 
@@ -112,16 +113,7 @@ TEST_F(planner_test, seed_csas_with_avro_is_not_supported_yet) {
 }
 
 TEST_F(planner_test, enrichment_three_left_joins) {
-    auto p = plan(
-        "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched-clickstream') AS\n"
-        "  SELECT c.`timestamp` AS `timestamp`, c.`user_id` AS `user_id`, c.`device_id` AS "
-        "`device_id`, c.`url` AS `url`, u.`user_name` AS `user_name`, d.`device_type` AS "
-        "`device_type`, l.`url_category` AS `url_category`\n"
-        "  FROM clickstream c\n"
-        "  LEFT JOIN users u ON c.`user_id` = u.`user_id`\n"
-        "  LEFT JOIN devices d ON d.`device_id` = c.`device_id`\n"
-        "  LEFT JOIN urls l ON c.`url` = l.`url`\n"
-        "  EMIT CHANGES;");
+    auto p = plan(testing::enrichment_csas + "\n  EMIT CHANGES;");
     ASSERT_TRUE(p.ok()) << p.err().message;
     EXPECT_EQ(names(p->sink.columns),
               (std::vector<std::string>{"timestamp", "user_id", "device_id", "url", "user_name",
