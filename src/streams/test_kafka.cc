@@ -31,6 +31,26 @@ void produce(const cs::testing::test_broker& b, const std::string& topic,
     ASSERT_EQ((*p)->stats().failed, 0u) << (*p)->summary();
 }
 
+read_record to_read_record(const client::message& m) {
+    read_record r;
+    if (m.key()) {
+        r.key = std::string(*m.key());
+    }
+    if (m.value()) {
+        r.value = std::string(*m.value());
+    }
+    for (size_t i = 0; i < m.header_count(); ++i) {
+        auto h = m.header(i);
+        r.headers.emplace_back(
+            std::string(h.key),
+            h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt);
+    }
+    r.partition = m.partition();
+    r.offset = m.offset();
+    r.timestamp_ms = m.timestamp_ms();
+    return r;
+}
+
 std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
                                     int partitions, size_t count,
                                     std::chrono::milliseconds timeout) {
@@ -59,23 +79,7 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
             break;
         }
         for (const auto& m : batch) {
-            read_record r;
-            if (m.key()) {
-                r.key = std::string(*m.key());
-            }
-            if (m.value()) {
-                r.value = std::string(*m.value());
-            }
-            for (size_t i = 0; i < m.header_count(); ++i) {
-                auto h = m.header(i);
-                r.headers.emplace_back(
-                    std::string(h.key),
-                    h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt);
-            }
-            r.partition = m.partition();
-            r.offset = m.offset();
-            r.timestamp_ms = m.timestamp_ms();
-            out.push_back(std::move(r));
+            out.push_back(to_read_record(m));
         }
     }
     (void)(*c)->close();

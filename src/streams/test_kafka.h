@@ -39,6 +39,9 @@ struct read_record {
     int64_t timestamp_ms = 0;
 };
 
+// A consumed message as a read_record.
+read_record to_read_record(const client::message& m);
+
 // Reads topic from the beginning of every partition until `count` records
 // arrived or the timeout passed.
 std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
