@@ -451,8 +451,11 @@ result<query_plan> plan_create_as_select(const ast::create_as_select_stmt& creat
     sink.topic = create.name;
     if (from != nullptr) {
         // Unset formats, PARTITIONS and REPLICAS come from the stream read.
+        // WRAP_SINGLE_VALUE does not: unset, the sink wraps (ksqlDB takes it
+        // from ksql.persistence.wrap.single.values, default true).
         sink.key_format = from->key_format;
         sink.value_format = from->value_format;
+        sink.value_format.wrap_single_value = true;
         sink.partitions = from->partitions;
         sink.replicas = from->replicas;
     }
@@ -464,6 +467,9 @@ result<query_plan> plan_create_as_select(const ast::create_as_select_stmt& creat
     auto p = plan_select(create.select, stmt, catalog, std::move(sink));
     if (!p.ok()) {
         return p;
+    }
+    if (auto w = check_wrap_single_value(create.with, p->sink, stmt); !w.ok()) {
+        return w.err();
     }
     if (p->sink.timestamp_column && p->sink.find_column(*p->sink.timestamp_column) == nullptr) {
         return error{errc::invalid_argument,

@@ -73,10 +73,16 @@ status apply_with_properties(const ast::properties& with, source_def& def,
                              const ast::statement& stmt,
                              std::span<const std::string_view> extra_allowed = {});
 
+// WRAP_SINGLE_VALUE in `with` needs exactly one value column in `def` (as in
+// ksqlDB: "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas").
+status check_wrap_single_value(const ast::properties& with, const source_def& def,
+                               const ast::statement& stmt);
+
 // Builds a source_def from CREATE STREAM/TABLE (columns, key rules, WITH).
 // Checks: tables need exactly one PRIMARY KEY, streams use KEY; no duplicate
 // columns; KAFKA_TOPIC and a value format are present; TIMESTAMP names a
-// BIGINT/TIMESTAMP column (STRING with TIMESTAMP_FORMAT).
+// BIGINT/TIMESTAMP column (STRING with TIMESTAMP_FORMAT); the formats can
+// hold the columns (validate_formats: KAFKA holds one column, ...).
 result<source_def> make_source_def(const ast::create_source_stmt& create,
                                    const ast::statement& stmt);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "streams/planner.h"
+#include "streams/serde.h"
 #include "streams/sql_error.h"
 
 namespace cs::streams {
@@ -190,6 +191,23 @@ status apply_with_properties(const ast::properties& with, source_def& def,
     return {};
 }
 
+status check_wrap_single_value(const ast::properties& with, const source_def& def,
+                               const ast::statement& stmt) {
+    const ast::property* p = with.find("WRAP_SINGLE_VALUE");
+    if (p == nullptr) {
+        return {};
+    }
+    auto values = std::count_if(def.columns.begin(), def.columns.end(), [](const column_def& c) {
+        return c.origin == column_origin::value;
+    });
+    if (values != 1) {
+        return prop_error(stmt, *p,
+                          "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas (" +
+                              std::to_string(values) + " value columns)");
+    }
+    return {};
+}
+
 result<source_def> make_source_def(const ast::create_source_stmt& create,
                                    const ast::statement& stmt) {
     source_def def;
@@ -306,6 +324,13 @@ result<source_def> make_source_def(const ast::create_source_stmt& create,
     } else if (def.timestamp_format) {
         return prop_error(stmt, *create.with.find("TIMESTAMP_FORMAT"),
                           "TIMESTAMP_FORMAT needs TIMESTAMP='<column>'");
+    }
+    if (auto w = check_wrap_single_value(create.with, def, stmt); !w.ok()) {
+        return w.err();
+    }
+    // What the reader would refuse later (e.g. two columns in a KAFKA value).
+    if (auto f = validate_formats(def); !f.ok()) {
+        return error{f.code(), format_sql_error(stmt, create.name_pos, f.message())};
     }
     return def;
 }
