@@ -1,8 +1,10 @@
 #pragma once
 
-// Small text helpers shared by config readers: trimming blanks and splitting
-// comma-separated lists the way Kafka's ConfigDef reads a LIST value.
+// Small text helpers: trimming blanks and splitting comma-separated lists
+// the way Kafka's ConfigDef reads a LIST value (config readers), hex digits
+// and UTF-8 encoding (the hand-written text decoders).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +16,11 @@ std::string_view trim_blanks(std::string_view s);
 
 // "a, b,,c " -> {"a", "b", "c"}: items trimmed, empty ones dropped.
 std::vector<std::string> split_list(std::string_view s, char sep = ',');
+
+// The value of a hex digit (0-9, a-f, A-F), or -1.
+int hex_digit(char c);
+
+// Appends code point cp (at most 0x10FFFF) as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 
 }  // namespace cs

@@ -20,5 +20,17 @@ TEST(Strings, TrimBlanks) {
     EXPECT_EQ(trim_blanks("   "), "");
 }
 
+TEST(Strings, HexDigitAndUtf8) {
+    EXPECT_EQ(hex_digit('7'), 7);
+    EXPECT_EQ(hex_digit('b'), 11);
+    EXPECT_EQ(hex_digit('F'), 15);
+    EXPECT_EQ(hex_digit('g'), -1);
+    std::string out;
+    for (uint32_t cp : {0x41U, 0xE9U, 0x20ACU, 0x1F600U}) {
+        append_utf8(out, cp);
+    }
+    EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
 }  // namespace
 }  // namespace cs

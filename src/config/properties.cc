@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::config {
 namespace {
 
@@ -72,37 +74,6 @@ std::vector<logical_line> logical_lines(std::string_view text) {
     return out;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // Reads the 4 hex digits of a \u escape starting at s[i]; -1 when malformed.
 int32_t read_u_escape(std::string_view s, size_t i) {
     if (i + 4 > s.size()) {
@@ -110,7 +81,7 @@ int32_t read_u_escape(std::string_view s, size_t i) {
     }
     int32_t v = 0;
     for (size_t k = 0; k < 4; ++k) {
-        int h = hex_value(s[i + k]);
+        int h = hex_digit(s[i + k]);
         if (h < 0) {
             return -1;
         }

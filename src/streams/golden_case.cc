@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::streams::golden {
 namespace {
 
@@ -66,20 +68,8 @@ result<std::string> from_hex(const std::string& hex, const std::string& where) {
     }
     std::string out;
     for (size_t i = 0; i < hex.size(); i += 2) {
-        auto nibble = [](char c) -> int {
-            if (c >= '0' && c <= '9') {
-                return c - '0';
-            }
-            if (c >= 'a' && c <= 'f') {
-                return c - 'a' + 10;
-            }
-            if (c >= 'A' && c <= 'F') {
-                return c - 'A' + 10;
-            }
-            return -1;
-        };
-        int hi = nibble(hex[i]);
-        int lo = nibble(hex[i + 1]);
+        int hi = hex_digit(hex[i]);
+        int lo = hex_digit(hex[i + 1]);
         if (hi < 0 || lo < 0) {
             return bad(where, "not hex: " + hex);
         }

@@ -4,31 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::streams {
-
-namespace {
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-}  // namespace
 
 std::string percent_decode(std::string_view s, bool plus_is_space) {
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+        if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
+            hex_digit(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
             i += 2;
         } else if (plus_is_space && s[i] == '+') {
             out += ' ';
@@ -50,7 +36,8 @@ result<url_parts> parse_url(std::string_view url) {
             c == '`' || c == '{' || c == '|' || c == '}') {
             return bad(fmt::format("illegal character at index {}", i));
         }
-        if (c == '%' && (i + 2 >= url.size() || hex(url[i + 1]) < 0 || hex(url[i + 2]) < 0)) {
+        if (c == '%' &&
+            (i + 2 >= url.size() || hex_digit(url[i + 1]) < 0 || hex_digit(url[i + 2]) < 0)) {
             return bad(fmt::format("malformed escape at index {}", i));
         }
     }

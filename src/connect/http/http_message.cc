@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::connect::http {
 namespace {
 
@@ -12,19 +14,6 @@ bool iequals(std::string_view a, std::string_view b) {
         auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
         return lower(x) == lower(y);
     });
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
