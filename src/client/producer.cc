@@ -93,6 +93,30 @@ status producer::send(const outgoing_record& r) {
     }
 }
 
+status producer::learn_topics(const std::vector<std::string>& topics,
+                              std::chrono::milliseconds timeout) {
+    for (const auto& name : topics) {
+        // A metadata response updates librdkafka's cache of every topic
+        // handle it names, the one send() uses included.
+        rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr);
+        if (rkt == nullptr) {
+            return status(
+                errc::invalid_argument,
+                fmt::format("topic {}: {}", name, rd_kafka_err2str(rd_kafka_last_error())));
+        }
+        const rd_kafka_metadata_t* md = nullptr;
+        rd_kafka_resp_err_t err =
+            rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
+        rd_kafka_topic_destroy(rkt);
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return status(errc::timed_out,
+                          fmt::format("metadata of topic {}: {}", name, rd_kafka_err2str(err)));
+        }
+        rd_kafka_metadata_destroy(md);
+    }
+    return {};
+}
+
 void producer::poll(std::chrono::milliseconds timeout) {
     rd_kafka_poll(rk_.get(), static_cast<int>(timeout.count()));
 }

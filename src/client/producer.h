@@ -60,6 +60,11 @@ class producer {
     // topic/partition, too large for message.max.bytes, ...) and is not
     // counted as sent.
     status send(const outgoing_record& r);
+    // Fetches the partitions of topics now, so the first send() to each is
+    // not held back until librdkafka's next metadata refresh (up to ~1 s
+    // for a topic it has not seen). An error names a topic the broker did
+    // not describe in time; sending still works then, only later.
+    status learn_topics(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
     // Serves delivery reports for up to timeout.
     void poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
     // Waits until every sent record is delivered or failed, or timeout. An

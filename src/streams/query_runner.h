@@ -121,7 +121,11 @@ class query_runner {
   private:
     query_runner() = default;
     struct batch_state;
-    void process(const client::message& m, batch_state& b);
+    void process_batch(std::span<const client::message> batch, batch_state& b);
+    void decode_batch(std::span<const client::message> batch, batch_state& b);
+    void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
+    void finish(const client::message& m, size_t i, batch_state& b);
+    eval_context context_of(const client::message& m, size_t i) const;
     void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
                      batch_state& b);
     status deliver_and_commit(std::span<const client::message> batch, batch_state& b);
@@ -140,12 +144,18 @@ class query_runner {
     std::unique_ptr<client::producer> producer_;
     bool source_headers_ = false;
 
-    // Per-record scratch, reused so a record allocates only its strings.
-    row joined_;
+    // Per-batch scratch (index i: record i of the batch), reused so a record
+    // allocates only its strings.
+    std::vector<row> rows_;               // the joined rows
+    std::vector<int64_t> rowtimes_;       // ROWTIME of each
+    std::vector<uint8_t> live_;           // 0: done (DLQ, filtered, skipped)
+    std::vector<value> key_values_;       // a computed join key
+    std::vector<std::string> key_bytes_;  // its look-up bytes when not its own
+    std::vector<std::string_view> keys_;  // the look-up key of the current join
+    std::vector<uint64_t> hashes_;        // and its hash
     row out_;
     std::string key_buf_;
     std::string value_buf_;
-    std::string lookup_scratch_;
     std::vector<client::header_view> header_scratch_;
     std::vector<client::message> batch_;
     std::vector<std::pair<int32_t, int64_t>> positions_;  // partition -> next offset

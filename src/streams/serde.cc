@@ -476,6 +476,10 @@ status row_decoder::impl::decode_part(const part& p, std::string_view bytes, row
                     out[p.cols[i]] = value();
                     continue;
                 }
+                if (p.types[i].kind == type_kind::string && found[i].is_string()) {
+                    out[p.cols[i]].assign_string(found[i].get_string().value_unsafe());
+                    continue;
+                }
                 auto v = json_to_value(found[i], p.types[i]);
                 if (!v) {
                     return column_error(p.names[i], v.err());

@@ -46,25 +46,117 @@ result<std::shared_ptr<table_store>> table_store::create(source_def def) {
     return std::shared_ptr<table_store>(new table_store(std::move(def), key_index));
 }
 
+table_store::table_store(source_def def, size_t key_index)
+    : def_(std::move(def)),
+      key_index_(key_index),
+      width_(def_.columns.size()),
+      string_key_(def_.columns[key_index_].type.kind == type_kind::string) {}
+
 void table_store::apply(std::vector<change>& changes) {
     std::unique_lock lock(mutex_);
     for (auto& c : changes) {
         if (c.r) {
-            auto it = rows_.find(std::string_view(c.key));
-            if (it != rows_.end()) {
-                it->second = std::move(*c.r);
-            } else {
-                rows_.emplace(std::move(c.key), std::move(*c.r));
-            }
-        } else if (auto it = rows_.find(std::string_view(c.key)); it != rows_.end()) {
-            rows_.erase(it);
+            upsert(std::move(c.key), std::move(*c.r));
+        } else {
+            erase(c.key);
         }
     }
 }
 
 size_t table_store::size() const {
     auto lock = read_lock();
-    return rows_.size();
+    return entries_;
+}
+
+size_t table_store::slot_of(std::string_view key, uint64_t h) const {
+    if (slots_.empty()) {
+        return std::string::npos;
+    }
+    for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
+        if (slots_[i].tag == tag_of(h) && key_of(slots_[i].entry - 1) == key) {
+            return i;
+        }
+    }
+    return std::string::npos;
+}
+
+void table_store::upsert(std::string&& key, row&& r) {
+    r.resize(width_);
+    if (string_key_) {
+        // The key column is the key (find() compares against it).
+        value& k = r[key_index_];
+        if (!std::holds_alternative<std::string>(k.raw()) || k.as_string() != key) {
+            k = value(std::string(key));
+        }
+    }
+    const uint64_t h = hash_key(key);
+    if (size_t i = slot_of(key, h); i != std::string::npos) {
+        std::move(r.begin(), r.end(), values_.begin() + (slots_[i].entry - 1) * width_);
+        return;
+    }
+    if ((entries_ + 1) * 2 > slots_.size()) {
+        grow();
+    }
+    std::move(r.begin(), r.end(), std::back_inserter(values_));
+    if (!string_key_) {
+        keys_.push_back(std::move(key));
+    }
+    size_t i = h & mask();
+    while (slots_[i].entry != 0) {
+        i = (i + 1) & mask();
+    }
+    slots_[i] = {tag_of(h), static_cast<uint32_t>(++entries_)};
+}
+
+void table_store::erase(std::string_view key) {
+    size_t hole = slot_of(key, hash_key(key));
+    if (hole == std::string::npos) {
+        return;
+    }
+    const size_t gone = slots_[hole].entry - 1;
+    // Backward-shift deletion: pull each following slot of the probe run
+    // into the hole unless its home lies cyclically in (hole, j].
+    for (size_t j = (hole + 1) & mask(); slots_[j].entry != 0; j = (j + 1) & mask()) {
+        const size_t home = hash_key(key_of(slots_[j].entry - 1)) & mask();
+        const bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!stays) {
+            slots_[hole] = slots_[j];
+            hole = j;
+        }
+    }
+    slots_[hole] = {};
+    // Keep the entries dense: the last one moves into the gap.
+    const size_t last = entries_ - 1;
+    if (gone != last) {
+        const std::string_view last_key = key_of(last);
+        size_t s = hash_key(last_key) & mask();
+        while (slots_[s].entry != last + 1) {
+            s = (s + 1) & mask();
+        }
+        slots_[s].entry = static_cast<uint32_t>(gone + 1);
+        std::move(values_.begin() + last * width_, values_.begin() + (last + 1) * width_,
+                  values_.begin() + gone * width_);
+        if (!string_key_) {
+            keys_[gone] = std::move(keys_[last]);
+        }
+    }
+    values_.resize(last * width_);
+    if (!string_key_) {
+        keys_.pop_back();
+    }
+    entries_ = last;
+}
+
+void table_store::grow() {
+    slots_.assign(std::max<size_t>(16, slots_.size() * 2), slot{});
+    for (size_t e = 0; e < entries_; ++e) {
+        const uint64_t h = hash_key(key_of(e));
+        size_t i = h & mask();
+        while (slots_[i].entry != 0) {
+            i = (i + 1) & mask();
+        }
+        slots_[i] = {tag_of(h), static_cast<uint32_t>(e + 1)};
+    }
 }
 
 namespace {
@@ -118,14 +210,14 @@ size_t value_heap(const value& v) {
 
 size_t table_store::approx_bytes() const {
     auto lock = read_lock();
-    // libstdc++ node: next pointer, the pair, the cached hash.
-    constexpr size_t node = sizeof(void*) + sizeof(std::pair<const std::string, row>) + 8;
-    size_t n = rows_.bucket_count() * sizeof(void*);
-    for (const auto& [k, r] : rows_) {
-        n += heap_block(node) + string_heap(k) + heap_block(r.capacity() * sizeof(value));
-        for (const auto& v : r) {
-            n += value_heap(v);
-        }
+    size_t n = heap_block(slots_.capacity() * sizeof(slot)) +
+               heap_block(values_.capacity() * sizeof(value)) +
+               heap_block(keys_.capacity() * sizeof(std::string));
+    for (const auto& v : values_) {
+        n += value_heap(v);
+    }
+    for (const auto& k : keys_) {
+        n += string_heap(k);
     }
     return n;
 }

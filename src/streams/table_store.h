@@ -14,6 +14,10 @@
 // value (tombstone) deletes the key; an undecodable record is counted,
 // logged and skipped (the previous row for its key stays).
 //
+// Memory: a row costs its values (sizeof(value) each, plus out-of-line
+// string bytes), at most 16 bytes of hash slots, and its key bytes once
+// unless the key is a STRING (then it is the key column itself).
+//
 // Threading: one writer (the reader thread), any number of readers. Readers
 // take read_lock() (a shared lock) and then call find(); the runner holds it
 // for a whole batch, so the writer applies its own batches between them.
@@ -28,7 +32,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -65,10 +68,48 @@ class table_store {
     std::shared_lock<std::shared_mutex> read_lock() const {
         return std::shared_lock<std::shared_mutex>(mutex_);
     }
-    const row* find(std::string_view key) const {
-        auto it = rows_.find(key);
-        return it == rows_.end() ? nullptr : &it->second;
+    // The row of key (width() values, in the table's column order), or
+    // nullptr. Valid while the read lock is held.
+    const value* find(std::string_view key) const { return find(key, hash_key(key)); }
+    // The same with the key's hash_key() computed before. A look-up misses
+    // the cache twice (the slot, then the row): a caller with many keys
+    // hides that by asking prefetch_slot() some keys ahead, then
+    // prefetch_row() nearer, then find().
+    static uint64_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
+    void prefetch_slot(uint64_t h) const {
+        if (!slots_.empty()) {
+            __builtin_prefetch(&slots_[h & mask()]);
+        }
     }
+    void prefetch_row(uint64_t h) const {
+        if (slots_.empty()) {
+            return;
+        }
+        for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
+            if (slots_[i].tag == tag_of(h)) {
+                const char* r =
+                    reinterpret_cast<const char*>(&values_[(slots_[i].entry - 1) * width_]);
+                // Every line of the row (a value straddles lines).
+                for (size_t off = 0; off < width_ * sizeof(value); off += 64) {
+                    __builtin_prefetch(r + off);
+                }
+                __builtin_prefetch(r + width_ * sizeof(value) - 1);
+                return;
+            }
+        }
+    }
+    const value* find(std::string_view key, uint64_t h) const {
+        if (slots_.empty()) {
+            return nullptr;
+        }
+        for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
+            if (slots_[i].tag == tag_of(h) && key_of(slots_[i].entry - 1) == key) {
+                return &values_[(slots_[i].entry - 1) * width_];
+            }
+        }
+        return nullptr;
+    }
+    size_t width() const { return width_; }
 
     size_t size() const;
     // Bytes held for the rows, counted from the containers (nodes, buckets,
@@ -76,18 +117,38 @@ class table_store {
     size_t approx_bytes() const;
 
   private:
-    explicit table_store(source_def def, size_t key_index)
-        : def_(std::move(def)), key_index_(key_index) {}
+    explicit table_store(source_def def, size_t key_index);
 
-    struct string_hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    // Open addressing with linear probing over a power-of-two slot array,
+    // at most half full. A slot is 8 bytes (a 32-bit hash tag and the entry
+    // number + 1, 0 = empty); entry i's row is values_[i * width_, +width_),
+    // contiguous, so a look-up touches the slot, then the row (which holds
+    // the key itself for STRING keys). A delete moves the last entry into
+    // the hole (entries stay dense) and shifts the following slots back.
+    struct slot {
+        uint32_t tag = 0;
+        uint32_t entry = 0;
     };
+    static uint32_t tag_of(uint64_t h) { return static_cast<uint32_t>(h >> 32); }
+    size_t mask() const { return slots_.size() - 1; }
+    std::string_view key_of(size_t entry) const {
+        return string_key_ ? std::string_view(values_[entry * width_ + key_index_].as_string())
+                           : std::string_view(keys_[entry]);
+    }
+    size_t slot_of(std::string_view key, uint64_t h) const;  // the slot holding key, or npos
+    void upsert(std::string&& key, row&& r);
+    void erase(std::string_view key);
+    void grow();
 
     source_def def_;
     size_t key_index_;
+    size_t width_;
+    bool string_key_;  // the key bytes are the key column's string (no copy in keys_)
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, row, string_hash, std::equal_to<>> rows_;
+    std::vector<slot> slots_;
+    std::vector<value> values_;
+    std::vector<std::string> keys_;  // entry i's key bytes, unless string_key_
+    size_t entries_ = 0;
 };
 
 struct table_reader_stats {

@@ -89,6 +89,15 @@ class value {
     }
 
     const storage& raw() const { return v_; }
+    // Makes this the STRING s, reusing this value's string capacity when it
+    // holds one already (no allocation for a row buffer that is reused).
+    void assign_string(std::string_view s) {
+        if (auto* str = std::get_if<std::string>(&v_)) {
+            str->assign(s.data(), s.size());
+        } else {
+            v_.emplace<std::string>(s);
+        }
+    }
 
     // Deep equality (NULL == NULL here; SQL's three-valued comparison is the
     // evaluator's business).
