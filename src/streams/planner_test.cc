@@ -213,6 +213,40 @@ TEST_F(planner_test, keys_and_partition_by) {
               std::string::npos);
 }
 
+// A key computed from the stream's key columns alone (key_only) is computed
+// for a record with a null value too; one that reads anything else (value
+// or pseudo-columns) is NULL for it, as in ksqlDB.
+TEST_F(planner_test, key_only_marks_keys_computed_from_the_record_key) {
+    auto key_of = [&](std::string_view sql) {
+        auto p = plan(sql);
+        EXPECT_TRUE(p.ok()) << sql << ": " << (p.ok() ? "" : p.err().message);
+        if (!p.ok() || p->projections.empty() || !p->projections[0].is_key) {
+            ADD_FAILURE() << sql << ": no key projection";
+            return false;
+        }
+        return p->projections[0].key_only;
+    };
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT * FROM keyed;"));
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT id, v FROM keyed PARTITION BY id;"));
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT id + 2 AS k, v FROM keyed PARTITION BY id + 2;"));
+    EXPECT_TRUE(
+        key_of("CREATE STREAM o AS SELECT ABS(k.id) AS a, v FROM keyed k PARTITION BY "
+               "ABS(k.id);"));
+    EXPECT_TRUE(
+        key_of("CREATE STREAM o AS SELECT CASE WHEN id > 0 THEN 'p' ELSE 'n' END AS c, "
+               "v FROM keyed PARTITION BY CASE WHEN id > 0 THEN 'p' ELSE 'n' END;"));
+    EXPECT_FALSE(
+        key_of("CREATE STREAM o AS SELECT CASE WHEN id > 0 THEN name END AS c, v FROM "
+               "keyed PARTITION BY CASE WHEN id > 0 THEN name END;"));
+    EXPECT_FALSE(key_of("CREATE STREAM o AS SELECT id, name FROM keyed PARTITION BY name;"));
+    EXPECT_FALSE(key_of(
+        "CREATE STREAM o AS SELECT name IS NULL AS n, v FROM keyed PARTITION BY name IS NULL;"));
+    EXPECT_FALSE(
+        key_of("CREATE STREAM o AS SELECT id + v AS s, name FROM keyed PARTITION BY id + v;"));
+    EXPECT_FALSE(key_of(
+        "CREATE STREAM o AS SELECT ROWTIME + id AS t, v FROM keyed PARTITION BY ROWTIME + id;"));
+}
+
 // PARTITION BY a, b (ksqlDB 0.24+): one key column per expression, in that
 // order, out of the value; a JSON key format holds them as one object (the
 // JDBC sink's pk.mode=record_key, pk.fields=user_id,timestamp reads it).

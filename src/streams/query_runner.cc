@@ -242,7 +242,7 @@ void query_runner::process(const client::message& m, batch_state& b) {
         return;
     }
     if (!*decoded) {
-        counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+        process_null_value(m, ctx, b);
         return;
     }
     joined_.resize(plan_.joined_width);
@@ -310,11 +310,51 @@ void query_runner::process(const client::message& m, batch_state& b) {
         send_to_dlq(m, "encode", st.message(), b);
         return;
     }
+    send_output(m, key_null, value_buf_, ctx.record.rowtime, b);
+}
+
+// As ksqlDB: a projection (SelectValueMapper) and PARTITION BY pass a null
+// value on as a null value; a filter (SqlPredicate) and a join drop it, and
+// so does a TIMESTAMP column (ksqlDB's extractor fails on the null value and
+// Kafka Streams skips the record). The key: the key columns as read, or a
+// PARTITION BY expression of them (projection::key_only); any other key
+// expression is NULL (ksqlDB evaluates it on a null row).
+void query_runner::process_null_value(const client::message& m, const eval_context& ctx,
+                                      batch_state& b) {
+    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    out_.resize(plan_.projections.size());
+    for (size_t i = 0; i < plan_.projections.size(); ++i) {
+        const projection& pr = plan_.projections[i];
+        out_[i] = value();
+        if (!pr.is_key || !pr.key_only) {
+            continue;
+        }
+        auto v = pr.expr->eval(ctx);
+        if (!v) {
+            send_to_dlq(m, "project", fmt::format("{}: {}", pr.name, v.err().message), b);
+            return;
+        }
+        out_[i] = std::move(*v);
+    }
+    bool key_null = true;
+    if (auto st = encoder_->encode_key(out_, key_buf_, key_null); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return;
+    }
+    send_output(m, key_null, std::nullopt, m.timestamp_ms(), b);
+}
+
+void query_runner::send_output(const client::message& m, bool key_null,
+                               std::optional<std::string_view> value, int64_t rowtime,
+                               batch_state& b) {
     auto st =
         producer_->send({.topic = plan_.sink.topic,
                          .key = key_null ? std::nullopt : std::optional<std::string_view>(key_buf_),
-                         .value = value_buf_,
-                         .timestamp_ms = ctx.record.rowtime > 0 ? ctx.record.rowtime : 0});
+                         .value = value,
+                         .timestamp_ms = rowtime > 0 ? rowtime : 0});
     if (!st) {
         send_to_dlq(m, "produce", st.message(), b);
         return;

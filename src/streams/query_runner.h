@@ -14,6 +14,12 @@
 // failed without committing, so the batch is read again by whoever owns
 // the partitions next.
 //
+// A stream record with a null value (a tombstone) passes through a
+// projection and PARTITION BY as a record with a null value (the key as
+// computed from the record key, the record's timestamp), as in ksqlDB; a
+// query with WHERE or a join, or a source with a TIMESTAMP column, skips it
+// (counters().skipped), as ksqlDB drops it there.
+//
 // Differences from ksqlDB, on purpose:
 //   - a stream record whose join key is NULL is kept under LEFT JOIN (the
 //     table's columns are NULL), where ksqlDB drops it (ksql#2657); INNER
@@ -22,7 +28,6 @@
 //     record is read (ksqlDB starts at once and joins see NULLs);
 //   - table look-ups use the table's latest state, not the one as of the
 //     stream record's timestamp.
-// Stream records with a null value (tombstones) are skipped, as ksqlDB.
 //
 // Threading: create() and prepare() on any thread; after that, step() on
 // one thread at a time; or start() runs prepare() and step() on its own
@@ -78,7 +83,7 @@ struct query_counters {
     std::atomic<uint64_t> produced{0};  // acknowledged output records
     std::atomic<uint64_t> dlq{0};       // acknowledged DLQ records
     std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses
-    std::atomic<uint64_t> skipped{0};   // tombstones in the stream
+    std::atomic<uint64_t> skipped{0};   // null values dropped (WHERE, join, TIMESTAMP column)
     std::atomic<int64_t> lag{0};        // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
     std::vector<std::unique_ptr<std::atomic<uint64_t>>> join_misses;  // per join step
@@ -122,6 +127,10 @@ class query_runner {
     query_runner() = default;
     struct batch_state;
     void process(const client::message& m, batch_state& b);
+    void process_null_value(const client::message& m, const eval_context& ctx, batch_state& b);
+    // Produces key_buf_ (unless key_null) and value to the sink.
+    void send_output(const client::message& m, bool key_null, std::optional<std::string_view> value,
+                     int64_t rowtime, batch_state& b);
     void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
                      batch_state& b);
     status deliver_and_commit(std::span<const client::message> batch, batch_state& b);
