@@ -267,18 +267,30 @@ class select_planner {
                     }
                     any = true;
                     const source_def& d = *defs_[s];
-                    for (const auto& sc : scope_.columns) {
-                        if (sc.source != qualifiers_[s]) {
-                            continue;
+                    // PARTITION BY (NULL included) moves the stream's key
+                    // columns into the value after its value columns, where
+                    // * finds them (ksqlDB's PartitionByParamsFactory).
+                    const bool keys_last = !join && !select_.partition_by.empty();
+                    for (int pass = 0; pass < (keys_last ? 2 : 1); ++pass) {
+                        for (const auto& sc : scope_.columns) {
+                            if (sc.source != qualifiers_[s]) {
+                                continue;
+                            }
+                            if (keys_last) {
+                                const column_def* c = d.find_column(sc.name);
+                                bool key = c != nullptr && c->origin == column_origin::key;
+                                if (key != (pass == 1)) {
+                                    continue;
+                                }
+                            }
+                            std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
+                            add(name,
+                                std::make_shared<nodes::column_ref>(
+                                    sc.index, sc.type,
+                                    ast::quote_identifier(sc.source) + "." +
+                                        ast::quote_identifier(sc.name)),
+                                item.pos);
                         }
-                        std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
-                        add(name,
-                            std::make_shared<nodes::column_ref>(sc.index, sc.type,
-                                                                ast::quote_identifier(sc.source) +
-                                                                    "." +
-                                                                    ast::quote_identifier(sc.name)),
-                            item.pos);
-                        (void)d;
                     }
                 }
                 if (!any) {

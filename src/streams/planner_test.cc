@@ -211,6 +211,20 @@ TEST_F(planner_test, keys_and_partition_by) {
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT v FROM keyed PARTITION BY name;")
                   .find("include it in the SELECT list"),
               std::string::npos);
+
+    // SELECT * with PARTITION BY: the old key column follows the value
+    // columns (ksqlDB); without PARTITION BY the key stays first, as the key.
+    auto s = plan("CREATE STREAM o AS SELECT * FROM keyed PARTITION BY name;");
+    ASSERT_TRUE(s.ok()) << s.err().message;
+    EXPECT_EQ(names(s->sink.columns), (std::vector<std::string>{"NAME", "V", "ID"}));
+    EXPECT_EQ(s->sink.columns[2].origin, column_origin::value);
+    auto w = plan("CREATE STREAM o AS SELECT *, v + 1 AS w FROM keyed PARTITION BY v + 1;");
+    ASSERT_TRUE(w.ok()) << w.err().message;
+    EXPECT_EQ(names(w->sink.columns), (std::vector<std::string>{"W", "V", "NAME", "ID"}));
+    auto n = plan("CREATE STREAM o AS SELECT * FROM keyed PARTITION BY NULL;");
+    ASSERT_TRUE(n.ok()) << n.err().message;
+    EXPECT_EQ(names(n->sink.columns), (std::vector<std::string>{"V", "NAME", "ID"}));
+    EXPECT_EQ(n->sink.columns[2].origin, column_origin::value);
 }
 
 // A key computed from the stream's key columns alone (key_only) is computed
