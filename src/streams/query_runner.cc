@@ -264,7 +264,9 @@ void query_runner::process(const client::message& m, batch_state& b) {
         }
         if (hit == nullptr) {
             counters_.join_misses[j]->fetch_add(1, std::memory_order_relaxed);
-            if (step.kind == join_kind::inner) {
+            // A NULL join key drops the record under LEFT JOIN too, as in
+            // ksqlDB (ksql#2657), where it is only logged.
+            if (step.kind == join_kind::inner || key->is_null()) {
                 counters_.filtered.fetch_add(1, std::memory_order_relaxed);
                 return;
             }

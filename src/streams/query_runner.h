@@ -20,10 +20,11 @@
 // query with WHERE or a join, or a source with a TIMESTAMP column, skips it
 // (counters().skipped), as ksqlDB drops it there.
 //
+// A stream record whose join key is NULL is dropped by LEFT JOIN as by
+// INNER JOIN, as in ksqlDB (ksql#2657, which logs it): counted in
+// counters().filtered and join_misses, not sent to the DLQ (it is no error).
+//
 // Differences from ksqlDB, on purpose:
-//   - a stream record whose join key is NULL is kept under LEFT JOIN (the
-//     table's columns are NULL), where ksqlDB drops it (ksql#2657); INNER
-//     JOIN drops it, as ksqlDB;
 //   - tables are loaded to their high watermark before the first stream
 //     record is read (ksqlDB starts at once and joins see NULLs);
 //   - table look-ups use the table's latest state, not the one as of the
@@ -82,7 +83,7 @@ struct query_counters {
     std::atomic<uint64_t> consumed{0};
     std::atomic<uint64_t> produced{0};  // acknowledged output records
     std::atomic<uint64_t> dlq{0};       // acknowledged DLQ records
-    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses
+    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses, NULL join keys
     std::atomic<uint64_t> skipped{0};   // null values dropped (WHERE, join, TIMESTAMP column)
     std::atomic<int64_t> lag{0};        // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
