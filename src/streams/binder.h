@@ -6,11 +6,17 @@
 // operators.h. Subtrees made only of literals (and deterministic functions
 // of literals) are folded to constants at bind time.
 //
-// Semantics (ksqlDB's / SQL's):
-// - AND/OR/NOT and comparisons use three-valued logic (NULL = unknown).
-// - LIKE: '%' any sequence, '_' one character, optional ESCAPE 'c'.
-// - x IN (a, b): TRUE if some element equals x, else NULL if x or an
-//   element is NULL, else FALSE. BETWEEN is inclusive.
+// Semantics (ksqlDB's):
+// - A comparison (=, <>, <, <=, >, >=) with a NULL operand is FALSE, not
+//   NULL (ksqlDB's code generation), so NOT (a > 5) is TRUE when a is NULL.
+// - x [NOT] BETWEEN a AND b is inclusive; any NULL operand makes BETWEEN
+//   FALSE and NOT BETWEEN TRUE (ksqlDB: NOT of two such comparisons).
+// - x IN (a, b): TRUE if some non-NULL element equals x, else FALSE (a NULL
+//   x or element never matches); NOT IN is its negation.
+// - AND/OR/NOT use three-valued logic (NULL = unknown): NOT NULL is NULL.
+// - LIKE: '%' any sequence, '_' one character, optional ESCAPE 'c'; a NULL
+//   operand, pattern or escape gives NULL (ksqlDB fails the expression,
+//   which makes the column NULL and WHERE drop the row).
 // - Numeric operands are widened (INTEGER < BIGINT < DECIMAL < DOUBLE).
 
 #include <optional>

@@ -121,11 +121,27 @@ TEST_F(binder_test, three_valued_logic) {
     EXPECT_EQ(eval("FLAG OR FALSE"), N);
     EXPECT_EQ(eval("NOT FLAG"), N);
     EXPECT_EQ(eval("NOT (ID = 7)"), F);
-    EXPECT_EQ(eval("U.UNAME = 'x'"), N);
-    EXPECT_EQ(eval("U.UNAME = NULL"), N);
     EXPECT_EQ(eval("U.UNAME IS NULL"), T);
     EXPECT_EQ(eval("NAME IS NOT NULL"), T);
     EXPECT_EQ(eval("FLAG IS NULL AND ID > 3"), T);
+    EXPECT_EQ(eval("FLAG = TRUE OR FLAG"), N);
+}
+
+// ksqlDB: a comparison with a NULL operand is FALSE (not NULL), so its NOT
+// is TRUE.
+TEST_F(binder_test, comparison_with_null_is_false) {
+    EXPECT_EQ(eval("U.UNAME = 'x'"), F);
+    EXPECT_EQ(eval("U.UNAME <> 'x'"), F);
+    EXPECT_EQ(eval("U.UNAME = NULL"), F);
+    EXPECT_EQ(eval("NULL = NULL"), F);
+    EXPECT_EQ(eval("ID < NULL"), F);
+    EXPECT_EQ(eval("AMOUNT >= NULL"), F);
+    EXPECT_EQ(eval("NOT (U.UNAME = 'x')"), T);
+    EXPECT_EQ(eval("NOT (FLAG = TRUE)"), T);
+    EXPECT_EQ(eval("U.UNAME = 'x' OR ID = 7"), T);
+    EXPECT_EQ(eval("U.UNAME <> 'x' AND ID = 7"), F);
+    EXPECT_EQ(eval("CASE WHEN U.UNAME = 'x' THEN 1 ELSE 2 END"), value(int32_t{2}));
+    EXPECT_EQ(eval("CASE U.UNAME WHEN 'x' THEN 1 END"), N);
 }
 
 TEST_F(binder_test, comparisons_with_widening) {
@@ -147,7 +163,9 @@ TEST_F(binder_test, like) {
     EXPECT_EQ(eval("NAME LIKE '_l%e'"), T);
     EXPECT_EQ(eval("NAME LIKE 'al'"), F);
     EXPECT_EQ(eval("NAME NOT LIKE 'b%'"), T);
-    EXPECT_EQ(eval("U.UNAME LIKE '%'"), N);
+    EXPECT_EQ(eval("U.UNAME LIKE '%'"), N);  // ksqlDB fails (NULL column, row not kept)
+    EXPECT_EQ(eval("U.UNAME NOT LIKE '%'"), N);
+    EXPECT_EQ(eval("NAME LIKE U.UNAME"), N);
     EXPECT_EQ(eval("'50%' LIKE '50!%' ESCAPE '!'"), T);
     EXPECT_EQ(eval("'500' LIKE '50!%' ESCAPE '!'"), F);
     EXPECT_EQ(eval("NAME LIKE NAME"), T);  // pattern evaluated per row
@@ -177,17 +195,27 @@ TEST(like_pattern, matching) {
 TEST_F(binder_test, in_and_between) {
     EXPECT_EQ(eval("ID IN (1, 7, 9)"), T);
     EXPECT_EQ(eval("ID IN (1, 2)"), F);
-    EXPECT_EQ(eval("ID IN (1, NULL)"), N);
+    // ksqlDB: NULL never matches and IN is never NULL; NOT IN negates it.
+    EXPECT_EQ(eval("ID IN (1, NULL)"), F);
     EXPECT_EQ(eval("ID IN (7, NULL)"), T);
     EXPECT_EQ(eval("ID NOT IN (1, 2)"), T);
-    EXPECT_EQ(eval("ID NOT IN (1, NULL)"), N);
-    EXPECT_EQ(eval("U.UNAME IN ('a')"), N);
+    EXPECT_EQ(eval("ID NOT IN (1, NULL)"), T);
+    EXPECT_EQ(eval("ID NOT IN (7, NULL)"), F);
+    EXPECT_EQ(eval("U.UNAME IN ('a')"), F);
+    EXPECT_EQ(eval("U.UNAME IN ('a', NULL)"), F);
+    EXPECT_EQ(eval("U.UNAME NOT IN ('a')"), T);
+    EXPECT_EQ(eval("ID IN (U.X, 7)"), T);
     EXPECT_EQ(eval("NAME IN ('bob', 'alice')"), T);
     EXPECT_EQ(eval("ID BETWEEN 7 AND 8"), T);
     EXPECT_EQ(eval("ID BETWEEN 1 AND 6"), F);
     EXPECT_EQ(eval("ID NOT BETWEEN 1 AND 6"), T);
-    EXPECT_EQ(eval("ID BETWEEN 1 AND NULL"), N);
+    // ksqlDB: (x >= a AND x <= b) of comparisons that are FALSE on a NULL.
+    EXPECT_EQ(eval("ID BETWEEN 1 AND NULL"), F);
     EXPECT_EQ(eval("ID BETWEEN 8 AND NULL"), F);
+    EXPECT_EQ(eval("ID NOT BETWEEN 1 AND NULL"), T);
+    EXPECT_EQ(eval("ID NOT BETWEEN NULL AND 8"), T);
+    EXPECT_EQ(eval("U.UNAME BETWEEN 'a' AND 'z'"), F);
+    EXPECT_EQ(eval("U.UNAME NOT BETWEEN 'a' AND 'z'"), T);
     EXPECT_EQ(eval("AMOUNT BETWEEN 12 AND 12.5"), T);
 }
 

@@ -259,9 +259,10 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
             if ((reads_it || q->sink == def->name) && q->runner) {
                 const auto& c = q->runner->counters();
                 counters += fmt::format(
-                    "{}: consumed {}, produced {}, dlq {}, filtered {}, lag {}, state {}\n", q->id,
-                    c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
-                    c.lag.load(), query_state_name(q->runner->state()));
+                    "{}: consumed {}, produced {}, dlq {}, filtered {}, skipped {}, lag {}, "
+                    "state {}\n",
+                    q->id, c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
+                    c.skipped.load(), c.lag.load(), query_state_name(q->runner->state()));
             }
         }
         out += "\nQueries that read from this " +

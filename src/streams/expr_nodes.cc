@@ -122,11 +122,13 @@ result<value> not_node::eval(const eval_context& ctx) const {
     return value(!v.as_bool());
 }
 
+// ksqlDB (SqlToJavaVisitor's nullCheckPrefix): a comparison with a NULL
+// operand is FALSE, not NULL, so NOT (a > 5) is TRUE when a is NULL.
 result<value> compare_node::eval(const eval_context& ctx) const {
     CS_BORROW(a, *l_);
     CS_BORROW(b, *r_);
     if (a.is_null() || b.is_null()) {
-        return value();
+        return value(false);
     }
     auto c = compare_values(a, l_->type(), b, r_->type());
     if (!c.ok()) {
@@ -155,6 +157,9 @@ result<value> is_null_node::eval(const eval_context& ctx) const {
     return value(v.is_null() != negated_);
 }
 
+// A NULL subject, pattern or escape gives NULL. ksqlDB's LikeEvaluator
+// throws on a NULL (logged; the column is NULL, a WHERE drops the row): the
+// same outcome without treating NULL as an error (no DLQ record).
 result<value> like_node::eval(const eval_context& ctx) const {
     CS_BORROW(s, *subject_);
     if (s.is_null()) {
@@ -186,16 +191,16 @@ result<value> like_node::eval(const eval_context& ctx) const {
     return value(compiled->matches(s.as_string()) != negated_);
 }
 
+// ksqlDB (InListEvaluator.matches): a NULL subject or item never matches and
+// the answer is never NULL; NOT IN is its negation (TRUE for a NULL subject).
 result<value> in_node::eval(const eval_context& ctx) const {
     CS_BORROW(s, *subject_);
     if (s.is_null()) {
-        return value();
+        return value(negated_);
     }
-    bool saw_null = false;
     for (const auto& item : list_) {
         CS_BORROW(v, *item);
         if (v.is_null()) {
-            saw_null = true;
             continue;
         }
         auto eq = equal(s, subject_->type(), v, item->type());
@@ -206,45 +211,31 @@ result<value> in_node::eval(const eval_context& ctx) const {
             return value(!negated_);
         }
     }
-    if (saw_null) {
-        return value();
-    }
     return value(negated_);
 }
 
+// ksqlDB: x BETWEEN a AND b is (x >= a AND x <= b) of two comparisons,
+// each FALSE on a NULL operand; NOT BETWEEN is its negation.
 result<value> between_node::eval(const eval_context& ctx) const {
     CS_BORROW(s, *subject_);
-    if (s.is_null()) {
-        return value();
+    CS_BORROW(lo, *low_);
+    CS_BORROW(hi, *high_);
+    if (s.is_null() || lo.is_null() || hi.is_null()) {
+        return value(negated_);
     }
-    CS_BORROW(lo_v, *low_);
-    CS_BORROW(hi_v, *high_);
-    const value* lo = &lo_v;
-    const value* hi = &hi_v;
-    // x BETWEEN a AND b  ==  x >= a AND x <= b, in three-valued logic.
-    tv ge = tv::unknown;
-    tv le = tv::unknown;
-    if (!lo->is_null()) {
-        auto c = compare_values(s, subject_->type(), *lo, low_->type());
-        if (!c.ok()) {
-            return c.take_error();
+    auto ge = compare_values(s, subject_->type(), lo, low_->type());
+    if (!ge.ok()) {
+        return ge.take_error();
+    }
+    bool inside = *ge >= 0;
+    if (inside) {
+        auto le = compare_values(s, subject_->type(), hi, high_->type());
+        if (!le.ok()) {
+            return le.take_error();
         }
-        ge = *c >= 0 ? tv::true_ : tv::false_;
+        inside = *le <= 0;
     }
-    if (!hi->is_null()) {
-        auto c = compare_values(s, subject_->type(), *hi, high_->type());
-        if (!c.ok()) {
-            return c.take_error();
-        }
-        le = *c <= 0 ? tv::true_ : tv::false_;
-    }
-    tv both = (ge == tv::false_ || le == tv::false_) ? tv::false_
-              : (ge == tv::true_ && le == tv::true_) ? tv::true_
-                                                     : tv::unknown;
-    if (negated_ && both != tv::unknown) {
-        both = both == tv::true_ ? tv::false_ : tv::true_;
-    }
-    return from_tv(both);
+    return value(inside != negated_);
 }
 
 result<value> case_node::eval(const eval_context& ctx) const {

@@ -101,7 +101,7 @@ class runner {
         if (auto st = produce_inputs(); !st) {
             return st.err();
         }
-        if (auto st = sync_->quiesce(queries_, null_values_); !st) {
+        if (auto st = sync_->quiesce(queries_); !st) {
             return st.err();
         }
         auto compared = compare_topics();
@@ -218,7 +218,7 @@ class runner {
                 if (auto st = flush(); !st) {
                     return st;
                 }
-                if (auto st = sync_->quiesce(queries_, null_values_); !st) {
+                if (auto st = sync_->quiesce(queries_); !st) {
                     return st;
                 }
                 streams_dirty = false;
@@ -258,9 +258,6 @@ class runner {
         }
         for (const auto& [k, v] : in.headers) {
             r.headers.push_back({k, v});
-        }
-        if (in.value.null) {
-            ++null_values_[in.topic];
         }
         return producer_->send(r);
     }
@@ -386,7 +383,6 @@ class runner {
     std::vector<query_info> queries_;
     std::map<std::string, std::set<std::string>> table_topics_;  // topic -> joined tables on it
     std::map<std::string, std::string> last_table_value_;        // topic -> last value sent
-    std::map<std::string, int64_t> null_values_;                 // topic -> null values sent
 };
 
 }  // namespace

@@ -112,12 +112,12 @@ result<int64_t> golden_sync::records_in(const std::string& topic) {
 }
 
 // The counters DESCRIBE EXTENDED prints for the queries writing each sink
-// ("<id>: consumed N, produced N, dlq N, filtered N, lag N, state S"):
-// query_statuses() has no filtered count.
+// ("<id>: consumed N, produced N, dlq N, filtered N, skipped N, lag N,
+// state S"): query_statuses() has no filtered or skipped count.
 result<std::map<std::string, golden_sync::counters>> golden_sync::read_counters(
     const std::vector<query_info>& queries) {
     static const std::regex line(
-        R"((\S+): consumed (\d+), produced (\d+), dlq (\d+), filtered (\d+), lag -?\d+, state (\S+))");
+        R"((\S+): consumed (\d+), produced (\d+), dlq (\d+), filtered (\d+), skipped (\d+), lag -?\d+, state (\S+))");
     std::map<std::string, counters> out;
     std::set<std::string> sinks;
     for (const auto& q : queries) {
@@ -133,17 +133,16 @@ result<std::map<std::string, golden_sync::counters>> golden_sync::read_counters(
         for (const auto& t : text) {
             for (std::sregex_iterator it(t.begin(), t.end(), line), end; it != end; ++it) {
                 const auto& m = *it;
-                out[m[1].str()] =
-                    counters{std::stoull(m[2].str()), std::stoull(m[3].str()),
-                             std::stoull(m[4].str()), std::stoull(m[5].str()), m[6].str()};
+                out[m[1].str()] = counters{std::stoull(m[2].str()), std::stoull(m[3].str()),
+                                           std::stoull(m[4].str()), std::stoull(m[5].str()),
+                                           std::stoull(m[6].str()), m[7].str()};
             }
         }
     }
     return out;
 }
 
-status golden_sync::quiesce(const std::vector<query_info>& queries,
-                            const std::map<std::string, int64_t>& null_values) {
+status golden_sync::quiesce(const std::vector<query_info>& queries) {
     // Upstream first: a query whose source no other waiting query writes.
     std::vector<const query_info*> order;
     std::vector<const query_info*> left;
@@ -188,14 +187,13 @@ status golden_sync::quiesce(const std::vector<query_info>& queries,
                     }
                 }
             }
-            auto nulls = null_values.find(q->source_topic);
-            uint64_t skipped = nulls == null_values.end() ? 0 : nulls->second;
             if (c.consumed == static_cast<uint64_t>(*want) &&
-                c.produced + c.dlq + c.filtered + skipped == c.consumed) {
+                c.produced + c.dlq + c.filtered + c.skipped == c.consumed) {
                 break;
             }
-            last = fmt::format("{} of {} records of {} consumed; produced {}, dlq {}, filtered {}",
-                               c.consumed, *want, q->source_topic, c.produced, c.dlq, c.filtered);
+            last = fmt::format(
+                "{} of {} records of {} consumed; produced {}, dlq {}, filtered {}, skipped {}",
+                c.consumed, *want, q->source_topic, c.produced, c.dlq, c.filtered, c.skipped);
             if (steady::now() > deadline) {
                 return status(errc::timed_out, "query " + q->id + " did not finish: " + last);
             }

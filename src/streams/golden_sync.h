@@ -46,11 +46,10 @@ class golden_sync {
 
     // Waits until every query has read its whole source topic and every
     // record it read is accounted for as produced, DLQ, filtered or skipped
-    // (a null value: `null_values` per topic, as sent), so all its output is
-    // acknowledged. Upstream queries are waited for first, so a query that
-    // reads another's sink sees all of it.
-    status quiesce(const std::vector<query_info>& queries,
-                   const std::map<std::string, int64_t>& null_values);
+    // (the query's counters), so all its output is acknowledged. Upstream
+    // queries are waited for first, so a query that reads another's sink
+    // sees all of it.
+    status quiesce(const std::vector<query_info>& queries);
 
     // Makes the changes sent so far to the topics of `tables` visible to the
     // queries' joins: writes a marker row per partition (a key of its own,
@@ -73,6 +72,7 @@ class golden_sync {
         uint64_t produced = 0;
         uint64_t dlq = 0;
         uint64_t filtered = 0;
+        uint64_t skipped = 0;
         std::string state;
     };
     result<std::map<std::string, counters>> read_counters(const std::vector<query_info>& queries);

@@ -267,18 +267,30 @@ class select_planner {
                     }
                     any = true;
                     const source_def& d = *defs_[s];
-                    for (const auto& sc : scope_.columns) {
-                        if (sc.source != qualifiers_[s]) {
-                            continue;
+                    // PARTITION BY (NULL included) moves the stream's key
+                    // columns into the value after its value columns, where
+                    // * finds them (ksqlDB's PartitionByParamsFactory).
+                    const bool keys_last = !join && !select_.partition_by.empty();
+                    for (int pass = 0; pass < (keys_last ? 2 : 1); ++pass) {
+                        for (const auto& sc : scope_.columns) {
+                            if (sc.source != qualifiers_[s]) {
+                                continue;
+                            }
+                            if (keys_last) {
+                                const column_def* c = d.find_column(sc.name);
+                                bool key = c != nullptr && c->origin == column_origin::key;
+                                if (key != (pass == 1)) {
+                                    continue;
+                                }
+                            }
+                            std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
+                            add(name,
+                                std::make_shared<nodes::column_ref>(
+                                    sc.index, sc.type,
+                                    ast::quote_identifier(sc.source) + "." +
+                                        ast::quote_identifier(sc.name)),
+                                item.pos);
                         }
-                        std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
-                        add(name,
-                            std::make_shared<nodes::column_ref>(sc.index, sc.type,
-                                                                ast::quote_identifier(sc.source) +
-                                                                    "." +
-                                                                    ast::quote_identifier(sc.name)),
-                            item.pos);
-                        (void)d;
                     }
                 }
                 if (!any) {
@@ -339,6 +351,7 @@ class select_planner {
                 if (c != nullptr && c->index() < p.source.columns.size() &&
                     p.source.columns[c->index()].origin == column_origin::key) {
                     pr.is_key = true;
+                    pr.key_only = true;
                 }
             }
             return;
@@ -369,6 +382,7 @@ class select_planner {
                                            "list");
             }
             it->is_key = true;
+            it->key_only = reads_only_stream_key(pb, p);
             keys.push_back(std::move(*it));
             p.projections.erase(it);
             p.partition_by_columns.push_back(e);
@@ -376,6 +390,28 @@ class select_planner {
         p.partition_by = p.partition_by_columns.front();
         p.projections.insert(p.projections.begin(), std::make_move_iterator(keys.begin()),
                              std::make_move_iterator(keys.end()));
+    }
+
+    // Whether e reads no column but the stream's key columns (a constant
+    // counts): ksqlDB computes such a PARTITION BY key from the record key
+    // alone, so also for a record with a null value; other key expressions
+    // read its value row (pseudo-columns included), which is then null.
+    bool reads_only_stream_key(const ast::expr& e, const query_plan& p) const {
+        if (e.kind == ast::expr_kind::pseudo_column) {
+            return false;
+        }
+        if (e.kind == ast::expr_kind::column) {
+            const auto* c = dynamic_cast<const nodes::column_ref*>(bind(e).get());
+            return c != nullptr && c->index() < p.source.columns.size() &&
+                   p.source.columns[c->index()].origin == column_origin::key;
+        }
+        auto key_only = [&](const ast::expr_ptr& x) {
+            return x == nullptr || reads_only_stream_key(*x, p);
+        };
+        return std::all_of(e.args.begin(), e.args.end(), key_only) &&
+               std::all_of(e.when_conditions.begin(), e.when_conditions.end(), key_only) &&
+               std::all_of(e.when_results.begin(), e.when_results.end(), key_only) &&
+               key_only(e.case_operand) && key_only(e.case_else);
     }
 
     // A KAFKA-format key holds one column (ksqlDB: "The 'KAFKA' format only

@@ -6,8 +6,10 @@
 // PARTITION BY, derives the sink's schema and topic settings.
 //
 // ksqlDB rules followed:
-// - SELECT * over one source lists its columns (key columns first); over a
-//   join every column is named <ALIAS>_<COLUMN> (alias or source name).
+// - SELECT * over one source lists its columns (key columns first); with
+//   PARTITION BY the old key columns come after the value columns (they
+//   move into the value, at its end); over a join every column is named
+//   <ALIAS>_<COLUMN> (alias or source name).
 // - An expression without AS gets KSQL_COL_<n> (n = position among the
 //   unnamed ones); a bare column keeps its name; `a->b` is named B.
 // - A stream-table join must compare an expression of the left side with

@@ -211,6 +211,54 @@ TEST_F(planner_test, keys_and_partition_by) {
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT v FROM keyed PARTITION BY name;")
                   .find("include it in the SELECT list"),
               std::string::npos);
+
+    // SELECT * with PARTITION BY: the old key column follows the value
+    // columns (ksqlDB); without PARTITION BY the key stays first, as the key.
+    auto s = plan("CREATE STREAM o AS SELECT * FROM keyed PARTITION BY name;");
+    ASSERT_TRUE(s.ok()) << s.err().message;
+    EXPECT_EQ(names(s->sink.columns), (std::vector<std::string>{"NAME", "V", "ID"}));
+    EXPECT_EQ(s->sink.columns[2].origin, column_origin::value);
+    auto w = plan("CREATE STREAM o AS SELECT *, v + 1 AS w FROM keyed PARTITION BY v + 1;");
+    ASSERT_TRUE(w.ok()) << w.err().message;
+    EXPECT_EQ(names(w->sink.columns), (std::vector<std::string>{"W", "V", "NAME", "ID"}));
+    auto n = plan("CREATE STREAM o AS SELECT * FROM keyed PARTITION BY NULL;");
+    ASSERT_TRUE(n.ok()) << n.err().message;
+    EXPECT_EQ(names(n->sink.columns), (std::vector<std::string>{"V", "NAME", "ID"}));
+    EXPECT_EQ(n->sink.columns[2].origin, column_origin::value);
+}
+
+// A key computed from the stream's key columns alone (key_only) is computed
+// for a record with a null value too; one that reads anything else (value
+// or pseudo-columns) is NULL for it, as in ksqlDB.
+TEST_F(planner_test, key_only_marks_keys_computed_from_the_record_key) {
+    auto key_of = [&](std::string_view sql) {
+        auto p = plan(sql);
+        EXPECT_TRUE(p.ok()) << sql << ": " << (p.ok() ? "" : p.err().message);
+        if (!p.ok() || p->projections.empty() || !p->projections[0].is_key) {
+            ADD_FAILURE() << sql << ": no key projection";
+            return false;
+        }
+        return p->projections[0].key_only;
+    };
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT * FROM keyed;"));
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT id, v FROM keyed PARTITION BY id;"));
+    EXPECT_TRUE(key_of("CREATE STREAM o AS SELECT id + 2 AS k, v FROM keyed PARTITION BY id + 2;"));
+    EXPECT_TRUE(
+        key_of("CREATE STREAM o AS SELECT ABS(k.id) AS a, v FROM keyed k PARTITION BY "
+               "ABS(k.id);"));
+    EXPECT_TRUE(
+        key_of("CREATE STREAM o AS SELECT CASE WHEN id > 0 THEN 'p' ELSE 'n' END AS c, "
+               "v FROM keyed PARTITION BY CASE WHEN id > 0 THEN 'p' ELSE 'n' END;"));
+    EXPECT_FALSE(
+        key_of("CREATE STREAM o AS SELECT CASE WHEN id > 0 THEN name END AS c, v FROM "
+               "keyed PARTITION BY CASE WHEN id > 0 THEN name END;"));
+    EXPECT_FALSE(key_of("CREATE STREAM o AS SELECT id, name FROM keyed PARTITION BY name;"));
+    EXPECT_FALSE(key_of(
+        "CREATE STREAM o AS SELECT name IS NULL AS n, v FROM keyed PARTITION BY name IS NULL;"));
+    EXPECT_FALSE(
+        key_of("CREATE STREAM o AS SELECT id + v AS s, name FROM keyed PARTITION BY id + v;"));
+    EXPECT_FALSE(key_of(
+        "CREATE STREAM o AS SELECT ROWTIME + id AS t, v FROM keyed PARTITION BY ROWTIME + id;"));
 }
 
 // PARTITION BY a, b (ksqlDB 0.24+): one key column per expression, in that

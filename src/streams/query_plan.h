@@ -76,6 +76,11 @@ struct projection {
     std::string name;  // output column name (case-normalized)
     expr_ptr expr;
     bool is_key = false;  // becomes the output record key (PARTITION BY or key passthrough)
+    // A key expression that reads no column but the stream's key columns
+    // (no value, header or pseudo-column): it is evaluated for a record
+    // with a null value too; any other key is NULL for such a record
+    // (ksqlDB evaluates it on a null row). See query_runner.h.
+    bool key_only = false;
 };
 
 struct query_plan {

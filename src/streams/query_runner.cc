@@ -268,7 +268,9 @@ void query_runner::process_batch(std::span<const client::message> batch, batch_s
             join_batch(j, part, b);
         }
         for (size_t i = 0; i < n && state_.load() != query_state::failed; ++i) {
-            if (live_[i] != 0) {
+            if (live_[i] == tombstone) {
+                process_null_value(part[i], context_of(part[i], i), b);
+            } else if (live_[i] != done) {
                 finish(part[i], i, b);
             }
         }
@@ -291,11 +293,12 @@ void query_runner::decode_batch(std::span<const client::message> batch, batch_st
             continue;
         }
         if (!*decoded) {
-            counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+            // Passed on (or not) in the last phase, in order with the rest.
+            live_[i] = tombstone;
             continue;
         }
         rows_[i].resize(plan_.joined_width);
-        live_[i] = 1;
+        live_[i] = live;
     }
 }
 
@@ -304,18 +307,18 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
     const table_store& table = *tables_[j]->store();
     const size_t width = table.width();
     const size_t n = batch.size();
-    // The keys: live_ 2 = live with a key to look up, 1 = live, NULL key.
+    // The keys first.
     for (size_t i = 0; i < n; ++i) {
-        if (live_[i] == 0) {
+        if (live_[i] != live && live_[i] != keyed) {
             continue;
         }
-        live_[i] = 1;
+        live_[i] = live;
         eval_context ctx = context_of(batch[i], i);
         const value* key = step.stream_key->ref(ctx);
         if (key == nullptr) {
             auto v = step.stream_key->eval(ctx);
             if (!v) {
-                live_[i] = 0;
+                live_[i] = done;
                 send_to_dlq(batch[i], "join",
                             fmt::format("join {} key {}: {}", step.table, step.stream_key->to_sql(),
                                         v.err().message),
@@ -325,34 +328,40 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
             key_values_[i] = std::move(*v);
             key = &key_values_[i];
         }
-        if (!key->is_null()) {
-            keys_[i] = lookup_key(*key, step.stream_key->type(), key_bytes_[i]);
-            hashes_[i] = table_store::hash_key(keys_[i]);
-            live_[i] = 2;
+        if (key->is_null()) {
+            // Dropped under LEFT JOIN too, as in ksqlDB (ksql#2657), where
+            // it is only logged.
+            counters_.join_misses[j]->fetch_add(1, std::memory_order_relaxed);
+            counters_.filtered.fetch_add(1, std::memory_order_relaxed);
+            live_[i] = done;
+            continue;
         }
+        keys_[i] = lookup_key(*key, step.stream_key->type(), key_bytes_[i]);
+        hashes_[i] = table_store::hash_key(keys_[i]);
+        live_[i] = keyed;
     }
     // The look-ups: the slot of the record 32 ahead and the row of the one
     // 16 ahead are on their way while this one is joined.
     constexpr size_t slot_ahead = 32;
     constexpr size_t row_ahead = 16;
     for (size_t i = 0; i < n; ++i) {
-        if (i + slot_ahead < n && live_[i + slot_ahead] == 2) {
+        if (i + slot_ahead < n && live_[i + slot_ahead] == keyed) {
             table.prefetch_slot(hashes_[i + slot_ahead]);
         }
-        if (i + row_ahead < n && live_[i + row_ahead] == 2) {
+        if (i + row_ahead < n && live_[i + row_ahead] == keyed) {
             table.prefetch_row(hashes_[i + row_ahead]);
         }
 
-        if (live_[i] == 0) {
+        if (live_[i] != keyed) {
             continue;
         }
-        const value* hit = live_[i] == 2 ? table.find(keys_[i], hashes_[i]) : nullptr;
+        const value* hit = table.find(keys_[i], hashes_[i]);
         row& joined = rows_[i];
         if (hit == nullptr) {
             counters_.join_misses[j]->fetch_add(1, std::memory_order_relaxed);
             if (step.kind == join_kind::inner) {
                 counters_.filtered.fetch_add(1, std::memory_order_relaxed);
-                live_[i] = 0;
+                live_[i] = done;
                 continue;
             }
             for (size_t c = 0; c < width; ++c) {
@@ -401,11 +410,51 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
         send_to_dlq(m, "encode", st.message(), b);
         return;
     }
+    send_output(m, key_null, value_buf_, ctx.record.rowtime, b);
+}
+
+// As ksqlDB: a projection (SelectValueMapper) and PARTITION BY pass a null
+// value on as a null value; a filter (SqlPredicate) and a join drop it, and
+// so does a TIMESTAMP column (ksqlDB's extractor fails on the null value and
+// Kafka Streams skips the record). The key: the key columns as read, or a
+// PARTITION BY expression of them (projection::key_only); any other key
+// expression is NULL (ksqlDB evaluates it on a null row).
+void query_runner::process_null_value(const client::message& m, const eval_context& ctx,
+                                      batch_state& b) {
+    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    out_.resize(plan_.projections.size());
+    for (size_t i = 0; i < plan_.projections.size(); ++i) {
+        const projection& pr = plan_.projections[i];
+        out_[i] = value();
+        if (!pr.is_key || !pr.key_only) {
+            continue;
+        }
+        auto v = pr.expr->eval(ctx);
+        if (!v) {
+            send_to_dlq(m, "project", fmt::format("{}: {}", pr.name, v.err().message), b);
+            return;
+        }
+        out_[i] = std::move(*v);
+    }
+    bool key_null = true;
+    if (auto st = encoder_->encode_key(out_, key_buf_, key_null); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return;
+    }
+    send_output(m, key_null, std::nullopt, m.timestamp_ms(), b);
+}
+
+void query_runner::send_output(const client::message& m, bool key_null,
+                               std::optional<std::string_view> value, int64_t rowtime,
+                               batch_state& b) {
     auto st =
         producer_->send({.topic = plan_.sink.topic,
                          .key = key_null ? std::nullopt : std::optional<std::string_view>(key_buf_),
-                         .value = value_buf_,
-                         .timestamp_ms = ctx.record.rowtime > 0 ? ctx.record.rowtime : 0});
+                         .value = value,
+                         .timestamp_ms = rowtime > 0 ? rowtime : 0});
     if (!st) {
         send_to_dlq(m, "produce", st.message(), b);
         return;

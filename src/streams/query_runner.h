@@ -14,15 +14,21 @@
 // failed without committing, so the batch is read again by whoever owns
 // the partitions next.
 //
+// A stream record with a null value (a tombstone) passes through a
+// projection and PARTITION BY as a record with a null value (the key as
+// computed from the record key, the record's timestamp), as in ksqlDB; a
+// query with WHERE or a join, or a source with a TIMESTAMP column, skips it
+// (counters().skipped), as ksqlDB drops it there.
+//
+// A stream record whose join key is NULL is dropped by LEFT JOIN as by
+// INNER JOIN, as in ksqlDB (ksql#2657, which logs it): counted in
+// counters().filtered and join_misses, not sent to the DLQ (it is no error).
+//
 // Differences from ksqlDB, on purpose:
-//   - a stream record whose join key is NULL is kept under LEFT JOIN (the
-//     table's columns are NULL), where ksqlDB drops it (ksql#2657); INNER
-//     JOIN drops it, as ksqlDB;
 //   - tables are loaded to their high watermark before the first stream
 //     record is read (ksqlDB starts at once and joins see NULLs);
 //   - table look-ups use the table's latest state, not the one as of the
 //     stream record's timestamp.
-// Stream records with a null value (tombstones) are skipped, as ksqlDB.
 //
 // Threading: create() and prepare() on any thread; after that, step() on
 // one thread at a time; or start() runs prepare() and step() on its own
@@ -77,8 +83,8 @@ struct query_counters {
     std::atomic<uint64_t> consumed{0};
     std::atomic<uint64_t> produced{0};  // acknowledged output records
     std::atomic<uint64_t> dlq{0};       // acknowledged DLQ records
-    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses
-    std::atomic<uint64_t> skipped{0};   // tombstones in the stream
+    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses, NULL join keys
+    std::atomic<uint64_t> skipped{0};   // null values dropped (WHERE, join, TIMESTAMP column)
     std::atomic<int64_t> lag{0};        // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
     std::vector<std::unique_ptr<std::atomic<uint64_t>>> join_misses;  // per join step
@@ -125,6 +131,10 @@ class query_runner {
     void decode_batch(std::span<const client::message> batch, batch_state& b);
     void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
     void finish(const client::message& m, size_t i, batch_state& b);
+    void process_null_value(const client::message& m, const eval_context& ctx, batch_state& b);
+    // Produces key_buf_ (unless key_null) and value to the sink.
+    void send_output(const client::message& m, bool key_null, std::optional<std::string_view> value,
+                     int64_t rowtime, batch_state& b);
     eval_context context_of(const client::message& m, size_t i) const;
     void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
                      batch_state& b);
@@ -146,9 +156,15 @@ class query_runner {
 
     // Per-batch scratch (index i: record i of the batch), reused so a record
     // allocates only its strings.
-    std::vector<row> rows_;               // the joined rows
-    std::vector<int64_t> rowtimes_;       // ROWTIME of each
-    std::vector<uint8_t> live_;           // 0: done (DLQ, filtered, skipped)
+    std::vector<row> rows_;          // the joined rows
+    std::vector<int64_t> rowtimes_;  // ROWTIME of each
+    enum record_state : uint8_t {
+        done,       // sent to the DLQ, filtered or skipped
+        live,       // on its way to the sink
+        keyed,      // live, with a join key to look up (in join_batch)
+        tombstone,  // a null value to pass on (process_null_value)
+    };
+    std::vector<uint8_t> live_;           // record_state
     std::vector<value> key_values_;       // a computed join key
     std::vector<std::string> key_bytes_;  // its look-up bytes when not its own
     std::vector<std::string_view> keys_;  // the look-up key of the current join

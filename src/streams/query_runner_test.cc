@@ -86,6 +86,30 @@ query_plan enrich_plan(join_kind kind = join_kind::left) {
     return p;
 }
 
+source_def keyed_def() {
+    source_def d;
+    d.name = "KEYED";
+    d.topic = "clicks";
+    d.columns = {column("K", sql_type::string(), column_origin::key),
+                 column("NAME", sql_type::string()), column("TS", sql_type::bigint())};
+    return d;
+}
+
+// SELECT <key> AS KEY (key column), NAME FROM keyed [PARTITION BY <key>] into `sink`.
+query_plan keyed_plan(std::string sink, expr_ptr key, bool key_only) {
+    query_plan p;
+    p.id = "CSAS_" + sink;
+    p.source = keyed_def();
+    p.joined_width = 3;
+    p.projections = {{.name = "KEY", .expr = std::move(key), .is_key = true, .key_only = key_only},
+                     {.name = "NAME", .expr = col(1, sql_type::string(), "NAME")}};
+    p.sink.name = sink;
+    p.sink.topic = sink;
+    p.sink.columns = {column("KEY", sql_type::string(), column_origin::key),
+                      column("NAME", sql_type::string())};
+    return p;
+}
+
 class QueryRunnerTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -111,6 +135,15 @@ class QueryRunnerTest : public ::testing::Test {
         opts.auto_offset_reset = "earliest";
         auto r =
             query_runner::create(std::move(plan), {users()}, test::settings_for(*broker_), opts);
+        EXPECT_TRUE(r.ok()) << r.err().message;
+        return std::move(*r);
+    }
+
+    // A plan without joins.
+    std::unique_ptr<query_runner> runner_without_tables(query_plan plan) {
+        runner_options opts;
+        opts.auto_offset_reset = "earliest";
+        auto r = query_runner::create(std::move(plan), {}, test::settings_for(*broker_), opts);
         EXPECT_TRUE(r.ok()) << r.err().message;
         return std::move(*r);
     }
@@ -146,31 +179,29 @@ TEST_F(QueryRunnerTest, EnrichesFiltersAndSendsFailuresToTheDlq) {
                    {.value = R"({"event_type":"view","user_id":"u3"})"},              // join miss
                    {.value = R"({"event_type":"skip","user_id":"u1"})"},              // filtered
                    {.key = "k5", .value = "not json", .headers = {{"trace", "t5"}}},  // DLQ: decode
-                   {.value = R"({"event_type":"boom","user_id":"u1"})"},    // DLQ: projection
-                   {.value = std::nullopt},                                 // tombstone: skipped
-                   {.value = R"({"event_type":"view","user_id":null})"}});  // NULL join key
+                   {.value = R"({"event_type":"boom","user_id":"u1"})"},  // DLQ: projection
+                   {.value = std::nullopt},  // null value: a join skips it
+                   {.value = R"({"event_type":"view","user_id":null})"}});  // NULL key: dropped
 
     auto r = runner(enrich_plan());
     ASSERT_TRUE(r->prepare().ok());
     EXPECT_EQ(r->group_id(), "_confluent-ksql-default_query_CSAS_ENRICHED_1");
     run_until(*r, 8);
-    EXPECT_EQ(r->counters().produced.load(), 4u);
+    EXPECT_EQ(r->counters().produced.load(), 3u);
     EXPECT_EQ(r->counters().dlq.load(), 2u);
-    EXPECT_EQ(r->counters().filtered.load(), 1u);
+    EXPECT_EQ(r->counters().filtered.load(), 2u);  // 'skip' and the NULL join key
     EXPECT_EQ(r->counters().skipped.load(), 1u);
     EXPECT_EQ(r->counters().join_misses[0]->load(), 2u);
     EXPECT_EQ(r->counters().lag.load(), 0);
 
-    auto out = test::read_topic(*broker_, "enriched", 1, 4);
-    ASSERT_EQ(out.size(), 4u);
+    auto out = test::read_topic(*broker_, "enriched", 1, 4, 2s);
+    ASSERT_EQ(out.size(), 3u);
     EXPECT_EQ(out[0].key, "u1");
     EXPECT_EQ(out[0].value, R"({"EVENT_TYPE":"view","USER_NAME":"Alice","CHECKED":0})");
     EXPECT_EQ(out[0].timestamp_ms, 1000);  // ROWTIME carries over
     EXPECT_EQ(out[1].value, R"({"EVENT_TYPE":"click","USER_NAME":"Bob","CHECKED":1})");
     EXPECT_EQ(out[2].value, R"({"EVENT_TYPE":"view","USER_NAME":null,"CHECKED":2})");
-    // A NULL join key under LEFT JOIN is kept (ksqlDB drops it; see query_runner.h).
-    EXPECT_EQ(out[3].key, std::nullopt);
-    EXPECT_EQ(out[3].value, R"({"EVENT_TYPE":"view","USER_NAME":null,"CHECKED":7})");
+    // A NULL join key drops the record under LEFT JOIN too (ksqlDB, ksql#2657).
 
     auto dlq = test::read_topic(*broker_, "enriched-dlq", 1, 2);
     ASSERT_EQ(dlq.size(), 2u);
@@ -235,6 +266,75 @@ TEST_F(QueryRunnerTest, InnerJoinDropsMissesAndNullKeys) {
     EXPECT_EQ(r->counters().produced.load(), 1u);
     EXPECT_EQ(r->counters().filtered.load(), 2u);
     EXPECT_EQ(r->counters().join_misses[0]->load(), 2u);
+}
+
+// ksqlDB passes a null value through a projection (and PARTITION BY) as a
+// null value; the key comes from the record key, or is NULL when the key
+// expression reads value columns (ksqlDB evaluates it on a null row).
+TEST_F(QueryRunnerTest, NullValuesPassThroughAProjectionWithTheKeyComputed) {
+    test::produce(*broker_, "clicks",
+                  {{.key = "k1", .value = std::nullopt, .timestamp_ms = 500},
+                   {.key = "k2", .value = R"({"name":"x","ts":1})", .timestamp_ms = 600}});
+    auto bang = std::make_shared<test::lambda_expr>(
+        [](const eval_context& ctx) -> result<value> {
+            const value& k = (*ctx.joined)[0];
+            return k.is_null() ? value() : value(k.as_string() + "!");
+        },
+        sql_type::string(), "CONCAT(K, '!')");
+    struct want {
+        std::string sink;
+        expr_ptr key;
+        bool key_only;
+        std::optional<std::string> tombstone_key;
+        std::string key2;
+    };
+    const std::vector<want> cases = {
+        {"by_k", col(0, sql_type::string(), "K"), true, "k1", "k2"},
+        {"by_k_expr", bang, true, "k1!", "k2!"},
+        {"by_name", col(1, sql_type::string(), "NAME"), false, std::nullopt, "x"}};
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.sink);
+        auto r = runner_without_tables(keyed_plan(c.sink, c.key, c.key_only));
+        ASSERT_TRUE(r->prepare().ok());
+        run_until(*r, 2);
+        EXPECT_EQ(r->counters().produced.load(), 2u);
+        EXPECT_EQ(r->counters().skipped.load(), 0u);
+        auto out = test::read_topic(*broker_, c.sink, 1, 2);
+        ASSERT_EQ(out.size(), 2u);
+        EXPECT_EQ(out[0].key, c.tombstone_key);
+        EXPECT_EQ(out[0].value, std::nullopt);
+        EXPECT_EQ(out[0].timestamp_ms, 500);
+        EXPECT_EQ(out[1].key, c.key2);
+        EXPECT_EQ(out[1].value, R"({"NAME":"x"})");
+        r->stop();
+    }
+}
+
+// A filter or a join drops a null value, and so does a source with a
+// TIMESTAMP column (ksqlDB's extractor fails on it): counted as skipped.
+TEST_F(QueryRunnerTest, NullValuesAreSkippedByWhereAndTimestampColumns) {
+    test::produce(*broker_, "clicks",
+                  {{.key = "k1", .value = std::nullopt},
+                   {.key = "k2", .value = R"({"name":"x","ts":1000})"}});
+    query_plan filtered = keyed_plan("filtered", col(0, sql_type::string(), "K"), true);
+    filtered.where = std::make_shared<test::lambda_expr>(
+        [](const eval_context&) -> result<value> { return value(true); }, sql_type::boolean(),
+        "TRUE");
+    query_plan timed = keyed_plan("timed", col(0, sql_type::string(), "K"), true);
+    timed.source.timestamp_column = "TS";
+    for (auto* plan : {&filtered, &timed}) {
+        SCOPED_TRACE(plan->sink.topic);
+        auto r = runner_without_tables(*plan);
+        ASSERT_TRUE(r->prepare().ok());
+        run_until(*r, 2);
+        EXPECT_EQ(r->counters().produced.load(), 1u);
+        EXPECT_EQ(r->counters().skipped.load(), 1u);
+        auto out = test::read_topic(*broker_, plan->sink.topic, 1, 1);
+        ASSERT_EQ(out.size(), 1u);
+        EXPECT_EQ(out[0].key, "k2");
+        r->stop();
+    }
+    // The LEFT JOIN plan: see EnrichesFiltersAndSendsFailuresToTheDlq.
 }
 
 TEST_F(QueryRunnerTest, ThreadedRunAndTableUpdatesWhileRunning) {

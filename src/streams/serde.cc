@@ -688,8 +688,7 @@ result<std::unique_ptr<row_encoder>> row_encoder::create(const source_def& def) 
     return e;
 }
 
-status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
-                           std::string& value_out) {
+status row_encoder::encode_key(const row& r, std::string& key_out, bool& key_null) {
     const impl& m = *impl_;
     if (r.size() != m.def.columns.size()) {
         return status(errc::invalid_argument,
@@ -697,13 +696,21 @@ status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
                                   m.def.columns.size()));
     }
     key_out.clear();
-    value_out.clear();
     key_null = m.key.cols.empty() || m.key.fmt.format == data_format::none ||
                (m.key.cols.size() == 1 && r[m.key.cols[0]].is_null());
     if (!key_null) {
         m.encode_part(m.key, r, key_out);
     }
-    m.encode_part(m.val, r, value_out);
+    return {};
+}
+
+status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
+                           std::string& value_out) {
+    value_out.clear();
+    if (auto st = encode_key(r, key_out, key_null); !st) {
+        return st;
+    }
+    impl_->encode_part(impl_->val, r, value_out);
     return {};
 }
 

@@ -107,6 +107,8 @@ class row_encoder {
     // key_null is true when the record key is null: no key columns (or key
     // format NONE), or a single key column holding NULL.
     status encode(const row& r, std::string& key_out, bool& key_null, std::string& value_out);
+    // Only the key, as encode() writes it (for a record with a null value).
+    status encode_key(const row& r, std::string& key_out, bool& key_null);
 
   private:
     row_encoder();

@@ -313,6 +313,31 @@ TEST(SerdeEncode, JsonAsKsqlDbWritesIt) {
     EXPECT_EQ(back, r);
 }
 
+// encode_key writes the key as encode() does, for a record with a null value.
+TEST(SerdeEncode, KeyAlone) {
+    source_def d;
+    d.key_format.format = data_format::kafka;
+    d.columns = {col("K", sql_type::string(), column_origin::key), col("S", sql_type::string())};
+    auto e = row_encoder::create(d);
+    ASSERT_TRUE(e.ok());
+    std::string k = "stale";
+    bool key_null = true;
+    ASSERT_TRUE((*e)->encode_key({value("key-1"), value("ignored")}, k, key_null).ok());
+    EXPECT_FALSE(key_null);
+    EXPECT_EQ(k, "key-1");
+    ASSERT_TRUE((*e)->encode_key({value(), value()}, k, key_null).ok());
+    EXPECT_TRUE(key_null);
+    EXPECT_FALSE((*e)->encode_key({value("k")}, k, key_null).ok());  // wrong width
+
+    d.key_format.format = data_format::json;
+    d.columns.insert(d.columns.begin() + 1, col("K2", sql_type::integer(), column_origin::key));
+    auto j = row_encoder::create(d);
+    ASSERT_TRUE(j.ok()) << j.err().message;
+    ASSERT_TRUE((*j)->encode_key({value("a"), value(int32_t{2}), value()}, k, key_null).ok());
+    EXPECT_FALSE(key_null);
+    EXPECT_EQ(k, R"({"K":"a","K2":2})");
+}
+
 TEST(SerdeText, JavaDoubleSpelling) {
     auto text = [](double d) {
         std::string s;
