@@ -1,5 +1,7 @@
 #include "connect/data.h"
 
+#include "base/deep_equal.h"
+
 namespace cs::connect {
 
 const char* schema_type_name(schema_type t) {
@@ -32,32 +34,8 @@ const char* schema_type_name(schema_type t) {
     return "unknown";
 }
 
-namespace {
-
-template <class T>
-bool deep_equal(const std::shared_ptr<const T>& a, const std::shared_ptr<const T>& b) {
-    return a == b || (a && b && *a == *b);
-}
-
-}  // namespace
-
 bool data::operator==(const data& other) const {
-    if (v_.index() != other.v_.index()) {
-        return false;
-    }
-    return std::visit(
-        [&](const auto& mine) -> bool {
-            using T = std::decay_t<decltype(mine)>;
-            const auto& theirs = std::get<T>(other.v_);
-            if constexpr (std::is_same_v<T, std::shared_ptr<const data_list>> ||
-                          std::is_same_v<T, std::shared_ptr<const data_map>> ||
-                          std::is_same_v<T, std::shared_ptr<const struct_data>>) {
-                return deep_equal(mine, theirs);
-            } else {
-                return mine == theirs;
-            }
-        },
-        v_);
+    return deep_equal(v_, other.v_);
 }
 
 bool struct_data::operator==(const struct_data& other) const {
