@@ -2,9 +2,11 @@
 // INSERT VALUES, and the runners' lifecycle.
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "client/admin.h"
 #include "client/producer.h"
 #include "streams/binder.h"
@@ -251,7 +253,16 @@ result<std::string> engine::terminate(const ast::terminate_stmt& t) {
     }
     for (auto& q : stopped) {
         if (q->runner) {
+            const auto begin = std::chrono::steady_clock::now();
             q->runner->stop();
+            log::get("streams")->info(
+                "query {} terminated in {} ms ({} records consumed, {} produced, {} to the DLQ)",
+                q->id,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - begin)
+                    .count(),
+                q->runner->counters().consumed.load(), q->runner->counters().produced.load(),
+                q->runner->counters().dlq.load());
         }
     }
     return std::string(t.all ? "All queries terminated." : "Query terminated.");
