@@ -401,7 +401,8 @@ class select_planner {
             return false;
         }
         if (e.kind == ast::expr_kind::column) {
-            const auto* c = dynamic_cast<const nodes::column_ref*>(bind(e).get());
+            const expr_ptr bound = bind(e);  // keeps the node alive while c is read
+            const auto* c = dynamic_cast<const nodes::column_ref*>(bound.get());
             return c != nullptr && c->index() < p.source.columns.size() &&
                    p.source.columns[c->index()].origin == column_origin::key;
         }
