@@ -4,6 +4,7 @@
 #include <map>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "client/admin.h"
@@ -229,6 +230,54 @@ TEST_F(QueryRunnerTest, EnrichesFiltersAndSendsFailuresToTheDlq) {
     EXPECT_EQ((*committed)[0].offset, 8);
     r->stop();
     EXPECT_EQ(r->state(), query_state::stopped);
+}
+
+// A batch is processed in chunks of 256 records, phase by phase (decode,
+// join, project): outputs and DLQ records must still come out in input
+// order, across chunk boundaries, with every kind of record mixed in.
+TEST_F(QueryRunnerTest, ManyRecordsAcrossChunksKeepTheirOrder) {
+    constexpr int n = 1000;
+    std::vector<test::test_record> in;
+    for (int i = 0; i < n; ++i) {
+        if (i % 7 == 0) {
+            in.push_back({.value = fmt::format("not json {}", i)});
+        } else if (i % 13 == 0) {
+            in.push_back({.value = R"({"event_type":"skip","user_id":"u1"})"});
+        } else {
+            const char* user = i % 11 == 0 ? "u3" : (i % 2 ? "u1" : "u2");
+            in.push_back(
+                {.value = fmt::format(R"({{"event_type":"e{}","user_id":"{}"}})", i, user)});
+        }
+    }
+    test::produce(*broker_, "clicks", in);
+    auto r = runner(enrich_plan());
+    ASSERT_TRUE(r->prepare().ok());
+    run_until(*r, n);
+
+    std::vector<std::string> want_out;
+    std::vector<std::string> want_dlq;
+    for (int i = 0; i < n; ++i) {
+        if (i % 7 == 0) {
+            want_dlq.push_back(std::to_string(i));
+        } else if (i % 13 != 0) {
+            const char* name = i % 11 == 0 ? "null" : (i % 2 ? R"("Alice")" : R"("Bob")");
+            want_out.push_back(
+                fmt::format(R"({{"EVENT_TYPE":"e{}","USER_NAME":{},"CHECKED":{}}})", i, name, i));
+        }
+    }
+    auto out = test::read_topic(*broker_, "enriched", 1, want_out.size(), 10s);
+    ASSERT_EQ(out.size(), want_out.size());
+    for (size_t k = 0; k < out.size(); ++k) {
+        ASSERT_EQ(out[k].value, want_out[k]) << "output " << k;
+    }
+    auto dlq = test::read_topic(*broker_, "enriched-dlq", 1, want_dlq.size(), 10s);
+    ASSERT_EQ(dlq.size(), want_dlq.size());
+    for (size_t k = 0; k < dlq.size(); ++k) {
+        ASSERT_EQ(header(dlq[k], dlq_header_offset), want_dlq[k]) << "DLQ record " << k;
+    }
+    EXPECT_EQ(r->counters().produced.load(), want_out.size());
+    EXPECT_EQ(r->counters().dlq.load(), want_dlq.size());
+    r->stop();
 }
 
 TEST_F(QueryRunnerTest, ARestartedQueryResumesAtItsCommittedOffsets) {
