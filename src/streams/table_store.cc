@@ -68,18 +68,6 @@ size_t table_store::size() const {
     return entries_;
 }
 
-size_t table_store::slot_of(std::string_view key, uint64_t h) const {
-    if (slots_.empty()) {
-        return std::string::npos;
-    }
-    for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
-        if (slots_[i].tag == tag_of(h) && key_of(slots_[i].entry - 1) == key) {
-            return i;
-        }
-    }
-    return std::string::npos;
-}
-
 void table_store::upsert(std::string&& key, row&& r) {
     r.resize(width_);
     if (string_key_) {
@@ -90,7 +78,7 @@ void table_store::upsert(std::string&& key, row&& r) {
         }
     }
     const uint64_t h = hash_key(key);
-    if (size_t i = slot_of(key, h); i != std::string::npos) {
+    if (size_t i = slot_of(key, h); i != no_slot) {
         std::move(r.begin(), r.end(), values_.begin() + (slots_[i].entry - 1) * width_);
         return;
     }
@@ -110,7 +98,7 @@ void table_store::upsert(std::string&& key, row&& r) {
 
 void table_store::erase(std::string_view key) {
     size_t hole = slot_of(key, hash_key(key));
-    if (hole == std::string::npos) {
+    if (hole == no_slot) {
         return;
     }
     const size_t gone = slots_[hole].entry - 1;

@@ -99,15 +99,8 @@ class table_store {
         }
     }
     const value* find(std::string_view key, uint64_t h) const {
-        if (slots_.empty()) {
-            return nullptr;
-        }
-        for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
-            if (slots_[i].tag == tag_of(h) && key_of(slots_[i].entry - 1) == key) {
-                return &values_[(slots_[i].entry - 1) * width_];
-            }
-        }
-        return nullptr;
+        const size_t i = slot_of(key, h);
+        return i == no_slot ? nullptr : &values_[(slots_[i].entry - 1) * width_];
     }
     size_t width() const { return width_; }
 
@@ -135,7 +128,19 @@ class table_store {
         return string_key_ ? std::string_view(values_[entry * width_ + key_index_].as_string())
                            : std::string_view(keys_[entry]);
     }
-    size_t slot_of(std::string_view key, uint64_t h) const;  // the slot holding key, or npos
+    static constexpr size_t no_slot = ~size_t{0};
+    // The slot holding key (whose hash_key() is h), or no_slot.
+    size_t slot_of(std::string_view key, uint64_t h) const {
+        if (slots_.empty()) {
+            return no_slot;
+        }
+        for (size_t i = h & mask(); slots_[i].entry != 0; i = (i + 1) & mask()) {
+            if (slots_[i].tag == tag_of(h) && key_of(slots_[i].entry - 1) == key) {
+                return i;
+            }
+        }
+        return no_slot;
+    }
     void upsert(std::string&& key, row&& r);
     void erase(std::string_view key);
     void grow();
