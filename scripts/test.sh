@@ -17,11 +17,18 @@ scripts/install-deps.sh --test
 
 jobs=$(nproc)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-10G}"
 # Paths relative to the checkout, so clones in other folders share the cache.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 start=$SECONDS
 section() { printf '\n=== %s (%ds)\n' "$1" $((SECONDS - start)); }
+
+# Both builds with debug info plus the cache take ~12 GB; a full disk shows up
+# much later as a linker error, so say it first.
+free_gb=$(df -Pk . | awk 'NR==2 {print int($4 / 1048576)}')
+if ((free_gb < 15)); then
+  echo "warning: only ${free_gb} GB free under $PWD; the builds need ~12 GB" >&2
+fi
 
 section "format check"
 mapfile -t sources < <(git ls-files -co --exclude-standard -- 'src/*.h' 'src/*.cc' 'bench/*.cc' 'bench/*.h')
