@@ -53,12 +53,15 @@ status producer::send(const outgoing_record& r) {
         }
     }
     headers_handle owned_headers(hdrs);
-    std::string topic(r.topic);
+    auto rkt = topic(r.topic);
+    if (!rkt) {
+        return rkt.err();
+    }
     // rd_kafka_produceva: the RD_KAFKA_V_* macros of producev use C casts.
     rd_kafka_vu_t vu[7] = {};
     size_t n = 0;
-    vu[n].vtype = RD_KAFKA_VTYPE_TOPIC;
-    vu[n++].u.cstr = topic.c_str();
+    vu[n].vtype = RD_KAFKA_VTYPE_RKT;
+    vu[n++].u.rkt = *rkt;
     vu[n].vtype = RD_KAFKA_VTYPE_PARTITION;
     vu[n++].u.i32 = r.partition;
     vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
@@ -89,7 +92,7 @@ status producer::send(const outgoing_record& r) {
         }
         return {
             err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? errc::too_large : errc::invalid_argument,
-            fmt::format("{}: {}", topic, rd_kafka_err2str(err))};
+            fmt::format("{}: {}", r.topic, rd_kafka_err2str(err))};
     }
 }
 
@@ -98,16 +101,13 @@ status producer::learn_topics(const std::vector<std::string>& topics,
     for (const auto& name : topics) {
         // A metadata response updates librdkafka's cache of every topic
         // handle it names, the one send() uses included.
-        rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr);
-        if (rkt == nullptr) {
-            return status(
-                errc::invalid_argument,
-                fmt::format("topic {}: {}", name, rd_kafka_err2str(rd_kafka_last_error())));
+        auto rkt = topic(name);
+        if (!rkt) {
+            return rkt.err();
         }
         const rd_kafka_metadata_t* md = nullptr;
         rd_kafka_resp_err_t err =
-            rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
-        rd_kafka_topic_destroy(rkt);
+            rd_kafka_metadata(rk_.get(), 0, *rkt, &md, static_cast<int>(timeout.count()));
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
             return status(errc::timed_out,
                           fmt::format("metadata of topic {}: {}", name, rd_kafka_err2str(err)));
@@ -115,6 +115,21 @@ status producer::learn_topics(const std::vector<std::string>& topics,
         rd_kafka_metadata_destroy(md);
     }
     return {};
+}
+
+result<rd_kafka_topic_t*> producer::topic(std::string_view name) {
+    if (auto it = topics_.find(name); it != topics_.end()) {
+        return it->second.get();
+    }
+    std::string key(name);
+    topic_handle rkt(rd_kafka_topic_new(rk_.get(), key.c_str(), nullptr));
+    if (!rkt) {
+        return error{errc::invalid_argument,
+                     fmt::format("topic {}: {}", name, rd_kafka_err2str(rd_kafka_last_error()))};
+    }
+    rd_kafka_topic_t* raw = rkt.get();
+    topics_.emplace(std::move(key), std::move(rkt));
+    return raw;
 }
 
 void producer::poll(std::chrono::milliseconds timeout) {

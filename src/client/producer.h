@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -79,9 +80,19 @@ class producer {
   private:
     producer() = default;
     static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+    // The handle of a topic, made once: producing by name looks the topic
+    // up under librdkafka's handle-wide lock on every record.
+    result<rd_kafka_topic_t*> topic(std::string_view name);
+
+    struct name_hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
 
     kafka_handle rk_;
     delivery_stats stats_;
+    // After rk_: destroyed before it, as librdkafka requires.
+    std::unordered_map<std::string, topic_handle, name_hash, std::equal_to<>> topics_;
 };
 
 }  // namespace cs::client

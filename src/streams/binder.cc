@@ -24,6 +24,13 @@ expr_ptr make_constant(value v, sql_type type) {
     return std::make_shared<nodes::constant>(std::move(v), std::move(type), std::move(sql));
 }
 
+void mark_read(std::vector<bool>& reads, size_t index) {
+    if (reads.size() <= index) {
+        reads.resize(index + 1);
+    }
+    reads[index] = true;
+}
+
 namespace {
 
 struct bind_failure {
@@ -204,6 +211,9 @@ class binder {
             }
             fail(e.pos, "column " + ast::quote_identifier(e.name) + " is ambiguous: it could be " +
                             cands + "; qualify it");
+        }
+        if (scope_.reads != nullptr) {
+            mark_read(*scope_.reads, found[0]->index);
         }
         return std::make_shared<nodes::column_ref>(found[0]->index, found[0]->type, ast::to_sql(e));
     }

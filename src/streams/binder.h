@@ -44,10 +44,17 @@ struct bind_scope {
     // Names the qualifier may take (aliases and source names), for
     // "unknown source" errors.
     std::vector<std::string> sources;
+    // When set, every column reference bound in this scope sets its index
+    // here (grown as needed): the planner learns which columns of the
+    // joined row a query reads, and the runtime copies only those.
+    std::vector<bool>* reads = nullptr;
 
     // Appends the columns of `def` (qualified by `qualifier`) at `first_index`.
     void add_source(const source_def& def, const std::string& qualifier, size_t first_index);
 };
+
+// Sets reads[index], growing `reads` as needed.
+void mark_read(std::vector<bool>& reads, size_t index);
 
 // Where expression text and positions come from, for error messages.
 struct error_source {

@@ -25,6 +25,7 @@ class select_planner {
     query_plan plan(source_def sink) {
         reject_unsupported();
         query_plan p;
+        scope_.reads = &reads_;
         p.sql = stmt_.text;
         p.source = *lookup(select_.from, source_kind::stream);
         add_to_scope(p.source, select_.from);
@@ -43,6 +44,8 @@ class select_planner {
         }
         project(p);
         partition(p);
+        p.reads = reads_;
+        p.reads.resize(p.joined_width);
         check_key_format(p, sink);
         // Sink columns: key columns first (ksqlDB's order), then values.
         sink.columns.clear();
@@ -184,8 +187,12 @@ class select_planner {
                      " (the table's PRIMARY KEY); got " + ast::to_sql(on),
                  errc::unsupported);
         }
-        auto l = bind(*on.args[0]);
-        auto r = bind(*on.args[1]);
+        // Which side is the table's key (bound without marking reads: the
+        // key column is not read, the other side is bound again below).
+        bind_scope probe = scope_;
+        probe.reads = nullptr;
+        auto l = bind_in(*on.args[0], probe);
+        auto r = bind_in(*on.args[1], probe);
         auto is_key = [&](const expr_ptr& e) {
             const auto* c = dynamic_cast<const nodes::column_ref*>(e.get());
             return c != nullptr && c->index() == key_index;
@@ -284,6 +291,7 @@ class select_planner {
                                 }
                             }
                             std::string name = join ? qualifiers_[s] + "_" + sc.name : sc.name;
+                            mark_read(reads_, sc.index);
                             add(name,
                                 std::make_shared<nodes::column_ref>(
                                     sc.index, sc.type,
@@ -435,6 +443,7 @@ class select_planner {
     const catalog_view& catalog_;
     error_source src_;
     bind_scope scope_;
+    std::vector<bool> reads_;  // scope_.reads
     size_t next_index_ = 0;
     std::vector<std::string> qualifiers_;
     std::vector<const source_def*> defs_;

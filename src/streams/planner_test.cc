@@ -151,6 +151,27 @@ TEST_F(planner_test, enrichment_three_left_joins) {
     EXPECT_EQ(*p->projections[6].expr->eval(ctx), value("product-page"));
 }
 
+// The columns a query reads: what a join copies from its table.
+TEST_F(planner_test, reads_marks_the_columns_expressions_use) {
+    auto p = plan(testing::enrichment_csas + "\n  EMIT CHANGES;");
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    // Stream (4 columns, all projected), then each table: key, name. The
+    // tables' keys are only compared in ON, not read.
+    EXPECT_EQ(p->reads,
+              (std::vector<bool>{true, true, true, true, false, true, false, true, false, true}));
+    auto w = plan(
+        "CREATE STREAM o AS SELECT u.`user_id`, c.`url` FROM clickstream c LEFT JOIN users u ON "
+        "c.`user_id` = u.`user_id` WHERE u.`user_name` IS NOT NULL PARTITION BY u.`user_id`;");
+    ASSERT_TRUE(w.ok()) << w.err().message;
+    // ON's stream side and WHERE read too.
+    EXPECT_EQ(w->reads, (std::vector<bool>{false, true, false, true, true, true}));
+    auto star = plan(
+        "CREATE STREAM o AS SELECT u.*, c.`url` FROM clickstream c LEFT JOIN users u "
+        "ON c.`user_id` = u.`user_id`;");
+    ASSERT_TRUE(star.ok()) << star.err().message;
+    EXPECT_EQ(star->reads, (std::vector<bool>{false, true, false, true, true, true}));
+}
+
 TEST_F(planner_test, select_star_over_a_join_prefixes_names) {
     auto p = plan(
         "CREATE STREAM j AS SELECT * FROM clickstream c JOIN users u ON "

@@ -89,7 +89,11 @@ struct query_plan {
     source_def source;               // the stream read
     std::vector<source_def> tables;  // one per join_step, same order
     std::vector<join_step> joins;
-    size_t joined_width = 0;              // number of columns of the joined row
+    size_t joined_width = 0;  // number of columns of the joined row
+    // Which columns of the joined row some expression reads (the planner
+    // marks each column it binds); empty means all. A join copies only the
+    // table columns read: the others hold stale values nobody looks at.
+    std::vector<bool> reads;
     expr_ptr where;                       // null: no filter
     std::vector<projection> projections;  // output columns in order
     // PARTITION BY: each expression is one key column (is_key projections,

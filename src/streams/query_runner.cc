@@ -46,6 +46,7 @@ result<std::unique_ptr<query_runner>> query_runner::create(
                      fmt::format("query {}: {} projections for {} sink columns", plan.id,
                                  plan.projections.size(), plan.sink.columns.size())};
     }
+    std::unique_ptr<query_runner> r(new query_runner());
     size_t width = plan.source.columns.size();
     for (size_t j = 0; j < plan.joins.size(); ++j) {
         const auto& step = plan.joins[j];
@@ -58,7 +59,15 @@ result<std::unique_ptr<query_runner>> query_runner::create(
                          fmt::format("query {}: join {} starts at column {}, expected {}", plan.id,
                                      step.table, step.first_column, width)};
         }
-        width += tables[j]->store()->def().columns.size();
+        const size_t table_width = tables[j]->store()->def().columns.size();
+        std::vector<uint32_t> copy;
+        for (size_t c = 0; c < table_width; ++c) {
+            if (plan.reads.empty() || (width + c < plan.reads.size() && plan.reads[width + c])) {
+                copy.push_back(static_cast<uint32_t>(c));
+            }
+        }
+        r->join_columns_.push_back(std::move(copy));
+        width += table_width;
     }
     if (plan.joined_width != width) {
         return error{errc::invalid_argument,
@@ -68,7 +77,6 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     if (plan.dlq_topic.empty()) {
         plan.dlq_topic = plan.sink.topic + "-dlq";
     }
-    std::unique_ptr<query_runner> r(new query_runner());
     auto decoder = row_decoder::create(plan.source, options.parse_timestamp);
     if (!decoder) {
         return decoder.take_error();
@@ -305,7 +313,7 @@ void query_runner::decode_batch(std::span<const client::message> batch, batch_st
 void query_runner::join_batch(size_t j, std::span<const client::message> batch, batch_state& b) {
     const join_step& step = plan_.joins[j];
     const table_store& table = *tables_[j]->store();
-    const size_t width = table.width();
+    const std::vector<uint32_t>& copy = join_columns_[j];  // the columns the query reads
     const size_t n = batch.size();
     // The keys first.
     for (size_t i = 0; i < n; ++i) {
@@ -364,11 +372,11 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
                 live_[i] = done;
                 continue;
             }
-            for (size_t c = 0; c < width; ++c) {
+            for (uint32_t c : copy) {
                 joined[step.first_column + c] = value();
             }
         } else {
-            for (size_t c = 0; c < width; ++c) {
+            for (uint32_t c : copy) {
                 joined[step.first_column + c] = hit[c];
             }
         }
@@ -388,13 +396,14 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
             return;
         }
     }
-    out_.resize(plan_.projections.size());
-    for (size_t p = 0; p < plan_.projections.size(); ++p) {
-        // A column or constant lends its value: one copy-assignment that
-        // reuses out_[p]'s string capacity (streams_eval_bench: 2.5-4.8x
-        // eval()'s copy-then-move).
+    const size_t width = plan_.projections.size();
+    out_.resize(width);
+    out_refs_.resize(width);
+    for (size_t p = 0; p < width; ++p) {
+        // A column or constant lends its value: the encoder reads it where
+        // it is (no copy); a computed one is evaluated into out_[p].
         if (const value* lent = plan_.projections[p].expr->ref(ctx)) {
-            out_[p] = *lent;
+            out_refs_[p] = lent;
             continue;
         }
         auto v = plan_.projections[p].expr->eval(ctx);
@@ -404,9 +413,10 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
             return;
         }
         out_[p] = std::move(*v);
+        out_refs_[p] = &out_[p];
     }
     bool key_null = true;
-    if (auto st = encoder_->encode(out_, key_buf_, key_null, value_buf_); !st) {
+    if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
         send_to_dlq(m, "encode", st.message(), b);
         return;
     }

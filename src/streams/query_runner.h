@@ -164,12 +164,14 @@ class query_runner {
         keyed,      // live, with a join key to look up (in join_batch)
         tombstone,  // a null value to pass on (process_null_value)
     };
-    std::vector<uint8_t> live_;           // record_state
-    std::vector<value> key_values_;       // a computed join key
-    std::vector<std::string> key_bytes_;  // its look-up bytes when not its own
-    std::vector<std::string_view> keys_;  // the look-up key of the current join
-    std::vector<uint64_t> hashes_;        // and its hash
+    std::vector<uint8_t> live_;                        // record_state
+    std::vector<value> key_values_;                    // a computed join key
+    std::vector<std::string> key_bytes_;               // its look-up bytes when not its own
+    std::vector<std::string_view> keys_;               // the look-up key of the current join
+    std::vector<uint64_t> hashes_;                     // and its hash
+    std::vector<std::vector<uint32_t>> join_columns_;  // per join: table columns read
     row out_;
+    std::vector<const value*> out_refs_;  // what finish() encodes: into out_ or lent
     std::string key_buf_;
     std::string value_buf_;
     std::vector<client::header_view> header_scratch_;

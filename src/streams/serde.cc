@@ -27,7 +27,8 @@ struct part {
     std::vector<size_t> cols;  // indexes into the row / source columns
     std::vector<std::string> names;
     std::vector<sql_type> types;
-    bool unwrapped = false;  // JSON: the single column is the whole document
+    std::vector<std::string> json_names;  // `"name":` of each column, escaped once (encoder)
+    bool unwrapped = false;               // JSON: the single column is the whole document
     const char* what = "value";
 };
 
@@ -40,6 +41,10 @@ part make_part(const source_def& def, column_origin origin, const format_options
             p.cols.push_back(i);
             p.names.push_back(def.columns[i].name);
             p.types.push_back(def.columns[i].type);
+            std::string n;
+            formats::append_json_string(n, def.columns[i].name);
+            n += ':';
+            p.json_names.push_back(std::move(n));
         }
     }
     // ksqlDB never wraps a single key column; a single value column is
@@ -619,17 +624,19 @@ struct row_encoder::impl {
     source_def def;
     part key;
     part val;
+    std::vector<const value*> scratch;  // encode(const row&)'s pointers
 
-    void encode_part(const part& p, const row& r, std::string& out) const;
+    void encode_part(const part& p, std::span<const value* const> r, std::string& out) const;
 };
 
-void row_encoder::impl::encode_part(const part& p, const row& r, std::string& out) const {
+void row_encoder::impl::encode_part(const part& p, std::span<const value* const> r,
+                                    std::string& out) const {
     switch (p.fmt.format) {
         case data_format::none:
             return;
         case data_format::kafka:
-            if (!p.cols.empty() && !r[p.cols[0]].is_null()) {
-                append_kafka(out, r[p.cols[0]], p.types[0]);
+            if (!p.cols.empty() && !r[p.cols[0]]->is_null()) {
+                append_kafka(out, *r[p.cols[0]], p.types[0]);
             }
             return;
         case data_format::delimited:
@@ -637,7 +644,7 @@ void row_encoder::impl::encode_part(const part& p, const row& r, std::string& ou
                 if (i > 0) {
                     out += p.fmt.delimiter;
                 }
-                const value& v = r[p.cols[i]];
+                const value& v = *r[p.cols[i]];
                 if (v.is_null()) {
                     continue;
                 }
@@ -650,7 +657,7 @@ void row_encoder::impl::encode_part(const part& p, const row& r, std::string& ou
             return;
         case data_format::json:
             if (p.unwrapped) {
-                append_json_value(out, r[p.cols[0]], p.types[0]);
+                append_json_value(out, *r[p.cols[0]], p.types[0]);
                 return;
             }
             out += '{';
@@ -658,9 +665,8 @@ void row_encoder::impl::encode_part(const part& p, const row& r, std::string& ou
                 if (i > 0) {
                     out += ',';
                 }
-                formats::append_json_string(out, p.names[i]);
-                out += ':';
-                append_json_value(out, r[p.cols[i]], p.types[i]);
+                out += p.json_names[i];
+                append_json_value(out, *r[p.cols[i]], p.types[i]);
             }
             out += '}';
             return;
@@ -682,13 +688,15 @@ result<std::unique_ptr<row_encoder>> row_encoder::create(const source_def& def) 
         }
     }
     std::unique_ptr<row_encoder> e(new row_encoder());
-    e->impl_->def = def;
-    e->impl_->key = make_part(def, column_origin::key, def.key_format);
-    e->impl_->val = make_part(def, column_origin::value, def.value_format);
+    impl& m = *e->impl_;
+    m.def = def;
+    m.key = make_part(def, column_origin::key, def.key_format);
+    m.val = make_part(def, column_origin::value, def.value_format);
     return e;
 }
 
-status row_encoder::encode_key(const row& r, std::string& key_out, bool& key_null) {
+status row_encoder::encode_key(std::span<const value* const> r, std::string& key_out,
+                               bool& key_null) {
     const impl& m = *impl_;
     if (r.size() != m.def.columns.size()) {
         return status(errc::invalid_argument,
@@ -697,14 +705,14 @@ status row_encoder::encode_key(const row& r, std::string& key_out, bool& key_nul
     }
     key_out.clear();
     key_null = m.key.cols.empty() || m.key.fmt.format == data_format::none ||
-               (m.key.cols.size() == 1 && r[m.key.cols[0]].is_null());
+               (m.key.cols.size() == 1 && r[m.key.cols[0]]->is_null());
     if (!key_null) {
         m.encode_part(m.key, r, key_out);
     }
     return {};
 }
 
-status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
+status row_encoder::encode(std::span<const value* const> r, std::string& key_out, bool& key_null,
                            std::string& value_out) {
     value_out.clear();
     if (auto st = encode_key(r, key_out, key_null); !st) {
@@ -712,6 +720,24 @@ status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
     }
     impl_->encode_part(impl_->val, r, value_out);
     return {};
+}
+
+std::span<const value* const> row_encoder::pointers(const row& r) {
+    auto& ptrs = impl_->scratch;
+    ptrs.resize(r.size());
+    for (size_t i = 0; i < r.size(); ++i) {
+        ptrs[i] = &r[i];
+    }
+    return ptrs;
+}
+
+status row_encoder::encode_key(const row& r, std::string& key_out, bool& key_null) {
+    return encode_key(pointers(r), key_out, key_null);
+}
+
+status row_encoder::encode(const row& r, std::string& key_out, bool& key_null,
+                           std::string& value_out) {
+    return encode(pointers(r), key_out, key_null, value_out);
 }
 
 }  // namespace cs::streams

@@ -109,9 +109,16 @@ class row_encoder {
     status encode(const row& r, std::string& key_out, bool& key_null, std::string& value_out);
     // Only the key, as encode() writes it (for a record with a null value).
     status encode_key(const row& r, std::string& key_out, bool& key_null);
+    // The same with the values where they are (r[i] for column i), so a
+    // caller holding them elsewhere (a projection that lends a column of
+    // the joined row) need not copy them into a row first.
+    status encode(std::span<const value* const> r, std::string& key_out, bool& key_null,
+                  std::string& value_out);
+    status encode_key(std::span<const value* const> r, std::string& key_out, bool& key_null);
 
   private:
     row_encoder();
+    std::span<const value* const> pointers(const row& r);
     struct impl;
     std::unique_ptr<impl> impl_;
 };
