@@ -14,6 +14,8 @@ net::server_config server_config_from(const config::broker_settings& s) {
     c.network_threads = std::max(1, s.num_network_threads);
     c.max_request_bytes = s.socket_request_max_bytes;
     c.idle_timeout_ms = s.connections_max_idle_ms;
+    c.send_buffer_bytes = s.socket_send_buffer_bytes;
+    c.receive_buffer_bytes = s.socket_receive_buffer_bytes;
     return c;
 }
 

@@ -48,8 +48,8 @@ struct broker_settings {
     int32_t num_network_threads = 0;
     int32_t num_io_threads = 0;
     int32_t num_recovery_threads_per_data_dir = 0;
-    int32_t socket_send_buffer_bytes = 0;  // -1: OS default
-    int32_t socket_receive_buffer_bytes = 0;
+    int32_t socket_send_buffer_bytes = -1;     // SO_SNDBUF; -1: OS default (auto-tuned)
+    int32_t socket_receive_buffer_bytes = -1;  // SO_RCVBUF; -1: OS default
     int32_t socket_request_max_bytes = 0;
     int64_t connections_max_idle_ms = 0;
 

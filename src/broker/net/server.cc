@@ -101,6 +101,13 @@ status server::start() {
             step = "SO_REUSEADDR";
             l->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
         }
+        if (!ec && config_.receive_buffer_bytes > 0) {
+            // Before listen(): the window scale of a connection is settled
+            // in its handshake, from the buffer it inherits.
+            step = "SO_RCVBUF";
+            l->acceptor.set_option(
+                asio::socket_base::receive_buffer_size(config_.receive_buffer_bytes), ec);
+        }
         if (!ec) {
             step = "bind";
             l->acceptor.bind(*ep, ec);
@@ -196,6 +203,14 @@ void server::accept_next(listener_state& l) {
 void server::on_accepted(listener_state& l, connection::socket_type socket) {
     asio::error_code ec;
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    if (config_.send_buffer_bytes > 0) {
+        socket.set_option(asio::socket_base::send_buffer_size(config_.send_buffer_bytes), ec);
+        if (ec) {
+            logger().warn("listener {}: cannot set SO_SNDBUF to {}: {}", l.config.name,
+                          config_.send_buffer_bytes, ec.message());
+            ec.clear();
+        }
+    }
     const auto remote = socket.remote_endpoint(ec);
     if (ec) {
         logger().debug("connection on listener {} gone before it was set up: {}", l.config.name,

@@ -62,6 +62,11 @@ struct server_config {
     size_t read_buffer_bytes = 64 * 1024;        // per connection; larger frames read apart
     int64_t close_linger_ms = 2000;  // real time a graceful close waits for the peer's FIN
     int listen_backlog = 1024;
+    // SO_SNDBUF of each accepted socket and SO_RCVBUF of the listening one
+    // (inherited by accepted sockets), as Kafka sets them; -1 (or any value
+    // below 1) keeps the OS default, with the kernel's auto-tuning.
+    int32_t send_buffer_bytes = -1;     // socket.send.buffer.bytes
+    int32_t receive_buffer_bytes = -1;  // socket.receive.buffer.bytes
 };
 
 struct bound_listener {

@@ -12,7 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "broker/net/test_client.h"
 
@@ -210,6 +213,48 @@ TEST_F(NetServer, EchoesAndReportsConnectionInfo) {
     ASSERT_TRUE(b.send_frame("ECHO other listener"));
     EXPECT_EQ(b.read_frame(), "re:ECHO other listener");
     EXPECT_EQ(handler_.last_info().listener, "INTERNAL");
+}
+
+// The server's own end of the connection from `peer` ("127.0.0.1:port"),
+// found among this process's descriptors (the server runs in the test).
+int server_side_fd(uint16_t server_port, const std::string& peer) {
+    for (int fd = 0; fd < 4096; ++fd) {
+        sockaddr_in local{};
+        sockaddr_in remote{};
+        socklen_t len = sizeof local;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 ||
+            local.sin_family != AF_INET || ntohs(local.sin_port) != server_port) {
+            continue;
+        }
+        len = sizeof remote;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &len) == 0 &&
+            "127.0.0.1:" + std::to_string(ntohs(remote.sin_port)) == peer) {
+            return fd;
+        }
+    }
+    return -1;
+}
+
+int socket_option(int fd, int name) {
+    int v = 0;
+    socklen_t len = sizeof v;
+    return ::getsockopt(fd, SOL_SOCKET, name, &v, &len) == 0 ? v : -1;
+}
+
+// socket.send.buffer.bytes / socket.receive.buffer.bytes reach the sockets
+// (Linux reports twice the value set: its bookkeeping overhead).
+TEST_F(NetServer, SocketBufferSizesAreApplied) {
+    auto c = base_config();
+    c.send_buffer_bytes = 24 * 1024;
+    c.receive_buffer_bytes = 20 * 1024;
+    start(c);
+    test_client a(port_);
+    ASSERT_TRUE(a.send_frame("ECHO sized"));
+    EXPECT_EQ(a.read_frame(), "re:ECHO sized");
+    int fd = server_side_fd(port_, handler_.last_info().peer);
+    ASSERT_GE(fd, 0) << handler_.last_info().peer;
+    EXPECT_EQ(socket_option(fd, SO_SNDBUF), 2 * 24 * 1024);
+    EXPECT_EQ(socket_option(fd, SO_RCVBUF), 2 * 20 * 1024);
 }
 
 TEST_F(NetServer, ManyConnectionsPipelineInOrder) {
