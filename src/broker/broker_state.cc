@@ -131,6 +131,7 @@ status broker_state::start() {
         opts.log_dirs.emplace_back(d);
     }
     opts.checkpoint_interval_ms = settings().log_flush_offset_checkpoint_interval_ms;
+    opts.retention_check_interval_ms = settings().log_retention_check_interval_ms;
     opts.cleaner_enable = settings().log_cleaner_enable;
     opts.config_for = [this](const kafka::topic_partition& tp) {
         if (auto t = topics_->find(tp.topic)) {
@@ -192,7 +193,7 @@ status broker_state::open_topic_partitions(const topic_info& t, int32_t from) {
         part->tp = tp;
         part->log = std::move(log);
         if (!is_internal_topic(t.name)) {
-            auto producers = load_producer_state(*part->log);
+            auto producers = load_producer_state(*part->log, clock_.now_ms());
             if (producers.ok()) {
                 part->producers = std::move(*producers);
             } else {
@@ -239,6 +240,31 @@ void broker_state::tick() {
     }
     logs_->tick(clock_.now_ms());
     groups_->tick();
+    expire_producers();
+}
+
+// producer.id.expiration.ms, checked once a minute or, for a shorter
+// expiration, that often (Kafka: every producer.id.expiration.check.interval.ms,
+// 10 minutes).
+void broker_state::expire_producers() {
+    const int64_t expiration = settings().producer_id_expiration_ms;
+    const int64_t mono = clock_.monotonic_ms();
+    if (mono - last_producer_expiry_ms_ < std::min<int64_t>(60'000, expiration)) {
+        return;
+    }
+    last_producer_expiry_ms_ = mono;
+    const int64_t now = clock_.now_ms();
+    size_t forgotten = 0;
+    std::shared_lock lock(partitions_mu_);
+    for (const auto& [tp, part] : partitions_) {
+        std::lock_guard append(part->append_mu);
+        forgotten += part->producers.expire(now, expiration);
+    }
+    if (forgotten > 0) {
+        log::get("broker")->info(
+            "forgot {} idempotent producer state(s) silent for producer.id.expiration.ms = {}",
+            forgotten, expiration);
+    }
 }
 
 std::shared_ptr<partition> broker_state::find_partition(const kafka::topic_partition& tp) const {

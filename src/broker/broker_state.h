@@ -96,6 +96,7 @@ class broker_state {
     group_service& groups() { return *groups_; }
 
   private:
+    void expire_producers();
     storage::log_config log_config_for(const config::topic_config& tc) const;
     status open_topic_partitions(const topic_info& t, int32_t from);
     status load_or_create_meta();
@@ -103,6 +104,7 @@ class broker_state {
 
     config::broker_config cfg_;
     clock& clock_;
+    int64_t last_producer_expiry_ms_ = 0;  // monotonic; tick() thread only
     std::string cluster_id_;
     std::unique_ptr<topic_table> topics_;
     std::unique_ptr<storage::log_manager> logs_;

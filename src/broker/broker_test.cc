@@ -4,9 +4,11 @@
 
 #include "broker/broker.h"
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -42,7 +44,7 @@ class BrokerTest : public ::testing::Test {
     void start() {
         std::string text =
             "broker.id=0\nlisteners=PLAINTEXT://127.0.0.1:0\nlog.dirs=" + (dir_ / "data").string() +
-            "\nnum.partitions=2\nnum.network.threads=2\n";
+            "\nnum.partitions=2\nnum.network.threads=2\n" + extra_props_;
         config::diagnostics diags;
         auto cfg = config::parse_broker_config(text, "test.properties", diags,
                                                config::process_environment());
@@ -56,6 +58,7 @@ class BrokerTest : public ::testing::Test {
         broker_.reset();
         start();
     }
+    std::string extra_props_;  // appended to the properties by start()
 
     kafka::produce_response produce(wire_client& c, const std::string& topic, int32_t partition,
                                     bytes batch, int16_t acks = -1, int16_t version = 8) {
@@ -377,6 +380,32 @@ TEST_F(BrokerTest, IdempotentRetryGetsOriginalOffsets) {
     EXPECT_EQ(retried.responses[0].partition_responses[0].base_offset, 2);
     EXPECT_EQ(produce(c2, "idem", 0, make(4, 1)).responses[0].partition_responses[0].base_offset,
               4);
+}
+
+// producer.id.expiration.ms: a producer silent that long is forgotten, so
+// its next batch starts a new sequence instead of being a gap.
+TEST_F(BrokerTest, SilentIdempotentProducerIsForgottenAfterItsExpiration) {
+    extra_props_ = "producer.id.expiration.ms=1000\n";
+    restart();
+    wire_client c(port_);
+    kafka::create_topics_request create;
+    create.topics.push_back({"idem3", 1, 1, {}, {}});
+    ASSERT_EQ(c.call<kafka::create_topics_response>(create, 4)->topics[0].error_code, 0);
+    auto make = [](int32_t seq) {
+        kafka::batch_builder b;
+        b.producer(77, 0, seq).add(std::nullopt, "v" + std::to_string(seq), 1);
+        return b.build();
+    };
+    EXPECT_EQ(produce(c, "idem3", 0, make(0)).responses[0].partition_responses[0].error_code, 0);
+    EXPECT_EQ(produce(c, "idem3", 0, make(9)).responses[0].partition_responses[0].error_code, 45);
+    // Checked on the broker's 1 s housekeeping tick; bounded wait.
+    int16_t code = 45;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (code == 45 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        code = produce(c, "idem3", 0, make(9)).responses[0].partition_responses[0].error_code;
+    }
+    EXPECT_EQ(code, 0);
 }
 
 TEST_F(BrokerTest, ProducerStateIsRebuiltFromTheLogWithoutASnapshot) {

@@ -1,5 +1,6 @@
 #include "broker/producer_state.h"
 
+#include <algorithm>
 #include <limits>
 
 #include <fmt/format.h>
@@ -56,8 +57,10 @@ sequence_check producer_state::check(int64_t producer_id, int16_t epoch, int32_t
     return out;
 }
 
-void producer_state::record(int64_t producer_id, int16_t epoch, const producer_batch& batch) {
+void producer_state::record(int64_t producer_id, int16_t epoch, const producer_batch& batch,
+                            int64_t now_ms) {
     entry& e = producers_[producer_id];
+    e.last_write_ms = std::max(e.last_write_ms, now_ms);
     if (epoch != e.epoch) {
         e.epoch = epoch;
         e.batches.clear();
@@ -66,6 +69,12 @@ void producer_state::record(int64_t producer_id, int16_t epoch, const producer_b
     while (e.batches.size() > kBatchesRetained) {
         e.batches.pop_front();
     }
+}
+
+size_t producer_state::expire(int64_t now_ms, int64_t expiration_ms) {
+    return std::erase_if(producers_, [&](const auto& kv) {
+        return now_ms - kv.second.last_write_ms >= expiration_ms;
+    });
 }
 
 }  // namespace cs::broker

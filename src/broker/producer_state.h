@@ -43,7 +43,12 @@ class producer_state {
 
     sequence_check check(int64_t producer_id, int16_t epoch, int32_t first_seq,
                          int32_t last_seq) const;
-    void record(int64_t producer_id, int16_t epoch, const producer_batch& batch);
+    // now_ms: the wall-clock time of the write, what expire() measures from.
+    void record(int64_t producer_id, int16_t epoch, const producer_batch& batch, int64_t now_ms);
+    // Forgets producers that have written nothing for expiration_ms
+    // (producer.id.expiration.ms); their next batch is accepted as a new
+    // producer's. Returns how many were forgotten.
+    size_t expire(int64_t now_ms, int64_t expiration_ms);
     // Forgets everything before `offset` (log truncation).
     void clear() { producers_.clear(); }
     size_t producer_count() const { return producers_.size(); }
@@ -62,6 +67,7 @@ class producer_state {
     struct entry {
         int16_t epoch = -1;
         std::deque<producer_batch> batches;  // oldest first, at most kBatchesRetained
+        int64_t last_write_ms = 0;
     };
     std::unordered_map<int64_t, entry> producers_;
 };

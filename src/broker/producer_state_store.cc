@@ -16,7 +16,8 @@ constexpr const char* kSnapshotFile = "producer-state.snapshot";
 constexpr const char* kMagic = "clickstream producer state v1";
 
 // Adds the producer batches in [from, high watermark) to `state`.
-status scan_batches(storage::partition_log& log, kafka::offset from, producer_state& state) {
+status scan_batches(storage::partition_log& log, kafka::offset from, producer_state& state,
+                    int64_t now_ms) {
     auto next = std::max(from, log.log_start_offset());
     while (next < log.high_watermark()) {
         auto got = log.read(next, 1 << 20);
@@ -48,9 +49,10 @@ status scan_batches(storage::partition_log& log, kafka::offset from, producer_st
                 (int64_t{INT32_MAX} + 1));
             int64_t append_time =
                 h->ts_type() == kafka::timestamp_type::log_append_time ? h->max_timestamp : -1;
-            state.record(h->producer_id, h->producer_epoch,
-                         {h->base_sequence, last_seq, h->base_offset, h->last_offset().value(),
-                          append_time});
+            state.record(
+                h->producer_id, h->producer_epoch,
+                {h->base_sequence, last_seq, h->base_offset, h->last_offset().value(), append_time},
+                now_ms);
         }
     }
     return {};
@@ -67,7 +69,7 @@ status save_producer_state(const storage::partition_log& log, const producer_sta
     return storage::write_file_atomically(log.dir() / kSnapshotFile, out);
 }
 
-result<producer_state> load_producer_state(storage::partition_log& log) {
+result<producer_state> load_producer_state(storage::partition_log& log, int64_t now_ms) {
     producer_state state;
     kafka::offset from = log.log_start_offset();
     std::ifstream in(log.dir() / kSnapshotFile);
@@ -89,7 +91,7 @@ result<producer_state> load_producer_state(storage::partition_log& log) {
             ok = static_cast<bool>(fields >> pid >> epoch >> b.first_seq >> b.last_seq >>
                                    b.first_offset >> b.last_offset >> b.log_append_time);
             if (ok) {
-                snap.record(pid, epoch, b);
+                snap.record(pid, epoch, b, now_ms);
             }
         }
         // A snapshot past the log's end (the log lost its tail in a crash)
@@ -103,7 +105,7 @@ result<producer_state> load_producer_state(storage::partition_log& log) {
                 log.topic_partition().to_string());
         }
     }
-    if (auto st = scan_batches(log, from, state); !st) {
+    if (auto st = scan_batches(log, from, state, now_ms); !st) {
         return st.err();
     }
     return state;

@@ -20,6 +20,8 @@
 namespace cs::broker {
 
 status save_producer_state(const storage::partition_log& log, const producer_state& state);
-result<producer_state> load_producer_state(storage::partition_log& log);
+// now_ms stands for the last write of every producer loaded (the snapshot
+// does not keep it), so producer.id.expiration.ms counts from start-up.
+result<producer_state> load_producer_state(storage::partition_log& log, int64_t now_ms);
 
 }  // namespace cs::broker

@@ -12,9 +12,9 @@ using verdict = sequence_check::verdict;
 TEST(ProducerState, SequencesDuplicatesAndGaps) {
     producer_state s;
     EXPECT_EQ(s.check(7, 0, 0, 4).kind, verdict::append);
-    s.record(7, 0, {0, 4, 100, 104, -1});
+    s.record(7, 0, {0, 4, 100, 104, -1}, 0);
     EXPECT_EQ(s.check(7, 0, 5, 9).kind, verdict::append);
-    s.record(7, 0, {5, 9, 105, 109, -1});
+    s.record(7, 0, {5, 9, 105, 109, -1}, 0);
 
     auto dup = s.check(7, 0, 0, 4);
     EXPECT_EQ(dup.kind, verdict::duplicate);
@@ -28,7 +28,7 @@ TEST(ProducerState, SequencesDuplicatesAndGaps) {
 TEST(ProducerState, KeepsOnlyTheLastFiveBatches) {
     producer_state s;
     for (int i = 0; i < 7; ++i) {
-        s.record(1, 0, {i, i, i, i, -1});
+        s.record(1, 0, {i, i, i, i, -1}, 0);
     }
     EXPECT_EQ(s.check(1, 0, 0, 0).kind, verdict::reject);  // forgotten: looks out of order
     EXPECT_EQ(s.check(1, 0, 2, 2).kind, verdict::duplicate);
@@ -37,7 +37,7 @@ TEST(ProducerState, KeepsOnlyTheLastFiveBatches) {
 
 TEST(ProducerState, EpochsFenceAndRestart) {
     producer_state s;
-    s.record(3, 1, {0, 0, 0, 0, -1});
+    s.record(3, 1, {0, 0, 0, 0, -1}, 0);
     EXPECT_EQ(s.check(3, 0, 1, 1).error, kafka::error_code::invalid_producer_epoch);
     EXPECT_EQ(s.check(3, 2, 0, 3).kind, verdict::append);
     EXPECT_EQ(s.check(3, 2, 5, 6).error, kafka::error_code::out_of_order_sequence_number);
@@ -46,8 +46,24 @@ TEST(ProducerState, EpochsFenceAndRestart) {
 TEST(ProducerState, SequenceWrapsAtInt32Max) {
     producer_state s;
     constexpr int32_t max = std::numeric_limits<int32_t>::max();
-    s.record(9, 0, {max - 1, max, 10, 11, -1});
+    s.record(9, 0, {max - 1, max, 10, 11, -1}, 0);
     EXPECT_EQ(s.check(9, 0, 0, 3).kind, verdict::append);
+}
+
+// producer.id.expiration.ms: a producer silent that long is forgotten; a
+// write keeps it.
+TEST(ProducerState, ExpiresProducersSilentForTheExpirationTime) {
+    producer_state s;
+    s.record(1, 0, {0, 0, 0, 0, -1}, 1'000);
+    s.record(2, 0, {0, 0, 1, 1, -1}, 1'000);
+    s.record(2, 0, {1, 1, 2, 2, -1}, 5'000);
+    EXPECT_EQ(s.expire(10'999, 10'000), 0u);
+    EXPECT_EQ(s.expire(11'000, 10'000), 1u);  // producer 1
+    EXPECT_EQ(s.producer_count(), 1u);
+    EXPECT_EQ(s.check(2, 0, 2, 2).kind, verdict::append);
+    EXPECT_EQ(s.expire(15'000, 10'000), 1u);
+    // Forgotten: any sequence is accepted as a new producer's first.
+    EXPECT_EQ(s.check(2, 0, 9, 9).kind, verdict::append);
 }
 
 }  // namespace

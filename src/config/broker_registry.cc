@@ -18,6 +18,9 @@ const char* const no_zookeeper =
 const char* const no_replicas = "a single node has no follower replicas to fetch or to wait for";
 const char* const no_quorum =
     "a single node is its own controller; there is no controller quorum to reach";
+const char* const no_transactions =
+    "transactions are not supported yet (a transactional producer is refused at "
+    "InitProducerId)";
 const char* const one_replica =
     "a single node holds one copy of each partition, so 1 is the most it can give";
 
@@ -97,7 +100,11 @@ std::vector<property_def> broker_properties() {
          .default_value = "8",
          .min = 1,
          .doc = "Threads that process requests, including disk I/O.",
-         .dynamic = true},
+         .dynamic = true,
+         .on_single_node = single_node::ignored,
+         .single_node_note =
+             "requests are handled on the network threads (num.network.threads); there is "
+             "no separate request-handler pool"},
         {.name = "socket.send.buffer.bytes",
          .type = int32,
          .default_value = "102400",
@@ -154,7 +161,9 @@ std::vector<property_def> broker_properties() {
          .min = 1,
          .doc = "Threads per log directory that recover logs at startup and flush them at "
                 "shutdown. (Kafka 3.x default; Kafka 4 raised it to 2.)",
-         .dynamic = true},
+         .dynamic = true,
+         .on_single_node = single_node::ignored,
+         .single_node_note = "logs are recovered and flushed at shutdown by one thread"},
         {.name = "log.segment.bytes",
          .type = int32,
          .default_value = "1073741824",
@@ -399,7 +408,11 @@ std::vector<property_def> broker_properties() {
          .type = int32,
          .default_value = "5000",
          .min = 1,
-         .doc = "How long an offset commit may wait for its write to complete."},
+         .doc = "How long an offset commit may wait for its write to complete.",
+         .on_single_node = single_node::ignored,
+         .single_node_note =
+             "an offset commit is answered once written to __consumer_offsets; it does not "
+             "wait for replicas"},
         {.name = "group.initial.rebalance.delay.ms",
          .type = int32,
          .default_value = "3000",
@@ -418,7 +431,9 @@ std::vector<property_def> broker_properties() {
          .type = int32,
          .default_value = "50",
          .min = 1,
-         .doc = "Partitions of __transaction_state. Do not change it once the topic exists."},
+         .doc = "Partitions of __transaction_state. Do not change it once the topic exists.",
+         .on_single_node = single_node::ignored,
+         .single_node_note = no_transactions},
         {.name = "transaction.state.log.replication.factor",
          .type = int32,
          .default_value = "3",
@@ -438,23 +453,31 @@ std::vector<property_def> broker_properties() {
          .type = int32,
          .default_value = "104857600",
          .min = 1,
-         .doc = "Segment size of __transaction_state."},
+         .doc = "Segment size of __transaction_state.",
+         .on_single_node = single_node::ignored,
+         .single_node_note = no_transactions},
         {.name = "transaction.max.timeout.ms",
          .type = int32,
          .default_value = "900000",
          .min = 1,
-         .doc = "The largest transaction timeout a producer may ask for."},
+         .doc = "The largest transaction timeout a producer may ask for.",
+         .on_single_node = single_node::ignored,
+         .single_node_note = no_transactions},
         {.name = "transactional.id.expiration.ms",
          .type = int32,
          .default_value = "604800000",
          .min = 1,
          .doc = "A transactional id with no transaction for this long is forgotten.",
-         .dynamic = true},
+         .dynamic = true,
+         .on_single_node = single_node::ignored,
+         .single_node_note = no_transactions},
         {.name = "producer.id.expiration.ms",
          .type = int32,
          .default_value = "86400000",
          .min = 1,
-         .doc = "An idempotent producer's state is dropped after this long without a write.",
+         .doc = "An idempotent producer's state is dropped after this long without a write "
+                "(checked once a minute, or as often as this when shorter; after a restart it "
+                "counts from start-up).",
          .dynamic = true},
         {.name = "share.coordinator.state.topic.replication.factor",
          .type = int32,

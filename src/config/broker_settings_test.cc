@@ -271,8 +271,9 @@ TEST(BrokerConfig, KafkaZooKeeperModeServerPropertiesLoadsWithoutErrors) {
     auto c = parse(kafka_zookeeper_server_properties, d);
     ASSERT_TRUE(c.ok()) << d.to_string();
     EXPECT_EQ(d.count(severity::warning), 0u) << d.to_string();
-    // zookeeper.connect and zookeeper.connection.timeout.ms: one info line each.
-    EXPECT_EQ(d.count(severity::info), 2u) << d.to_string();
+    // zookeeper.connect, zookeeper.connection.timeout.ms, num.io.threads and
+    // num.recovery.threads.per.data.dir (no such pools here): one info line each.
+    EXPECT_EQ(d.count(severity::info), 4u) << d.to_string();
     const broker_settings& s = c->settings;
     EXPECT_EQ(s.broker_id, 0);
     EXPECT_EQ(s.listeners, (std::vector<listener>{{"PLAINTEXT", "", 9092, "PLAINTEXT"}}));
@@ -291,8 +292,8 @@ TEST(BrokerConfig, KafkaKRaftModeServerPropertiesLoadsWithoutErrors) {
     ASSERT_TRUE(c.ok()) << d.to_string();
     EXPECT_EQ(d.count(severity::warning), 0u) << d.to_string();
     // process.roles, controller.quorum.voters, inter.broker.listener.name,
-    // controller.listener.names.
-    EXPECT_EQ(d.count(severity::info), 4u) << d.to_string();
+    // controller.listener.names, num.io.threads, num.recovery.threads.per.data.dir.
+    EXPECT_EQ(d.count(severity::info), 6u) << d.to_string();
     const broker_settings& s = c->settings;
     EXPECT_EQ(s.broker_id, 1);  // node.id
     // The CONTROLLER listener is not opened.

@@ -45,6 +45,7 @@ result<std::unique_ptr<log_manager>> log_manager::open(log_manager_options opts,
         }
     }
     m->last_checkpoint_ms_ = clk.monotonic_ms();
+    m->last_retention_check_ms_ = m->last_checkpoint_ms_;
     return m;
 }
 
@@ -203,10 +204,17 @@ void log_manager::tick(int64_t now_ms) {
             logs.push_back(e.log);
         }
     }
+    const int64_t mono = clock_.monotonic_ms();
+    const bool retention_due = mono - last_retention_check_ms_ >= opts_.retention_check_interval_ms;
+    if (retention_due) {
+        last_retention_check_ms_ = mono;
+    }
     for (auto& log : logs) {
-        if (auto r = log->apply_retention(now_ms); !r) {
-            logger()->error("{}: retention: {}", log->topic_partition().to_string(),
-                            r.err().message);
+        if (retention_due) {
+            if (auto r = log->apply_retention(now_ms); !r) {
+                logger()->error("{}: retention: {}", log->topic_partition().to_string(),
+                                r.err().message);
+            }
         }
         log->purge_deleted(now_ms);
         log->maybe_flush_periodically(now_ms);
@@ -230,7 +238,6 @@ void log_manager::tick(int64_t now_ms) {
             }
         }
     }
-    int64_t mono = clock_.monotonic_ms();
     if (mono - last_checkpoint_ms_ >= opts_.checkpoint_interval_ms) {
         last_checkpoint_ms_ = mono;
         if (auto s = checkpoint(); !s) {

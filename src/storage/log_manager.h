@@ -10,13 +10,11 @@
 // crash from then on is seen as unclean.
 //
 // Running: the broker calls tick(now) on a timer (tests call it directly
-// with a manual_clock): retention, removal of *.deleted files once
-// file.delete.delay.ms has passed, flush.ms flushes, checkpoints every
-// checkpoint_interval_ms, and at most one compaction pass per tick (the
-// partition whose dirty ratio is highest among those past
-// min.cleanable.dirty.ratio), so one large pass delays the other work of
-// this thread by its own length only. One flusher thread serves acks=all waiters of all
-// partitions (group commit).
+// with a manual_clock): retention (every retention_check_interval_ms), removal of *.deleted files
+// once file.delete.delay.ms has passed, flush.ms flushes, checkpoints every checkpoint_interval_ms,
+// and at most one compaction pass per tick (the partition whose dirty ratio is highest among those
+// past min.cleanable.dirty.ratio), so one large pass delays the other work of this thread by its
+// own length only. One flusher thread serves acks=all waiters of all partitions (group commit).
 //
 // Shutdown: shutdown() stops the flusher, flushes every log (data and
 // indexes, completing any acks=all waiters), writes both checkpoints and the
@@ -49,7 +47,10 @@ struct log_manager_options {
     // looks it up in its topic registry). Defaults to log_config{}.
     std::function<log_config(const kafka::topic_partition&)> config_for;
     int64_t checkpoint_interval_ms = 60'000;  // log.flush.offset.checkpoint.interval.ms
-    bool cleaner_enable = true;               // log.cleaner.enable
+    // Retention runs at the first tick this long after open() and then as
+    // often (Kafka's log.retention.check.interval.ms, default 5 min).
+    int64_t retention_check_interval_ms = 300'000;
+    bool cleaner_enable = true;  // log.cleaner.enable
 };
 
 class log_manager {
@@ -94,6 +95,7 @@ class log_manager {
     std::unordered_map<kafka::topic_partition, entry> logs_;
     std::vector<std::filesystem::path> clean_dirs_;
     int64_t last_checkpoint_ms_ = 0;
+    int64_t last_retention_check_ms_ = 0;  // monotonic
     bool shut_down_ = false;
 };
 

@@ -24,12 +24,14 @@ class LogManagerTest : public ::testing::Test {
         o.log_dirs = {a_.path(), b_.path()};
         o.config_for = [this](const topic_partition&) { return cfg_; };
         o.checkpoint_interval_ms = 1000;
+        o.retention_check_interval_ms = retention_check_ms_;
         auto m = log_manager::open(o, clock_);
         EXPECT_TRUE(m.ok()) << m.err().message;
         return m.ok() ? std::move(*m) : nullptr;
     }
     temp_dir a_, b_;
     log_config cfg_;
+    int64_t retention_check_ms_ = 1000;
     manual_clock clock_;
     topic_partition t0_{"clicks", partition_id(0)}, t1_{"clicks", partition_id(1)},
         v0_{"views", partition_id(0)};
@@ -126,6 +128,27 @@ TEST_F(LogManagerTest, TickRunsRetentionDeletesFilesAndCheckpoints) {
     clock_.advance_ms(5'000);
     m->tick(clock_.now_ms());
     EXPECT_EQ(deleted_files(), 0);
+}
+
+// Segments past retention.ms stay until the next retention check.
+TEST_F(LogManagerTest, RetentionWaitsForItsCheckInterval) {
+    cfg_.segment_bytes = 500;
+    cfg_.retention_ms = 1'000;
+    retention_check_ms_ = 120'000;
+    auto m = open();
+    auto log = *m->create(t0_, cfg_);
+    for (int i = 0; i < 6; ++i) {
+        bytes b = make_batch(2, clock_.now_ms() + i, "x", 100);
+        ASSERT_TRUE(log->append(b).ok());
+    }
+    const size_t segs = log->segment_count();
+    ASSERT_GE(segs, 3u);
+    clock_.advance_ms(61'000);
+    m->tick(clock_.now_ms());
+    EXPECT_EQ(log->segment_count(), segs);  // expired, but no check due yet
+    clock_.advance_ms(60'000);
+    m->tick(clock_.now_ms());
+    EXPECT_EQ(log->segment_count(), 1u);
 }
 
 TEST_F(LogManagerTest, RemoveDeletesThePartitionDirectory) {

@@ -127,7 +127,8 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
                                  (int64_t{INT32_MAX} + 1));
         part.producers.record(h.producer_id, h.producer_epoch,
                               {h.base_sequence, last_seq, appended->base_offset.value(),
-                               appended->last_offset.value(), appended->log_append_time});
+                               appended->last_offset.value(), appended->log_append_time},
+                              ctx.broker.clk().now_ms());
     }
     out.base_offset = appended->base_offset.value();
     out.log_append_time_ms = appended->log_append_time;
