@@ -25,7 +25,10 @@ std::vector<property_def> topic_properties() {
          .type = string,
          .default_value = "producer",
          .valid_values = {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"},
-         .doc = "The compression stored batches use; producer keeps what the producer sent.",
+         .doc = "The compression stored batches use; producer keeps what the producer sent. "
+                "clickstream always stores batches as the producer sent them: another value "
+                "is accepted and kept in the topic's configuration, but batches are not "
+                "recompressed on the broker (not supported yet).",
          .dynamic = true,
          .synonyms = {{"compression.type"}}},
         {.name = "delete.retention.ms",
@@ -73,7 +76,9 @@ std::vector<property_def> topic_properties() {
         {.name = "message.downconversion.enable",
          .type = boolean,
          .default_value = "true",
-         .doc = "Whether old fetch versions get records down-converted to their format.",
+         .doc = "Whether old fetch versions get records down-converted to their format. No "
+                "effect here: clickstream serves Fetch v4 and later only, which read "
+                "RecordBatch v2 as stored.",
          .dynamic = true,
          .synonyms = {{"log.message.downconversion.enable"}}},
         {.name = "message.timestamp.difference.max.ms",
@@ -81,7 +86,8 @@ std::vector<property_def> topic_properties() {
          .default_value = long_max,
          .min = 0,
          .doc = "With CreateTime, the largest difference allowed between a record's "
-                "timestamp and the broker's clock.",
+                "timestamp and the broker's clock. Not enforced yet: clickstream accepts "
+                "every timestamp.",
          .dynamic = true,
          .synonyms = {{"log.message.timestamp.difference.max.ms"}}},
         {.name = "message.timestamp.type",
@@ -120,7 +126,7 @@ std::vector<property_def> topic_properties() {
         {.name = "preallocate",
          .type = boolean,
          .default_value = "false",
-         .doc = "Preallocate new segment files.",
+         .doc = "Preallocate new segment files. No effect here: segments grow as written.",
          .dynamic = true,
          .synonyms = {{"log.preallocate"}}},
         {.name = "retention.bytes",
