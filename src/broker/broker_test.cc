@@ -382,6 +382,34 @@ TEST_F(BrokerTest, IdempotentRetryGetsOriginalOffsets) {
               4);
 }
 
+// message.timestamp.difference.max.ms: a CreateTime record too far from the
+// broker's clock is refused with INVALID_TIMESTAMP (32), as Kafka does.
+TEST_F(BrokerTest, RecordTimestampFarFromTheBrokersClockIsInvalidTimestamp) {
+    wire_client c(port_);
+    kafka::create_topics_request create;
+    create.topics.push_back(
+        {"ts-bound", 1, 1, {}, {{"message.timestamp.difference.max.ms", std::string("60000")}}});
+    ASSERT_EQ(c.call<kafka::create_topics_response>(create, 4)->topics[0].error_code, 0);
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto batch = [](int64_t first, int64_t second) {
+        kafka::batch_builder b;
+        b.add(std::nullopt, "a", first).add(std::nullopt, "b", second);
+        return b.build();
+    };
+    auto code = [&](bytes b) {
+        return produce(c, "ts-bound", 0, std::move(b))
+            .responses[0]
+            .partition_responses[0]
+            .error_code;
+    };
+    EXPECT_EQ(code(batch(now, now + 1)), 0);
+    EXPECT_EQ(code(batch(now, now - 3'600'000)), 32);  // the second record is an hour old
+    EXPECT_EQ(code(batch(now + 3'600'000, now)), 32);
+    EXPECT_EQ(fetch(c, "ts-bound", 0, 0).responses[0].partitions[0].high_watermark, 2);
+}
+
 // producer.id.expiration.ms: a producer silent that long is forgotten, so
 // its next batch starts a new sequence instead of being a gap.
 TEST_F(BrokerTest, SilentIdempotentProducerIsForgottenAfterItsExpiration) {

@@ -86,8 +86,8 @@ std::vector<property_def> topic_properties() {
          .default_value = long_max,
          .min = 0,
          .doc = "With CreateTime, the largest difference allowed between a record's "
-                "timestamp and the broker's clock. Not enforced yet: clickstream accepts "
-                "every timestamp.",
+                "timestamp and the broker's clock; a record outside it fails the produce "
+                "with INVALID_TIMESTAMP.",
          .dynamic = true,
          .synonyms = {{"log.message.timestamp.difference.max.ms"}}},
         {.name = "message.timestamp.type",

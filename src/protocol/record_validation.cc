@@ -1,5 +1,7 @@
 #include "protocol/record_validation.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "protocol/compression.h"
@@ -78,9 +80,8 @@ error bad_record(int32_t index, const char* what, size_t at) {
 }
 
 // One record's body (after its length varint), bounded to its declared length.
-status check_record_body(walker& r, int32_t index) {
+status check_record_body(walker& r, int32_t index, int64_t& timestamp_delta) {
     auto here = [&] { return r.position(); };
-    int64_t timestamp_delta = 0;
     int32_t offset_delta = 0;
     if (!r.skip(1)) {
         return bad_record(index, "truncated before its attributes", here());
@@ -142,7 +143,8 @@ status check_record_body(walker& r, int32_t index) {
 
 }  // namespace
 
-status validate_record_section(bytes_view records, int32_t count) {
+status validate_record_section(bytes_view records, int32_t count, timestamp_range* timestamps,
+                               int64_t base_timestamp) {
     if (count < 0) {
         return error{errc::invalid_argument, fmt::format("recordsCount {} is negative", count)};
     }
@@ -165,8 +167,18 @@ status validate_record_section(bytes_view records, int32_t count) {
                                      i, length, w.left(), record_start)};
         }
         walker body = w.sub(static_cast<size_t>(length));
-        if (auto st = check_record_body(body, i); !st) {
+        int64_t delta = 0;
+        if (auto st = check_record_body(body, i, delta); !st) {
             return st;
+        }
+        if (timestamps != nullptr) {
+            // Wraps like Kafka's long addition on absurd deltas.
+            const auto t = static_cast<int64_t>(static_cast<uint64_t>(base_timestamp) +
+                                                static_cast<uint64_t>(delta));
+            if (t != no_timestamp) {
+                timestamps->min = std::min(timestamps->min, t);
+                timestamps->max = std::max(timestamps->max, t);
+            }
         }
         w.advance_to(body);
     }
@@ -177,16 +189,17 @@ status validate_record_section(bytes_view records, int32_t count) {
     return {};
 }
 
-status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes) {
+status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes,
+                        timestamp_range* timestamps) {
     bytes_view section =
         batch.subspan(batch_layout::header_size, h.total_size() - batch_layout::header_size);
     if (h.compression() == compression_codec::none) {
-        return validate_record_section(section, h.records_count);
+        return validate_record_section(section, h.records_count, timestamps, h.base_timestamp);
     }
     thread_local decompress_buffer scratch;
     status st = decompress_into(h.compression(), section, max_uncompressed_bytes, scratch);
     if (st) {
-        st = validate_record_section(scratch.view(), h.records_count);
+        st = validate_record_section(scratch.view(), h.records_count, timestamps, h.base_timestamp);
     } else if (st.code() == errc::corrupt) {
         st = error{errc::corrupt, "compressed records: " + st.message()};
     }

@@ -37,11 +37,25 @@
 
 namespace cs::kafka {
 
+// The smallest and largest record timestamp of a batch (baseTimestamp +
+// timestampDelta), records without one (-1) left out; min > max when none
+// has one. What message.timestamp.difference.max.ms is checked against.
+struct timestamp_range {
+    int64_t min = INT64_MAX;
+    int64_t max = INT64_MIN;
+    bool empty() const { return min > max; }
+};
+
 // `batch` is one whole batch that validate_batch() accepted, `h` its header.
-status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes);
+// When `timestamps` is given it receives the records' timestamp range.
+status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes,
+                        timestamp_range* timestamps = nullptr);
 
 // The record walk alone, over an uncompressed record section (the bytes after
 // the header, decompressed if need be) that should hold `count` records.
-status validate_record_section(bytes_view records, int32_t count);
+// Timestamps are base_timestamp + each record's delta.
+status validate_record_section(bytes_view records, int32_t count,
+                               timestamp_range* timestamps = nullptr,
+                               int64_t base_timestamp = no_timestamp);
 
 }  // namespace cs::kafka

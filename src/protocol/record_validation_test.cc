@@ -159,6 +159,32 @@ TEST(RecordValidation, ValidBatchesOfEveryCodecPass) {
     }
 }
 
+// The records' own timestamps (a negative delta included), compressed or
+// not: what message.timestamp.difference.max.ms is checked against.
+TEST(RecordValidation, ReportsTheRecordsTimestampRange) {
+    batch_builder b;
+    b.add("a", "1", 5000);
+    b.add("b", "2", 4990);  // earlier than the batch's base timestamp
+    b.add("c", "3", 5020);
+    bytes plain = b.build();
+    auto h = validate_batch(plain);
+    ASSERT_TRUE(h.ok());
+    timestamp_range range;
+    ASSERT_TRUE(validate_records(plain, *h, kMax, &range).ok());
+    EXPECT_EQ(range.min, 4990);
+    EXPECT_EQ(range.max, 5020);
+
+    bytes_view section = bytes_view(plain).subspan(L::header_size);
+    bytes lz4 = make_batch(section, h->records_count, compression_codec::lz4);
+    auto hz = validate_batch(lz4);
+    ASSERT_TRUE(hz.ok());
+    timestamp_range zrange;
+    ASSERT_TRUE(validate_records(lz4, *hz, kMax, &zrange).ok());
+    EXPECT_EQ(zrange.min - hz->base_timestamp, 4990 - h->base_timestamp);
+    EXPECT_EQ(zrange.max - zrange.min, 30);
+    EXPECT_TRUE(timestamp_range{}.empty());
+}
+
 TEST(RecordValidation, CorruptCompressedPayloadIsCorruptMessage) {
     bytes section = good_section(20);
     for (auto codec : kCompressed) {

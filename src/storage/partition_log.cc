@@ -322,6 +322,11 @@ void partition_log::set_config(const log_config& cfg) {
     }
 }
 
+log_config partition_log::config() const {
+    std::lock_guard lock(mu_);
+    return cfg_;
+}
+
 kafka::offset partition_log::high_watermark() const {
     std::lock_guard lock(mu_);
     return next_offset_;

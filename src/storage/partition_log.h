@@ -140,6 +140,7 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     status flush_all();
 
     void set_config(const log_config& cfg);
+    log_config config() const;
 
     kafka::offset high_watermark() const;
     kafka::offset log_start_offset() const;

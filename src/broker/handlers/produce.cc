@@ -1,7 +1,10 @@
 #include "broker/handlers/produce.h"
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -52,6 +55,38 @@ void set_error(partition_response& p, kafka::error_code code, std::string messag
 }
 
 // Appends one partition's records; on success fills base offset etc.
+// message.timestamp.difference.max.ms, as Kafka's LogValidator: with
+// CreateTime, every record's timestamp within [now - max, now + max].
+std::optional<std::string> check_timestamps(const partition& part,
+                                            const kafka::timestamp_range& timestamps, int64_t now) {
+    if (timestamps.empty()) {
+        return std::nullopt;
+    }
+    const storage::log_config cfg = part.log->config();
+    const int64_t max_diff = cfg.timestamp_difference_max_ms;
+    if (cfg.timestamp_type != storage::message_timestamp_type::create_time ||
+        max_diff == INT64_MAX) {
+        return std::nullopt;
+    }
+    // |t - now| > max_diff without overflow: the unsigned difference of the
+    // larger and the smaller is exact.
+    auto off = [&](int64_t t) {
+        const uint64_t diff = t >= now ? static_cast<uint64_t>(t) - static_cast<uint64_t>(now)
+                                       : static_cast<uint64_t>(now) - static_cast<uint64_t>(t);
+        return diff > static_cast<uint64_t>(max_diff);
+    };
+    for (int64_t t : {timestamps.min, timestamps.max}) {
+        if (off(t)) {
+            return fmt::format(
+                "timestamp {} of a record is out of range: with "
+                "message.timestamp.difference.max.ms "
+                "= {} it should be within {} ms of the broker's time {}",
+                t, max_diff, max_diff, now);
+        }
+    }
+    return std::nullopt;
+}
+
 // Returns the last offset appended (for acks=all), or nullopt on error or
 // for a duplicate (which is already durable or in flight with its original).
 std::optional<kafka::offset> append_partition(request_context& ctx, partition& part, bytes& records,
@@ -78,8 +113,11 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
     // header again on append.
     bytes_view batch = split->batches.front();
     auto header = kafka::validate_batch(batch);
+    kafka::timestamp_range timestamps;
     if (header.ok()) {
-        if (auto st = kafka::validate_records(batch, *header, kMaxUncompressedBatchBytes); !st) {
+        if (auto st =
+                kafka::validate_records(batch, *header, kMaxUncompressedBatchBytes, &timestamps);
+            !st) {
             header = st.err();
         }
     }
@@ -91,6 +129,10 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
         return std::nullopt;
     }
     const auto& h = *header;
+    if (auto why = check_timestamps(part, timestamps, ctx.broker.clk().now_ms())) {
+        set_error(out, kafka::error_code::invalid_timestamp, part.tp.to_string() + ": " + *why);
+        return std::nullopt;
+    }
     std::lock_guard lock(part.append_mu);
     bool idempotent = h.producer_id >= 0;
     if (idempotent) {
