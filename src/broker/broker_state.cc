@@ -290,7 +290,13 @@ storage::log_config broker_state::log_config_for(const config::topic_config& tc)
     c.flush_ms = get_int64(v, "flush.ms");
     c.file_delete_delay_ms = get_int64(v, "file.delete.delay.ms");
     c.max_message_bytes = static_cast<int32_t>(get_int64(v, "max.message.bytes"));
-    c.timestamp_difference_max_ms = get_int64(v, "message.timestamp.difference.max.ms");
+    const int64_t difference = get_int64(v, "message.timestamp.difference.max.ms");
+    auto or_difference = [&](const char* key) {
+        const int64_t x = get_int64(v, key);
+        return x != INT64_MAX ? x : difference;
+    };
+    c.timestamp_before_max_ms = or_difference("message.timestamp.before.max.ms");
+    c.timestamp_after_max_ms = or_difference("message.timestamp.after.max.ms");
     c.timestamp_type =
         v.get_string("message.timestamp.type").value_or("CreateTime") == "LogAppendTime"
             ? storage::message_timestamp_type::log_append_time

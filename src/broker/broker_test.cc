@@ -408,6 +408,21 @@ TEST_F(BrokerTest, RecordTimestampFarFromTheBrokersClockIsInvalidTimestamp) {
     EXPECT_EQ(code(batch(now, now - 3'600'000)), 32);  // the second record is an hour old
     EXPECT_EQ(code(batch(now + 3'600'000, now)), 32);
     EXPECT_EQ(fetch(c, "ts-bound", 0, 0).responses[0].partitions[0].high_watermark, 2);
+
+    // Kafka 3.6's two bounds: an hour back allowed, a minute ahead not.
+    kafka::create_topics_request two;
+    two.topics.push_back({"ts-two",
+                          1,
+                          1,
+                          {},
+                          {{"message.timestamp.before.max.ms", std::string("7200000")},
+                           {"message.timestamp.after.max.ms", std::string("1000")}}});
+    ASSERT_EQ(c.call<kafka::create_topics_response>(two, 4)->topics[0].error_code, 0);
+    auto code_two = [&](bytes b) {
+        return produce(c, "ts-two", 0, std::move(b)).responses[0].partition_responses[0].error_code;
+    };
+    EXPECT_EQ(code_two(batch(now, now - 3'600'000)), 0);
+    EXPECT_EQ(code_two(batch(now, now + 60'000)), 32);
 }
 
 // producer.id.expiration.ms: a producer silent that long is forgotten, so

@@ -226,7 +226,22 @@ std::vector<property_def> broker_properties() {
          .default_value = long_max,
          .min = 0,
          .doc = "With CreateTime, the largest difference allowed between a record's "
-                "timestamp and the broker's clock.",
+                "timestamp and the broker's clock (deprecated in Kafka 3.6 for the two "
+                "below).",
+         .dynamic = true},
+        {.name = "log.message.timestamp.before.max.ms",
+         .type = int64,
+         .default_value = long_max,
+         .min = 0,
+         .doc = "With CreateTime, how far a record's timestamp may lie before the broker's "
+                "clock.",
+         .dynamic = true},
+        {.name = "log.message.timestamp.after.max.ms",
+         .type = int64,
+         .default_value = long_max,
+         .min = 0,
+         .doc = "With CreateTime, how far a record's timestamp may lie after the broker's "
+                "clock.",
          .dynamic = true},
         {.name = "log.message.downconversion.enable",
          .type = boolean,

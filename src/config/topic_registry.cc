@@ -87,9 +87,27 @@ std::vector<property_def> topic_properties() {
          .min = 0,
          .doc = "With CreateTime, the largest difference allowed between a record's "
                 "timestamp and the broker's clock; a record outside it fails the produce "
-                "with INVALID_TIMESTAMP.",
+                "with INVALID_TIMESTAMP. Deprecated since Kafka 3.6: it stands in for "
+                "message.timestamp.before.max.ms and message.timestamp.after.max.ms where "
+                "those are unset.",
          .dynamic = true,
          .synonyms = {{"log.message.timestamp.difference.max.ms"}}},
+        {.name = "message.timestamp.before.max.ms",
+         .type = int64,
+         .default_value = long_max,
+         .min = 0,
+         .doc = "With CreateTime, how far a record's timestamp may lie before the broker's "
+                "clock (INVALID_TIMESTAMP beyond).",
+         .dynamic = true,
+         .synonyms = {{"log.message.timestamp.before.max.ms"}}},
+        {.name = "message.timestamp.after.max.ms",
+         .type = int64,
+         .default_value = long_max,
+         .min = 0,
+         .doc = "With CreateTime, how far a record's timestamp may lie after the broker's "
+                "clock (INVALID_TIMESTAMP beyond).",
+         .dynamic = true,
+         .synonyms = {{"log.message.timestamp.after.max.ms"}}},
         {.name = "message.timestamp.type",
          .type = string,
          .default_value = "CreateTime",

@@ -22,9 +22,12 @@ struct log_config {
     int64_t file_delete_delay_ms = 60'000;           // file.delete.delay.ms
     int32_t max_message_bytes = 1'048'588;           // max.message.bytes (per batch)
     message_timestamp_type timestamp_type = message_timestamp_type::create_time;
-    // message.timestamp.difference.max.ms (CreateTime only; checked by the
-    // broker's Produce handler, which sees the records).
-    int64_t timestamp_difference_max_ms = INT64_MAX;
+    // How far a CreateTime record's timestamp may lie before / after the
+    // broker's clock: message.timestamp.before.max.ms / after.max.ms, each
+    // message.timestamp.difference.max.ms when unset (as Kafka 3.6+). Checked
+    // by the broker's Produce handler, which sees the records.
+    int64_t timestamp_before_max_ms = INT64_MAX;
+    int64_t timestamp_after_max_ms = INT64_MAX;
     // cleanup.policy: "delete" applies retention.ms/retention.bytes,
     // "compact" runs the log cleaner; "compact,delete" does both.
     bool cleanup_delete = true;

@@ -55,34 +55,35 @@ void set_error(partition_response& p, kafka::error_code code, std::string messag
 }
 
 // Appends one partition's records; on success fills base offset etc.
-// message.timestamp.difference.max.ms, as Kafka's LogValidator: with
-// CreateTime, every record's timestamp within [now - max, now + max].
+// message.timestamp.before.max.ms / after.max.ms (difference.max.ms where
+// unset), as Kafka's LogValidator: with CreateTime, every record's
+// timestamp within [now - before, now + after].
 std::optional<std::string> check_timestamps(const partition& part,
                                             const kafka::timestamp_range& timestamps, int64_t now) {
     if (timestamps.empty()) {
         return std::nullopt;
     }
     const storage::log_config cfg = part.log->config();
-    const int64_t max_diff = cfg.timestamp_difference_max_ms;
-    if (cfg.timestamp_type != storage::message_timestamp_type::create_time ||
-        max_diff == INT64_MAX) {
+    if (cfg.timestamp_type != storage::message_timestamp_type::create_time) {
         return std::nullopt;
     }
-    // |t - now| > max_diff without overflow: the unsigned difference of the
-    // larger and the smaller is exact.
-    auto off = [&](int64_t t) {
-        const uint64_t diff = t >= now ? static_cast<uint64_t>(t) - static_cast<uint64_t>(now)
-                                       : static_cast<uint64_t>(now) - static_cast<uint64_t>(t);
-        return diff > static_cast<uint64_t>(max_diff);
+    // Differences as unsigned: exact for any two int64 values.
+    auto diff = [](int64_t hi, int64_t lo) {
+        return static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
     };
-    for (int64_t t : {timestamps.min, timestamps.max}) {
-        if (off(t)) {
-            return fmt::format(
-                "timestamp {} of a record is out of range: with "
-                "message.timestamp.difference.max.ms "
-                "= {} it should be within {} ms of the broker's time {}",
-                t, max_diff, max_diff, now);
-        }
+    const int64_t before = cfg.timestamp_before_max_ms;
+    const int64_t after = cfg.timestamp_after_max_ms;
+    if (timestamps.min < now && diff(now, timestamps.min) > static_cast<uint64_t>(before)) {
+        return fmt::format(
+            "timestamp {} of a record is {} ms before the broker's time {}, more than "
+            "message.timestamp.before.max.ms (or difference.max.ms) = {}",
+            timestamps.min, diff(now, timestamps.min), now, before);
+    }
+    if (timestamps.max > now && diff(timestamps.max, now) > static_cast<uint64_t>(after)) {
+        return fmt::format(
+            "timestamp {} of a record is {} ms after the broker's time {}, more than "
+            "message.timestamp.after.max.ms (or difference.max.ms) = {}",
+            timestamps.max, diff(timestamps.max, now), now, after);
     }
     return std::nullopt;
 }
