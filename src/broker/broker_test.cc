@@ -425,6 +425,28 @@ TEST_F(BrokerTest, RecordTimestampFarFromTheBrokersClockIsInvalidTimestamp) {
     EXPECT_EQ(code_two(batch(now, now + 60'000)), 32);
 }
 
+// A compacted topic refuses a batch holding a record without a key
+// (INVALID_RECORD, 87), as Kafka does; keyed batches and tombstones pass.
+TEST_F(BrokerTest, CompactedTopicRefusesRecordsWithoutAKey) {
+    wire_client c(port_);
+    kafka::create_topics_request create;
+    create.topics.push_back({"compacted", 1, 1, {}, {{"cleanup.policy", std::string("compact")}}});
+    ASSERT_EQ(c.call<kafka::create_topics_response>(create, 4)->topics[0].error_code, 0);
+    auto code = [&](bytes b) {
+        return produce(c, "compacted", 0, std::move(b))
+            .responses[0]
+            .partition_responses[0]
+            .error_code;
+    };
+    kafka::batch_builder keyed;
+    keyed.add("k1", "v", 1).add("k2", std::nullopt, 2);
+    EXPECT_EQ(code(keyed.build()), 0);
+    kafka::batch_builder mixed;
+    mixed.add("k3", "v", 3).add(std::nullopt, "v", 4);
+    EXPECT_EQ(code(mixed.build()), 87);
+    EXPECT_EQ(fetch(c, "compacted", 0, 0).responses[0].partitions[0].high_watermark, 2);
+}
+
 // producer.id.expiration.ms: a producer silent that long is forgotten, so
 // its next batch starts a new sequence instead of being a gap.
 TEST_F(BrokerTest, SilentIdempotentProducerIsForgottenAfterItsExpiration) {

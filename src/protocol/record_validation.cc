@@ -80,7 +80,7 @@ error bad_record(int32_t index, const char* what, size_t at) {
 }
 
 // One record's body (after its length varint), bounded to its declared length.
-status check_record_body(walker& r, int32_t index, int64_t& timestamp_delta) {
+status check_record_body(walker& r, int32_t index, int64_t& timestamp_delta, bool& null_key) {
     auto here = [&] { return r.position(); };
     int32_t offset_delta = 0;
     if (!r.skip(1)) {
@@ -103,6 +103,9 @@ status check_record_body(walker& r, int32_t index, int64_t& timestamp_delta) {
         if (!r.varint(len) || len < -1) {
             return bad_record(index, field[0] == 'k' ? "bad key length" : "bad value length",
                               here());
+        }
+        if (field[0] == 'k' && len == -1) {
+            null_key = true;
         }
         if (len > 0 && !r.skip(static_cast<size_t>(len))) {
             return bad_record(index,
@@ -143,7 +146,7 @@ status check_record_body(walker& r, int32_t index, int64_t& timestamp_delta) {
 
 }  // namespace
 
-status validate_record_section(bytes_view records, int32_t count, timestamp_range* timestamps,
+status validate_record_section(bytes_view records, int32_t count, record_summary* summary,
                                int64_t base_timestamp) {
     if (count < 0) {
         return error{errc::invalid_argument, fmt::format("recordsCount {} is negative", count)};
@@ -168,16 +171,18 @@ status validate_record_section(bytes_view records, int32_t count, timestamp_rang
         }
         walker body = w.sub(static_cast<size_t>(length));
         int64_t delta = 0;
-        if (auto st = check_record_body(body, i, delta); !st) {
+        bool null_key = false;
+        if (auto st = check_record_body(body, i, delta, null_key); !st) {
             return st;
         }
-        if (timestamps != nullptr) {
+        if (summary != nullptr) {
+            summary->null_key = summary->null_key || null_key;
             // Wraps like Kafka's long addition on absurd deltas.
             const auto t = static_cast<int64_t>(static_cast<uint64_t>(base_timestamp) +
                                                 static_cast<uint64_t>(delta));
             if (t != no_timestamp) {
-                timestamps->min = std::min(timestamps->min, t);
-                timestamps->max = std::max(timestamps->max, t);
+                summary->min = std::min(summary->min, t);
+                summary->max = std::max(summary->max, t);
             }
         }
         w.advance_to(body);
@@ -190,16 +195,16 @@ status validate_record_section(bytes_view records, int32_t count, timestamp_rang
 }
 
 status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes,
-                        timestamp_range* timestamps) {
+                        record_summary* summary) {
     bytes_view section =
         batch.subspan(batch_layout::header_size, h.total_size() - batch_layout::header_size);
     if (h.compression() == compression_codec::none) {
-        return validate_record_section(section, h.records_count, timestamps, h.base_timestamp);
+        return validate_record_section(section, h.records_count, summary, h.base_timestamp);
     }
     thread_local decompress_buffer scratch;
     status st = decompress_into(h.compression(), section, max_uncompressed_bytes, scratch);
     if (st) {
-        st = validate_record_section(scratch.view(), h.records_count, timestamps, h.base_timestamp);
+        st = validate_record_section(scratch.view(), h.records_count, summary, h.base_timestamp);
     } else if (st.code() == errc::corrupt) {
         st = error{errc::corrupt, "compressed records: " + st.message()};
     }

@@ -37,25 +37,27 @@
 
 namespace cs::kafka {
 
-// The smallest and largest record timestamp of a batch (baseTimestamp +
-// timestampDelta), records without one (-1) left out; min > max when none
-// has one. What message.timestamp.difference.max.ms is checked against.
-struct timestamp_range {
+// What the broker checks against topic configuration: the smallest and
+// largest record timestamp (baseTimestamp + timestampDelta; records without
+// one, -1, left out; min > max when none has one) for
+// message.timestamp.*.max.ms, and whether a record has a null key (refused
+// by a compacted topic).
+struct record_summary {
     int64_t min = INT64_MAX;
     int64_t max = INT64_MIN;
-    bool empty() const { return min > max; }
+    bool null_key = false;
+    bool no_timestamps() const { return min > max; }
 };
 
 // `batch` is one whole batch that validate_batch() accepted, `h` its header.
-// When `timestamps` is given it receives the records' timestamp range.
+// When `summary` is given it is filled in.
 status validate_records(bytes_view batch, const batch_header& h, size_t max_uncompressed_bytes,
-                        timestamp_range* timestamps = nullptr);
+                        record_summary* summary = nullptr);
 
 // The record walk alone, over an uncompressed record section (the bytes after
 // the header, decompressed if need be) that should hold `count` records.
 // Timestamps are base_timestamp + each record's delta.
-status validate_record_section(bytes_view records, int32_t count,
-                               timestamp_range* timestamps = nullptr,
+status validate_record_section(bytes_view records, int32_t count, record_summary* summary = nullptr,
                                int64_t base_timestamp = no_timestamp);
 
 }  // namespace cs::kafka

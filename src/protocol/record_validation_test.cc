@@ -160,8 +160,8 @@ TEST(RecordValidation, ValidBatchesOfEveryCodecPass) {
 }
 
 // The records' own timestamps (a negative delta included), compressed or
-// not: what message.timestamp.difference.max.ms is checked against.
-TEST(RecordValidation, ReportsTheRecordsTimestampRange) {
+// not, and whether a key is null: what topic configs are checked against.
+TEST(RecordValidation, SummarizesTimestampsAndNullKeys) {
     batch_builder b;
     b.add("a", "1", 5000);
     b.add("b", "2", 4990);  // earlier than the batch's base timestamp
@@ -169,7 +169,7 @@ TEST(RecordValidation, ReportsTheRecordsTimestampRange) {
     bytes plain = b.build();
     auto h = validate_batch(plain);
     ASSERT_TRUE(h.ok());
-    timestamp_range range;
+    record_summary range;
     ASSERT_TRUE(validate_records(plain, *h, kMax, &range).ok());
     EXPECT_EQ(range.min, 4990);
     EXPECT_EQ(range.max, 5020);
@@ -178,11 +178,20 @@ TEST(RecordValidation, ReportsTheRecordsTimestampRange) {
     bytes lz4 = make_batch(section, h->records_count, compression_codec::lz4);
     auto hz = validate_batch(lz4);
     ASSERT_TRUE(hz.ok());
-    timestamp_range zrange;
+    record_summary zrange;
     ASSERT_TRUE(validate_records(lz4, *hz, kMax, &zrange).ok());
     EXPECT_EQ(zrange.min - hz->base_timestamp, 4990 - h->base_timestamp);
     EXPECT_EQ(zrange.max - zrange.min, 30);
-    EXPECT_TRUE(timestamp_range{}.empty());
+    EXPECT_TRUE(record_summary{}.no_timestamps());
+    EXPECT_FALSE(range.null_key);
+    batch_builder nk;
+    nk.add("k", "v", 1).add(std::nullopt, "v", 2);
+    bytes keyless = nk.build();
+    auto hk = validate_batch(keyless);
+    ASSERT_TRUE(hk.ok());
+    record_summary ks;
+    ASSERT_TRUE(validate_records(keyless, *hk, kMax, &ks).ok());
+    EXPECT_TRUE(ks.null_key);
 }
 
 TEST(RecordValidation, CorruptCompressedPayloadIsCorruptMessage) {

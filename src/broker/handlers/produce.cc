@@ -54,16 +54,14 @@ void set_error(partition_response& p, kafka::error_code code, std::string messag
     }
 }
 
-// Appends one partition's records; on success fills base offset etc.
 // message.timestamp.before.max.ms / after.max.ms (difference.max.ms where
 // unset), as Kafka's LogValidator: with CreateTime, every record's
 // timestamp within [now - before, now + after].
-std::optional<std::string> check_timestamps(const partition& part,
-                                            const kafka::timestamp_range& timestamps, int64_t now) {
-    if (timestamps.empty()) {
+std::optional<std::string> check_timestamps(const storage::log_config& cfg,
+                                            const kafka::record_summary& timestamps, int64_t now) {
+    if (timestamps.no_timestamps()) {
         return std::nullopt;
     }
-    const storage::log_config cfg = part.log->config();
     if (cfg.timestamp_type != storage::message_timestamp_type::create_time) {
         return std::nullopt;
     }
@@ -88,6 +86,7 @@ std::optional<std::string> check_timestamps(const partition& part,
     return std::nullopt;
 }
 
+// Appends one partition's records; on success fills base offset etc.
 // Returns the last offset appended (for acks=all), or nullopt on error or
 // for a duplicate (which is already durable or in flight with its original).
 std::optional<kafka::offset> append_partition(request_context& ctx, partition& part, bytes& records,
@@ -114,10 +113,9 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
     // header again on append.
     bytes_view batch = split->batches.front();
     auto header = kafka::validate_batch(batch);
-    kafka::timestamp_range timestamps;
+    kafka::record_summary summary;
     if (header.ok()) {
-        if (auto st =
-                kafka::validate_records(batch, *header, kMaxUncompressedBatchBytes, &timestamps);
+        if (auto st = kafka::validate_records(batch, *header, kMaxUncompressedBatchBytes, &summary);
             !st) {
             header = st.err();
         }
@@ -130,7 +128,15 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
         return std::nullopt;
     }
     const auto& h = *header;
-    if (auto why = check_timestamps(part, timestamps, ctx.broker.clk().now_ms())) {
+    const storage::log_config cfg = part.log->config();
+    if (cfg.cleanup_compact && summary.null_key) {
+        // Kafka's LogValidator: a compacted topic keeps the latest record per
+        // key, so a record without one cannot be kept.
+        set_error(out, kafka::error_code::invalid_record,
+                  part.tp.to_string() + ": a compacted topic cannot accept a record without a key");
+        return std::nullopt;
+    }
+    if (auto why = check_timestamps(cfg, summary, ctx.broker.clk().now_ms())) {
         set_error(out, kafka::error_code::invalid_timestamp, part.tp.to_string() + ": " + *why);
         return std::nullopt;
     }
