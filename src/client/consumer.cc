@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "protocol/wire_reader.h"
 
 namespace cs::client {
 
@@ -43,6 +44,29 @@ std::string message_error(const rd_kafka_message_t* m) {
     return fmt::format("{}{}", where, rd_kafka_message_errstr(m));
 }
 
+// Header i of a record's encoded header section (after its count): each
+// header is varint key length, key, varint value length (-1: null), value.
+header_view fetched_header(std::string_view raw, int32_t count, size_t i) {
+    kafka::wire_reader r(as_bytes(raw));
+    for (size_t k = 0; k < static_cast<size_t>(count); ++k) {
+        int32_t key_len = r.read_varint();
+        std::string_view key =
+            as_string_view(r.read_raw(static_cast<size_t>(std::max(key_len, 0))));
+        int32_t value_len = r.read_varint();
+        std::optional<std::string_view> value;
+        if (value_len >= 0) {
+            value = as_string_view(r.read_raw(static_cast<size_t>(value_len)));
+        }
+        if (r.failed() || key_len < 0) {
+            return {};
+        }
+        if (k == i) {
+            return {key, value};
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string_view timestamp_kind_name(timestamp_kind k) {
@@ -57,26 +81,36 @@ std::string_view timestamp_kind_name(timestamp_kind k) {
     return "NoTimestampType";
 }
 
-int64_t message::timestamp_ms() const {
+message::message(message_handle m) : m_(std::move(m)) {
+    const rd_kafka_message_t* r = m_.get();
+    f_.topic = r->rkt != nullptr ? std::string_view(rd_kafka_topic_name(r->rkt)) : "";
+    f_.partition = r->partition;
+    f_.offset = r->offset;
+    if (r->key != nullptr) {
+        f_.key = std::string_view(static_cast<const char*>(r->key), r->key_len);
+    }
+    if (r->payload != nullptr) {
+        f_.value = std::string_view(static_cast<const char*>(r->payload), r->len);
+    }
     rd_kafka_timestamp_type_t type;
-    return rd_kafka_message_timestamp(m_.get(), &type);
-}
-
-timestamp_kind message::timestamp_type() const {
-    rd_kafka_timestamp_type_t type;
-    (void)rd_kafka_message_timestamp(m_.get(), &type);
+    f_.timestamp_ms = rd_kafka_message_timestamp(r, &type);
     switch (type) {
         case RD_KAFKA_TIMESTAMP_CREATE_TIME:
-            return timestamp_kind::create_time;
+            f_.timestamp_type = timestamp_kind::create_time;
+            break;
         case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME:
-            return timestamp_kind::log_append_time;
+            f_.timestamp_type = timestamp_kind::log_append_time;
+            break;
         case RD_KAFKA_TIMESTAMP_NOT_AVAILABLE:
+            f_.timestamp_type = timestamp_kind::none;
             break;
     }
-    return timestamp_kind::none;
 }
 
 size_t message::header_count() const {
+    if (!m_) {
+        return static_cast<size_t>(f_.header_count);
+    }
     rd_kafka_headers_t* hdrs = nullptr;
     if (rd_kafka_message_headers(m_.get(), &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return 0;
@@ -85,6 +119,9 @@ size_t message::header_count() const {
 }
 
 header_view message::header(size_t i) const {
+    if (!m_) {
+        return fetched_header(f_.raw_headers, f_.header_count, i);
+    }
     rd_kafka_headers_t* hdrs = nullptr;
     const char* name = nullptr;
     const void* value = nullptr;
@@ -236,18 +273,16 @@ status consumer::store_offsets(std::span<const message> msgs) {
     }
     partition_list_handle list(rd_kafka_topic_partition_list_new(4));
     rd_kafka_topic_partition_t* last = nullptr;
+    std::string topic;  // NUL-terminated copy of the current run's topic
     for (const auto& m : msgs) {
-        const rd_kafka_message_t* r = m.raw();
-        if (last == nullptr || last->partition != r->partition ||
-            std::strcmp(last->topic, rd_kafka_topic_name(r->rkt)) != 0) {
-            last = rd_kafka_topic_partition_list_find(list.get(), rd_kafka_topic_name(r->rkt),
-                                                      r->partition);
+        if (last == nullptr || last->partition != m.partition() || topic != m.topic()) {
+            topic.assign(m.topic());
+            last = rd_kafka_topic_partition_list_find(list.get(), topic.c_str(), m.partition());
             if (last == nullptr) {
-                last = rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(r->rkt),
-                                                         r->partition);
+                last = rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), m.partition());
             }
         }
-        last->offset = std::max(last->offset, r->offset + 1);
+        last->offset = std::max(last->offset, m.offset() + 1);
     }
     rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_.get(), list.get());
     if (err == RD_KAFKA_RESP_ERR__INVALID_ARG) {

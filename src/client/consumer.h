@@ -46,40 +46,53 @@ struct header_view {
     std::optional<std::string_view> value;  // nullopt: a header with a null value
 };
 
-// One record as received. Owns librdkafka's message, so the views it hands
-// out point into the fetched buffer (no copy) and stay valid for as long as
-// the message object lives. Move-only.
+// The fields of one record as our own fetcher (client/fetcher.h) decodes
+// it: views into a fetched buffer that `owner` keeps alive. raw_headers is
+// the record's header section (count, then key/value pairs) still encoded.
+struct fetched_fields {
+    std::string_view topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+    std::optional<std::string_view> key;
+    std::optional<std::string_view> value;
+    int64_t timestamp_ms = -1;
+    timestamp_kind timestamp_type = timestamp_kind::none;
+    std::string_view raw_headers;
+    int32_t header_count = 0;
+};
+
+// One record as received, from librdkafka's fetch or from ours. Owns what it
+// points into (librdkafka's message, or the fetched buffer), so the views it
+// hands out need no copy and stay valid for as long as the message lives.
+// Move-only.
 class message {
   public:
-    explicit message(message_handle m) : m_(std::move(m)) {}
+    explicit message(message_handle m);
+    message(const fetched_fields& f, std::shared_ptr<const void> owner)
+        : f_(f), owner_(std::move(owner)) {}
 
-    std::string_view topic() const { return rd_kafka_topic_name(m_->rkt); }
-    int32_t partition() const { return m_->partition; }
-    int64_t offset() const { return m_->offset; }
-    std::optional<std::string_view> key() const {
-        if (m_->key == nullptr) {
-            return std::nullopt;
-        }
-        return std::string_view(static_cast<const char*>(m_->key), m_->key_len);
+    std::string_view topic() const { return f_.topic; }
+    int32_t partition() const { return f_.partition; }
+    int64_t offset() const { return f_.offset; }
+    std::optional<std::string_view> key() const { return f_.key; }
+    std::optional<std::string_view> value() const { return f_.value; }
+    size_t size() const {
+        return (f_.key ? f_.key->size() : 0) + (f_.value ? f_.value->size() : 0);
     }
-    std::optional<std::string_view> value() const {
-        if (m_->payload == nullptr) {
-            return std::nullopt;
-        }
-        return std::string_view(static_cast<const char*>(m_->payload), m_->len);
-    }
-    size_t size() const { return m_->len + m_->key_len; }
     // Milliseconds since the epoch; -1 when the record carries none.
-    int64_t timestamp_ms() const;
-    timestamp_kind timestamp_type() const;
-    // Headers in record order (librdkafka parses them on first access).
+    int64_t timestamp_ms() const { return f_.timestamp_ms; }
+    timestamp_kind timestamp_type() const { return f_.timestamp_type; }
+    // Headers in record order.
     size_t header_count() const;
     header_view header(size_t i) const;
 
+    // librdkafka's message; nullptr for a record of our own fetcher.
     const rd_kafka_message_t* raw() const { return m_.get(); }
 
   private:
+    fetched_fields f_;
     message_handle m_;
+    std::shared_ptr<const void> owner_;
 };
 
 // Special offsets for assign(): where to start when not at a number.
