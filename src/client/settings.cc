@@ -134,6 +134,12 @@ void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
 
 }  // namespace
 
+void default_to_java_partitioner(client_settings& settings, std::string_view why) {
+    if (settings.find("partitioner") == nullptr) {
+        settings.set("partitioner", "murmur2_random", std::string(why));
+    }
+}
+
 result<conf_handle> make_conf(const client_settings& settings, role r, config::diagnostics& diags) {
     conf_handle conf(rd_kafka_conf_new());
     rd_kafka_conf_set_log_cb(conf.get(), log_cb);

@@ -61,6 +61,12 @@ inline constexpr std::string_view default_bootstrap = "localhost:9092";
 std::string apply_bootstrap(client_settings& settings, std::optional<std::string> flag,
                             const config::env_lookup& env = config::process_environment());
 
+// Sets partitioner=murmur2_random unless the settings name a partitioner:
+// the key hash of Kafka's Java producer (Utils.murmur2), so a key lands in
+// the partition Java clients, Kafka Streams and ksqlDB would choose
+// (librdkafka's own default, consistent_random, hashes with CRC32).
+void default_to_java_partitioner(client_settings& settings, std::string_view why);
+
 // A librdkafka configuration for role: Java keys translated, every setting
 // applied, logs routed to the "rdkafka" logger. An unknown key or a bad value
 // is an error naming its origin and, for a typo, the key probably meant; all

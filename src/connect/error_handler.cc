@@ -84,6 +84,7 @@ result<std::unique_ptr<error_handler>> error_handler::create(const worker_settin
     auto producer_settings =
         client_settings_for(worker, client::role::producer, spec.connector, spec.connector_config);
     producer_settings.set("acks", "all", "connect dead-letter queue");
+    client::default_to_java_partitioner(producer_settings, "connect dead-letter queue (as Java)");
     auto p = client::producer::create(producer_settings, diags);
     if (!p) {
         return error{p.err().code,

@@ -128,6 +128,7 @@ result<std::unique_ptr<kafka_state_store>> kafka_state_store::create(const worke
 
     auto producer_settings = merged_settings(ws.common, ws.producer);
     producer_settings.set("acks", "all", "connect worker (internal topics)");
+    client::default_to_java_partitioner(producer_settings, "connect worker (as Java)");
     auto producer = client::producer::create(producer_settings, diags);
     if (!producer) {
         return producer.take_error();

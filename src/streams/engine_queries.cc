@@ -322,6 +322,7 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
     config::diagnostics diags;
     client::client_settings ps = settings_;
     ps.set("acks", "all", "INSERT VALUES");
+    client::default_to_java_partitioner(ps, "INSERT VALUES (as ksqlDB)");
     auto producer = client::producer::create(ps, diags);
     if (!producer) {
         return producer.err();

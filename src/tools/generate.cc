@@ -100,6 +100,7 @@ class topic_sink final : public sink {
             }
         }
         std::string bootstrap = client::apply_bootstrap(settings, o.bootstrap_server);
+        client::default_to_java_partitioner(settings, "default (Java producer's partitioner)");
         auto p = client::producer::create(settings, diags);
         if (!p) {
             std::fputs(diags.to_string().c_str(), err);

@@ -202,9 +202,7 @@ class session {
         // overrides bootstrap.servers from --producer.config.
         std::string bootstrap = client::apply_bootstrap(
             settings, opts_.bootstrap_server ? opts_.bootstrap_server : opts_.broker_list);
-        if (settings.find("partitioner") == nullptr) {
-            settings.set("partitioner", "murmur2_random", "default (Java producer's partitioner)");
-        }
+        client::default_to_java_partitioner(settings, "default (Java producer's partitioner)");
         if (settings.find("client.id") == nullptr) {
             settings.set("client.id", "clickstream-produce", "default");
         }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "client/handles.h"
+#include "testing/java_partition.h"
 #include "testing/test_brokers.h"
 
 namespace cs::tools {
@@ -88,40 +89,6 @@ std::vector<std::string> values_of(const std::vector<read_record>& rs) {
         out.push_back(r.value.value_or("<null>"));
     }
     return out;
-}
-
-// Kafka's Java producer's key hash (Utils.murmur2) and partition choice.
-int32_t java_partition(std::string_view key, int32_t partitions) {
-    const uint32_t m = 0x5bd1e995;
-    const int r = 24;
-    auto len = static_cast<uint32_t>(key.size());
-    uint32_t h = 0x9747b28c ^ len;
-    const auto* d = reinterpret_cast<const unsigned char*>(key.data());
-    size_t i = 0;
-    for (; i + 4 <= key.size(); i += 4) {
-        uint32_t k =
-            d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (static_cast<uint32_t>(d[i + 3]) << 24);
-        k *= m;
-        k ^= k >> r;
-        k *= m;
-        h *= m;
-        h ^= k;
-    }
-    switch (key.size() % 4) {
-        case 3:
-            h ^= static_cast<uint32_t>(d[i + 2]) << 16;
-            [[fallthrough]];
-        case 2:
-            h ^= static_cast<uint32_t>(d[i + 1]) << 8;
-            [[fallthrough]];
-        case 1:
-            h ^= d[i];
-            h *= m;
-    }
-    h ^= h >> 13;
-    h *= m;
-    h ^= h >> 15;
-    return static_cast<int32_t>((h & 0x7fffffff) % static_cast<uint32_t>(partitions));
 }
 
 struct outcome {
@@ -229,7 +196,7 @@ TEST_P(ProduceTest, KeysLandWhereJavasProducerPutsThem) {
     ASSERT_EQ(got.size(), 60u);
     std::set<int32_t> used;
     for (const auto& rec : got) {
-        EXPECT_EQ(rec.partition, java_partition(*rec.key, 6)) << *rec.key;
+        EXPECT_EQ(rec.partition, testing::java_partition(*rec.key, 6)) << *rec.key;
         used.insert(rec.partition);
     }
     EXPECT_GT(used.size(), 3u);
@@ -285,8 +252,8 @@ TEST_P(ProduceTest, CsvRowsBecomeJsonObjectsKeyedByAColumn) {
     EXPECT_EQ(
         by_key["u3"].value,
         R"({"timestamp":"2024-01-01T00:00:02Z","user_id":"u3","url":"/b \"quoted\"\nnext line"})");
-    EXPECT_EQ(by_key["u1"].partition, java_partition("u1", 3));
-    EXPECT_EQ(by_key["u3"].partition, java_partition("u3", 3));
+    EXPECT_EQ(by_key["u1"].partition, testing::java_partition("u1", 3));
+    EXPECT_EQ(by_key["u3"].partition, testing::java_partition("u3", 3));
 }
 
 TEST_P(ProduceTest, CsvKeyFieldMustBeAColumn) {
