@@ -21,19 +21,6 @@ std::string errno_text(int e) {
     return std::strerror(e);
 }
 
-// What a send() or recv() on a non-blocking socket returned.
-enum class io_outcome { moved, would_block, interrupted, failed };
-
-io_outcome outcome_of(ssize_t n) {
-    if (n >= 0) {
-        return io_outcome::moved;
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        return io_outcome::would_block;
-    }
-    return errno == EINTR ? io_outcome::interrupted : io_outcome::failed;
-}
-
 }  // namespace
 
 kafka_connection::kafka_connection(std::string peer, options o)
@@ -174,20 +161,36 @@ status kafka_connection::on_ready(short revents) {
     return {};
 }
 
+template <class Op>
+result<std::optional<size_t>> kafka_connection::transfer(Op op, std::string_view what) {
+    while (true) {
+        ssize_t n = op();
+        if (n >= 0) {
+            return std::optional<size_t>(static_cast<size_t>(n));
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return std::optional<size_t>();
+        }
+        if (errno != EINTR) {
+            return fail(fmt::format("{} {}: {}", what, peer_, errno_text(errno))).err();
+        }
+    }
+}
+
 status kafka_connection::flush() {
     while (out_sent_ < out_.size()) {
-        auto n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
-        switch (outcome_of(n)) {
-            case io_outcome::would_block:
-                return {};
-            case io_outcome::interrupted:
-                continue;
-            case io_outcome::failed:
-                return fail(fmt::format("send to {}: {}", peer_, errno_text(errno)));
-            case io_outcome::moved:
-                out_sent_ += static_cast<size_t>(n);
-                break;
+        auto n = transfer(
+            [&] {
+                return ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+            },
+            "send to");
+        if (!n) {
+            return n.err();
         }
+        if (!*n) {
+            return {};
+        }
+        out_sent_ += **n;
     }
     out_.clear();
     out_sent_ = 0;
@@ -205,25 +208,22 @@ status kafka_connection::read_available() {
             dst = frame_.data() + frame_got_;
             want = frame_.size() - frame_got_;
         }
-        ssize_t n = 0;  // an empty frame needs no read
+        size_t n = 0;  // an empty frame needs no read
         if (want != 0) {
-            n = ::recv(fd_, dst, want, 0);
-            switch (outcome_of(n)) {
-                case io_outcome::would_block:
-                    return {};
-                case io_outcome::interrupted:
-                    continue;
-                case io_outcome::failed:
-                    return fail(fmt::format("receive from {}: {}", peer_, errno_text(errno)));
-                case io_outcome::moved:
-                    if (n == 0) {
-                        return fail(fmt::format("{} closed the connection", peer_));
-                    }
-                    break;
+            auto got = transfer([&] { return ::recv(fd_, dst, want, 0); }, "receive from");
+            if (!got) {
+                return got.err();
             }
+            if (!*got) {
+                return {};
+            }
+            if (**got == 0) {
+                return fail(fmt::format("{} closed the connection", peer_));
+            }
+            n = **got;
         }
         if (!frame_active_) {
-            len_got_ += static_cast<size_t>(n);
+            len_got_ += n;
             if (len_got_ < sizeof len_buf_) {
                 continue;
             }
@@ -238,7 +238,7 @@ status kafka_connection::read_available() {
             frame_active_ = true;
             len_got_ = 0;
         } else {
-            frame_got_ += static_cast<size_t>(n);
+            frame_got_ += n;
         }
         if (frame_active_ && frame_got_ == frame_.size()) {
             frames_.push_back(std::move(frame_));

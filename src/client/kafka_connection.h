@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/socket.h>
@@ -102,6 +103,10 @@ class kafka_connection {
     status start_connect();  // to addrs_[next_addr_], advancing past immediate failures
     status finish_connect();
     status flush();
+    // One send() or recv() (op), retried on EINTR: the bytes moved, nullopt
+    // when the socket would block, or an error (the connection is closed).
+    template <class Op>
+    result<std::optional<size_t>> transfer(Op op, std::string_view what);
     status read_available();
     status fail(std::string why);
 
