@@ -244,6 +244,8 @@ result<std::optional<record_view>> record_reader::next() {
     if (!header_count || *header_count < 0) {
         return fail("headerCount", r.pos);
     }
+    size_t headers_start = r.pos;
+    rec.header_count = *header_count;
     for (int32_t i = 0; i < *header_count; ++i) {
         std::optional<bytes_view> key;
         record_header_view h;
@@ -253,9 +255,12 @@ result<std::optional<record_view>> record_reader::next() {
         if (!r.bytes_field("header value", h.value)) {
             return fail(r.failed, r.pos);
         }
-        h.key = as_string_view(*key);
-        rec.headers.push_back(h);
+        if (collect_headers_) {
+            h.key = as_string_view(*key);
+            rec.headers.push_back(h);
+        }
     }
+    rec.raw_headers = r.in.subspan(headers_start, r.pos - headers_start);
     if (r.pos != r.in.size()) {
         return fail("length (record has unread bytes)", r.pos);
     }

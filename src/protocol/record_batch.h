@@ -162,6 +162,10 @@ struct record_view {
     std::optional<bytes_view> key;
     std::optional<bytes_view> value;
     std::vector<record_header_view> headers;
+    // The header section after its count, still encoded (checked like the
+    // rest), and the count: for readers that parse headers lazily.
+    bytes_view raw_headers;
+    int32_t header_count = 0;
 };
 
 // Walks the records of an uncompressed record section (the bytes after the
@@ -169,7 +173,10 @@ struct record_view {
 // compression module does that). Views point into the input buffer.
 class record_reader {
   public:
-    record_reader(bytes_view records, int32_t count) : in_(records), remaining_(count) {}
+    // collect_headers=false leaves record_view::headers empty (no allocation
+    // per record); the headers are still checked and raw_headers is set.
+    record_reader(bytes_view records, int32_t count, bool collect_headers = true)
+        : in_(records), remaining_(count), collect_headers_(collect_headers) {}
     // The next record, nullopt after the last one, errc::corrupt on bad bytes
     // (the message says which field at which position).
     result<std::optional<record_view>> next();
@@ -181,6 +188,7 @@ class record_reader {
     size_t pos_ = 0;
     int32_t remaining_;
     int32_t index_ = 0;
+    bool collect_headers_ = true;
 };
 
 // All records of one uncompressed batch (header included in `batch`).

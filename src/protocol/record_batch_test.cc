@@ -1,5 +1,7 @@
 #include "protocol/record_batch.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "base/crc32c.h"
@@ -66,6 +68,23 @@ TEST(RecordBatch, RecordsRoundTrip) {
     EXPECT_EQ((*recs)[1].offset_delta, 1);
     EXPECT_FALSE((*recs)[2].value.has_value());
     EXPECT_EQ((*recs)[2].timestamp_delta, 0);
+}
+
+TEST(RecordBatch, RecordReaderGivesTheRawHeaderSection) {
+    bytes b = sample_batch();
+    record_reader reader(bytes_view(b).subspan(L::header_size), 3, /*collect_headers=*/false);
+    auto r0 = reader.next();
+    ASSERT_TRUE(r0.ok() && r0->has_value());
+    EXPECT_TRUE((*r0)->headers.empty());  // not materialized
+    EXPECT_EQ((*r0)->header_count, 2);
+    // "h"="x", "n"=null: varint lengths (zig-zag) then bytes.
+    const std::byte expected[] = {std::byte{2}, std::byte{'h'}, std::byte{2}, std::byte{'x'},
+                                  std::byte{2}, std::byte{'n'}, std::byte{1}};
+    EXPECT_TRUE(std::ranges::equal((*r0)->raw_headers, bytes_view(expected)));
+    auto r1 = reader.next();
+    ASSERT_TRUE(r1.ok() && r1->has_value());
+    EXPECT_EQ((*r1)->header_count, 0);
+    EXPECT_TRUE((*r1)->raw_headers.empty());
 }
 
 TEST(RecordBatch, ValidationNamesEachFailedCheck) {
