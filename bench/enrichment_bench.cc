@@ -3,7 +3,10 @@
 //
 //   ours:    the SQL engine's query runner (parse -> plan -> consume ->
 //            decode -> three LEFT JOINs -> project -> encode -> produce,
-//            until every output record is acknowledged), one thread
+//            until every output record is acknowledged), one thread,
+//            reading the clicks with the built-in fetcher (client/fetcher.h);
+//            "ours-rdk" is the same query reading them with librdkafka's
+//            consumer (both keep librdkafka for the group and the producer)
 //   python:  the seeds' way, a confluent_kafka loop (consume, json.loads,
 //            dict lookups, json.dumps, produce): bench/enrichment_python.py
 //   floor:   simdjson parsing of the same event values, hash lookups and
@@ -14,7 +17,11 @@
 // process (its threads are not the runner's: "ours" is reported both as
 // wall-clock events/s and per CPU-second of the runner's thread).
 //
-//   enrichment_bench [--events N] [--python-events M] [--python PATH]
+//   enrichment_bench [--events N] [--python-events M] [--python PATH] [--thread-cpu]
+//
+// --thread-cpu prints the CPU of the runner's thread and of each busy
+// librdkafka thread during our run (which thread is the consumer's and which
+// the producer's: the consumer's fetch thread is the busiest).
 //
 // Results and the command line: bench/RESULTS.md.
 
@@ -59,12 +66,13 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// CPU seconds of this process's librdkafka threads ("rdk:main",
-// "rdk:broker0", ...: the clients' own threads), from /proc. With the
-// runner's thread this is the query's whole CPU; the broker's threads (also
-// in this process) are not counted. Clock-tick resolution (10 ms).
-double librdkafka_cpu_seconds() {
-    double total = 0;
+// CPU seconds of each of this process's librdkafka threads ("rdk:main",
+// "rdk:broker0", ...: the clients' own threads) by thread id, from /proc.
+// With the runner's thread this is the query's whole CPU; the broker's
+// threads (also in this process) are not counted. Clock-tick resolution
+// (10 ms).
+std::map<std::string, double> librdkafka_thread_cpu() {
+    std::map<std::string, double> out;
     const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
     for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
         std::ifstream in(task.path() / "stat");
@@ -87,7 +95,26 @@ double librdkafka_cpu_seconds() {
                 break;
             }
         }
-        total += (utime + stime) / tick;
+        out[task.path().filename().string() + " " + stat.substr(open + 1, close - open - 1)] =
+            (utime + stime) / tick;
+    }
+    return out;
+}
+
+// The CPU each librdkafka thread spent between two snapshots; prints the
+// busy ones when `print` (--thread-cpu) and returns the total.
+double librdkafka_cpu_between(const std::map<std::string, double>& before,
+                              const std::map<std::string, double>& after, size_t events,
+                              bool print) {
+    double total = 0;
+    for (const auto& [thread, cpu] : after) {
+        auto it = before.find(thread);
+        double d = cpu - (it == before.end() ? 0.0 : it->second);
+        total += d;
+        if (print && d > 0) {
+            fmt::print("  thread {:<24} {:.2f} CPU-s ({:.2f} us per event)\n", thread, d,
+                       d * 1e6 / static_cast<double>(events));
+        }
     }
     return total;
 }
@@ -210,8 +237,12 @@ struct measured {
     double events_per_query_cpu_s = 0;  // ours: runner thread + librdkafka threads
 };
 
-measured run_ours(const std::string& bootstrap, size_t n) {
+measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, bool builtin_fetch) {
     auto plan = plan_enrichment();
+    plan.id += builtin_fetch ? "" : "_RDKAFKA_FETCH";  // a group of its own
+    if (thread_cpu) {
+        fmt::print("ours, {}:\n", builtin_fetch ? "built-in fetch" : "librdkafka's fetch");
+    }
     std::vector<std::shared_ptr<streams::table_reader>> readers;
     for (const auto& t : plan.tables) {
         auto store = streams::table_store::create(t);
@@ -231,6 +262,7 @@ measured run_ours(const std::string& bootstrap, size_t n) {
     }
     streams::runner_options opts;
     opts.auto_offset_reset = "earliest";
+    opts.builtin_fetch = builtin_fetch;
     auto runner =
         streams::query_runner::create(std::move(plan), readers, settings_for(bootstrap), opts);
     if (!runner) {
@@ -242,7 +274,7 @@ measured run_ours(const std::string& bootstrap, size_t n) {
     }
     const double wall0 = now_seconds();
     const double cpu0 = thread_cpu_seconds();
-    const double rdk0 = librdkafka_cpu_seconds();
+    const auto rdk0 = librdkafka_thread_cpu();
     while (r.counters().produced.load() < n) {
         if (auto st = r.step(); !st) {
             die(st.err().message);
@@ -253,7 +285,11 @@ measured run_ours(const std::string& bootstrap, size_t n) {
     }
     const double wall = now_seconds() - wall0;
     const double cpu = thread_cpu_seconds() - cpu0;
-    const double rdk = librdkafka_cpu_seconds() - rdk0;
+    if (thread_cpu) {
+        fmt::print("  thread {:<24} {:.2f} CPU-s ({:.2f} us per event)\n", "runner", cpu,
+                   cpu * 1e6 / static_cast<double>(n));
+    }
+    const double rdk = librdkafka_cpu_between(rdk0, librdkafka_thread_cpu(), n, thread_cpu);
     r.stop();
     return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu,
             static_cast<double>(n) / (cpu + rdk)};
@@ -349,8 +385,17 @@ int main(int argc, char** argv) {
     size_t n = 300'000;
     size_t n_py = 50'000;
     std::string python = "/usr/bin/python3";
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool thread_cpu = false;
+    for (int i = 1; i < argc; i += 2) {
         std::string flag = argv[i];
+        if (flag == "--thread-cpu") {
+            thread_cpu = true;
+            --i;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            die("missing value after " + flag);
+        }
         if (flag == "--events") {
             n = std::stoul(argv[i + 1]);
         } else if (flag == "--python-events") {
@@ -396,7 +441,8 @@ int main(int argc, char** argv) {
         n, n_users, n_devices, n_urls, n_py);
 
     measured floor = run_floor(events);
-    measured ours = run_ours(bootstrap, n);
+    measured ours = run_ours(bootstrap, n, thread_cpu, true);
+    measured ours_rdk = run_ours(bootstrap, n, thread_cpu, false);
     measured py = run_python(python, bootstrap, n_py);
     auto row = [](const char* name, const measured& m) {
         fmt::print("  {:<8} {:>12.0f} events/s wall   {:>12.0f} events per CPU-second\n", name,
@@ -405,6 +451,11 @@ int main(int argc, char** argv) {
     row("ours", ours);
     fmt::print("  {:<8} {:>12.0f} events per CPU-second of the runner and its librdkafka threads\n",
                "ours", ours.events_per_query_cpu_s);
+    row("ours-rdk", ours_rdk);
+    fmt::print(
+        "  {:<8} {:>12.0f} events per CPU-second of the runner and its librdkafka threads "
+        "(librdkafka's fetch instead of ours)\n",
+        "ours-rdk", ours_rdk.events_per_query_cpu_s);
     row("python", py);
     row("floor", floor);
     fmt::print(

@@ -2,10 +2,12 @@
 
 #include <cstring>
 #include <exception>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "client/fetcher.h"
 #include "protocol/wire_reader.h"
 
 namespace cs::client {
@@ -159,7 +161,8 @@ std::vector<topic_partition_offset> from_partition_list(const rd_kafka_topic_par
 
 result<std::unique_ptr<consumer>> consumer::create(const client_settings& settings,
                                                    config::diagnostics& diags,
-                                                   rebalance_listener on_rebalance) {
+                                                   rebalance_listener on_rebalance,
+                                                   consumer_options options) {
     auto conf = make_conf(settings, role::consumer, diags);
     if (!conf.ok()) {
         return conf.take_error();
@@ -178,6 +181,9 @@ result<std::unique_ptr<consumer>> consumer::create(const client_settings& settin
     // Errors and rebalances arrive on the consumer queue, served by poll_batch.
     rd_kafka_poll_set_consumer(rk);
     c->queue_.reset(rd_kafka_queue_get_consumer(rk));
+    if (options.builtin_fetch) {
+        c->enable_builtin_fetch(settings);
+    }
     return c;
 }
 
@@ -225,6 +231,12 @@ result<size_t> consumer::poll_batch(std::vector<message>& out, size_t max,
     auto take = [&](rd_kafka_message_t* raw) {
         message_handle m(raw);
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            if (fetcher_ && m->rkt != nullptr &&
+                fetcher_->position({rd_kafka_topic_name(m->rkt), m->partition})) {
+                // librdkafka fetched it before the pause took effect: the
+                // fetcher reads this partition (from the committed offset).
+                return;
+            }
             out.emplace_back(std::move(m));
             ++appended;
         } else if (transient(m->err)) {
@@ -240,8 +252,12 @@ result<size_t> consumer::poll_batch(std::vector<message>& out, size_t max,
     if (max == 0) {
         return size_t{0};
     }
+    // With the built-in fetch, librdkafka's queue carries the rebalances and
+    // errors (the group's partitions are paused in it): served without
+    // waiting while the fetcher has partitions to wait on instead.
+    auto wait = fetcher_ && !fetcher_->empty() ? std::chrono::milliseconds(0) : timeout;
     if (rd_kafka_message_t* first =
-            rd_kafka_consumer_poll(rk_.get(), static_cast<int>(timeout.count()))) {
+            rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count()))) {
         take(first);
         // Whatever else is already fetched comes in one call, without waiting.
         while (appended < max && !failure) {
@@ -254,6 +270,17 @@ result<size_t> consumer::poll_batch(std::vector<message>& out, size_t max,
             for (ssize_t i = 0; i < n; ++i) {
                 take(scratch_[static_cast<size_t>(i)]);
             }
+        }
+    }
+    if (fetcher_ && !failure) {
+        failure = std::exchange(fetch_failure_, std::nullopt);
+    }
+    if (fetcher_ && !failure && !fetcher_->empty() && appended < max) {
+        auto n = fetcher_->poll(out, max - appended, timeout);
+        if (n) {
+            appended += *n;
+        } else {
+            failure = n.take_error();
         }
     }
     // Records taken before a failure are still returned; the failure is what
@@ -395,6 +422,9 @@ void consumer::handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
                 logger()->error("assign: {}", rd_kafka_err2str(r));
             }
         }
+        if (fetcher_) {
+            fetch_assigned(parts);
+        }
         ev.what = rebalance_event::kind::assigned;
         logger()->debug("assigned {} partition(s) ({})", ev.partitions.size(),
                         cooperative ? "cooperative" : "eager");
@@ -407,6 +437,9 @@ void consumer::handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
     ev.what = rebalance_event::kind::revoked;
     ev.lost = rd_kafka_assignment_lost(rk) != 0;
     notify();
+    if (fetcher_) {
+        fetch_revoked(parts, !cooperative);
+    }
     if (cooperative) {
         error_handle e(rd_kafka_incremental_unassign(rk, parts));
         if (e) {

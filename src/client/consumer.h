@@ -121,13 +121,31 @@ struct rebalance_event {
 // a listener can still commit offsets of partitions it is about to lose.
 using rebalance_listener = std::function<void(const rebalance_event&)>;
 
+class fetcher;
+
+struct consumer_options {
+    // Read the partitions the group assigns with our own fetcher
+    // (client/fetcher.h) instead of librdkafka's: librdkafka still does the
+    // group membership, commits and metadata, and the assigned partitions
+    // stay paused in it. Applies only when the settings allow it
+    // (fetch_options::unsupported_reason: plaintext, read_uncommitted);
+    // otherwise the consumer logs why and uses librdkafka's fetch.
+    bool builtin_fetch = false;
+};
+
+struct watermark_offsets {
+    int64_t low = -1;
+    int64_t high = -1;
+};
+
 class consumer {
   public:
     // Creates the consumer from settings (group.id is required for
     // subscribe() and for commits). diags receives the settings translation.
     static result<std::unique_ptr<consumer>> create(const client_settings& settings,
                                                     config::diagnostics& diags,
-                                                    rebalance_listener on_rebalance = {});
+                                                    rebalance_listener on_rebalance = {},
+                                                    consumer_options options = {});
     ~consumer();
     consumer(const consumer&) = delete;
     consumer& operator=(const consumer&) = delete;
@@ -162,6 +180,12 @@ class consumer {
     result<std::vector<topic_partition_offset>> committed(
         const std::vector<topic_partition_offset>& partitions, std::chrono::milliseconds timeout);
     result<std::vector<topic_partition_offset>> assignment() const;
+    // The partition's offsets as of its last fetch response (no request);
+    // nullopt when none is known yet.
+    std::optional<watermark_offsets> cached_watermarks(const std::string& topic,
+                                                       int32_t partition) const;
+    // Whether the group's partitions are read by our own fetcher.
+    bool uses_builtin_fetch() const { return fetcher_ != nullptr; }
 
     // Revokes the assignment (the listener sees it), commits stored offsets
     // when enable.auto.commit=true, and leaves the group. Idempotent; no
@@ -176,11 +200,20 @@ class consumer {
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                              rd_kafka_topic_partition_list_t* parts, void* opaque);
     void handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
+    // Builtin fetch (consumer_fetch.cc): takes over newly assigned partitions
+    // (pauses them in librdkafka, starts them at their committed offset or
+    // by auto.offset.reset), and lets revoked ones go.
+    void enable_builtin_fetch(const client_settings& settings);
+    void fetch_assigned(rd_kafka_topic_partition_list_t* parts);
+    void fetch_revoked(rd_kafka_topic_partition_list_t* parts, bool all);
 
     rebalance_listener listener_;
     kafka_handle rk_;
     queue_handle queue_;  // the consumer queue (messages, rebalances, errors)
     std::vector<rd_kafka_message_t*> scratch_;
+    std::unique_ptr<fetcher> fetcher_;
+    std::string auto_offset_reset_ = "largest";
+    std::optional<error> fetch_failure_;  // from a rebalance callback, for poll_batch
     bool closed_ = false;
 };
 

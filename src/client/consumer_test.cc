@@ -17,11 +17,15 @@ using settings_list = std::vector<std::pair<std::string, std::string>>;
 
 constexpr int64_t base_ts = 1'700'000'000'000;
 
-class ConsumerTest : public ::testing::TestWithParam<bool> {
+// Parameters: our broker (else the mock cluster); the group's partitions read
+// by the built-in fetcher (else by librdkafka).
+class ConsumerTest : public ::testing::TestWithParam<std::tuple<bool, bool>> {
   protected:
     void SetUp() override {
-        broker_ = GetParam() ? testing::start_clickstream_broker() : testing::start_mock_cluster();
+        broker_ = ours() ? testing::start_clickstream_broker() : testing::start_mock_cluster();
     }
+    static bool ours() { return std::get<0>(GetParam()); }
+    static bool builtin() { return std::get<1>(GetParam()); }
 
     client_settings settings(const settings_list& extra) const {
         client_settings s;
@@ -29,6 +33,9 @@ class ConsumerTest : public ::testing::TestWithParam<bool> {
         // Quick joins and fetches: the tests wait on real brokers.
         s.set("fetch.wait.max.ms", "50", "test");
         s.set("topic.metadata.refresh.interval.ms", "500", "test");
+        if (builtin()) {
+            s.set("isolation.level", "read_uncommitted", "test");  // the fetcher's only level
+        }
         for (const auto& [k, v] : extra) {
             s.set(k, v, "test");
         }
@@ -37,9 +44,14 @@ class ConsumerTest : public ::testing::TestWithParam<bool> {
 
     std::unique_ptr<consumer> make(const settings_list& extra, rebalance_listener l = {}) {
         config::diagnostics diags;
-        auto c = consumer::create(settings(extra), diags, std::move(l));
+        auto c =
+            consumer::create(settings(extra), diags, std::move(l), {.builtin_fetch = builtin()});
         EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.err().message);
-        return c.ok() ? std::move(*c) : nullptr;
+        if (!c.ok()) {
+            return nullptr;
+        }
+        EXPECT_EQ((*c)->uses_builtin_fetch(), builtin());
+        return std::move(*c);
     }
 
     // n records "v<i>" keyed "k<i % 5>" with a header, at base_ts + i; to
@@ -105,8 +117,12 @@ TEST_P(ConsumerTest, SubscriptionDeliversEveryRecordWithoutCopying) {
         EXPECT_EQ(m.header(0).value, "test");
         EXPECT_EQ(m.header(1).key, "empty");
         EXPECT_FALSE(m.header(1).value.has_value());
-        // The view is librdkafka's buffer itself.
-        EXPECT_EQ(static_cast<const void*>(m.value()->data()), m.raw()->payload);
+        // The view is the fetched buffer itself (librdkafka's or ours).
+        if (builtin()) {
+            EXPECT_EQ(m.raw(), nullptr);
+        } else {
+            EXPECT_EQ(static_cast<const void*>(m.value()->data()), m.raw()->payload);
+        }
     }
     EXPECT_EQ(values.size(), 300u);
     EXPECT_TRUE(c->close().ok());
@@ -229,7 +245,7 @@ TEST_P(ConsumerTest, DestructorCommitsStoredOffsetsWithAutoCommit) {
 // partition well before the (long) session timeout: close() left the group.
 // Run with the eager and the cooperative protocol.
 TEST_P(ConsumerTest, CloseLeavesTheGroupAndRebalancesFollowTheProtocol) {
-    if (!GetParam()) {
+    if (!ours()) {
         // librdkafka 2.0's mock coordinator holds a JoinGroup until its
         // rebalance timeout, and the client's LeaveGroup queues behind it on
         // the coordinator connection: a leave is not observable there.
@@ -274,8 +290,57 @@ TEST_P(ConsumerTest, CloseLeavesTheGroupAndRebalancesFollowTheProtocol) {
     }
 }
 
+// Two members commit after every batch while the group rebalances around
+// them (the second joins late, then the first leaves): together they read
+// every record, and none twice, whichever fetch path reads the partitions.
+TEST_P(ConsumerTest, MembersCommittingEachBatchReadEveryRecordOnce) {
+    if (!ours()) {
+        GTEST_SKIP() << "mock cluster: JoinGroup blocks LeaveGroup (see above)";
+    }
+    ASSERT_TRUE(broker_->create_topic("once", 4).ok());
+    produce("once", 400, 4);
+    settings_list s = {{"group.id", "once"},
+                       {"auto.offset.reset", "earliest"},
+                       {"enable.auto.commit", "false"},
+                       {"enable.auto.offset.store", "false"},
+                       {"session.timeout.ms", "45000"},
+                       {"heartbeat.interval.ms", "200"}};
+    std::multiset<std::string> seen;
+    auto step = [&](consumer& c) {
+        std::vector<message> batch;
+        auto got = c.poll_batch(batch, 25, 50ms);
+        ASSERT_TRUE(got.ok()) << got.err().message;
+        for (const auto& m : batch) {
+            seen.insert(std::string(*m.value()));
+        }
+        ASSERT_TRUE(c.store_offsets(batch).ok());
+        ASSERT_TRUE(c.commit(commit_mode::sync).ok());
+    };
+    auto a = make(s);
+    ASSERT_TRUE(a->subscribe({"once"}).ok());
+    for (int i = 0; i < 400 && seen.size() < 100; ++i) {
+        step(*a);
+    }
+    ASSERT_GE(seen.size(), 100u);
+    auto b = make(s);
+    ASSERT_TRUE(b->subscribe({"once"}).ok());
+    for (int i = 0; i < 20; ++i) {
+        step(*a);
+        step(*b);
+    }
+    produce("once", 200, 4, -1, 400);
+    ASSERT_TRUE(a->close().ok());
+    for (int i = 0; i < 600 && seen.size() < 600; ++i) {
+        step(*b);
+    }
+    EXPECT_EQ(seen.size(), 600u);
+    std::set<std::string> distinct(seen.begin(), seen.end());
+    EXPECT_EQ(distinct.size(), seen.size()) << "a record was read twice";
+    ASSERT_TRUE(b->close().ok());
+}
+
 TEST_P(ConsumerTest, UnknownSubscribedTopicIsAnError) {
-    if (!GetParam()) {
+    if (!ours()) {
         GTEST_SKIP() << "the mock cluster creates every topic a client asks about";
     }
     auto c = make({{"group.id", "missing"}});
@@ -292,8 +357,12 @@ TEST_P(ConsumerTest, UnknownSubscribedTopicIsAnError) {
     EXPECT_NE(failure->message.find("no-such-topic"), std::string::npos) << failure->message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Brokers, ConsumerTest, ::testing::Values(true, false),
-                         [](const auto& p) { return p.param ? "clickstream" : "mock"; });
+INSTANTIATE_TEST_SUITE_P(Brokers, ConsumerTest,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const auto& p) {
+                             return std::string(std::get<0>(p.param) ? "clickstream" : "mock") +
+                                    (std::get<1>(p.param) ? "_builtin_fetch" : "");
+                         });
 
 }  // namespace
 }  // namespace cs::client

@@ -385,7 +385,13 @@ struct fetcher::impl {
             if (p->fetch_offset >= 0 || p->inflight_seq != 0) {
                 continue;
             }
-            if (lo.topics.empty() || lo.topics.back().name != p->tp.topic) {
+            // One topic per request: librdkafka 2.0.2's mock cluster answers
+            // a ListOffsets of two topics with a malformed response (a null
+            // topic name). The other topics go in the next request.
+            if (!lo.topics.empty() && lo.topics.back().name != p->tp.topic) {
+                continue;
+            }
+            if (lo.topics.empty()) {
                 lo.topics.push_back({p->tp.topic, {}});
             }
             lo.topics.back().partitions.push_back({p->tp.partition, -1, p->fetch_offset});

@@ -189,7 +189,14 @@ status query_runner::prepare() {
     if (cs.find("auto.offset.reset") == nullptr) {
         cs.set("auto.offset.reset", options_.auto_offset_reset, "query runner");
     }
-    auto consumer = client::consumer::create(cs, diags);
+    // Kafka Streams' (and so ksqlDB's) at-least-once consumers read
+    // uncommitted records (the Java default); librdkafka's default is
+    // read_committed.
+    if (cs.find("isolation.level") == nullptr) {
+        cs.set("isolation.level", "read_uncommitted", "query runner (as Kafka Streams)");
+    }
+    auto consumer =
+        client::consumer::create(cs, diags, {}, {.builtin_fetch = options_.builtin_fetch});
     if (!consumer) {
         return consumer.err();
     }
@@ -198,6 +205,8 @@ status query_runner::prepare() {
     if (ps.find("acks") == nullptr) {
         ps.set("acks", "all", "query runner");
     }
+    // ksqlDB's output lands where its Java producer puts each key.
+    client::default_to_java_partitioner(ps, "query runner (as ksqlDB)");
     auto producer = client::producer::create(ps, diags);
     if (!producer) {
         return producer.err();
@@ -511,15 +520,11 @@ void query_runner::update_lag(std::span<const client::message> batch) {
         }
     }
     int64_t lag = 0;
-    std::string topic = plan_.source.topic;
     for (const auto& [p, next] : positions_) {
-        int64_t low = 0;
-        int64_t high = 0;
         // Cached from fetch responses: no request to the broker.
-        if (rd_kafka_get_watermark_offsets(consumer_->handle(), topic.c_str(), p, &low, &high) ==
-                RD_KAFKA_RESP_ERR_NO_ERROR &&
-            high > next) {
-            lag += high - next;
+        auto w = consumer_->cached_watermarks(plan_.source.topic, p);
+        if (w && w->high > next) {
+            lag += w->high - next;
         }
     }
     counters_.lag.store(lag, std::memory_order_relaxed);

@@ -76,6 +76,9 @@ struct runner_options {
     std::chrono::milliseconds poll_timeout{100};
     std::chrono::milliseconds flush_timeout{std::chrono::seconds(60)};
     std::chrono::milliseconds table_load_timeout{std::chrono::minutes(10)};
+    // Read the source with our own fetcher (client::consumer_options), where
+    // the settings allow it; librdkafka keeps the group and the commits.
+    bool builtin_fetch = true;
     timestamp_parser parse_timestamp;  // for the source's TIMESTAMP_FORMAT
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "client/admin.h"
 #include "streams/test_exprs.h"
 #include "streams/test_kafka.h"
+#include "testing/java_partition.h"
 
 namespace cs::streams {
 namespace {
@@ -410,6 +412,31 @@ TEST_F(QueryRunnerTest, ThreadedRunAndTableUpdatesWhileRunning) {
     EXPECT_EQ(out[0].value, R"({"EVENT_TYPE":"x","USER_NAME":"Nine","CHECKED":0})");
     r->stop();
     EXPECT_EQ(r->state(), query_state::stopped);
+}
+
+// ksqlDB's output is written by Java's producer: a key's partition is
+// murmur2 of the key bytes, not librdkafka's default CRC32.
+TEST_F(QueryRunnerTest, OutputKeysLandWhereJavasPartitionerPutsThem) {
+    query_plan p = enrich_plan();
+    p.sink.partitions = 4;
+    std::vector<test::test_record> in;
+    for (int i = 0; i < 40; ++i) {
+        in.push_back({.value = fmt::format(R"({{"event_type":"e","user_id":"user-{}"}})", i)});
+    }
+    test::produce(*broker_, "clicks", in);
+    auto r = runner(std::move(p));
+    ASSERT_TRUE(r->prepare().ok());
+    run_until(*r, in.size());
+    auto out = test::read_topic(*broker_, "enriched", 4, in.size(), 10s);
+    ASSERT_EQ(out.size(), in.size());
+    std::set<int32_t> used;
+    for (const auto& rec : out) {
+        ASSERT_TRUE(rec.key.has_value());
+        EXPECT_EQ(rec.partition, cs::testing::java_partition(*rec.key, 4)) << *rec.key;
+        used.insert(rec.partition);
+    }
+    EXPECT_EQ(used.size(), 4u);
+    r->stop();
 }
 
 TEST_F(QueryRunnerTest, ExistingSinkWithOtherPartitionCountIsAnError) {
