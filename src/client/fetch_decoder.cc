@@ -31,7 +31,8 @@ result<decoded_records> decode_fetched_records(bytes_view records, std::string_v
                                                int32_t partition, int64_t position,
                                                fetched_buffers& buffers,
                                                const std::shared_ptr<const void>& owner,
-                                               std::vector<message>& out, int64_t* stopped_at) {
+                                               std::vector<message>& out, int64_t* stopped_at,
+                                               bool verify_crc) {
     decoded_records d{position, 0};
     auto corrupt = [&](int64_t at, std::string_view why) {
         if (stopped_at != nullptr) {
@@ -71,6 +72,9 @@ result<decoded_records> decode_fetched_records(bytes_view records, std::string_v
                 *stopped_at = d.next_offset;
             }
             return unsupported_format(topic, partition, h.base_offset, h.magic);
+        }
+        if (verify_crc && kafka::compute_batch_crc(batch) != h.crc) {
+            return corrupt(h.base_offset, "CRC-32C mismatch (check.crcs)");
         }
         int64_t end = h.base_offset + h.last_offset_delta + 1;
         if (h.is_control() || end <= d.next_offset) {

@@ -35,12 +35,11 @@ struct decoded_records {
 // message format v0/v1, errc::corrupt for a malformed batch (messages of the
 // batches before it stay in `out`; *stopped_at tells where to resume).
 // Decompressed sections go to buffers.decompressed; messages share `owner`,
-// which must keep `buffers`, `records` and `topic` alive.
-result<decoded_records> decode_fetched_records(bytes_view records, std::string_view topic,
-                                               int32_t partition, int64_t position,
-                                               fetched_buffers& buffers,
-                                               const std::shared_ptr<const void>& owner,
-                                               std::vector<message>& out,
-                                               int64_t* stopped_at = nullptr);
+// which must keep `buffers`, `records` and `topic` alive. With verify_crc
+// (check.crcs) a batch whose CRC-32C does not match is corrupt.
+result<decoded_records> decode_fetched_records(
+    bytes_view records, std::string_view topic, int32_t partition, int64_t position,
+    fetched_buffers& buffers, const std::shared_ptr<const void>& owner, std::vector<message>& out,
+    int64_t* stopped_at = nullptr, bool verify_crc = false);
 
 }  // namespace cs::client

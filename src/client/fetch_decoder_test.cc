@@ -55,9 +55,10 @@ struct decoded {
 };
 
 decoded decode(const bytes& records, int64_t position, fetched_buffers& bufs,
-               int64_t* stopped = nullptr) {
+               int64_t* stopped = nullptr, bool verify_crc = false) {
     std::vector<message> msgs;
-    auto r = decode_fetched_records(records, "t", 3, position, bufs, nullptr, msgs, stopped);
+    auto r =
+        decode_fetched_records(records, "t", 3, position, bufs, nullptr, msgs, stopped, verify_crc);
     return {std::move(r), std::move(msgs)};
 }
 
@@ -173,6 +174,23 @@ TEST(FetchDecoder, CorruptBatchIsAPermanentErrorNamingThePartitionAndOffset) {
     auto t = decode(tiny, 0, bufs);
     ASSERT_FALSE(t.r.ok());
     EXPECT_EQ(t.r.err().code, errc::corrupt);
+}
+
+// check.crcs: a batch whose bytes changed after its CRC was computed is
+// corrupt; without it the same batch decodes (librdkafka's default).
+TEST(FetchDecoder, CrcIsCheckedOnlyWhenAsked) {
+    bytes batch = make_batch(0, 3);
+    fetched_buffers bufs;
+    auto ok = decode(batch, 0, bufs, nullptr, true);
+    ASSERT_TRUE(ok.r.ok()) << ok.r.err().message;
+    EXPECT_EQ(ok.msgs.size(), 3u);
+    batch.back() ^= std::byte{0x01};  // last byte of the last record's value
+    auto bad = decode(batch, 0, bufs, nullptr, true);
+    ASSERT_FALSE(bad.r.ok());
+    EXPECT_EQ(bad.r.err().code, errc::corrupt);
+    EXPECT_NE(bad.r.err().message.find("CRC"), std::string::npos) << bad.r.err().message;
+    auto unchecked = decode(batch, 0, bufs);
+    EXPECT_TRUE(unchecked.r.ok());
 }
 
 TEST(FetchDecoder, OldMessageFormatsAreRefused) {

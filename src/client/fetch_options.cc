@@ -77,6 +77,15 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
         }
         o.auto_offset_reset = policy;
     }
+    if (const setting* v = first_set(s, {"check.crcs"}); v != nullptr) {
+        std::string b = lower(v->value);
+        if (b != "true" && b != "false") {
+            return error{
+                errc::invalid_argument,
+                fmt::format("{}: check.crcs={} is not true or false", v->origin, v->value)};
+        }
+        o.check_crcs = b == "true";
+    }
     if (const setting* v = first_set(s, {"client.id"}); v != nullptr) {
         o.client_id = v->value;
     }

@@ -569,7 +569,7 @@ struct fetcher::impl {
             chunk c{&p, {}, 0};
             int64_t stopped = p.fetch_offset;
             auto d = decode_fetched_records(records, topic, p.tp.partition, p.fetch_offset, holder,
-                                            owner, c.msgs, &stopped);
+                                            owner, c.msgs, &stopped, opt.check_crcs);
             if (!c.msgs.empty()) {
                 ready.push_back(std::move(c));
                 ++p.buffered_chunks;

@@ -53,6 +53,7 @@ struct fetch_options {
         "latest";  // earliest|smallest|beginning|latest|largest|end|none|error
     std::chrono::milliseconds socket_timeout{60'000};  // socket.timeout.ms
     std::chrono::milliseconds reconnect_backoff{100};  // reconnect.backoff.ms
+    bool check_crcs = false;                           // check.crcs (librdkafka's default: false)
 
     // The librdkafka/Java keys above from a consumer's settings (defaults as
     // librdkafka's); errc::invalid_argument for a value that is not a number.

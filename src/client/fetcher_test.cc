@@ -371,6 +371,7 @@ TEST(FetchOptions, FromSettingsReadsLibrdkafkaAndJavaKeys) {
     EXPECT_EQ(d->auto_offset_reset, "latest");
     EXPECT_EQ(d->socket_timeout, 60s);
     EXPECT_EQ(d->reconnect_backoff, 100ms);
+    EXPECT_FALSE(d->check_crcs);
 
     s.set("fetch.max.wait.ms", "250", "test");
     s.set("fetch.min.bytes", "10", "test");
@@ -380,6 +381,7 @@ TEST(FetchOptions, FromSettingsReadsLibrdkafkaAndJavaKeys) {
     s.set("socket.timeout.ms", "3000", "test");
     s.set("reconnect.backoff.ms", "20", "test");
     s.set("client.id", "me", "test");
+    s.set("check.crcs", "true", "test");
     auto o = fetch_options::from_settings(s);
     ASSERT_TRUE(o.ok()) << o.err().message;
     EXPECT_EQ(o->max_wait_ms, 250);
@@ -390,6 +392,7 @@ TEST(FetchOptions, FromSettingsReadsLibrdkafkaAndJavaKeys) {
     EXPECT_EQ(o->socket_timeout, 3s);
     EXPECT_EQ(o->reconnect_backoff, 20ms);
     EXPECT_EQ(o->client_id, "me");
+    EXPECT_TRUE(o->check_crcs);
     s.set("fetch.wait.max.ms", "100", "test");  // librdkafka's spelling wins
     EXPECT_EQ(fetch_options::from_settings(s)->max_wait_ms, 100);
 
