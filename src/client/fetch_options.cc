@@ -2,23 +2,16 @@
 // librdkafka/Java properties, and whether the fetcher can serve them.
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "client/fetcher.h"
 
 namespace cs::client {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // The first of `keys` that is set (librdkafka's spelling first, then Java's).
 const setting* first_set(const client_settings& s, std::initializer_list<std::string_view> keys) {
@@ -66,7 +59,7 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
     o.socket_timeout = std::chrono::milliseconds(socket_timeout);
     o.reconnect_backoff = std::chrono::milliseconds(backoff);
     if (const setting* v = first_set(s, {"auto.offset.reset"}); v != nullptr) {
-        std::string policy = lower(v->value);
+        std::string policy = ascii_lower(v->value);
         static constexpr std::string_view known[] = {"earliest", "smallest", "beginning", "latest",
                                                      "largest",  "end",      "none",      "error"};
         if (std::find(std::begin(known), std::end(known), policy) == std::end(known)) {
@@ -78,7 +71,7 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
         o.auto_offset_reset = policy;
     }
     if (const setting* v = first_set(s, {"check.crcs"}); v != nullptr) {
-        std::string b = lower(v->value);
+        std::string b = ascii_lower(v->value);
         if (b != "true" && b != "false") {
             return error{
                 errc::invalid_argument,
@@ -97,7 +90,7 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
 // isolation.level=read_uncommitted explicitly.
 std::string fetch_options::unsupported_reason(const client_settings& s) {
     if (const setting* v = s.find("security.protocol");
-        v != nullptr && lower(v->value) != "plaintext") {
+        v != nullptr && ascii_lower(v->value) != "plaintext") {
         return fmt::format("security.protocol={} (only PLAINTEXT is supported)", v->value);
     }
     for (const auto& e : s.entries()) {
@@ -110,7 +103,7 @@ std::string fetch_options::unsupported_reason(const client_settings& s) {
         return "isolation.level is not set (librdkafka's default is read_committed; only "
                "read_uncommitted is supported)";
     }
-    if (lower(iso->value) != "read_uncommitted") {
+    if (ascii_lower(iso->value) != "read_uncommitted") {
         return fmt::format("isolation.level={} (only read_uncommitted is supported)", iso->value);
     }
     return {};

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "base/ascii.h"
+
 // GCC 12 with -fsanitize=address reports moves of a config_value holding a
 // number into result<config_value> as reads of the (inactive) string and
 // vector members: a false positive of -Wmaybe-uninitialized on std::variant.
@@ -183,9 +185,7 @@ result<config_value> parse_value(const property_def& def, std::string_view text)
         case value_type::float64:
             return parse_double(def, t);
         case value_type::boolean: {
-            std::string lower(t);
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            std::string lower = ascii_lower(t);
             if (lower == "true") {
                 return config_value(true);
             }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/strings.h"
 
 namespace cs::connect {
@@ -42,9 +43,7 @@ std::optional<std::string> type_error(const config_key& k, const std::string& ra
         return bad("Not a number of type DOUBLE");
     }
     if (k.type == "BOOLEAN") {
-        std::string lower = v;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string lower = ascii_lower(v);
         if (lower != "true" && lower != "false") {
             return bad("Expected value to be either true or false");
         }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "client/consumer.h"
 #include "client/reachability.h"
 #include "client/settings.h"
@@ -24,15 +25,9 @@ struct usage_error {
     std::string message;
 };
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // --offset: a non-negative number, "earliest" or "latest" (any case).
 result<int64_t> parse_offset(const std::string& text) {
-    std::string l = lower(text);
+    std::string l = ascii_lower(text);
     if (l == "earliest") {
         return client::offset_beginning;
     }
@@ -52,7 +47,7 @@ result<int64_t> parse_offset(const std::string& text) {
 
 bool setting_true(const client::client_settings& s, std::string_view key, bool fallback) {
     const auto* e = s.find(key);
-    return e == nullptr ? fallback : lower(e->value) == "true";
+    return e == nullptr ? fallback : ascii_lower(e->value) == "true";
 }
 
 // Looks the topic up in the cluster metadata (all topics, so the request
@@ -171,7 +166,7 @@ class consume_run {
             throw usage_error{"options --group and --partition cannot be specified together"};
         }
         if (const auto* reset = s.find("auto.offset.reset")) {
-            std::string v = lower(reset->value);
+            std::string v = ascii_lower(reset->value);
             if (o_.from_beginning && v != "earliest" && v != "smallest" && v != "beginning") {
                 return fail(1, fmt::format("can't simultaneously specify --from-beginning and "
                                            "'auto.offset.reset={}', please remove one option",

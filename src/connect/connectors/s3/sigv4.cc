@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base/ascii.h"
+
 namespace cs::connect::s3 {
 namespace {
 
@@ -46,13 +48,6 @@ std::string trim(std::string_view v) {
     return out;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 struct canonical_parts {
     std::string request;
     std::string signed_headers;
@@ -71,7 +66,7 @@ canonical_parts canonicalize(const sigv4_request& r) {
     }
     std::vector<std::pair<std::string, std::string>> h;
     for (const auto& [k, v] : r.headers) {
-        h.emplace_back(lower(k), trim(v));
+        h.emplace_back(ascii_lower(k), trim(v));
     }
     std::sort(h.begin(), h.end());
     std::string headers;
