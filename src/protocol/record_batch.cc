@@ -4,6 +4,7 @@
 
 #include "base/crc32c.h"
 #include "base/varint.h"
+#include "protocol/record_batch_writer.h"
 
 namespace cs::kafka {
 
@@ -303,61 +304,35 @@ result<std::vector<record_view>> decode_records(bytes_view batch) {
 
 // ---- batch_builder ----
 
-namespace {
-
-void append_opt_string(bytes& out, const std::optional<std::string>& s) {
-    if (!s) {
-        append_varint(out, -1);
-        return;
-    }
-    append_varint(out, static_cast<int64_t>(s->size()));
-    auto v = as_bytes(*s);
-    out.insert(out.end(), v.begin(), v.end());
-}
-
-}  // namespace
-
 bytes batch_builder::build() const {
-    int64_t base_ts = records_.empty() ? no_timestamp : records_.front().timestamp;
-    int64_t max_ts = records_.empty() ? no_timestamp : records_.front().timestamp;
-    for (const auto& r : records_) {
-        base_ts = std::min(base_ts, r.timestamp);
-        max_ts = std::max(max_ts, r.timestamp);
-    }
-    bytes out(L::header_size);
-    bytes rec;
-    for (size_t i = 0; i < records_.size(); ++i) {
-        const auto& r = records_[i];
-        rec.clear();
-        rec.push_back(std::byte{0});  // record attributes (unused in v2)
-        append_varint(rec, r.timestamp - base_ts);
-        append_varint(rec, static_cast<int64_t>(i));
-        append_opt_string(rec, r.key);
-        append_opt_string(rec, r.value);
-        append_varint(rec, static_cast<int64_t>(r.headers.size()));
-        for (const auto& h : r.headers) {
-            append_opt_string(rec, h.key);
-            append_opt_string(rec, h.value);
+    record_batch_writer w;
+    if (!records_.empty()) {
+        int64_t base = records_.front().timestamp;
+        for (const auto& r : records_) {
+            base = std::min(base, r.timestamp);
         }
-        append_varint(out, static_cast<int64_t>(rec.size()));
-        out.insert(out.end(), rec.begin(), rec.end());
+        w.set_base_timestamp(base);
     }
-    std::byte* p = out.data();
-    int32_t count = static_cast<int32_t>(records_.size());
-    store_be<int64_t>(p + L::base_offset, base_offset_);
-    store_be<int32_t>(p + L::batch_length, static_cast<int32_t>(out.size() - L::log_overhead));
-    store_be<int32_t>(p + L::partition_leader_epoch, leader_epoch_);
-    store_be<int8_t>(p + L::magic, record_batch_magic_v2);
-    store_be<int16_t>(p + L::attributes, attributes_);
-    store_be<int32_t>(p + L::last_offset_delta, count > 0 ? count - 1 : 0);
-    store_be<int64_t>(p + L::base_timestamp, base_ts);
-    store_be<int64_t>(p + L::max_timestamp, max_ts);
-    store_be<int64_t>(p + L::producer_id, producer_id_);
-    store_be<int16_t>(p + L::producer_epoch, producer_epoch_);
-    store_be<int32_t>(p + L::base_sequence, base_sequence_);
-    store_be<int32_t>(p + L::records_count, count);
-    store_be<uint32_t>(p + L::crc, compute_batch_crc(out));
-    return out;
+    std::vector<record_batch_writer::header> headers;
+    for (const auto& r : records_) {
+        headers.clear();
+        for (const auto& h : r.headers) {
+            headers.push_back(
+                {h.key, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
+        }
+        auto opt = [](const std::optional<std::string>& s) {
+            return s ? std::optional<std::string_view>(*s) : std::nullopt;
+        };
+        w.append(r.timestamp, opt(r.key), opt(r.value), headers);
+    }
+    // An uncompressed batch: finish() cannot fail.
+    return std::move(w.finish({.base_offset = base_offset_,
+                               .partition_leader_epoch = leader_epoch_,
+                               .producer_id = producer_id_,
+                               .producer_epoch = producer_epoch_,
+                               .base_sequence = base_sequence_,
+                               .attributes = attributes_}))
+        .value();
 }
 
 }  // namespace cs::kafka
