@@ -2,45 +2,14 @@
 // librdkafka/Java properties, and whether the fetcher can serve them.
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
 #include "base/ascii.h"
 #include "client/fetcher.h"
+#include "client/setting_values.h"
 
 namespace cs::client {
-
-namespace {
-
-// The first of `keys` that is set (librdkafka's spelling first, then Java's).
-const setting* first_set(const client_settings& s, std::initializer_list<std::string_view> keys) {
-    for (auto k : keys) {
-        if (const setting* v = s.find(k); v != nullptr) {
-            return v;
-        }
-    }
-    return nullptr;
-}
-
-// Reads an int32 setting into `out` (left alone when not set).
-status read_int(const client_settings& s, std::initializer_list<std::string_view> keys,
-                int32_t& out) {
-    const setting* v = first_set(s, keys);
-    if (v == nullptr) {
-        return {};
-    }
-    int32_t n = 0;
-    auto [end, ec] = std::from_chars(v->value.data(), v->value.data() + v->value.size(), n);
-    if (ec != std::errc() || end != v->value.data() + v->value.size() || n < 0) {
-        return status(errc::invalid_argument, fmt::format("{}: {}={} is not a non-negative number",
-                                                          v->origin, v->key, v->value));
-    }
-    out = n;
-    return {};
-}
-
-}  // namespace
 
 result<fetch_options> fetch_options::from_settings(const client_settings& s) {
     fetch_options o;
@@ -70,14 +39,8 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
         }
         o.auto_offset_reset = policy;
     }
-    if (const setting* v = first_set(s, {"check.crcs"}); v != nullptr) {
-        std::string b = ascii_lower(v->value);
-        if (b != "true" && b != "false") {
-            return error{
-                errc::invalid_argument,
-                fmt::format("{}: check.crcs={} is not true or false", v->origin, v->value)};
-        }
-        o.check_crcs = b == "true";
+    if (auto st = read_bool(s, {"check.crcs"}, o.check_crcs); !st) {
+        return st.err();
     }
     if (const setting* v = first_set(s, {"client.id"}); v != nullptr) {
         o.client_id = v->value;
@@ -89,14 +52,8 @@ result<fetch_options> fetch_options::from_settings(const client_settings& s) {
 // fetcher does not implement: a consumer that wants it must set
 // isolation.level=read_uncommitted explicitly.
 std::string fetch_options::unsupported_reason(const client_settings& s) {
-    if (const setting* v = s.find("security.protocol");
-        v != nullptr && ascii_lower(v->value) != "plaintext") {
-        return fmt::format("security.protocol={} (only PLAINTEXT is supported)", v->value);
-    }
-    for (const auto& e : s.entries()) {
-        if (e.key.starts_with("sasl.") || e.key.starts_with("ssl.")) {
-            return fmt::format("{} is set (no SASL or TLS support)", e.key);
-        }
+    if (std::string why = plaintext_only_reason(s); !why.empty()) {
+        return why;
     }
     const setting* iso = s.find("isolation.level");
     if (iso == nullptr) {

@@ -69,31 +69,6 @@ std::string_view error_name(int16_t ec) {
     return kafka::error_code_name(static_cast<error_code>(ec));
 }
 
-// Decodes a response body; bytes after its last field are ignored, as
-// Kafka's clients do (librdkafka 2.0's mock cluster appends some to
-// ListOffsets responses).
-template <class M>
-status decode_response(M& out, const kafka_connection::response& r) {
-    auto n = kafka::decode_request_body(out, r.body(), r.version);
-    if (!n) {
-        return n.err();
-    }
-    if (*n != 0) {
-        logger()->debug("ignored {} bytes after a response body (api key {} v{})", *n,
-                        static_cast<int>(r.api), r.version);
-    }
-    return {};
-}
-
-int16_t pick_version(const kafka::api_versions_response& r, kafka::api_key key, int16_t ours) {
-    for (const auto& a : r.api_keys) {
-        if (a.api_key == static_cast<int16_t>(key)) {
-            return a.min_version > ours ? -1 : std::min(ours, a.max_version);
-        }
-    }
-    return -1;
-}
-
 }  // namespace
 
 struct fetcher::impl {
@@ -152,7 +127,7 @@ struct fetcher::impl {
     std::optional<error> failure;
     fetch_counters counters;
     uint64_t next_seq = 1;
-    std::map<std::string, clock::time_point> last_logged;
+    log_limiter log_limits{log_interval};
 
     impl(fetch_options o, leader_resolver r) : opt(std::move(o)), resolver(std::move(r)) {}
 
@@ -163,14 +138,8 @@ struct fetcher::impl {
         return it == parts.end() ? nullptr : &it->second;
     }
 
-    // True when a line about `what` was not logged within log_interval.
     bool should_log(const std::string& what, clock::time_point now) {
-        auto [it, fresh] = last_logged.try_emplace(what, now);
-        if (!fresh && now - it->second < log_interval) {
-            return false;
-        }
-        it->second = now;
-        return true;
+        return log_limits.should_log(what, now);
     }
 
     void drop_chunks(const partition* p) {
@@ -251,7 +220,7 @@ struct fetcher::impl {
     // ---- brokers ----
 
     static std::string broker_name(const broker_address& a) {
-        return fmt::format("{}:{} (id {})", a.host, a.port, a.id);
+        return broker_display_name(a.host, a.port, a.id);
     }
 
     void resolve_leaders(clock::time_point now) {

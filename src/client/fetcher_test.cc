@@ -17,24 +17,8 @@ using clock = std::chrono::steady_clock;
 
 using testing_records::base_ts;
 using testing_records::expect_record;
-
-broker_address parse_address(const std::string& hostport) {
-    auto colon = hostport.rfind(':');
-    return {1, hostport.substr(0, colon),
-            static_cast<uint16_t>(std::stoi(hostport.substr(colon + 1)))};
-}
-
-// Every partition is led by `addr`.
-leader_resolver fixed_leader(broker_address addr) {
-    return [addr](const std::vector<topic_partition>& tps)
-               -> result<std::vector<std::pair<topic_partition, broker_address>>> {
-        std::vector<std::pair<topic_partition, broker_address>> out;
-        for (const auto& tp : tps) {
-            out.emplace_back(tp, addr);
-        }
-        return out;
-    };
-}
+using testing_records::fixed_leader;
+using testing_records::parse_address;
 
 fetch_options quick_options() {
     fetch_options o;

@@ -1,5 +1,6 @@
 #include "client/kafka_connection.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -277,6 +278,28 @@ result<std::optional<kafka_connection::response>> kafka_connection::take_respons
     r.correlation_id = h.correlation_id;
     r.body_offset = rd.position();
     return std::optional<response>{std::move(r)};
+}
+
+int16_t pick_version(const kafka::api_versions_response& r, kafka::api_key key, int16_t ours) {
+    for (const auto& a : r.api_keys) {
+        if (a.api_key == static_cast<int16_t>(key)) {
+            return a.min_version > ours ? -1 : std::min(ours, a.max_version);
+        }
+    }
+    return -1;
+}
+
+std::string broker_display_name(const std::string& host, uint16_t port, int32_t id) {
+    return fmt::format("{}:{} (id {})", host, port, id);
+}
+
+bool log_limiter::should_log(const std::string& what, std::chrono::steady_clock::time_point now) {
+    auto [it, fresh] = last_.try_emplace(what, now);
+    if (!fresh && now - it->second < interval_) {
+        return false;
+    }
+    it->second = now;
+    return true;
 }
 
 }  // namespace cs::client

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@
 #include "base/result.h"
 #include "protocol/codec.h"
 #include "protocol/header.h"
+#include "protocol/messages/api_versions.h"
 
 namespace cs::client {
 
@@ -129,6 +131,38 @@ class kafka_connection {
     size_t frame_got_ = 0;
     bool frame_active_ = false;
     std::deque<bytes> frames_;  // whole frames not taken yet
+};
+
+// Decodes a response body; bytes after its last field are ignored, as
+// Kafka's clients do (librdkafka 2.0's mock cluster appends some to
+// ListOffsets responses).
+template <class M>
+status decode_response(M& out, const kafka_connection::response& r) {
+    auto n = kafka::decode_request_body(out, r.body(), r.version);
+    if (!n) {
+        return n.err();
+    }
+    return {};
+}
+
+// The highest version of `key` both sides speak, at most `ours`; -1 when
+// the broker does not offer it or only above `ours`.
+int16_t pick_version(const kafka::api_versions_response& r, kafka::api_key key, int16_t ours);
+
+// "host:port (id N)", the name a client's logs give a broker.
+std::string broker_display_name(const std::string& host, uint16_t port, int32_t id);
+
+// Says whether a line about `what` may be logged now: the same transient
+// problem (a broker down, a leader unknown) is logged at most once per
+// interval.
+class log_limiter {
+  public:
+    explicit log_limiter(std::chrono::steady_clock::duration interval) : interval_(interval) {}
+    bool should_log(const std::string& what, std::chrono::steady_clock::time_point now);
+
+  private:
+    std::chrono::steady_clock::duration interval_;
+    std::map<std::string, std::chrono::steady_clock::time_point> last_;
 };
 
 }  // namespace cs::client

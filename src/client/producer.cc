@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "client/direct_producer.h"
+
 namespace cs::client {
 
 result<std::unique_ptr<producer>> producer::create(const client_settings& settings,
-                                                   config::diagnostics& diags) {
+                                                   config::diagnostics& diags,
+                                                   producer_options options) {
     auto conf = make_conf(settings, role::producer, diags);
     if (!conf.ok()) {
         return conf.take_error();
@@ -20,10 +23,16 @@ result<std::unique_ptr<producer>> producer::create(const client_settings& settin
     }
     (void)conf->release();  // owned by rk now
     p->rk_.reset(rk);
+    if (options.builtin_produce) {
+        p->enable_builtin_produce(settings);
+    }
     return p;
 }
 
+producer::producer() = default;
+
 producer::~producer() {
+    direct_.reset();
     if (rk_) {
         // Whatever is still queued is given a short chance; the caller that
         // cares has called flush() and read stats().
@@ -43,6 +52,9 @@ void producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
 }
 
 status producer::send(const outgoing_record& r) {
+    if (direct_) {
+        return send_direct(r);
+    }
     rd_kafka_headers_t* hdrs = nullptr;
     if (!r.headers.empty()) {
         hdrs = rd_kafka_headers_new(r.headers.size());
@@ -98,6 +110,15 @@ status producer::send(const outgoing_record& r) {
 
 status producer::learn_topics(const std::vector<std::string>& topics,
                               std::chrono::milliseconds timeout) {
+    if (direct_) {
+        for (const auto& name : topics) {
+            if (auto n = direct_->partition_count(name); !n) {
+                return status(errc::timed_out,
+                              fmt::format("metadata of topic {}: {}", name, n.err().message));
+            }
+        }
+        return {};
+    }
     for (const auto& name : topics) {
         // A metadata response updates librdkafka's cache of every topic
         // handle it names, the one send() uses included.
@@ -133,12 +154,21 @@ result<rd_kafka_topic_t*> producer::topic(std::string_view name) {
 }
 
 void producer::poll(std::chrono::milliseconds timeout) {
+    if (direct_) {
+        direct_->poll(timeout);
+        return;
+    }
     rd_kafka_poll(rk_.get(), static_cast<int>(timeout.count()));
 }
 
 status producer::flush(std::chrono::milliseconds timeout) {
-    rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
-    rd_kafka_poll(rk_.get(), 0);
+    if (direct_) {
+        sticky_.clear();
+        (void)direct_->flush(timeout);  // stats_ says what is still in flight
+    } else {
+        rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
+        rd_kafka_poll(rk_.get(), 0);
+    }
     if (stats_.in_flight() > 0) {
         return {errc::timed_out, fmt::format("{} records still undelivered after {} ms",
                                              stats_.in_flight(), timeout.count())};

@@ -46,12 +46,24 @@ struct delivery_stats {
     uint64_t in_flight() const { return sent - delivered - failed; }
 };
 
+struct producer_options {
+    // Write with our own Produce path (client/direct_producer.h) instead of
+    // librdkafka's: records go straight into per-partition batches; librdkafka
+    // only answers metadata. Used when the settings allow it
+    // (produce_options::unsupported_reason); otherwise librdkafka produces
+    // and one info line says why.
+    bool builtin_produce = false;
+};
+
+class direct_producer;
+
 class producer {
   public:
     // Creates the producer from settings (see settings.h); diags receives
     // what the settings translation did.
     static result<std::unique_ptr<producer>> create(const client_settings& settings,
-                                                    config::diagnostics& diags);
+                                                    config::diagnostics& diags,
+                                                    producer_options options = {});
     ~producer();
     producer(const producer&) = delete;
     producer& operator=(const producer&) = delete;
@@ -76,9 +88,13 @@ class producer {
     // "1000 delivered, 2 failed (Broker: Unknown topic or partition: 2)".
     std::string summary() const;
     rd_kafka_t* handle() const { return rk_.get(); }
+    // True when records go through our own Produce path.
+    bool uses_builtin_produce() const { return direct_ != nullptr; }
 
   private:
-    producer() = default;
+    producer();
+    void enable_builtin_produce(const client_settings& settings);
+    status send_direct(const outgoing_record& r);
     static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
     // The handle of a topic, made once: producing by name looks the topic
     // up under librdkafka's handle-wide lock on every record.
@@ -93,6 +109,14 @@ class producer {
     delivery_stats stats_;
     // After rk_: destroyed before it, as librdkafka requires.
     std::unordered_map<std::string, topic_handle, name_hash, std::equal_to<>> topics_;
+    // The built-in path (nullptr: librdkafka produces). Destroyed before rk_,
+    // whose metadata it asks for.
+    std::unique_ptr<direct_producer> direct_;
+    bool null_keys_random_ = true;  // murmur2_random (else murmur2: one partition)
+    // Keyless records stick to one partition per topic until a flush, as
+    // Java's sticky partitioner and librdkafka's sticky.partitioning do.
+    std::unordered_map<std::string, int32_t, name_hash, std::equal_to<>> sticky_;
+    uint64_t sticky_seed_ = 0;
 };
 
 }  // namespace cs::client

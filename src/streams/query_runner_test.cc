@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "client/admin.h"
+#include "client/java_partitioner.h"
 #include "streams/test_exprs.h"
 #include "streams/test_kafka.h"
-#include "testing/java_partition.h"
 
 namespace cs::streams {
 namespace {
@@ -432,7 +432,7 @@ TEST_F(QueryRunnerTest, OutputKeysLandWhereJavasPartitionerPutsThem) {
     std::set<int32_t> used;
     for (const auto& rec : out) {
         ASSERT_TRUE(rec.key.has_value());
-        EXPECT_EQ(rec.partition, cs::testing::java_partition(*rec.key, 4)) << *rec.key;
+        EXPECT_EQ(rec.partition, client::java_partition(*rec.key, 4)) << *rec.key;
         used.insert(rec.partition);
     }
     EXPECT_EQ(used.size(), 4u);

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "client/handles.h"
-#include "testing/java_partition.h"
+#include "client/java_partitioner.h"
 #include "testing/test_brokers.h"
 
 namespace cs::tools {
@@ -196,7 +196,7 @@ TEST_P(ProduceTest, KeysLandWhereJavasProducerPutsThem) {
     ASSERT_EQ(got.size(), 60u);
     std::set<int32_t> used;
     for (const auto& rec : got) {
-        EXPECT_EQ(rec.partition, testing::java_partition(*rec.key, 6)) << *rec.key;
+        EXPECT_EQ(rec.partition, client::java_partition(*rec.key, 6)) << *rec.key;
         used.insert(rec.partition);
     }
     EXPECT_GT(used.size(), 3u);
@@ -252,8 +252,8 @@ TEST_P(ProduceTest, CsvRowsBecomeJsonObjectsKeyedByAColumn) {
     EXPECT_EQ(
         by_key["u3"].value,
         R"({"timestamp":"2024-01-01T00:00:02Z","user_id":"u3","url":"/b \"quoted\"\nnext line"})");
-    EXPECT_EQ(by_key["u1"].partition, testing::java_partition("u1", 3));
-    EXPECT_EQ(by_key["u3"].partition, testing::java_partition("u3", 3));
+    EXPECT_EQ(by_key["u1"].partition, client::java_partition("u1", 3));
+    EXPECT_EQ(by_key["u3"].partition, client::java_partition("u3", 3));
 }
 
 TEST_P(ProduceTest, CsvKeyFieldMustBeAColumn) {

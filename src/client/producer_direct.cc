@@ -1,0 +1,137 @@
+// client::producer's built-in Produce path (client/direct_producer.h):
+// librdkafka answers metadata, records go through direct_producer.
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "client/direct_producer.h"
+#include "client/java_partitioner.h"
+#include "client/producer.h"
+
+namespace cs::client {
+
+namespace {
+
+const std::shared_ptr<spdlog::logger>& logger() {
+    static auto l = log::get("producer");
+    return l;
+}
+
+constexpr int metadata_timeout_ms = 10'000;
+
+// The partitions of topic and their leaders, from a metadata request of
+// librdkafka's.
+result<std::vector<partition_leader>> topic_leaders(rd_kafka_t* rk, const std::string& topic) {
+    topic_handle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    const rd_kafka_metadata_t* raw = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, metadata_timeout_ms);
+    metadata_handle md(raw);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{errc::io, fmt::format("metadata of {}: {}", topic, rd_kafka_err2str(err))};
+    }
+    for (int t = 0; t < md->topic_cnt; ++t) {
+        const rd_kafka_metadata_topic_t& mt = md->topics[t];
+        if (topic != mt.topic) {
+            continue;
+        }
+        if (mt.err != RD_KAFKA_RESP_ERR_NO_ERROR || mt.partition_cnt == 0) {
+            return error{errc::not_found, fmt::format("Local: Unknown topic: {}: {}", topic,
+                                                      rd_kafka_err2str(mt.err))};
+        }
+        std::vector<partition_leader> out;
+        for (int p = 0; p < mt.partition_cnt; ++p) {
+            const rd_kafka_metadata_partition_t& mp = mt.partitions[p];
+            partition_leader pl{mp.id, std::nullopt};
+            for (int b = 0; mp.leader >= 0 && b < md->broker_cnt; ++b) {
+                if (md->brokers[b].id == mp.leader) {
+                    pl.leader = broker_address{mp.leader, md->brokers[b].host,
+                                               static_cast<uint16_t>(md->brokers[b].port)};
+                }
+            }
+            out.push_back(std::move(pl));
+        }
+        return out;
+    }
+    return error{errc::not_found, fmt::format("Local: Unknown topic: {}", topic)};
+}
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+void producer::enable_builtin_produce(const client_settings& settings) {
+    if (std::string why = produce_options::unsupported_reason(settings); !why.empty()) {
+        logger()->info("using librdkafka's produce: the built-in producer does not support {}",
+                       why);
+        return;
+    }
+    auto opts = produce_options::from_settings(settings);
+    if (!opts) {
+        logger()->warn("using librdkafka's produce: {}", opts.err().message);
+        return;
+    }
+    null_keys_random_ = settings.find("partitioner")->value == "murmur2_random";
+    sticky_seed_ =
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    rd_kafka_t* rk = rk_.get();
+    direct_ = std::make_unique<direct_producer>(
+        std::move(*opts), [rk](const std::string& topic) { return topic_leaders(rk, topic); },
+        [this](const delivery_report& r) {
+            if (r.error.empty()) {
+                stats_.delivered += r.records;
+                stats_.bytes += r.bytes;
+            } else {
+                stats_.failed += r.records;
+                stats_.failures[r.error] += r.records;
+            }
+        });
+    logger()->debug("{}: records are written by the built-in producer", rd_kafka_name(rk));
+}
+
+status producer::send_direct(const outgoing_record& r) {
+    std::string topic(r.topic);
+    int32_t partition = r.partition;
+    if (partition == RD_KAFKA_PARTITION_UA) {
+        auto n = direct_->partition_count(topic);
+        if (!n) {
+            return status(n.err().code, fmt::format("{}: {}", r.topic, n.err().message));
+        }
+        if (r.key) {
+            partition = java_partition(*r.key, *n);
+        } else if (!null_keys_random_) {
+            partition = java_partition({}, *n);
+        } else {
+            auto [it, fresh] = sticky_.try_emplace(topic, 0);
+            if (fresh) {
+                // splitmix64 step: a well-spread partition per topic and flush.
+                uint64_t z = (sticky_seed_ += 0x9e3779b97f4a7c15ULL);
+                z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+                z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+                z ^= z >> 31;
+                it->second = static_cast<int32_t>(z % static_cast<uint64_t>(*n));
+            }
+            partition = it->second;
+        }
+    }
+    static thread_local std::vector<direct_producer::header> headers;
+    headers.clear();
+    for (const auto& h : r.headers) {
+        headers.push_back(
+            {h.key, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
+    }
+    auto st = direct_->append(topic, partition, r.key, r.value, headers,
+                              r.timestamp_ms != 0 ? r.timestamp_ms : now_ms());
+    if (!st) {
+        return status(st.code(), fmt::format("{}: {}", r.topic, st.message()));
+    }
+    ++stats_.sent;
+    return {};
+}
+
+}  // namespace cs::client
