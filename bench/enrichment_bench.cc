@@ -4,9 +4,11 @@
 //   ours:    the SQL engine's query runner (parse -> plan -> consume ->
 //            decode -> three LEFT JOINs -> project -> encode -> produce,
 //            until every output record is acknowledged), one thread,
-//            reading the clicks with the built-in fetcher (client/fetcher.h);
-//            "ours-rdk" is the same query reading them with librdkafka's
-//            consumer (both keep librdkafka for the group and the producer)
+//            reading the clicks with the built-in fetcher (client/fetcher.h)
+//            and writing with the built-in producer (client/direct_producer.h);
+//            "ours-rdkp" is the same query writing with librdkafka's producer,
+//            "ours-rdk" reading and writing with librdkafka (all keep
+//            librdkafka for the group, commits and metadata)
 //   python:  the seeds' way, a confluent_kafka loop (consume, json.loads,
 //            dict lookups, json.dumps, produce): bench/enrichment_python.py
 //   floor:   simdjson parsing of the same event values, hash lookups and
@@ -237,11 +239,21 @@ struct measured {
     double events_per_query_cpu_s = 0;  // ours: runner thread + librdkafka threads
 };
 
-measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, bool builtin_fetch) {
+// Which of the query's Kafka paths are our own and which librdkafka's.
+struct client_path {
+    const char* label;
+    const char* group_suffix;  // each run is a consumer group of its own
+    bool builtin_fetch;
+    bool builtin_produce;
+};
+
+measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, client_path path) {
     auto plan = plan_enrichment();
-    plan.id += builtin_fetch ? "" : "_RDKAFKA_FETCH";  // a group of its own
+    plan.id += path.group_suffix;
     if (thread_cpu) {
-        fmt::print("ours, {}:\n", builtin_fetch ? "built-in fetch" : "librdkafka's fetch");
+        fmt::print("{}: fetch by {}, produce by {}:\n", path.label,
+                   path.builtin_fetch ? "ours" : "librdkafka",
+                   path.builtin_produce ? "ours" : "librdkafka");
     }
     std::vector<std::shared_ptr<streams::table_reader>> readers;
     for (const auto& t : plan.tables) {
@@ -262,7 +274,8 @@ measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, bool 
     }
     streams::runner_options opts;
     opts.auto_offset_reset = "earliest";
-    opts.builtin_fetch = builtin_fetch;
+    opts.builtin_fetch = path.builtin_fetch;
+    opts.builtin_produce = path.builtin_produce;
     auto runner =
         streams::query_runner::create(std::move(plan), readers, settings_for(bootstrap), opts);
     if (!runner) {
@@ -441,20 +454,28 @@ int main(int argc, char** argv) {
         n, n_users, n_devices, n_urls, n_py);
 
     measured floor = run_floor(events);
-    measured ours = run_ours(bootstrap, n, thread_cpu, true);
-    measured ours_rdk = run_ours(bootstrap, n, thread_cpu, false);
+    measured ours = run_ours(bootstrap, n, thread_cpu, {"ours", "", true, true});
+    measured ours_rdkp =
+        run_ours(bootstrap, n, thread_cpu, {"ours-rdkp", "_RDKAFKA_PRODUCE", true, false});
+    measured ours_rdk =
+        run_ours(bootstrap, n, thread_cpu, {"ours-rdk", "_RDKAFKA_FETCH", false, false});
     measured py = run_python(python, bootstrap, n_py);
     auto row = [](const char* name, const measured& m) {
-        fmt::print("  {:<8} {:>12.0f} events/s wall   {:>12.0f} events per CPU-second\n", name,
+        fmt::print("  {:<9} {:>12.0f} events/s wall   {:>12.0f} events per CPU-second\n", name,
                    m.events_per_s, m.events_per_cpu_s);
     };
     row("ours", ours);
-    fmt::print("  {:<8} {:>12.0f} events per CPU-second of the runner and its librdkafka threads\n",
+    fmt::print("  {:<9} {:>12.0f} events per CPU-second of the runner and its librdkafka threads\n",
                "ours", ours.events_per_query_cpu_s);
+    row("ours-rdkp", ours_rdkp);
+    fmt::print(
+        "  {:<9} {:>12.0f} events per CPU-second of the runner and its librdkafka threads "
+        "(librdkafka's produce instead of ours)\n",
+        "ours-rdkp", ours_rdkp.events_per_query_cpu_s);
     row("ours-rdk", ours_rdk);
     fmt::print(
-        "  {:<8} {:>12.0f} events per CPU-second of the runner and its librdkafka threads "
-        "(librdkafka's fetch instead of ours)\n",
+        "  {:<9} {:>12.0f} events per CPU-second of the runner and its librdkafka threads "
+        "(librdkafka's fetch and produce instead of ours)\n",
         "ours-rdk", ours_rdk.events_per_query_cpu_s);
     row("python", py);
     row("floor", floor);

@@ -207,7 +207,8 @@ status query_runner::prepare() {
     }
     // ksqlDB's output lands where its Java producer puts each key.
     client::default_to_java_partitioner(ps, "query runner (as ksqlDB)");
-    auto producer = client::producer::create(ps, diags);
+    auto producer =
+        client::producer::create(ps, diags, {.builtin_produce = options_.builtin_produce});
     if (!producer) {
         return producer.err();
     }

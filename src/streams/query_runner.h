@@ -79,6 +79,9 @@ struct runner_options {
     // Read the source with our own fetcher (client::consumer_options), where
     // the settings allow it; librdkafka keeps the group and the commits.
     bool builtin_fetch = true;
+    // Write the output and the DLQ with our own Produce path
+    // (client::producer_options), where the settings allow it.
+    bool builtin_produce = true;
     timestamp_parser parse_timestamp;  // for the source's TIMESTAMP_FORMAT
 };
 

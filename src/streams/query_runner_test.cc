@@ -133,9 +133,10 @@ class QueryRunnerTest : public ::testing::Test {
         return users_reader_;
     }
 
-    std::unique_ptr<query_runner> runner(query_plan plan) {
+    std::unique_ptr<query_runner> runner(query_plan plan, bool builtin_produce = true) {
         runner_options opts;
         opts.auto_offset_reset = "earliest";
+        opts.builtin_produce = builtin_produce;
         auto r =
             query_runner::create(std::move(plan), {users()}, test::settings_for(*broker_), opts);
         EXPECT_TRUE(r.ok()) << r.err().message;
@@ -232,6 +233,57 @@ TEST_F(QueryRunnerTest, EnrichesFiltersAndSendsFailuresToTheDlq) {
     EXPECT_EQ((*committed)[0].offset, 8);
     r->stop();
     EXPECT_EQ(r->state(), query_state::stopped);
+}
+
+// The query writes with our own Produce path by default; with librdkafka's
+// (builtin_produce=false, or settings it cannot serve) the output and the
+// DLQ records are the same, field by field.
+TEST_F(QueryRunnerTest, BothProducePathsWriteTheSameRecords) {
+    test::produce(*broker_, "clicks",
+                  {{.value = R"({"event_type":"view","user_id":"u1"})", .timestamp_ms = 1000},
+                   {.value = R"({"event_type":"click","user_id":"u2"})", .timestamp_ms = 1001},
+                   {.key = "k3",
+                    .value = "not json",
+                    .headers = {{"trace", "t3"}, {"nil", std::nullopt}},
+                    .timestamp_ms = 1002},
+                   {.value = R"({"event_type":"view","user_id":"u3"})", .timestamp_ms = 1003}});
+    std::vector<std::vector<test::read_record>> outputs, dlqs;
+    for (bool builtin : {true, false}) {
+        SCOPED_TRACE(builtin);
+        auto plan = enrich_plan();
+        std::string suffix = builtin ? "" : "-rdk";
+        plan.id += builtin ? "" : "_RDK";
+        plan.sink.topic += suffix;
+        auto r = runner(std::move(plan), builtin);
+        ASSERT_TRUE(r->prepare().ok());
+        run_until(*r, 4);
+        r->stop();
+        outputs.push_back(test::read_topic(*broker_, "enriched" + suffix, 1, 3, 2s));
+        dlqs.push_back(test::read_topic(*broker_, "enriched" + suffix + "-dlq", 1, 1, 2s));
+    }
+    ASSERT_EQ(outputs[0].size(), 3u);
+    ASSERT_EQ(outputs[1].size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(outputs[0][i].key, outputs[1][i].key);
+        EXPECT_EQ(outputs[0][i].value, outputs[1][i].value);
+        EXPECT_EQ(outputs[0][i].timestamp_ms, outputs[1][i].timestamp_ms);
+        EXPECT_EQ(outputs[0][i].headers, outputs[1][i].headers);
+    }
+    EXPECT_EQ(outputs[0][0].timestamp_ms, 1000);
+    ASSERT_EQ(dlqs[0].size(), 1u);
+    ASSERT_EQ(dlqs[1].size(), 1u);
+    EXPECT_EQ(dlqs[0][0].key, "k3");
+    EXPECT_EQ(dlqs[0][0].value, dlqs[1][0].value);
+    EXPECT_EQ(dlqs[0][0].timestamp_ms, 1002);
+    EXPECT_EQ(dlqs[0][0].timestamp_ms, dlqs[1][0].timestamp_ms);
+    ASSERT_EQ(dlqs[0][0].headers.size(), dlqs[1][0].headers.size());
+    for (size_t h = 0; h < dlqs[0][0].headers.size(); ++h) {
+        EXPECT_EQ(dlqs[0][0].headers[h].first, dlqs[1][0].headers[h].first);
+        if (dlqs[0][0].headers[h].first != dlq_header_query) {
+            EXPECT_EQ(dlqs[0][0].headers[h].second, dlqs[1][0].headers[h].second);
+        }
+    }
+    EXPECT_EQ(header(dlqs[0][0], "nil"), "<null>");  // a null header value stays null
 }
 
 // A batch is processed in chunks of 256 records, phase by phase (decode,
