@@ -395,7 +395,13 @@ void consumer::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
 
 void consumer::handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
     rd_kafka_t* rk = rk_.get();
-    bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    // NULL or "NONE" when the group is no longer valid (the final revoke of a
+    // close can see it): the protocol of the last rebalance still applies.
+    const char* protocol = rd_kafka_rebalance_protocol(rk);
+    if (protocol != nullptr && std::strcmp(protocol, "NONE") != 0) {
+        last_cooperative_ = std::strcmp(protocol, "COOPERATIVE") == 0;
+    }
+    const bool cooperative = last_cooperative_;
     rebalance_event ev;
     ev.cooperative = cooperative;
     ev.partitions = from_partition_list(parts);
@@ -440,13 +446,22 @@ void consumer::handle_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
     if (fetcher_) {
         fetch_revoked(parts, !cooperative);
     }
-    if (cooperative) {
+    // Whichever call librdkafka's state wants: if the one of the last
+    // protocol is refused (the group changed state under a close), the other.
+    auto incremental = [&] {
         error_handle e(rd_kafka_incremental_unassign(rk, parts));
-        if (e) {
-            logger()->error("incremental unassign: {}", rd_kafka_error_string(e.get()));
+        return e ? std::string(rd_kafka_error_string(e.get())) : std::string();
+    };
+    auto eager = [&] {
+        rd_kafka_resp_err_t r = rd_kafka_assign(rk, nullptr);
+        return r != RD_KAFKA_RESP_ERR_NO_ERROR ? std::string(rd_kafka_err2str(r)) : std::string();
+    };
+    std::string first = cooperative ? incremental() : eager();
+    if (!first.empty()) {
+        std::string second = cooperative ? eager() : incremental();
+        if (!second.empty()) {
+            logger()->error("unassigning revoked partitions: {}; {}", first, second);
         }
-    } else {
-        (void)rd_kafka_assign(rk, nullptr);
     }
 }
 

@@ -215,6 +215,9 @@ class consumer {
     std::string auto_offset_reset_ = "largest";
     std::optional<error> fetch_failure_;  // from a rebalance callback, for poll_batch
     bool closed_ = false;
+    // The group's rebalance protocol as last reported: during close
+    // librdkafka may report none (NULL, or "NONE") for the final revoke.
+    bool last_cooperative_ = false;
 };
 
 // librdkafka's partition list from ours, and back.
