@@ -104,6 +104,8 @@ struct direct_producer::impl {
     std::map<std::string, broker> brokers;
     uint64_t accepted = 0;
     uint64_t reported = 0;
+    uint64_t accepted_bytes = 0;  // key + value
+    uint64_t reported_bytes = 0;
     produce_counters counters;
     log_limiter log_limits{log_interval};
 
@@ -181,6 +183,7 @@ struct direct_producer::impl {
 
     void report(uint64_t records, uint64_t payload, std::string error) {
         reported += records;
+        reported_bytes += payload;
         sink({records, payload, std::move(error)});
     }
 
@@ -602,6 +605,7 @@ struct direct_producer::impl {
                                       "more than message.max.bytes={}",
                                       est, opt.max_request_size));
         }
+        wait_for_room(klen + vlen);
         auto now = clock::now();
         if (!p->open.empty() && p->open.size() + est > static_cast<size_t>(opt.batch_size)) {
             close_open(*p);
@@ -615,7 +619,28 @@ struct direct_producer::impl {
         p->open.append(ts, key, value, headers);
         p->open_payload += klen + vlen;
         ++accepted;
+        accepted_bytes += klen + vlen;
         return {};
+    }
+
+    bool full(uint64_t more_bytes) const {
+        return accepted - reported >= static_cast<uint64_t>(opt.max_buffered_records) ||
+               (accepted_bytes - reported_bytes + more_bytes) / 1024 >=
+                   static_cast<uint64_t>(opt.max_buffered_kbytes);
+    }
+
+    // Sends what is buffered and serves responses until a record of
+    // `more_bytes` fits under the buffer limits. Every buffered record ends
+    // reported (delivered, or failed by message.timeout.ms), so this ends.
+    void wait_for_room(uint64_t more_bytes) {
+        if (!full(more_bytes) || accepted == reported) {
+            return;
+        }
+        close_all();
+        while (full(more_bytes) && accepted != reported) {
+            step(clock::now());
+            wait(clock::now() + std::chrono::milliseconds(100));
+        }
     }
 
     void poll(std::chrono::milliseconds timeout) {

@@ -58,6 +58,10 @@ struct produce_options {
     kafka::compression_codec codec = kafka::compression_codec::none;  // compression.type
     int32_t batch_size = 1'000'000;        // batch.size: bytes of one partition's batch
     int32_t max_request_size = 1'000'000;  // message.max.bytes: bytes of one request
+    // Records and key+value KiB accepted but not yet acknowledged: append()
+    // waits (sending and serving responses) while either is reached.
+    int32_t max_buffered_records = 100'000;   // queue.buffering.max.messages
+    int32_t max_buffered_kbytes = 1'048'576;  // queue.buffering.max.kbytes (buffer.memory)
 
     // From a producer's librdkafka/Java settings (defaults as librdkafka's);
     // errc::invalid_argument names the setting and its origin.
@@ -105,9 +109,11 @@ class direct_producer {
     // The number of partitions of topic (asks the layout source the first
     // time and after a partition was not found).
     result<int32_t> partition_count(const std::string& topic);
-    // Accepts one record. errc::not_found for a partition the topic does
-    // not have, errc::too_large for a record that alone exceeds
-    // message.max.bytes; the record is not accepted then.
+    // Accepts one record, first waiting while the buffer limits are
+    // reached (as librdkafka's produce blocks on a full queue).
+    // errc::not_found for a partition the topic does not have,
+    // errc::too_large for a record that alone exceeds message.max.bytes;
+    // the record is not accepted then.
     status append(const std::string& topic, int32_t partition, std::optional<std::string_view> key,
                   std::optional<std::string_view> value, std::span<const header> headers,
                   int64_t timestamp_ms);

@@ -183,6 +183,32 @@ TEST_P(DirectProducerTest, SmallBatchesGoInManyRequestsAndKeepTheirOrder) {
     expect_all(read_back("small", 2, 1000), 1000, 2);
 }
 
+TEST_P(DirectProducerTest, AppendWaitsWhileTheBufferIsFull) {
+    ASSERT_TRUE(broker_->create_topic("bounded", 2).ok());
+    auto o = quick_options();
+    o.max_buffered_records = 10;
+    reports rep;
+    direct_producer p(o, fixed_layout(addr_, 2), rep.sink());
+    for (int i = 0; i < 100; ++i) {
+        append_records(p, "bounded", 1, 2, i);
+        EXPECT_LE(p.in_flight(), 10u);
+    }
+    ASSERT_TRUE(p.flush(10s).ok());
+    EXPECT_EQ(rep.delivered, 100u);
+    expect_all(read_back("bounded", 2, 100), 100, 2);
+
+    o.max_buffered_records = 100'000;
+    o.max_buffered_kbytes = 4;  // about two 2,000-byte values
+    direct_producer q(o, fixed_layout(addr_, 2), rep.sink());
+    std::string value(2000, 'v');
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(q.append("bounded", i % 2, std::nullopt, value, {}, base_ts).ok());
+        EXPECT_LE(q.in_flight(), 2u);
+    }
+    ASSERT_TRUE(q.flush(10s).ok());
+    EXPECT_EQ(rep.delivered, 120u);
+}
+
 TEST_P(DirectProducerTest, RefusesWhatCannotBeSent) {
     ASSERT_TRUE(broker_->create_topic("refuse", 2).ok());
     auto o = quick_options();
@@ -385,6 +411,7 @@ TEST(ProduceOptions, FromSettingsReadsLibrdkafkaAndJavaKeys) {
     s.set("batch.size", "16384", "p.properties", 5);
     s.set("linger.ms", "0", "p.properties", 6);
     s.set("client.id", "me", "p.properties", 7);
+    s.set("queue.buffering.max.messages", "500", "p.properties", 8);
     auto o = produce_options::from_settings(s);
     ASSERT_TRUE(o.ok()) << o.err().message;
     EXPECT_EQ(o->acks, 1);
@@ -394,6 +421,7 @@ TEST(ProduceOptions, FromSettingsReadsLibrdkafkaAndJavaKeys) {
     EXPECT_EQ(o->batch_size, 16384);
     EXPECT_EQ(o->linger, 0ms);
     EXPECT_EQ(o->client_id, "me");
+    EXPECT_EQ(o->max_buffered_records, 500);
 
     auto defaults = produce_options::from_settings({});
     ASSERT_TRUE(defaults.ok());

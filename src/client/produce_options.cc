@@ -50,7 +50,9 @@ result<produce_options> produce_options::from_settings(const client_settings& s)
                     read_int(s, {"linger.ms", "queue.buffering.max.ms"}, linger),
                     read_int(s, {"retries", "message.send.max.retries"}, o.retries),
                     read_int(s, {"batch.size"}, o.batch_size),
-                    read_int(s, {"message.max.bytes", "max.request.size"}, o.max_request_size)}) {
+                    read_int(s, {"message.max.bytes", "max.request.size"}, o.max_request_size),
+                    read_int(s, {"queue.buffering.max.messages"}, o.max_buffered_records),
+                    read_int(s, {"queue.buffering.max.kbytes"}, o.max_buffered_kbytes)}) {
         if (!st) {
             return st.err();
         }
@@ -84,8 +86,10 @@ result<produce_options> produce_options::from_settings(const client_settings& s)
     if (const setting* v = first_set(s, {"client.id"}); v != nullptr) {
         o.client_id = v->value;
     }
-    if (o.batch_size == 0 || o.max_request_size == 0) {
-        return error{errc::invalid_argument, "batch.size and message.max.bytes must be positive"};
+    if (o.batch_size == 0 || o.max_request_size == 0 || o.max_buffered_records == 0 ||
+        o.max_buffered_kbytes == 0) {
+        return error{errc::invalid_argument,
+                     "batch.size, message.max.bytes and queue.buffering.max.* must be positive"};
     }
     return o;
 }
