@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <thread>
 
 #include <fmt/format.h>
 #include <poll.h>
@@ -30,6 +31,7 @@ const std::shared_ptr<spdlog::logger>& logger() {
 constexpr int16_t min_produce_version = 3;
 constexpr int16_t max_produce_version = 8;
 constexpr auto log_interval = std::chrono::seconds(10);
+constexpr auto topic_propagation = std::chrono::seconds(5);
 // A Produce response is small; this bounds what a broker may make us read.
 constexpr size_t max_response_frame = 16u << 20;
 
@@ -568,7 +570,16 @@ struct direct_producer::impl {
     result<int32_t> partition_count(const std::string& name) {
         auto it = topics.find(name);
         if (it == topics.end() || it->second.parts.empty()) {
-            if (auto st = refresh(name, clock::now()); !st) {
+            // A topic being created answers LEADER_NOT_AVAILABLE for a moment:
+            // asked again for up to topic_propagation; an unknown topic is an
+            // error at once.
+            auto until = clock::now() + topic_propagation;
+            status st = refresh(name, clock::now());
+            while (!st && st.code() != errc::not_found && clock::now() < until) {
+                std::this_thread::sleep_for(opt.retry_backoff);
+                st = refresh(name, clock::now());
+            }
+            if (!st) {
                 return st.err();
             }
             it = topics.find(name);

@@ -374,6 +374,36 @@ TEST_P(BuiltinProducerTest, KeysLandWhereJavasPartitionerPutsThem) {
     EXPECT_EQ(keyless.begin()->second, 50);
 }
 
+// A topic that does not exist yet is created by the metadata request (as
+// librdkafka's producer asks for it) when the broker allows it.
+TEST_P(BuiltinProducerTest, ANewTopicIsCreatedOnFirstSend) {
+    config::diagnostics diags;
+    auto prod = producer::create(settings(), diags, {.builtin_produce = true});
+    ASSERT_TRUE(prod.ok()) << prod.err().message;
+    ASSERT_TRUE((*prod)->uses_builtin_produce());
+    auto st = (*prod)->send({.topic = "made-on-send", .key = "k", .value = "v"});
+    ASSERT_TRUE(st.ok()) << st.message();
+    ASSERT_TRUE((*prod)->flush(10s).ok()) << (*prod)->summary();
+    EXPECT_EQ((*prod)->stats().delivered, 1u);
+}
+
+TEST(BuiltinProducer, AnUnknownTopicIsAnErrorWhenTheBrokerDoesNotCreateIt) {
+    auto broker = testing::start_clickstream_broker("auto.create.topics.enable=false\n");
+    client_settings s;
+    apply_bootstrap(s, broker->bootstrap());
+    s.set("partitioner", "murmur2_random", "test");
+    config::diagnostics diags;
+    auto prod = producer::create(s, diags, {.builtin_produce = true});
+    ASSERT_TRUE(prod.ok()) << prod.err().message;
+    ASSERT_TRUE((*prod)->uses_builtin_produce());
+    auto start = clock::now();
+    auto st = (*prod)->send({.topic = "nowhere", .key = "k", .value = "v"});
+    EXPECT_LT(clock::now() - start, 3s);  // at once, not after the propagation wait
+    EXPECT_EQ(st.code(), errc::not_found);
+    EXPECT_NE(st.message().find("Unknown topic"), std::string::npos) << st.message();
+    EXPECT_EQ((*prod)->stats().sent, 0u);
+}
+
 TEST_P(BuiltinProducerTest, SettingsItCannotServeFallBackToLibrdkafka) {
     for (auto [key, value] :
          std::vector<std::pair<std::string, std::string>>{{"acks", "0"},

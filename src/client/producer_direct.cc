@@ -36,9 +36,15 @@ result<std::vector<partition_leader>> topic_leaders(rd_kafka_t* rk, const std::s
         if (topic != mt.topic) {
             continue;
         }
+        if (mt.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+            return error{errc::not_found, fmt::format("Local: Unknown topic: {}", topic)};
+        }
         if (mt.err != RD_KAFKA_RESP_ERR_NO_ERROR || mt.partition_cnt == 0) {
-            return error{errc::not_found, fmt::format("Local: Unknown topic: {}: {}", topic,
-                                                      rd_kafka_err2str(mt.err))};
+            // E.g. LEADER_NOT_AVAILABLE while a topic is being created.
+            return error{errc::io,
+                         fmt::format("metadata of {}: {}", topic,
+                                     mt.err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(mt.err)
+                                                                          : "no partitions")};
         }
         std::vector<partition_leader> out;
         for (int p = 0; p < mt.partition_cnt; ++p) {
