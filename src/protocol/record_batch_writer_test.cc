@@ -99,7 +99,8 @@ TEST(RecordBatchWriter, EveryCodecCompressesTheRecordSection) {
         ASSERT_TRUE(h.ok()) << h.err().message;
         EXPECT_EQ(h->compression(), codec);
         EXPECT_LT(b->size(), plain_size) << static_cast<int>(codec);
-        auto recs = decode_records(uncompressed(*b));
+        bytes plain = uncompressed(*b);  // the records are views into it
+        auto recs = decode_records(plain);
         ASSERT_TRUE(recs.ok()) << recs.err().message;
         ASSERT_EQ(recs->size(), 500u);
         EXPECT_EQ(as_string_view(*(*recs)[499].value), R"({"url":"https://shop.example/p/499"})");
