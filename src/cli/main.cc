@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/allocator.h"
 #include "base/log.h"
 #include "cli/broker_command.h"
 #include "cli/config_command.h"
@@ -19,6 +20,8 @@
 #include "cli/up_command.h"
 
 int main(int argc, char** argv) {
+    // Before any allocation that matters (base/allocator.h says why).
+    (void)cs::tune_allocator_for_streaming();
     CLI::App app{"clickstream: a real-time clickstream pipeline that speaks the Kafka protocol",
                  "clickstream"};
     app.set_version_flag("--version", std::string("clickstream ") + CLICKSTREAM_VERSION);

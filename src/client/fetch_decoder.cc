@@ -86,12 +86,13 @@ result<decoded_records> decode_fetched_records(bytes_view records, std::string_v
             if (h.codec_bits() > static_cast<uint8_t>(kafka::compression_codec::zstd)) {
                 return corrupt(h.base_offset, fmt::format("unknown codec {}", h.codec_bits()));
             }
-            auto plain = kafka::decompress(h.compression(), section, max_decompressed);
-            if (!plain) {
-                return corrupt(h.base_offset, plain.err().message);
+            kafka::decompress_buffer& plain = buffers.decompressed.emplace_back();
+            if (auto st = kafka::decompress_into(h.compression(), section, max_decompressed, plain);
+                !st) {
+                buffers.decompressed.pop_back();
+                return corrupt(h.base_offset, st.message());
             }
-            buffers.decompressed.push_back(std::move(*plain));
-            section = buffers.decompressed.back();
+            section = plain.view();
         }
         bool log_append = h.ts_type() == kafka::timestamp_type::log_append_time;
         timestamp_kind kind =

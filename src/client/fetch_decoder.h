@@ -13,13 +13,16 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "client/consumer.h"
+#include "protocol/compression.h"
 
 namespace cs::client {
 
 // What a Fetch response's messages point into: the decoded response (its
 // record sections and topic names) and the decompressed record sections.
 struct fetched_buffers {
-    std::vector<bytes> decompressed;
+    // Written by decompress_into: no copy after decompressing and no
+    // zero-fill; a buffer's bytes stay put when the vector grows.
+    std::vector<kafka::decompress_buffer> decompressed;
 };
 
 struct decoded_records {
