@@ -8,7 +8,8 @@
 //
 // Cases (same client settings for both clusters: lz4, linger.ms=5, keyed by
 // user id, 6 partitions): produce N records with acks=1 and with acks=all,
-// consume the acks=1 topic from the beginning, and a paced produce at R
+// consume the acks=1 topic from the beginning (with librdkafka's consumer,
+// then again with our own fetcher, client/fetcher.h), and a paced produce at R
 // records/s for S seconds for p50/p99 delivery latency. Exits non-zero if any
 // run fails (delivery errors, missing records, stall): numbers are printed
 // only for runs that completed. Results and their reading: bench/RESULTS.md.
@@ -26,8 +27,10 @@
 #include <librdkafka/rdkafka_mock.h>
 #include <unistd.h>
 
+#include "base/allocator.h"
 #include "base/log.h"
 #include "broker/broker.h"
+#include "broker_bench_fetcher.h"
 #include "broker_bench_kafka.h"
 #include "broker_bench_limits.h"
 #include "config/broker_settings.h"
@@ -111,6 +114,7 @@ struct cluster_results {
     run_result produce_acks1;
     run_result produce_acks_all;
     run_result consume;
+    run_result consume_fetcher;  // the same topic read by our fetcher
     latency_result latency_acks1;
     latency_result latency_acks_all;
     uint64_t acks_all_log_bytes = 0;  // on-disk .log bytes of the acks=all topic (ours)
@@ -168,22 +172,35 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
     if (!step("produce acks=1", out.produce_acks1, print_run("produce acks=1"))) {
         return false;
     }
+    // Both consume cases read the acks=1 topic from its low watermark to its end.
+    auto consumed = [&](const char* what, const run_result& r) {
+        if (r.available != o.records + 1) {  // + the warm-up record
+            std::printf("  %-16s the cluster held only %llu of the %llu records produced\n", "",
+                        static_cast<unsigned long long>(r.available),
+                        static_cast<unsigned long long>(o.records + 1));
+            if (!limited_retention) {
+                return report(what, "records missing from the log");
+            }
+        }
+        std::printf("  %-16s first record after %.3f s; after that %.0f records/s %.1f MB/s\n", "",
+                    r.startup_seconds, r.steady_records_per_s(), r.steady_mb_per_s());
+        std::printf("  %-16s CPU us/record: polling thread %.3f, process %.3f", "",
+                    r.cpu_us_per_record(), r.process_cpu_us_per_record());
+        if (r.fetch_requests > 0) {
+            std::printf("; %llu Fetch requests", static_cast<unsigned long long>(r.fetch_requests));
+        }
+        std::printf("\n");
+        return true;
+    };
     out.consume = consume(s, "clicks-acks1", partitions);
-    if (!step("consume", out.consume, print_run("consume"))) {
+    if (!step("consume", out.consume, print_run("consume")) || !consumed("consume", out.consume)) {
         return false;
     }
-    if (out.consume.available != o.records + 1) {  // + the warm-up record
-        std::printf("  %-16s the cluster held only %llu of the %llu records produced\n", "",
-                    static_cast<unsigned long long>(out.consume.available),
-                    static_cast<unsigned long long>(o.records + 1));
-        if (!limited_retention) {
-            report("consume", "records missing from the log");
-            return false;
-        }
+    out.consume_fetcher = consume_with_fetcher(s, "clicks-acks1", partitions);
+    if (!step("consume (our fetcher)", out.consume_fetcher, print_run("consume, fetcher")) ||
+        !consumed("consume (our fetcher)", out.consume_fetcher)) {
+        return false;
     }
-    std::printf("  %-16s first record after %.3f s; after that %.0f records/s %.1f MB/s\n", "",
-                out.consume.startup_seconds, out.consume.steady_records_per_s(),
-                out.consume.steady_mb_per_s());
     out.produce_acks_all = produce(s, "clicks-acksall", "all", events, o.records);
     if (!step("produce acks=all", out.produce_acks_all, print_run("produce acks=all"))) {
         return false;
@@ -372,18 +389,29 @@ void print_table(const cluster_results& us, const cluster_results& mock, const l
         ratio(disk_mb, l.fsync_64k.write.mb_per_s()));
     row("", "", "", "", num(l.fsync_1m.write.mb_per_s(), "%.1f") + " (fsync/1MiB)",
         ratio(disk_mb, l.fsync_1m.write.mb_per_s()));
-    thr("consume (incl. startup)", us.consume, mock.consume);
-    row("consume startup s (assign to first record)", num(us.consume.startup_seconds, "%.3f"),
-        num(mock.consume.startup_seconds, "%.3f"),
-        ratio(us.consume.startup_seconds, mock.consume.startup_seconds));
-    const run_result& uc = us.consume;
-    const run_result& mc = mock.consume;
-    row("consume records/s (first to last record)", num(uc.steady_records_per_s()),
-        num(mc.steady_records_per_s()),
-        ratio(uc.steady_records_per_s(), mc.steady_records_per_s()));
-    row("consume MB/s (first to last record)", num(uc.steady_mb_per_s(), "%.1f"),
-        num(mc.steady_mb_per_s(), "%.1f"), ratio(uc.steady_mb_per_s(), mc.steady_mb_per_s()), los,
-        ratio(uc.steady_mb_per_s(), lo));
+    // `name` + " records/s (first to last record)" etc.; the first rows of
+    // librdkafka's case keep the names earlier results use.
+    auto consume_rows = [&](const std::string& incl_name, const std::string& name,
+                            const run_result& a, const run_result& b) {
+        thr(incl_name.c_str(), a, b);
+        row(name + " startup s (assign to first record)", num(a.startup_seconds, "%.3f"),
+            num(b.startup_seconds, "%.3f"), ratio(a.startup_seconds, b.startup_seconds));
+        row(name + " records/s (first to last record)", num(a.steady_records_per_s()),
+            num(b.steady_records_per_s()),
+            ratio(a.steady_records_per_s(), b.steady_records_per_s()));
+        row(name + " MB/s (first to last record)", num(a.steady_mb_per_s(), "%.1f"),
+            num(b.steady_mb_per_s(), "%.1f"), ratio(a.steady_mb_per_s(), b.steady_mb_per_s()), los,
+            ratio(a.steady_mb_per_s(), lo));
+        row(name + " polling thread CPU us/record", num(a.cpu_us_per_record(), "%.3f"),
+            num(b.cpu_us_per_record(), "%.3f"),
+            ratio(a.cpu_us_per_record(), b.cpu_us_per_record()));
+        row(name + " process CPU us/record (client + broker)",
+            num(a.process_cpu_us_per_record(), "%.3f"), num(b.process_cpu_us_per_record(), "%.3f"),
+            ratio(a.process_cpu_us_per_record(), b.process_cpu_us_per_record()));
+    };
+    consume_rows("consume (incl. startup)", "consume", us.consume, mock.consume);
+    consume_rows("consume, our fetcher (incl. startup)", "consume, our fetcher,",
+                 us.consume_fetcher, mock.consume_fetcher);
     auto lat = [&](const char* name, const latency_result& a, const latency_result& b) {
         row(std::string(name) + " p50 ms", num(a.p50_ms, "%.2f"), num(b.p50_ms, "%.2f"),
             ratio(a.p50_ms, b.p50_ms));
@@ -406,6 +434,12 @@ void print_table(const cluster_results& us, const cluster_results& mock, const l
         "%.0f/s first to last record, %s\n",
         us.consume.records_per_s(), yes(us.consume.records_per_s() >= 2e6),
         us.consume.steady_records_per_s(), yes(us.consume.steady_records_per_s() >= 2e6));
+    const run_result& uf = us.consume_fetcher;
+    std::printf(
+        "  consume >= 2,000,000 records/s with our own fetcher as the client: %.0f/s incl. "
+        "startup, %s; %.0f/s first to last record, %s\n",
+        uf.records_per_s(), yes(uf.records_per_s() >= 2e6), uf.steady_records_per_s(),
+        yes(uf.steady_records_per_s() >= 2e6));
     std::printf(
         "  acks=all on-disk bytes: %llu for %llu value bytes; stored batches use codec "
         "%d (0 none, 3 lz4)\n",
@@ -423,6 +457,8 @@ std::string load_average() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // As the clickstream binary does (base/allocator.h says why).
+    (void)cs::tune_allocator_for_streaming();
     options o = parse(argc, argv);
     cs::log::set_level("warn");
     fs::path work = o.dir / ("broker-bench-" + std::to_string(::getpid()));

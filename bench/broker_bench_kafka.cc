@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -143,6 +144,22 @@ std::vector<std::pair<const char*, std::string>> producer_props(const client_set
 }
 
 }  // namespace
+
+namespace {
+double cpu_clock_seconds(clockid_t id) {
+    timespec ts{};
+    clock_gettime(id, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+}  // namespace
+
+double thread_cpu_seconds() {
+    return cpu_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+}
+
+double process_cpu_seconds() {
+    return cpu_clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+}
 
 std::vector<click_event> make_click_events(size_t count, uint64_t seed) {
     static constexpr const char* pages[] = {"/",         "/home",    "/search",   "/cart",
@@ -316,6 +333,8 @@ run_result consume(const client_settings& s, const std::string& topic, int parti
         rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset = low;
     }
     const uint64_t expected = r.available;
+    const double cpu0 = thread_cpu_seconds();
+    const double process_cpu0 = process_cpu_seconds();
     auto t0 = steady::now();
     auto deadline = deadline_after(s.deadline_s);
     rd_kafka_resp_err_t err = rd_kafka_assign(rk.get(), parts);
@@ -350,6 +369,8 @@ run_result consume(const client_settings& s, const std::string& topic, int parti
         }
     }
     r.seconds = seconds_since(t0);
+    r.poll_thread_cpu_seconds = thread_cpu_seconds() - cpu0;
+    r.process_cpu_seconds = process_cpu_seconds() - process_cpu0;
     if (r.records > 0) {
         r.startup_seconds = std::chrono::duration<double>(first - t0).count();
     }

@@ -20,6 +20,11 @@ struct click_event {
 };
 std::vector<click_event> make_click_events(size_t count, uint64_t seed);
 
+// CPU time the calling thread / the whole process (client, and the broker
+// when it runs in this process) has used so far.
+double thread_cpu_seconds();
+double process_cpu_seconds();
+
 struct client_settings {
     std::string bootstrap;
     int linger_ms = 5;
@@ -37,6 +42,18 @@ struct run_result {
     // fetch). Part of `seconds`; see steady_records_per_s().
     double startup_seconds = 0;
     uint64_t available = 0;  // consumer only: records the cluster held when the run began
+    // Consumer only: CPU time of the thread that polled, from start to the
+    // last record. With librdkafka that excludes its broker threads, which
+    // do the fetching and decoding.
+    double poll_thread_cpu_seconds = 0;
+    double process_cpu_seconds = 0;  // consumer only: same span, every thread of the process
+    uint64_t fetch_requests = 0;     // our fetcher only: Fetch requests sent
+    double cpu_us_per_record() const {
+        return records > 0 ? poll_thread_cpu_seconds * 1e6 / static_cast<double>(records) : 0;
+    }
+    double process_cpu_us_per_record() const {
+        return records > 0 ? process_cpu_seconds * 1e6 / static_cast<double>(records) : 0;
+    }
     double records_per_s() const {
         return seconds > 0 ? static_cast<double>(records) / seconds : 0;
     }

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "client/consumer.h"
 #include "client/fetcher.h"
+#include "client/metadata_leaders.h"
 
 namespace cs::client {
 
@@ -25,52 +26,6 @@ const std::shared_ptr<spdlog::logger>& logger() {
 
 // How long a rebalance callback waits for the group's committed offsets.
 constexpr std::chrono::milliseconds committed_timeout{30'000};
-constexpr int metadata_timeout_ms = 10'000;
-
-// The leader of each partition asked for, from a metadata request of
-// librdkafka's (one per topic).
-result<std::vector<std::pair<topic_partition, broker_address>>> metadata_leaders(
-    rd_kafka_t* rk, const std::vector<topic_partition>& parts) {
-    std::vector<std::pair<topic_partition, broker_address>> out;
-    std::vector<std::string> topics;
-    for (const auto& tp : parts) {
-        if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) {
-            topics.push_back(tp.topic);
-        }
-    }
-    for (const auto& topic : topics) {
-        topic_handle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-        const rd_kafka_metadata_t* raw = nullptr;
-        rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, metadata_timeout_ms);
-        metadata_handle md(raw);
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            return error{errc::io, fmt::format("metadata of {}: {}", topic, rd_kafka_err2str(err))};
-        }
-        for (int t = 0; t < md->topic_cnt; ++t) {
-            const rd_kafka_metadata_topic_t& mt = md->topics[t];
-            if (topic != mt.topic) {
-                continue;
-            }
-            for (int p = 0; p < mt.partition_cnt; ++p) {
-                const rd_kafka_metadata_partition_t& mp = mt.partitions[p];
-                bool wanted = std::any_of(parts.begin(), parts.end(), [&](const auto& tp) {
-                    return tp.topic == topic && tp.partition == mp.id;
-                });
-                if (!wanted || mp.leader < 0) {
-                    continue;
-                }
-                for (int b = 0; b < md->broker_cnt; ++b) {
-                    if (md->brokers[b].id == mp.leader) {
-                        out.push_back({{topic, mp.id},
-                                       {mp.leader, md->brokers[b].host,
-                                        static_cast<uint16_t>(md->brokers[b].port)}});
-                    }
-                }
-            }
-        }
-    }
-    return out;
-}
 
 }  // namespace
 

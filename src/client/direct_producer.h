@@ -73,11 +73,6 @@ struct produce_options {
     static std::string unsupported_reason(const client_settings& s);
 };
 
-// One partition of a topic and its leader (nullopt: none right now).
-struct partition_leader {
-    int32_t partition = 0;
-    std::optional<broker_address> leader;
-};
 // The partitions of a topic with their leaders; errc::not_found when the
 // cluster does not know the topic.
 using topic_layout_source =

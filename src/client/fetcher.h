@@ -71,6 +71,12 @@ struct broker_address {
     bool operator==(const broker_address&) const = default;
 };
 
+// One partition of a topic and its leader (nullopt: none right now).
+struct partition_leader {
+    int32_t partition = 0;
+    std::optional<broker_address> leader;
+};
+
 struct topic_partition {
     std::string topic;
     int32_t partition = 0;

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "client/direct_producer.h"
 #include "client/java_partitioner.h"
+#include "client/metadata_leaders.h"
 #include "client/producer.h"
 
 namespace cs::client {
@@ -17,50 +18,6 @@ namespace {
 const std::shared_ptr<spdlog::logger>& logger() {
     static auto l = log::get("producer");
     return l;
-}
-
-constexpr int metadata_timeout_ms = 10'000;
-
-// The partitions of topic and their leaders, from a metadata request of
-// librdkafka's.
-result<std::vector<partition_leader>> topic_leaders(rd_kafka_t* rk, const std::string& topic) {
-    topic_handle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-    const rd_kafka_metadata_t* raw = nullptr;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, metadata_timeout_ms);
-    metadata_handle md(raw);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return error{errc::io, fmt::format("metadata of {}: {}", topic, rd_kafka_err2str(err))};
-    }
-    for (int t = 0; t < md->topic_cnt; ++t) {
-        const rd_kafka_metadata_topic_t& mt = md->topics[t];
-        if (topic != mt.topic) {
-            continue;
-        }
-        if (mt.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
-            return error{errc::not_found, fmt::format("Local: Unknown topic: {}", topic)};
-        }
-        if (mt.err != RD_KAFKA_RESP_ERR_NO_ERROR || mt.partition_cnt == 0) {
-            // E.g. LEADER_NOT_AVAILABLE while a topic is being created.
-            return error{errc::io,
-                         fmt::format("metadata of {}: {}", topic,
-                                     mt.err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(mt.err)
-                                                                          : "no partitions")};
-        }
-        std::vector<partition_leader> out;
-        for (int p = 0; p < mt.partition_cnt; ++p) {
-            const rd_kafka_metadata_partition_t& mp = mt.partitions[p];
-            partition_leader pl{mp.id, std::nullopt};
-            for (int b = 0; mp.leader >= 0 && b < md->broker_cnt; ++b) {
-                if (md->brokers[b].id == mp.leader) {
-                    pl.leader = broker_address{mp.leader, md->brokers[b].host,
-                                               static_cast<uint16_t>(md->brokers[b].port)};
-                }
-            }
-            out.push_back(std::move(pl));
-        }
-        return out;
-    }
-    return error{errc::not_found, fmt::format("Local: Unknown topic: {}", topic)};
 }
 
 int64_t now_ms() {
