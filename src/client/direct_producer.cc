@@ -35,20 +35,6 @@ constexpr auto topic_propagation = std::chrono::seconds(5);
 // A Produce response is small; this bounds what a broker may make us read.
 constexpr size_t max_response_frame = 16u << 20;
 
-// Errors after which the partition's leader is looked up again.
-bool leadership_error(error_code ec) {
-    switch (ec) {
-        case error_code::not_leader_or_follower:
-        case error_code::leader_not_available:
-        case error_code::unknown_topic_or_partition:
-        case error_code::fenced_leader_epoch:
-        case error_code::unknown_leader_epoch:
-            return true;
-        default:
-            return false;
-    }
-}
-
 }  // namespace
 
 struct direct_producer::impl {
@@ -474,8 +460,8 @@ struct direct_producer::impl {
             if (found->error_message && !found->error_message->empty()) {
                 why += ": " + *found->error_message;
             }
-            if (kafka::is_retriable(ec) || leadership_error(ec)) {
-                retry(p, std::move(sb.b), why, leadership_error(ec), now);
+            if (kafka::is_retriable(ec) || leader_may_have_moved(ec)) {
+                retry(p, std::move(sb.b), why, leader_may_have_moved(ec), now);
             } else {
                 p.in_flight = false;
                 fail(p, sb.b, why);
@@ -519,50 +505,13 @@ struct direct_producer::impl {
     // Waits for socket events or a timer, at most until `until`, and handles
     // what arrived; sends a broker's next request as soon as it answered.
     void wait(clock::time_point until) {
-        std::vector<pollfd> fds;
-        std::vector<broker*> owners;
-        for (auto& [n, b] : brokers) {
-            if (b.conn && b.conn->poll_events() != 0) {
-                fds.push_back({b.conn->fd(), b.conn->poll_events(), 0});
-                owners.push_back(&b);
-            }
-        }
-        auto now = clock::now();
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(
-            std::max(next_timer(until) - now, clock::duration::zero()));
-        int rc = ::poll(fds.data(), fds.size(), static_cast<int>(ms.count()));
-        now = clock::now();
-        for (size_t i = 0; rc > 0 && i < fds.size(); ++i) {
-            broker& b = *owners[i];
-            if (fds[i].revents == 0) {
-                continue;
-            }
-            if (auto st = b.conn->on_ready(fds[i].revents); !st) {
-                connection_failed(b, now, st.message());
-                continue;
-            }
-            while (b.conn) {
-                auto resp = b.conn->take_response();
-                if (!resp) {
-                    connection_failed(b, now, resp.err().message);
-                    break;
-                }
-                if (!*resp) {
-                    break;
-                }
-                if (!b.pending) {
-                    connection_failed(b, now, "a response to no request");
-                    break;
-                }
-                on_response(b, **resp, now);
-            }
-            service(b, now);
-        }
-        for (auto& [n, b] : brokers) {
-            if (b.pending && now >= b.pending->deadline) {
-                connection_failed(b, now, "request timed out");
-            }
-        }
+        serve_connections(
+            brokers, next_timer(until),
+            [&](broker& b, const kafka_connection::response& r) {
+                on_response(b, r, clock::now());
+            },
+            [&](broker& b) { service(b, clock::now()); },
+            [&](broker& b, const std::string& why) { connection_failed(b, clock::now(), why); });
     }
 
     // ---- the public operations ----

@@ -48,23 +48,6 @@ std::optional<int64_t> reset_timestamp(const std::string& policy) {
     return std::nullopt;
 }
 
-// Errors after which the partition's leader is looked up again.
-bool leadership_error(error_code ec) {
-    switch (ec) {
-        case error_code::not_leader_or_follower:
-        case error_code::leader_not_available:
-        case error_code::fenced_leader_epoch:
-        case error_code::unknown_leader_epoch:
-        case error_code::unknown_topic_or_partition:
-        case error_code::replica_not_available:
-        case error_code::kafka_storage_error:
-        case error_code::offset_not_available:
-            return true;
-        default:
-            return false;
-    }
-}
-
 std::string_view error_name(int16_t ec) {
     return kafka::error_code_name(static_cast<error_code>(ec));
 }
@@ -487,7 +470,7 @@ struct fetcher::impl {
                     if (p->buffered_chunks == 0) {
                         p->position = pr.offset;
                     }
-                } else if (leadership_error(ec)) {
+                } else if (leader_may_have_moved(ec)) {
                     lost_leader(*p, now, fmt::format("ListOffsets: {}", error_name(pr.error_code)));
                 } else {
                     fail(*p,
@@ -568,7 +551,7 @@ struct fetcher::impl {
             p.resetting = true;
             return;
         }
-        if (leadership_error(ec)) {
+        if (leader_may_have_moved(ec)) {
             lost_leader(p, now, fmt::format("Fetch: {}", error_name(pd.error_code)));
             return;
         }
@@ -623,59 +606,16 @@ struct fetcher::impl {
     // handles what arrived. Sends the next Fetch of a broker as soon as its
     // response is decoded.
     void wait(clock::time_point until) {
-        std::vector<pollfd> fds;
-        std::vector<broker*> owners;
-        for (auto& [n, b] : brokers) {
-            if (b.conn && b.conn->poll_events() != 0) {
-                fds.push_back({b.conn->fd(), b.conn->poll_events(), 0});
-                owners.push_back(&b);
-            }
-        }
-        auto now = clock::now();
-        auto wake = next_timer(until);
-        auto ms = std::chrono::ceil<std::chrono::milliseconds>(
-            std::max(wake - now, clock::duration::zero()));
-        int rc = ::poll(fds.data(), fds.size(), static_cast<int>(ms.count()));
-        now = clock::now();
-        auto led = by_leader();
         static const std::vector<partition*> none;
-        for (size_t i = 0; rc > 0 && i < fds.size(); ++i) {
-            broker& b = *owners[i];
-            if (fds[i].revents == 0) {
-                continue;
-            }
-            if (auto st = b.conn->on_ready(fds[i].revents); !st) {
-                connection_failed(b, now, st.message());
-                continue;
-            }
-            bool answered = false;
-            while (b.conn) {
-                auto resp = b.conn->take_response();
-                if (!resp) {
-                    connection_failed(b, now, resp.err().message);
-                    break;
-                }
-                if (!*resp) {
-                    break;
-                }
-                if (!b.pending) {
-                    connection_failed(b, now, "a response to no request");
-                    break;
-                }
-                on_response(b, **resp, now);
-                answered = true;
-            }
-            if (answered) {
-                led = by_leader();
+        serve_connections(
+            brokers, next_timer(until),
+            [&](broker& b, kafka_connection::response& r) { on_response(b, r, clock::now()); },
+            [&](broker& b) {
+                auto led = by_leader();
                 auto l = led.find(b.name);
-                service(b, l == led.end() ? none : l->second, now);
-            }
-        }
-        for (auto& [n, b] : brokers) {
-            if (b.pending && now >= b.pending->deadline) {
-                connection_failed(b, now, "request timed out");
-            }
-        }
+                service(b, l == led.end() ? none : l->second, clock::now());
+            },
+            [&](broker& b, const std::string& why) { connection_failed(b, clock::now(), why); });
     }
 
     result<size_t> poll(std::vector<message>& out, size_t max, std::chrono::milliseconds timeout) {

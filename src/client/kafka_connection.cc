@@ -302,4 +302,21 @@ bool log_limiter::should_log(const std::string& what, std::chrono::steady_clock:
     return true;
 }
 
+bool leader_may_have_moved(kafka::error_code ec) {
+    using kafka::error_code;
+    switch (ec) {
+        case error_code::not_leader_or_follower:
+        case error_code::leader_not_available:
+        case error_code::fenced_leader_epoch:
+        case error_code::unknown_leader_epoch:
+        case error_code::unknown_topic_or_partition:
+        case error_code::replica_not_available:
+        case error_code::kafka_storage_error:
+        case error_code::offset_not_available:
+            return true;
+        default:
+            return false;
+    }
+}
+
 }  // namespace cs::client

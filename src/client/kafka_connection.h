@@ -22,11 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "base/bytes.h"
 #include "base/result.h"
 #include "protocol/codec.h"
+#include "protocol/error_code.h"
 #include "protocol/header.h"
 #include "protocol/messages/api_versions.h"
 
@@ -164,5 +166,70 @@ class log_limiter {
     std::chrono::steady_clock::duration interval_;
     std::map<std::string, std::chrono::steady_clock::time_point> last_;
 };
+
+// Errors of a partition after which a client looks its leader up again
+// (Fetch, ListOffsets, Produce): leadership moved or is not known yet.
+bool leader_may_have_moved(kafka::error_code ec);
+
+// One round of waiting on several brokers' connections, for the client's
+// own protocol paths: poll(2) until an event or `wake`, then progress on
+// each ready connection and every whole response handed to
+// on_response(b, response); an answered broker is passed to on_answered(b)
+// (to send its next request). A dead connection, a response to no request
+// and a request past its deadline go to on_failed(b, why), which must reset
+// b.conn and b.pending. Broker: { unique_ptr<kafka_connection> conn;
+// optional<R> pending (with R::deadline) } in a map.
+template <class Brokers, class OnResponse, class OnAnswered, class OnFailed>
+void serve_connections(Brokers& brokers, std::chrono::steady_clock::time_point wake,
+                       OnResponse on_response, OnAnswered on_answered, OnFailed on_failed) {
+    using clock = std::chrono::steady_clock;
+    std::vector<pollfd> fds;
+    std::vector<typename Brokers::mapped_type*> owners;
+    for (auto& [name, b] : brokers) {
+        if (b.conn && b.conn->poll_events() != 0) {
+            fds.push_back({b.conn->fd(), b.conn->poll_events(), 0});
+            owners.push_back(&b);
+        }
+    }
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(
+        std::max(wake - clock::now(), clock::duration::zero()));
+    int rc = ::poll(fds.data(), fds.size(), static_cast<int>(ms.count()));
+    for (size_t i = 0; rc > 0 && i < fds.size(); ++i) {
+        auto& b = *owners[i];
+        if (fds[i].revents == 0) {
+            continue;
+        }
+        if (auto st = b.conn->on_ready(fds[i].revents); !st) {
+            on_failed(b, st.message());
+            continue;
+        }
+        bool answered = false;
+        while (b.conn) {
+            auto resp = b.conn->take_response();
+            if (!resp) {
+                on_failed(b, resp.err().message);
+                break;
+            }
+            if (!*resp) {
+                break;
+            }
+            if (!b.pending) {
+                on_failed(b, "a response to no request");
+                break;
+            }
+            on_response(b, **resp);
+            answered = true;
+        }
+        if (answered) {
+            on_answered(b);
+        }
+    }
+    const auto now = clock::now();
+    for (auto& [name, b] : brokers) {
+        if (b.pending && now >= b.pending->deadline) {
+            on_failed(b, "request timed out");
+        }
+    }
+}
 
 }  // namespace cs::client
