@@ -158,7 +158,7 @@ struct direct_producer::impl {
         }
     }
 
-    partition* find(const std::string& t, int32_t id) {
+    partition* find(std::string_view t, int32_t id) {
         auto it = topics.find(t);
         if (it == topics.end()) {
             return nullptr;
@@ -516,12 +516,13 @@ struct direct_producer::impl {
 
     // ---- the public operations ----
 
-    result<int32_t> partition_count(const std::string& name) {
-        auto it = topics.find(name);
+    result<int32_t> partition_count(std::string_view topic_name) {
+        auto it = topics.find(topic_name);
         if (it == topics.end() || it->second.parts.empty()) {
             // A topic being created answers LEADER_NOT_AVAILABLE for a moment:
             // asked again for up to topic_propagation; an unknown topic is an
             // error at once.
+            const std::string name(topic_name);
             auto until = clock::now() + topic_propagation;
             status st = refresh(name, clock::now());
             while (!st && st.code() != errc::not_found && clock::now() < until) {
@@ -536,12 +537,12 @@ struct direct_producer::impl {
         return static_cast<int32_t>(it->second.parts.size());
     }
 
-    status append(const std::string& t, int32_t id, std::optional<std::string_view> key,
+    status append(std::string_view t, int32_t id, std::optional<std::string_view> key,
                   std::optional<std::string_view> value, std::span<const header> headers,
                   int64_t ts) {
         partition* p = find(t, id);
         if (p == nullptr) {
-            if (auto st = refresh(t, clock::now()); !st) {
+            if (auto st = refresh(std::string(t), clock::now()); !st) {
                 return st;
             }
             p = find(t, id);
@@ -638,11 +639,11 @@ direct_producer::direct_producer(produce_options options, topic_layout_source la
 
 direct_producer::~direct_producer() = default;
 
-result<int32_t> direct_producer::partition_count(const std::string& topic) {
+result<int32_t> direct_producer::partition_count(std::string_view topic) {
     return impl_->partition_count(topic);
 }
 
-status direct_producer::append(const std::string& topic, int32_t partition,
+status direct_producer::append(std::string_view topic, int32_t partition,
                                std::optional<std::string_view> key,
                                std::optional<std::string_view> value,
                                std::span<const header> headers, int64_t timestamp_ms) {

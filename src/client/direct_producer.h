@@ -103,13 +103,13 @@ class direct_producer {
 
     // The number of partitions of topic (asks the layout source the first
     // time and after a partition was not found).
-    result<int32_t> partition_count(const std::string& topic);
+    result<int32_t> partition_count(std::string_view topic);
     // Accepts one record, first waiting while the buffer limits are
     // reached (as librdkafka's produce blocks on a full queue).
     // errc::not_found for a partition the topic does not have,
     // errc::too_large for a record that alone exceeds message.max.bytes;
     // the record is not accepted then.
-    status append(const std::string& topic, int32_t partition, std::optional<std::string_view> key,
+    status append(std::string_view topic, int32_t partition, std::optional<std::string_view> key,
                   std::optional<std::string_view> value, std::span<const header> headers,
                   int64_t timestamp_ms);
     // Sends the batches that are full or older than linger.ms and handles

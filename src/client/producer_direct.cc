@@ -58,7 +58,7 @@ void producer::enable_builtin_produce(const client_settings& settings) {
 }
 
 status producer::send_direct(const outgoing_record& r) {
-    std::string topic(r.topic);
+    const std::string_view topic = r.topic;  // no copy per record
     int32_t partition = r.partition;
     if (partition == RD_KAFKA_PARTITION_UA) {
         auto n = direct_->partition_count(topic);
@@ -70,8 +70,9 @@ status producer::send_direct(const outgoing_record& r) {
         } else if (!null_keys_random_) {
             partition = java_partition({}, *n);
         } else {
-            auto [it, fresh] = sticky_.try_emplace(topic, 0);
-            if (fresh) {
+            auto it = sticky_.find(topic);
+            if (it == sticky_.end()) {
+                it = sticky_.emplace(std::string(topic), 0).first;
                 // splitmix64 step: a well-spread partition per topic and flush.
                 uint64_t z = (sticky_seed_ += 0x9e3779b97f4a7c15ULL);
                 z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
