@@ -19,3 +19,37 @@ namespace cs {
 bool tune_allocator_for_streaming();
 
 }  // namespace cs
+
+#include <cstddef>
+#include <new>
+
+namespace cs {
+
+// Memory for large structures read at random (a join's table: its hash
+// slots and rows), in transparent huge pages where the kernel allows them
+// (`transparent_hugepage/enabled` is `madvise` on Debian's kernels, so
+// nothing gets them unless it asks). A look-up in a 100k-row table touches
+// two random cache lines among ~15 MB; with 4 KiB pages each also misses
+// the TLB, and under a hypervisor's nested paging that walk costs more than
+// the cache miss itself (bench/RESULTS.md, "Enrichment query: tables in huge
+// pages"). Blocks below 2 MiB come from malloc as usual; larger ones are
+// mmap'ed on a 2 MiB boundary and advised before their first touch.
+// Throws std::bad_alloc when memory is exhausted, as operator new does.
+void* allocate_huge(size_t bytes);
+void deallocate_huge(void* p, size_t bytes) noexcept;
+
+template <class T>
+struct huge_page_allocator {
+    using value_type = T;
+    huge_page_allocator() = default;
+    template <class U>
+    huge_page_allocator(const huge_page_allocator<U>&) noexcept {}
+    T* allocate(size_t n) { return static_cast<T*>(allocate_huge(n * sizeof(T))); }
+    void deallocate(T* p, size_t n) noexcept { deallocate_huge(p, n * sizeof(T)); }
+    template <class U>
+    bool operator==(const huge_page_allocator<U>&) const noexcept {
+        return true;
+    }
+};
+
+}  // namespace cs

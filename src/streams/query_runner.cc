@@ -360,8 +360,8 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
     }
     // The look-ups: the slot of the record 32 ahead and the row of the one
     // 16 ahead are on their way while this one is joined.
-    constexpr size_t slot_ahead = 32;
-    constexpr size_t row_ahead = 16;
+    constexpr size_t slot_ahead = 48;
+    constexpr size_t row_ahead = 24;
     for (size_t i = 0; i < n; ++i) {
         if (i + slot_ahead < n && live_[i + slot_ahead] == keyed) {
             table.prefetch_slot(hashes_[i + slot_ahead]);

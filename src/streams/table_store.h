@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/allocator.h"
 #include "base/result.h"
 #include "client/settings.h"
 #include "streams/catalog_types.h"
@@ -150,8 +151,9 @@ class table_store {
     size_t width_;
     bool string_key_;  // the key bytes are the key column's string (no copy in keys_)
     mutable std::shared_mutex mutex_;
-    std::vector<slot> slots_;
-    std::vector<value> values_;
+    // In huge pages (base/allocator.h): look-ups land at random in both.
+    std::vector<slot, huge_page_allocator<slot>> slots_;
+    std::vector<value, huge_page_allocator<value>> values_;
     std::vector<std::string> keys_;  // entry i's key bytes, unless string_key_
     size_t entries_ = 0;
 };
