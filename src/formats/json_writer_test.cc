@@ -33,6 +33,32 @@ TEST(JsonWriter, KeepsValidUtf8AndReplacesInvalidBytes) {
     EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
 }
 
+// The eight-bytes-at-a-time path must see a byte to escape (or a
+// non-ASCII one) at every position of a word and in the tail after it.
+TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
+    const std::pair<char, std::string_view> cases[] = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}};
+    for (size_t len = 1; len <= 24; ++len) {
+        for (size_t at = 0; at < len; ++at) {
+            for (const auto& [c, escaped] : cases) {
+                std::string in(len, 'a');
+                in[at] = c;
+                const std::string want = "\"" + std::string(at, 'a') + std::string(escaped) +
+                                         std::string(len - at - 1, 'a') + "\"";
+                EXPECT_EQ((quoted)(in), want) << "length " << len << ", at " << at;
+            }
+            std::string in(len, ' ');
+            in[at] = '\xff';  // invalid UTF-8
+            EXPECT_EQ((quoted)(in), "\"" + std::string(at, ' ') + "\xEF\xBF\xBD" +
+                                        std::string(len - at - 1, ' ') + "\"");
+        }
+    }
+    // Bytes just around the ones that need escaping stay as they are.
+    EXPECT_EQ(quoted(" !#[]~\x7f 0123456789"), "\" !#[]~\x7f 0123456789\"");
+    EXPECT_EQ(quoted("h\xC3\xA9llo w\xC3\xB6rld, caf\xC3\xA9!"),
+              "\"h\xC3\xA9llo w\xC3\xB6rld, caf\xC3\xA9!\"");
+}
+
 TEST(JsonWriter, ObjectWriter) {
     std::string out;
     json_object_writer w(out);
