@@ -267,7 +267,7 @@ void query_runner::send_to_dlq(const client::message& m, std::string_view stage,
 void query_runner::process_batch(std::span<const client::message> batch, batch_state& b) {
     // In chunks small enough that their rows stay in the cache between
     // the phases.
-    constexpr size_t chunk = 256;
+    constexpr size_t chunk = 1024;
     if (rows_.size() < chunk) {
         rows_.resize(chunk);
         key_values_.resize(chunk);

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "base/allocator.h"
+#include "base/prefetch.h"
 #include "base/result.h"
 #include "client/settings.h"
 #include "streams/catalog_types.h"
@@ -79,7 +80,7 @@ class table_store {
     static uint64_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
     void prefetch_slot(uint64_t h) const {
         if (!slots_.empty()) {
-            __builtin_prefetch(&slots_[h & mask()]);
+            prefetch_read(&slots_[h & mask()]);
         }
     }
     void prefetch_row(uint64_t h) const {
@@ -92,9 +93,9 @@ class table_store {
                     reinterpret_cast<const char*>(&values_[(slots_[i].entry - 1) * width_]);
                 // Every line of the row (a value straddles lines).
                 for (size_t off = 0; off < width_ * sizeof(value); off += 64) {
-                    __builtin_prefetch(r + off);
+                    prefetch_read(r + off);
                 }
-                __builtin_prefetch(r + width_ * sizeof(value) - 1);
+                prefetch_read(r + width_ * sizeof(value) - 1);
                 return;
             }
         }
