@@ -391,6 +391,9 @@ struct row_decoder::impl {
     };
     std::vector<header_col> headers;
     std::vector<size_t> not_null;  // columns declared NOT NULL
+    // Columns neither part writes in full (headers, a part of format
+    // NONE): NULL at the start of each record.
+    std::vector<size_t> unwritten;
     int timestamp_index = -1;
     timestamp_parser parse_timestamp;
 
@@ -525,6 +528,11 @@ result<std::unique_ptr<row_decoder>> row_decoder::create(const source_def& def,
         if (c.not_null) {
             m.not_null.push_back(i);
         }
+        const part& written = c.origin == column_origin::key ? m.key : m.val;
+        if ((c.origin != column_origin::key && c.origin != column_origin::value) ||
+            written.fmt.format == data_format::none) {
+            m.unwritten.push_back(i);
+        }
     }
     if (def.timestamp_format && !parse_timestamp) {
         return error{errc::invalid_argument,
@@ -549,13 +557,28 @@ status row_decoder::decode_key(std::optional<std::string_view> key, row& out) {
 
 result<bool> row_decoder::decode(const record_view& r, row& out, int64_t& rowtime) {
     impl& m = *impl_;
-    out.assign(m.def.columns.size(), value());
+    // A reused row keeps its values: each part writes every one of its
+    // columns (a missing field as NULL), so the strings keep their capacity
+    // and a record costs no allocation for them.
+    if (out.size() < m.def.columns.size()) {
+        out.resize(m.def.columns.size());
+    }
+    for (size_t c : m.unwritten) {
+        out[c] = value();
+    }
     if (r.key) {
         if (auto st = m.decode_part(m.key, *r.key, out); !st) {
             return st.err();
         }
+    } else {
+        for (size_t c : m.key.cols) {
+            out[c] = value();
+        }
     }
     if (!r.value) {
+        for (size_t c : m.val.cols) {
+            out[c] = value();
+        }
         return false;
     }
     if (auto st = m.decode_part(m.val, *r.value, out); !st) {

@@ -77,8 +77,10 @@ class row_decoder {
     row_decoder(const row_decoder&) = delete;
     row_decoder& operator=(const row_decoder&) = delete;
 
-    // Decodes r into out (resized to the source's column count; key, value
-    // and header columns at their column positions) and sets rowtime (the
+    // Decodes r into out (grown to the source's column count when shorter;
+    // key, value and header columns at their column positions; values after
+    // those are left as they are, so a caller's own columns and a reused
+    // row's string capacity survive) and sets rowtime (the
     // TIMESTAMP column if declared, else the record timestamp). Returns false
     // without touching rowtime when r has no value (a tombstone): out then
     // holds the key columns and NULL elsewhere.

@@ -185,6 +185,51 @@ TEST(SerdeKeys, KafkaAndJsonKeysAndHeaders) {
     EXPECT_EQ(out.err().message, "column ID: KAFKA INTEGER needs 4 bytes, got 3");
 }
 
+// The query runner decodes into the same rows again and again (longer than
+// the source: its joins' columns follow): nothing of an earlier record may
+// show through, and the columns after the source's are left alone.
+TEST(SerdeKeys, AReusedRowShowsNothingOfTheRecordBefore) {
+    source_def d;
+    d.columns = {col("ID", sql_type::string(), column_origin::key), col("V", sql_type::string()),
+                 col("W", sql_type::string()),
+                 column_def{.name = "H",
+                            .type = sql_type::bytes(),
+                            .origin = column_origin::header,
+                            .header_key = "trace",
+                            .not_null = false}};
+    auto dec = row_decoder::create(d);
+    ASSERT_TRUE(dec.ok());
+    row r(6);
+    r[5] = value("a joined column, longer than a short string");
+    int64_t rowtime = 0;
+    std::vector<client::header_view> hs = {{"trace", "t1"}};
+    auto ok = (*dec)->decode(record_view{.key = "key-number-one-is-long",
+                                         .value = R"({"V":"a value longer than sixteen","W":"w"})",
+                                         .headers = hs},
+                             r, rowtime);
+    ASSERT_TRUE(ok.ok() && *ok);
+    EXPECT_EQ(r[0], value("key-number-one-is-long"));
+    EXPECT_EQ(r[1], value("a value longer than sixteen"));
+    EXPECT_EQ(r[3], value(bytes_value{"t1"}));
+    // No key, no W, no header: all NULL now.
+    ok = (*dec)->decode(record_view{.key = std::nullopt, .value = R"({"V":"v2"})"}, r, rowtime);
+    ASSERT_TRUE(ok.ok() && *ok);
+    ASSERT_EQ(r.size(), 6u);
+    EXPECT_TRUE(r[0].is_null());
+    EXPECT_EQ(r[1], value("v2"));
+    EXPECT_TRUE(r[2].is_null());
+    EXPECT_TRUE(r[3].is_null());
+    EXPECT_EQ(r[5], value("a joined column, longer than a short string"));
+    // A tombstone: the key columns, NULL elsewhere.
+    ok = (*dec)->decode(record_view{.key = "k3", .value = std::nullopt}, r, rowtime);
+    ASSERT_TRUE(ok.ok());
+    EXPECT_FALSE(*ok);
+    EXPECT_EQ(r[0], value("k3"));
+    EXPECT_TRUE(r[1].is_null());
+    EXPECT_TRUE(r[2].is_null());
+    EXPECT_TRUE(r[3].is_null());
+}
+
 TEST(SerdeFormats, TombstoneReturnsFalse) {
     auto d = row_decoder::create(clicks_def());
     ASSERT_TRUE(d.ok());
