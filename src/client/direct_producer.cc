@@ -567,15 +567,15 @@ struct direct_producer::impl {
                                       est, opt.max_request_size));
         }
         wait_for_room(klen + vlen);
-        auto now = clock::now();
+        // The clock is read only when a batch closes or opens (not per record).
         if (!p->open.empty() && p->open.size() + est > static_cast<size_t>(opt.batch_size)) {
             close_open(*p);
             if (!p->leader.empty()) {
-                service(brokers[p->leader], now);
+                service(brokers[p->leader], clock::now());
             }
         }
         if (p->open.empty()) {
-            p->open_since = now;
+            p->open_since = clock::now();
         }
         p->open.append(ts, key, value, headers);
         p->open_payload += klen + vlen;
