@@ -30,6 +30,8 @@ struct part {
     std::vector<std::string> json_names;  // `"name":` of each column, escaped once (encoder)
     bool unwrapped = false;               // JSON: the single column is the whole document
     const char* what = "value";
+    // JSON decoding: the last record's field-to-column match (serde_json.h).
+    serde_detail::field_match_cache match_cache;
 };
 
 part make_part(const source_def& def, column_origin origin, const format_options& fmt) {
@@ -417,10 +419,10 @@ struct row_decoder::impl {
         return doc;
     }
 
-    status decode_part(const part& p, std::string_view bytes, row& out);
+    status decode_part(part& p, std::string_view bytes, row& out);
 };
 
-status row_decoder::impl::decode_part(const part& p, std::string_view bytes, row& out) {
+status row_decoder::impl::decode_part(part& p, std::string_view bytes, row& out) {
     if (p.cols.empty()) {
         return {};
     }
@@ -478,7 +480,7 @@ status row_decoder::impl::decode_part(const part& p, std::string_view bytes, row
                     errc::invalid_argument,
                     fmt::format("{}: expected a JSON object, got {}", p.what, json_excerpt(*doc)));
             }
-            match_fields(obj, p.names, found, state);
+            match_fields(obj, p.names, found, state, &p.match_cache);
             for (size_t i = 0; i < p.cols.size(); ++i) {
                 if (state[i] == 0) {
                     out[p.cols[i]] = value();

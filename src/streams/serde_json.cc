@@ -65,20 +65,64 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+
+// Replays cache's outcome on obj when obj's keys are cache's keys. False
+// (and found/state to be redone) otherwise.
+bool replay_match(dom::object obj, const field_match_cache& cache, std::vector<dom::element>& found,
+                  std::vector<uint8_t>& state) {
+    size_t k = 0;
+    for (auto field : obj) {
+        if (k == cache.keys.size() || cache.keys[k] != field.key) {
+            return false;
+        }
+        if (const int32_t c = cache.column[k]; c >= 0) {
+            found[static_cast<size_t>(c)] = field.value;
+            state[static_cast<size_t>(c)] = cache.how[k];
+        }
+        ++k;
+    }
+    return k == cache.keys.size();
+}
+
+}  // namespace
+
 void match_fields(dom::object obj, const std::vector<std::string>& names,
-                  std::vector<dom::element>& found, std::vector<uint8_t>& state) {
+                  std::vector<dom::element>& found, std::vector<uint8_t>& state,
+                  field_match_cache* cache) {
     const size_t n = names.size();
     found.resize(n);
     state.assign(n, 0);
+    if (cache != nullptr && cache->valid) {
+        if (replay_match(obj, *cache, found, state)) {
+            return;
+        }
+        state.assign(n, 0);
+    }
+    size_t k = 0;
+    auto remember = [&](std::string_view key, int32_t column, uint8_t how) {
+        if (cache == nullptr) {
+            return;
+        }
+        if (k == cache->keys.size()) {
+            cache->keys.emplace_back();
+            cache->column.push_back(-1);
+            cache->how.push_back(0);
+        }
+        cache->keys[k].assign(key.data(), key.size());
+        cache->column[k] = column;
+        cache->how[k] = how;
+        ++k;
+    };
     size_t guess = 0;  // JSON fields usually come in column order
     for (auto field : obj) {
-        std::string_view k = field.key;
+        std::string_view key = field.key;
         size_t hit = n;
-        if (guess < n && names[guess] == k) {
+        if (guess < n && names[guess] == key) {
             hit = guess;
         } else {
             for (size_t i = 0; i < n; ++i) {
-                if (names[i] == k) {
+                if (names[i] == key) {
                     hit = i;
                     break;
                 }
@@ -88,16 +132,26 @@ void match_fields(dom::object obj, const std::vector<std::string>& names,
             found[hit] = field.value;
             state[hit] = 2;
             guess = hit + 1;
+            remember(key, static_cast<int32_t>(hit), 2);
             continue;
         }
+        int32_t matched = -1;
         for (size_t i = 0; i < n; ++i) {
-            if (state[i] != 2 && iequals(names[i], k)) {
+            if (state[i] != 2 && iequals(names[i], key)) {
                 found[i] = field.value;
                 state[i] = 1;
                 guess = i + 1;
+                matched = static_cast<int32_t>(i);
                 break;
             }
         }
+        remember(key, matched, matched >= 0 ? 1 : 0);
+    }
+    if (cache != nullptr) {
+        cache->keys.resize(k);
+        cache->column.resize(k);
+        cache->how.resize(k);
+        cache->valid = true;
     }
 }
 

@@ -77,6 +77,42 @@ TEST(SerdeJson, LastCaseInsensitiveMatchWins) {
     EXPECT_EQ(out->r[0], value("second"));
 }
 
+// One decoder over many records replays the last record's field match
+// when the keys repeat: every record must decode exactly as a fresh
+// decoder decodes it, whatever the sequence of key sets.
+TEST(SerdeJson, RepeatedKeySetsDecodeAsAFreshDecoderDoes) {
+    const std::vector<std::string> records = {
+        R"({"event_type":"a","user_id":"u1","n":1,"score":0.5})",
+        R"({"event_type":"b","user_id":"u2","n":2,"score":1.5})",  // same keys: replayed
+        R"({"user_id":"u3","event_type":"c"})",                    // fewer, other order
+        R"({"user_id":"u4","event_type":"d","extra":true})",       // one more key
+        R"({"user_id":"u4","event_type":"d"})",                    // a prefix of the last
+        R"({"Event_Type":"e","event_type":"f","EVENT_TYPE":"exact"})",
+        R"({"Event_Type":"e2","event_type":"f2","EVENT_TYPE":"exact2"})",
+        R"({"event_type":"first","Event_Type":"second"})",
+        R"({"event_type":"first2","Event_Type":"second2"})",
+        R"({"EVENT_TYPE":"x","USER_ID":"u5","N":5,"SCORE":2.5})",
+        R"({})",
+        R"({"event_type":"g","user_id":"u6","n":6,"score":3.5})",
+    };
+    auto shared = row_decoder::create(clicks_def());
+    ASSERT_TRUE(shared.ok());
+    row r;
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& rec : records) {
+            int64_t rowtime = 0;
+            auto ok = (*shared)->decode(record_view{.value = rec, .timestamp_ms = 42}, r, rowtime);
+            ASSERT_TRUE(ok.ok()) << rec;
+            auto fresh = decode(clicks_def(), rec);
+            ASSERT_TRUE(fresh.ok()) << rec;
+            ASSERT_EQ(r.size(), fresh->r.size());
+            for (size_t c = 0; c < r.size(); ++c) {
+                EXPECT_EQ(r[c], fresh->r[c]) << rec << ", column " << c;
+            }
+        }
+    }
+}
+
 TEST(SerdeJson, CoercionsAsKsqlDb) {
     auto out = decode(clicks_def(), R"({"EVENT_TYPE":12,"USER_ID":{"a":[1,true]},"N":"7",
         "SCORE":"2.5"})");
