@@ -89,6 +89,7 @@ struct direct_producer::impl {
     topic_layout_source layout;
     delivery_sink sink;
     std::map<std::string, topic, std::less<>> topics;
+    std::pair<const std::string, topic>* last_topic = nullptr;  // see topic_named()
     std::map<std::string, broker> brokers;
     uint64_t accepted = 0;
     uint64_t reported = 0;
@@ -158,13 +159,28 @@ struct direct_producer::impl {
         }
     }
 
-    partition* find(std::string_view t, int32_t id) {
+    // The topic named t, or nullptr. The last one found is remembered: a
+    // query writes one topic record after record (map nodes stay where they
+    // are, and no topic is erased).
+    topic* topic_named(std::string_view t) {
+        if (last_topic != nullptr && last_topic->first == t) {
+            return &last_topic->second;
+        }
         auto it = topics.find(t);
         if (it == topics.end()) {
             return nullptr;
         }
-        auto p = it->second.parts.find(id);
-        return p == it->second.parts.end() ? nullptr : p->second.get();
+        last_topic = &*it;
+        return &it->second;
+    }
+
+    partition* find(std::string_view t, int32_t id) {
+        topic* tp = topic_named(t);
+        if (tp == nullptr) {
+            return nullptr;
+        }
+        auto p = tp->parts.find(id);
+        return p == tp->parts.end() ? nullptr : p->second.get();
     }
 
     // ---- reports ----
@@ -517,6 +533,9 @@ struct direct_producer::impl {
     // ---- the public operations ----
 
     result<int32_t> partition_count(std::string_view topic_name) {
+        if (const topic* tp = topic_named(topic_name); tp != nullptr && !tp->parts.empty()) {
+            return static_cast<int32_t>(tp->parts.size());
+        }
         auto it = topics.find(topic_name);
         if (it == topics.end() || it->second.parts.empty()) {
             // A topic being created answers LEADER_NOT_AVAILABLE for a moment:
