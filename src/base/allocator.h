@@ -31,9 +31,10 @@ namespace cs {
 // nothing gets them unless it asks). A look-up in a 100k-row table touches
 // two random cache lines among ~15 MB; with 4 KiB pages each also misses
 // the TLB, and under a hypervisor's nested paging that walk costs more than
-// the cache miss itself (bench/RESULTS.md, "Enrichment query: tables in huge
-// pages"). Blocks below 2 MiB come from malloc as usual; larger ones are
-// mmap'ed on a 2 MiB boundary and advised before their first touch.
+// the cache miss itself (bench/RESULTS.md, "Enrichment query: prefetches
+// that exist, tables in huge pages"). Blocks below 2 MiB come from malloc as
+// usual; larger ones are mmap'ed on a 2 MiB boundary and advised before
+// their first touch.
 // Throws std::bad_alloc when memory is exhausted, as operator new does.
 void* allocate_huge(size_t bytes);
 void deallocate_huge(void* p, size_t bytes) noexcept;
