@@ -63,10 +63,6 @@ bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace
-
-namespace {
-
 // Replays cache's outcome on obj when obj's keys are cache's keys. False
 // (and found/state to be redone) otherwise.
 bool replay_match(dom::object obj, const field_match_cache& cache, std::vector<dom::element>& found,
