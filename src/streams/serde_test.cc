@@ -266,6 +266,29 @@ TEST(SerdeKeys, AReusedRowShowsNothingOfTheRecordBefore) {
     EXPECT_TRUE(r[3].is_null());
 }
 
+// Reuse must not pin memory: after a record with a large string, a small
+// one gives the row its own small string back.
+TEST(SerdeKeys, AReusedRowDoesNotKeepALargeStringForSmallOnes) {
+    auto dec = row_decoder::create(clicks_def());
+    ASSERT_TRUE(dec.ok());
+    row r;
+    int64_t rowtime = 0;
+    const std::string big = R"({"user_id":")" + std::string(1 << 20, 'x') + R"("})";
+    ASSERT_TRUE((*dec)->decode(record_view{.value = big}, r, rowtime).ok());
+    EXPECT_GE(r[1].as_string().capacity(), size_t{1} << 20);
+    ASSERT_TRUE((*dec)->decode(record_view{.value = R"({"user_id":"u1"})"}, r, rowtime).ok());
+    EXPECT_EQ(r[1], value("u1"));
+    EXPECT_LT(r[1].as_string().capacity(), 1000u);
+    // Similar sizes keep reusing the same storage.
+    const std::string mid1 = R"({"user_id":")" + std::string(200, 'a') + R"("})";
+    const std::string mid2 = R"({"user_id":")" + std::string(150, 'b') + R"("})";
+    ASSERT_TRUE((*dec)->decode(record_view{.value = mid1}, r, rowtime).ok());
+    const char* storage = r[1].as_string().data();
+    ASSERT_TRUE((*dec)->decode(record_view{.value = mid2}, r, rowtime).ok());
+    EXPECT_EQ(r[1].as_string().data(), storage);
+    EXPECT_EQ(r[1], value(std::string(150, 'b')));
+}
+
 TEST(SerdeFormats, TombstoneReturnsFalse) {
     auto d = row_decoder::create(clicks_def());
     ASSERT_TRUE(d.ok());

@@ -9,6 +9,8 @@
 // to read it (an INTEGER column holds int32_t, a TIMESTAMP column holds
 // timestamp_ms). Functions and casts receive the argument types alongside.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -90,12 +92,19 @@ class value {
 
     const storage& raw() const { return v_; }
     // Makes this the STRING s, reusing this value's string capacity when it
-    // holds one already (no allocation for a row buffer that is reused).
+    // holds one already (no allocation for a row buffer that is reused),
+    // unless that capacity is far more than s needs: one large string must
+    // not stay pinned in a row buffer that is reused for small ones.
     void assign_string(std::string_view s) {
-        if (auto* str = std::get_if<std::string>(&v_)) {
+        auto* str = std::get_if<std::string>(&v_);
+        if (str == nullptr) {
+            v_.emplace<std::string>(s);
+        } else if (str->capacity() <= std::max(s.size() * 2, reuse_up_to)) {
             str->assign(s.data(), s.size());
         } else {
-            v_.emplace<std::string>(s);
+            // A swap, as a move of a short string would copy it into the
+            // large buffer and keep that.
+            std::string(s).swap(*str);
         }
     }
 
@@ -104,6 +113,7 @@ class value {
     bool operator==(const value& other) const;
 
   private:
+    static constexpr size_t reuse_up_to = 256;  // bytes of capacity kept whatever s needs
     explicit value(storage s) : v_(std::move(s)) {}
     storage v_;
 };
