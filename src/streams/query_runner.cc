@@ -387,7 +387,7 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
             }
         } else {
             for (uint32_t c : copy) {
-                joined[step.first_column + c] = hit[c];
+                joined[step.first_column + c].assign(hit[c]);  // bounded reuse (value.h)
             }
         }
     }

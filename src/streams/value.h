@@ -108,6 +108,16 @@ class value {
         }
     }
 
+    // Makes this a copy of v; a STRING as assign_string() (reusing this
+    // value's capacity within the same bound).
+    void assign(const value& v) {
+        if (const auto* str = std::get_if<std::string>(&v.v_)) {
+            assign_string(*str);
+        } else {
+            v_ = v.v_;
+        }
+    }
+
     // Deep equality (NULL == NULL here; SQL's three-valued comparison is the
     // evaluator's business).
     bool operator==(const value& other) const;

@@ -58,3 +58,27 @@ TEST(ValueText, NestedValues) {
 
 }  // namespace
 }  // namespace cs::streams
+
+namespace cs::streams {
+namespace {
+
+// assign() copies a value; a STRING reuses the target's storage only while
+// it is not far larger than needed, so a reused row never pins a large one.
+TEST(ValueAssign, CopiesAndDoesNotKeepALargeStringForASmallOne) {
+    value v(std::string(1 << 20, 'x'));
+    v.assign(value("small"));
+    EXPECT_EQ(v, value("small"));
+    EXPECT_LT(v.as_string().capacity(), 1000u);
+    v.assign(value(int64_t{7}));
+    EXPECT_EQ(v, value(int64_t{7}));
+    v.assign(value());
+    EXPECT_TRUE(v.is_null());
+    value w(std::string(200, 'a'));
+    const char* storage = w.as_string().data();
+    w.assign(value(std::string(180, 'b')));
+    EXPECT_EQ(w.as_string().data(), storage);  // similar size: the same storage
+    EXPECT_EQ(w, value(std::string(180, 'b')));
+}
+
+}  // namespace
+}  // namespace cs::streams
