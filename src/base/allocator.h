@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstddef>
+#include <new>
+
 // Process-wide malloc settings for clickstream's processes (the binary and
 // the benchmarks that measure its code), called first thing in main().
 //
@@ -17,13 +20,6 @@ namespace cs {
 
 // Returns false when glibc refused a setting (nothing else changes then).
 bool tune_allocator_for_streaming();
-
-}  // namespace cs
-
-#include <cstddef>
-#include <new>
-
-namespace cs {
 
 // Memory for large structures read at random (a join's table: its hash
 // slots and rows), in transparent huge pages where the kernel allows them

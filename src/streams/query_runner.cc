@@ -358,8 +358,9 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
         hashes_[i] = table_store::hash_key(keys_[i]);
         live_[i] = keyed;
     }
-    // The look-ups: the slot of the record 32 ahead and the row of the one
-    // 16 ahead are on their way while this one is joined.
+    // The look-ups: the slot of the record 48 ahead and the row of the one
+    // 24 ahead are on their way while this one is joined (distances of
+    // 20/10 measured the same; bench/RESULTS.md, session 10).
     constexpr size_t slot_ahead = 48;
     constexpr size_t row_ahead = 24;
     for (size_t i = 0; i < n; ++i) {
