@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <charconv>
+
 namespace cs {
 
 std::string_view trim_blanks(std::string_view s) {
@@ -10,6 +12,15 @@ std::string_view trim_blanks(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
+}
+
+std::optional<int64_t> parse_int64(std::string_view s) {
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+        return std::nullopt;
+    }
+    return v;
 }
 
 std::vector<std::string> split_list(std::string_view s, char sep) {

@@ -2,9 +2,11 @@
 
 // Small text helpers: trimming blanks and splitting comma-separated lists
 // the way Kafka's ConfigDef reads a LIST value (config readers), hex digits
-// and UTF-8 encoding (the hand-written text decoders).
+// and UTF-8 encoding (the hand-written text decoders), whole-string
+// integers.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,10 @@ std::string_view trim_blanks(std::string_view s);
 
 // "a, b,,c " -> {"a", "b", "c"}: items trimmed, empty ones dropped.
 std::vector<std::string> split_list(std::string_view s, char sep = ',');
+
+// The whole of s as a decimal integer (an optional '-', digits; nothing
+// else, no blanks), or nullopt.
+std::optional<int64_t> parse_int64(std::string_view s);
 
 // The value of a hex digit (0-9, a-f, A-F), or -1.
 int hex_digit(char c);

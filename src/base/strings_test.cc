@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <cstdint>
+
 #include <gtest/gtest.h>
 
 namespace cs {
@@ -30,6 +32,17 @@ TEST(Strings, HexDigitAndUtf8) {
         append_utf8(out, cp);
     }
     EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
+
+TEST(Strings, ParseInt64TakesTheWholeStringOrNothing) {
+    EXPECT_EQ(parse_int64("2000"), 2000);
+    EXPECT_EQ(parse_int64("-5"), -5);
+    EXPECT_EQ(parse_int64("9223372036854775807"), INT64_MAX);
+    EXPECT_EQ(parse_int64(""), std::nullopt);
+    EXPECT_EQ(parse_int64("12ms"), std::nullopt);
+    EXPECT_EQ(parse_int64(" 12"), std::nullopt);
+    EXPECT_EQ(parse_int64("+12"), std::nullopt);
+    EXPECT_EQ(parse_int64("9223372036854775808"), std::nullopt);
 }
 
 }  // namespace

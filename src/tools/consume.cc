@@ -1,7 +1,6 @@
 #include "tools/consume.h"
 
 #include <algorithm>
-#include <charconv>
 #include <ostream>
 #include <random>
 #include <set>
@@ -9,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/ascii.h"
+#include "base/strings.h"
 #include "client/consumer.h"
 #include "client/reachability.h"
 #include "client/settings.h"
@@ -34,15 +34,14 @@ result<int64_t> parse_offset(const std::string& text) {
     if (l == "latest") {
         return client::offset_end;
     }
-    int64_t v = -1;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size() || v < 0) {
+    auto v = parse_int64(text);
+    if (!v || *v < 0) {
         return error{errc::invalid_argument,
                      fmt::format("the provided offset value '{}' is incorrect; valid values are "
                                  "'earliest', 'latest', or a non-negative long",
                                  text)};
     }
-    return v;
+    return *v;
 }
 
 bool setting_true(const client::client_settings& s, std::string_view key, bool fallback) {
