@@ -1,5 +1,7 @@
 #include "client/consumer.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -254,34 +256,49 @@ result<size_t> consumer::poll_batch(std::vector<message>& out, size_t max,
     }
     // With the built-in fetch, librdkafka's queue carries the rebalances and
     // errors (the group's partitions are paused in it): served without
-    // waiting while the fetcher has partitions to wait on instead.
-    auto wait = fetcher_ && !fetcher_->empty() ? std::chrono::milliseconds(0) : timeout;
-    if (rd_kafka_message_t* first =
-            rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count()))) {
-        take(first);
-        // Whatever else is already fetched comes in one call, without waiting.
-        while (appended < max && !failure) {
-            size_t want = max - appended;
-            scratch_.resize(want);
-            ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, scratch_.data(), want);
-            if (n <= 0) {
-                break;
-            }
-            for (ssize_t i = 0; i < n; ++i) {
-                take(scratch_[static_cast<size_t>(i)]);
+    // waiting while the fetcher has partitions to wait on instead, and
+    // looked at again at least every queue_check, so neither a rebalance
+    // nor the fetch of a new assignment waits for a long poll timeout.
+    constexpr std::chrono::milliseconds queue_check{100};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        auto remaining = std::max(std::chrono::milliseconds(0),
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      deadline - std::chrono::steady_clock::now()));
+        auto wait = !fetcher_           ? remaining
+                    : fetcher_->empty() ? std::min(remaining, queue_check)
+                                        : std::chrono::milliseconds(0);
+        if (rd_kafka_message_t* first =
+                rd_kafka_consumer_poll(rk_.get(), static_cast<int>(wait.count()))) {
+            take(first);
+            // Whatever else is already fetched comes in one call, without waiting.
+            while (appended < max && !failure) {
+                size_t want = max - appended;
+                scratch_.resize(want);
+                ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, scratch_.data(), want);
+                if (n <= 0) {
+                    break;
+                }
+                for (ssize_t i = 0; i < n; ++i) {
+                    take(scratch_[static_cast<size_t>(i)]);
+                }
             }
         }
-    }
-    if (fetcher_ && !failure) {
-        failure = std::exchange(fetch_failure_, std::nullopt);
-    }
-    if (fetcher_ && !failure && !fetcher_->empty() && appended < max) {
-        auto n = fetcher_->poll(out, max - appended, timeout);
-        if (n) {
-            appended += *n;
-        } else {
-            failure = n.take_error();
+        if (fetcher_ && !failure) {
+            failure = std::exchange(fetch_failure_, std::nullopt);
         }
+        if (fetcher_ && !failure && !fetcher_->empty() && appended < max) {
+            auto n = fetcher_->poll(out, max - appended, std::min(remaining, queue_check));
+            if (n) {
+                appended += *n;
+            } else {
+                failure = n.take_error();
+            }
+        }
+        if (fetcher_ && appended == 0 && !failure && remaining > queue_check) {
+            continue;
+        }
+        break;
     }
     // Records taken before a failure are still returned; the failure is what
     // the caller sees on an empty batch.
