@@ -677,6 +677,18 @@ status direct_producer::flush(std::chrono::milliseconds timeout) {
     return impl_->flush(timeout);
 }
 
+std::optional<std::chrono::steady_clock::time_point> direct_producer::next_linger_deadline() const {
+    std::optional<std::chrono::steady_clock::time_point> t;
+    for (const auto& [name, tp] : impl_->topics) {
+        for (const auto& [id, p] : tp.parts) {
+            if (!p->open.empty() && (!t || p->open_since + impl_->opt.linger < *t)) {
+                t = p->open_since + impl_->opt.linger;
+            }
+        }
+    }
+    return t;
+}
+
 uint64_t direct_producer::in_flight() const {
     return impl_->accepted - impl_->reported;
 }

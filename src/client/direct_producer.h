@@ -118,6 +118,10 @@ class direct_producer {
     // Sends every record and waits until each one is reported, or timeout.
     // An error when records are still in flight at the end.
     status flush(std::chrono::milliseconds timeout);
+    // When the first open batch is due to be sent (opened + linger.ms), if
+    // any is open: a caller that waits elsewhere (for input) returns to
+    // poll() by then, as only append(), poll() and flush() send.
+    std::optional<std::chrono::steady_clock::time_point> next_linger_deadline() const;
     // Records accepted and not reported yet.
     uint64_t in_flight() const;
     produce_counters counters() const;

@@ -1,5 +1,8 @@
 #include "client/producer.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "client/direct_producer.h"
@@ -159,6 +162,19 @@ void producer::poll(std::chrono::milliseconds timeout) {
         return;
     }
     rd_kafka_poll(rk_.get(), static_cast<int>(timeout.count()));
+}
+
+std::chrono::milliseconds producer::max_wait(std::chrono::milliseconds want) const {
+    if (!direct_) {
+        return want;
+    }
+    auto due = direct_->next_linger_deadline();
+    if (!due) {
+        return want;
+    }
+    auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*due - std::chrono::steady_clock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), want);
 }
 
 status producer::flush(std::chrono::milliseconds timeout) {

@@ -78,8 +78,13 @@ class producer {
     // for a topic it has not seen). An error names a topic the broker did
     // not describe in time; sending still works then, only later.
     status learn_topics(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
-    // Serves delivery reports for up to timeout.
+    // Serves delivery reports for up to timeout (our own Produce path also
+    // sends the batches whose linger.ms has passed).
     void poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+    // How long a caller may wait elsewhere (e.g. for input) before it should
+    // poll() again: `want`, or less when our own Produce path holds an open
+    // batch due within it (librdkafka sends on its own thread).
+    std::chrono::milliseconds max_wait(std::chrono::milliseconds want) const;
     // Waits until every sent record is delivered or failed, or timeout. An
     // error when records are still in flight at the end.
     status flush(std::chrono::milliseconds timeout);
