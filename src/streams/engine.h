@@ -128,7 +128,7 @@ class engine final : public catalog_view {
     result<int32_t> topic_partitions(const std::string& topic);
     status record(const ast::statement& stmt);
     std::vector<std::string> users_of(const std::string& source) const;
-    runner_options make_runner_options() const;
+    result<runner_options> make_runner_options() const;
 
     client::client_settings settings_;
     engine_options options_;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "client/admin.h"
 #include "client/producer.h"
 #include "streams/binder.h"
@@ -38,7 +39,7 @@ timestamp_parser parser_for(const source_def& def) {
 
 }  // namespace
 
-runner_options engine::make_runner_options() const {
+result<runner_options> engine::make_runner_options() const {
     runner_options o;
     o.service_id = options_.service_id;
     o.poll_timeout = options_.poll_timeout;
@@ -46,6 +47,18 @@ runner_options engine::make_runner_options() const {
     for (const char* k : {"auto.offset.reset", "ksql.streams.auto.offset.reset"}) {
         if (auto it = session_props_.find(k); it != session_props_.end()) {
             o.auto_offset_reset = it->second;
+        }
+    }
+    for (const char* k : {"commit.interval.ms", "ksql.streams.commit.interval.ms"}) {
+        if (auto it = session_props_.find(k); it != session_props_.end()) {
+            auto ms = parse_int64(it->second);
+            if (!ms || *ms < 0) {
+                return error{errc::invalid_argument,
+                             fmt::format("property {}: '{}' is not a number of milliseconds "
+                                         "(0 or more)",
+                                         k, it->second)};
+            }
+            o.commit_interval = std::chrono::milliseconds(*ms);
         }
     }
     return o;
@@ -222,9 +235,12 @@ status engine::start_query(persistent_query& q) {
         }
         tables.push_back(std::move(*r));
     }
-    runner_options o = make_runner_options();
-    o.parse_timestamp = parser_for(q.plan.source);
-    auto runner = query_runner::create(q.plan, std::move(tables), settings_, std::move(o));
+    auto o = make_runner_options();
+    if (!o) {
+        return o.err();
+    }
+    o->parse_timestamp = parser_for(q.plan.source);
+    auto runner = query_runner::create(q.plan, std::move(tables), settings_, std::move(*o));
     if (!runner) {
         return runner.err();
     }

@@ -232,5 +232,27 @@ TEST_F(EngineTest, RestartReplaysTheCommandTopicAndResumesWithoutDuplicates) {
               std::string::npos);
 }
 
+// ksql.streams.commit.interval.ms sets how often a query commits; a value
+// that is not a number of milliseconds fails the statement, naming it.
+TEST_F(EngineTest, CommitIntervalIsASessionProperty) {
+    ASSERT_TRUE(broker_->create_topic("src", 1).ok());
+    auto e = make_engine();
+    run(*e, "CREATE STREAM src (a INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON');");
+    run(*e, "SET 'ksql.streams.commit.interval.ms'='2s';");
+    auto bad = fails(*e, "CREATE STREAM copy1 AS SELECT a FROM src;");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.message().find("ksql.streams.commit.interval.ms: '2s' is not a number of "
+                                 "milliseconds"),
+              std::string::npos)
+        << bad.message();
+    EXPECT_TRUE(e->query_statuses().empty());
+    EXPECT_EQ(e->find("COPY1"), nullptr);
+    run(*e, "SET 'ksql.streams.commit.interval.ms'='50';");
+    EXPECT_NE(run(*e, "CREATE STREAM copy2 AS SELECT a FROM src;").find("CSAS_COPY2_"),
+              std::string::npos);
+    test::produce(*broker_, "src", {{.value = R"({"a":1})"}});
+    ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
+}
+
 }  // namespace
 }  // namespace cs::streams

@@ -195,8 +195,9 @@ status query_runner::prepare() {
     if (cs.find("isolation.level") == nullptr) {
         cs.set("isolation.level", "read_uncommitted", "query runner (as Kafka Streams)");
     }
-    auto consumer =
-        client::consumer::create(cs, diags, {}, {.builtin_fetch = options_.builtin_fetch});
+    auto consumer = client::consumer::create(
+        cs, diags, [this](const client::rebalance_event& e) { on_rebalance(e); },
+        {.builtin_fetch = options_.builtin_fetch});
     if (!consumer) {
         return consumer.err();
     }
@@ -484,28 +485,46 @@ void query_runner::send_output(const client::message& m, bool key_null,
 }
 
 // The one place where processed input becomes committed: wait for every
-// record of the batch to be acknowledged, then store and commit the
-// batch's offsets. (Exactly-once replaces this with send_offsets_to_transaction
-// + commit_transaction.)
-status query_runner::deliver_and_commit(std::span<const client::message> batch, batch_state& b) {
-    uint64_t failed_before = producer_->stats().failed;
+// record sent so far to be acknowledged, then commit the offsets stored
+// after processing. (Exactly-once replaces this with
+// send_offsets_to_transaction + commit_transaction.)
+status query_runner::deliver_and_commit() {
+    if (uncommitted_.records == 0) {
+        return {};
+    }
     if (auto st = producer_->flush(options_.flush_timeout); !st) {
         return status(st.code(), fmt::format("output not acknowledged: {}", st.message()));
     }
-    if (producer_->stats().failed != failed_before) {
-        return status(errc::io,
-                      fmt::format("{} output records failed ({}); offsets not committed",
-                                  producer_->stats().failed - failed_before, producer_->summary()));
+    if (uint64_t failed = producer_->stats().failed; failed != failed_at_commit_) {
+        return status(errc::io, fmt::format("{} output records failed ({}); offsets not committed",
+                                            failed - failed_at_commit_, producer_->summary()));
     }
-    counters_.produced.fetch_add(b.outputs, std::memory_order_relaxed);
-    counters_.dlq.fetch_add(b.dlq, std::memory_order_relaxed);
-    if (batch.empty()) {
-        return {};
-    }
-    if (auto st = consumer_->store_offsets(batch); !st) {
-        return st;
-    }
+    counters_.produced.fetch_add(uncommitted_.outputs, std::memory_order_relaxed);
+    counters_.dlq.fetch_add(uncommitted_.dlq, std::memory_order_relaxed);
+    uncommitted_ = {};
     return consumer_->commit(client::commit_mode::sync);
+}
+
+// On the runner's thread, inside poll_batch() or close(). Before partitions
+// go, what was processed of them is committed, so their next owner does not
+// repeat it; a lost assignment cannot commit (its records are read again).
+void query_runner::on_rebalance(const client::rebalance_event& e) {
+    if (e.what != client::rebalance_event::kind::revoked) {
+        return;
+    }
+    if (!e.lost && state_.load() == query_state::running) {
+        if (auto st = deliver_and_commit(); !st) {
+            fail(st.err());
+        }
+    }
+    std::erase_if(positions_, [&](const auto& pos) {
+        for (const auto& p : e.partitions) {
+            if (p.topic == plan_.source.topic && p.partition == pos.first) {
+                return true;
+            }
+        }
+        return false;
+    });
 }
 
 void query_runner::update_lag(std::span<const client::message> batch) {
@@ -538,28 +557,56 @@ result<size_t> query_runner::step() {
                      fmt::format("query {} is {}", plan_.id, query_state_name(state_.load()))};
     }
     batch_.clear();
-    auto n = consumer_->poll_batch(batch_, options_.max_batch, options_.poll_timeout);
+    // Back before an open output batch is due (our own producer sends only
+    // when called).
+    auto wait = producer_->max_wait(options_.poll_timeout);
+    auto n = consumer_->poll_batch(batch_, options_.max_batch, wait);
     if (!n) {
         fail(n.err());
         return n.take_error();
     }
-    batch_state b;
-    b.locks.reserve(tables_.size());
-    for (const auto& t : tables_) {
-        b.locks.push_back(t->store()->read_lock());
+    if (*n > 0) {
+        batch_state b;
+        b.locks.reserve(tables_.size());
+        for (const auto& t : tables_) {
+            b.locks.push_back(t->store()->read_lock());
+        }
+        process_batch(batch_, b);
+        if (state_.load() == query_state::failed) {
+            return error{errc::io, last_error()};
+        }
+        b.locks.clear();  // let the table readers apply updates
+        counters_.consumed.fetch_add(batch_.size(), std::memory_order_relaxed);
+        if (auto st = consumer_->store_offsets(batch_); !st) {
+            fail(st.err());
+            return st.err();
+        }
+        if (uncommitted_.records == 0) {
+            uncommitted_.since = std::chrono::steady_clock::now();
+        }
+        uncommitted_.records += batch_.size();
+        uncommitted_.outputs += b.outputs;
+        uncommitted_.dlq += b.dlq;
+        counters_.batches.fetch_add(1, std::memory_order_relaxed);
+        update_lag(batch_);
     }
-    process_batch(batch_, b);
-    if (state_.load() == query_state::failed) {
-        return error{errc::io, last_error()};
+    // Nothing new in a whole poll timeout: caught up, commit. Nothing new
+    // before an open output batch was due: send it now, there is nothing to
+    // batch it with (the next poll waits the whole timeout).
+    bool idle = *n == 0 && wait == options_.poll_timeout;
+    if (*n == 0 && !idle) {
+        (void)producer_->flush(std::chrono::milliseconds(0));
+    } else {
+        producer_->poll();  // sends what has lingered long enough, serves acknowledgements
     }
-    b.locks.clear();  // let the table readers apply updates while we wait for acks
-    counters_.consumed.fetch_add(batch_.size(), std::memory_order_relaxed);
-    if (auto st = deliver_and_commit(batch_, b); !st) {
-        fail(st.err());
-        return st.err();
+    if (uncommitted_.records > 0 &&
+        (idle ||
+         std::chrono::steady_clock::now() - uncommitted_.since >= options_.commit_interval)) {
+        if (auto st = deliver_and_commit(); !st) {
+            fail(st.err());
+            return st.err();
+        }
     }
-    counters_.batches.fetch_add(1, std::memory_order_relaxed);
-    update_lag(batch_);
     return *n;
 }
 
@@ -581,6 +628,11 @@ void query_runner::stop() {
         thread_.join();
     }
     batch_.clear();
+    if (consumer_ && producer_ && state_.load() == query_state::running) {
+        if (auto st = deliver_and_commit(); !st) {
+            fail(st.err());
+        }
+    }
     if (consumer_) {
         (void)consumer_->close();
         consumer_.reset();

@@ -7,12 +7,15 @@
 // refusal) goes to the query's dead-letter topic instead, with its original
 // key, value and headers plus headers naming the error (dlq_header_*).
 //
-// Delivery is at least once: a batch's offsets are stored and committed
-// only after every output and DLQ record of the batch is acknowledged
+// Delivery is at least once: processed offsets are stored after each batch
+// and committed every commit_interval (as Kafka Streams does), only after
+// every output and DLQ record sent so far is acknowledged
 // (deliver_and_commit(), the single commit path: it becomes the
-// transactional commit later). A delivery failure stops the query in state
-// failed without committing, so the batch is read again by whoever owns
-// the partitions next.
+// transactional commit later). Meanwhile the next batches are read,
+// processed and sent: the runner does not wait for acknowledgements per
+// batch. A delivery failure stops the query in state failed without
+// committing, so the uncommitted records are read again by whoever owns
+// the partitions next; a crash repeats at most a commit interval's output.
 //
 // A stream record with a null value (a tombstone) passes through a
 // projection and PARTITION BY as a record with a null value (the key as
@@ -75,6 +78,12 @@ struct runner_options {
     size_t max_batch = 5000;
     std::chrono::milliseconds poll_timeout{100};
     std::chrono::milliseconds flush_timeout{std::chrono::seconds(60)};
+    // How often processed input is committed (ksql.streams.commit.interval.ms,
+    // ksqlDB's default 2000). Output is sent as it is produced; a commit
+    // first waits until every output record so far is acknowledged. A query
+    // also commits when a poll finds nothing new, before a rebalance takes
+    // partitions away, and on stop().
+    std::chrono::milliseconds commit_interval{2000};
     std::chrono::milliseconds table_load_timeout{std::chrono::minutes(10)};
     // Read the source with our own fetcher (client::consumer_options), where
     // the settings allow it; librdkafka keeps the group and the commits.
@@ -114,13 +123,15 @@ class query_runner {
     // with another partition count than the plan asks for is an error),
     // waits for the tables' load barrier, then joins the consumer group.
     status prepare();
-    // One batch: poll, process, deliver, commit. Returns the number of
-    // records read (0 when none arrived within the poll timeout).
+    // One batch: poll, process, and commit what was processed when the
+    // commit interval has passed or the poll found nothing new. Returns the
+    // number of records read (0 when none arrived within the poll timeout).
     result<size_t> step();
 
     // prepare() and step() on a thread of the runner's own, until stop().
     void start();
-    // Stops the thread (if any), leaves the group. Idempotent.
+    // Stops the thread (if any), commits what was processed, leaves the
+    // group. Idempotent.
     void stop();
 
     const query_plan& plan() const { return plan_; }
@@ -144,7 +155,8 @@ class query_runner {
     eval_context context_of(const client::message& m, size_t i) const;
     void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
                      batch_state& b);
-    status deliver_and_commit(std::span<const client::message> batch, batch_state& b);
+    status deliver_and_commit();
+    void on_rebalance(const client::rebalance_event& e);
     void update_lag(std::span<const client::message> batch);
     void fail(const error& e);
 
@@ -183,6 +195,15 @@ class query_runner {
     std::vector<client::header_view> header_scratch_;
     std::vector<client::message> batch_;
     std::vector<std::pair<int32_t, int64_t>> positions_;  // partition -> next offset
+
+    // Processed and stored since the last commit (deliver_and_commit).
+    struct uncommitted {
+        uint64_t records = 0;
+        uint64_t outputs = 0;  // sent to the sink
+        uint64_t dlq = 0;      // sent to the DLQ
+        std::chrono::steady_clock::time_point since;
+    } uncommitted_;
+    uint64_t failed_at_commit_ = 0;  // the producer's failed records then
 
     query_counters counters_;
     std::atomic<query_state> state_{query_state::created};

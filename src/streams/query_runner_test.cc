@@ -133,10 +133,14 @@ class QueryRunnerTest : public ::testing::Test {
         return users_reader_;
     }
 
-    std::unique_ptr<query_runner> runner(query_plan plan, bool builtin_produce = true) {
+    std::unique_ptr<query_runner> runner(query_plan plan, bool builtin_produce = true,
+                                         std::chrono::milliseconds commit_interval = 2s,
+                                         std::chrono::milliseconds poll_timeout = 100ms) {
         runner_options opts;
         opts.auto_offset_reset = "earliest";
         opts.builtin_produce = builtin_produce;
+        opts.commit_interval = commit_interval;
+        opts.poll_timeout = poll_timeout;
         auto r =
             query_runner::create(std::move(plan), {users()}, test::settings_for(*broker_), opts);
         EXPECT_TRUE(r.ok()) << r.err().message;
@@ -152,8 +156,9 @@ class QueryRunnerTest : public ::testing::Test {
         return std::move(*r);
     }
 
-    // Steps until `consumed` records have been read in all (or a deadline).
-    static void run_until(query_runner& r, uint64_t consumed) {
+    // Steps until `consumed` records have been read in all (or a deadline),
+    // then, unless `commit` is false, until what was processed is committed.
+    static void run_until(query_runner& r, uint64_t consumed, bool commit = true) {
         auto deadline = std::chrono::steady_clock::now() + 30s;
         while (r.counters().consumed.load() < consumed &&
                std::chrono::steady_clock::now() < deadline) {
@@ -161,6 +166,35 @@ class QueryRunnerTest : public ::testing::Test {
             ASSERT_TRUE(n.ok()) << n.err().message;
         }
         ASSERT_EQ(r.counters().consumed.load(), consumed);
+        if (commit) {
+            step_until_idle(r);
+        }
+    }
+
+    void produce_two_clicks() {
+        test::produce(*broker_, "clicks",
+                      {{.value = R"({"event_type":"a","user_id":"u1"})"},
+                       {.value = R"({"event_type":"b","user_id":"u2"})"}});
+    }
+
+    // Two polls that find nothing: the first returns early when an output
+    // batch is due (and sends it), the second waits the whole poll timeout
+    // and so commits what was processed.
+    static void step_until_idle(query_runner& r) {
+        for (int empty = 0; empty < 2;) {
+            auto n = r.step();
+            ASSERT_TRUE(n.ok()) << n.err().message;
+            empty = *n == 0 ? empty + 1 : 0;
+        }
+    }
+
+    std::vector<client::partition_offset> committed_offsets(const std::string& group) {
+        config::diagnostics diags;
+        auto admin = client::admin_client::create(test::settings_for(*broker_), diags);
+        EXPECT_TRUE(admin.ok());
+        auto committed = (*admin)->list_group_offsets(group);
+        EXPECT_TRUE(committed.ok());
+        return committed.ok() ? *committed : std::vector<client::partition_offset>{};
     }
 
     static std::string header(const test::read_record& r, std::string_view key) {
@@ -224,13 +258,9 @@ TEST_F(QueryRunnerTest, EnrichesFiltersAndSendsFailuresToTheDlq) {
     EXPECT_EQ(header(dlq[1], dlq_header_offset), "5");
 
     // Committed only what was delivered: everything, here.
-    config::diagnostics diags;
-    auto admin = client::admin_client::create(test::settings_for(*broker_), diags);
-    ASSERT_TRUE(admin.ok());
-    auto committed = (*admin)->list_group_offsets(r->group_id());
-    ASSERT_TRUE(committed.ok());
-    ASSERT_EQ(committed->size(), 1u);
-    EXPECT_EQ((*committed)[0].offset, 8);
+    auto committed = committed_offsets(r->group_id());
+    ASSERT_EQ(committed.size(), 1u);
+    EXPECT_EQ(committed[0].offset, 8);
     r->stop();
     EXPECT_EQ(r->state(), query_state::stopped);
 }
@@ -335,14 +365,13 @@ TEST_F(QueryRunnerTest, ManyRecordsAcrossChunksKeepTheirOrder) {
 }
 
 TEST_F(QueryRunnerTest, ARestartedQueryResumesAtItsCommittedOffsets) {
-    test::produce(*broker_, "clicks",
-                  {{.value = R"({"event_type":"a","user_id":"u1"})"},
-                   {.value = R"({"event_type":"b","user_id":"u2"})"}});
+    produce_two_clicks();
     {
-        auto r = runner(enrich_plan());
+        auto r = runner(enrich_plan(), true, 1h);
         ASSERT_TRUE(r->prepare().ok());
-        run_until(*r, 2);
-        r->stop();
+        run_until(*r, 2, false);
+        EXPECT_TRUE(committed_offsets(r->group_id()).empty());
+        r->stop();  // commits what was processed
     }
     test::produce(*broker_, "clicks", {{.value = R"({"event_type":"c","user_id":"u1"})"}});
     auto r = runner(enrich_plan());
@@ -356,6 +385,94 @@ TEST_F(QueryRunnerTest, ARestartedQueryResumesAtItsCommittedOffsets) {
     auto out = test::read_topic(*broker_, "enriched", 1, 3);
     ASSERT_EQ(out.size(), 3u);
     EXPECT_EQ(out[2].value, R"({"EVENT_TYPE":"c","USER_NAME":"Alice","CHECKED":2})");
+}
+
+// The output of batch after batch is sent without waiting for it; the
+// offsets (and the produced counters) follow at a commit: when the commit
+// interval has passed, or when a poll finds nothing new.
+TEST_F(QueryRunnerTest, CommitsAfterTheIntervalOrWhenAPollFindsNothing) {
+    produce_two_clicks();
+    {
+        auto r = runner(enrich_plan(), true, 1h);
+        ASSERT_TRUE(r->prepare().ok());
+        run_until(*r, 2, false);
+        EXPECT_EQ(r->counters().produced.load(), 0u);
+        EXPECT_TRUE(committed_offsets(r->group_id()).empty());
+        step_until_idle(*r);  // nothing new: commits
+        EXPECT_EQ(r->counters().produced.load(), 2u);
+        auto committed = committed_offsets(r->group_id());
+        ASSERT_EQ(committed.size(), 1u);
+        EXPECT_EQ(committed[0].offset, 2);
+        r->stop();
+    }
+    test::produce(*broker_, "clicks", {{.value = R"({"event_type":"c","user_id":"u1"})"}});
+    auto r = runner(enrich_plan(), true, 0ms);  // the interval has passed at every batch
+    ASSERT_TRUE(r->prepare().ok());
+    run_until(*r, 1, false);
+    EXPECT_EQ(r->counters().produced.load(), 1u);
+    auto committed = committed_offsets(r->group_id());
+    ASSERT_EQ(committed.size(), 1u);
+    EXPECT_EQ(committed[0].offset, 3);
+    EXPECT_EQ(test::read_topic(*broker_, "enriched", 1, 3).size(), 3u);
+    r->stop();
+}
+
+// Before a rebalance takes a runner's partitions (eager: all of them, even
+// those it gets back), it commits what it processed, so whoever reads them
+// next does not repeat it.
+TEST_F(QueryRunnerTest, ProcessedRecordsAreCommittedBeforeARebalanceMovesThem) {
+    test::produce(*broker_, "clicks",
+                  {{.value = R"({"event_type":"a","user_id":"u1"})"},
+                   {.value = R"({"event_type":"b","user_id":"u2"})"},
+                   {.value = R"({"event_type":"c","user_id":"u1"})"}});
+    auto make = [&](std::chrono::milliseconds poll_timeout) {
+        runner_options opts;
+        opts.auto_offset_reset = "earliest";
+        opts.commit_interval = 1h;
+        opts.poll_timeout = poll_timeout;
+        auto settings = test::settings_for(*broker_);
+        settings.set("heartbeat.interval.ms", "100", "test: see a rebalance at once");
+        auto r = query_runner::create(enrich_plan(), {users()}, settings, opts);
+        EXPECT_TRUE(r.ok()) << r.err().message;
+        return std::move(*r);
+    };
+    // A's polls are long: no poll of it finds nothing (and commits) before
+    // the deadline below, so only the revocation can commit by then.
+    auto a = make(3s);
+    ASSERT_TRUE(a->prepare().ok());
+    run_until(*a, 3, false);
+    ASSERT_TRUE(committed_offsets(a->group_id()).empty());
+
+    auto b = make(100ms);
+    std::atomic<bool> done{false};
+    std::thread tb([&] {
+        if (b->prepare().ok()) {
+            while (!done.load()) {
+                (void)b->step();
+            }
+        }
+    });
+    std::thread ta([&] {
+        while (!done.load()) {
+            (void)a->step();
+        }
+    });
+    auto deadline = std::chrono::steady_clock::now() + 2500ms;
+    std::vector<client::partition_offset> committed;
+    while (committed.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        committed = committed_offsets(a->group_id());
+    }
+    std::this_thread::sleep_for(1s);  // the partition's new owner has started reading
+    done.store(true);
+    ta.join();
+    tb.join();
+    ASSERT_EQ(committed.size(), 1u);
+    EXPECT_EQ(committed[0].offset, 3);
+    EXPECT_EQ(a->counters().consumed.load() + b->counters().consumed.load(), 3u);
+    a->stop();
+    b->stop();
+    EXPECT_EQ(test::read_topic(*broker_, "enriched", 1, 4, 1s).size(), 3u);
 }
 
 TEST_F(QueryRunnerTest, InnerJoinDropsMissesAndNullKeys) {
