@@ -41,6 +41,7 @@ void record_batch_writer::append(int64_t timestamp_ms, std::optional<std::string
                                  std::optional<std::string_view> value,
                                  std::span<const header> headers) {
     if (count_ == 0) {
+        buf_.reserve(last_size_);
         buf_.resize(L::header_size);
         if (!base_set_) {
             base_ts_ = timestamp_ms;
@@ -77,6 +78,7 @@ result<bytes> record_batch_writer::finish(const batch_meta& meta) {
         base_ts_ = no_timestamp;
         max_ts_ = no_timestamp;
     }
+    last_size_ = buf_.size();
     bytes out;
     if (codec_ != compression_codec::none && count_ > 0) {
         auto packed = compress(codec_, bytes_view(buf_).subspan(L::header_size));

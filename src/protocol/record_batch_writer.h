@@ -68,6 +68,10 @@ class record_batch_writer {
   private:
     compression_codec codec_;
     bytes buf_;
+    // The uncompressed size of the last finished batch: the next one starts
+    // with that much room, so a batch moved out by finish() is not regrown
+    // from nothing by doubling (a copy of everything so far each time).
+    size_t last_size_ = 0;
     int32_t count_ = 0;
     int64_t base_ts_ = 0;
     int64_t max_ts_ = 0;
