@@ -372,20 +372,30 @@ struct direct_producer::impl {
             r.batches.push_back({p, std::move(p->queue.front())});
             p->queue.pop_front();
         }
-        // The request owns the bytes on the wire; the batches keep theirs
-        // for a retry. Encoding copies each batch once.
-        for (const auto& sb : r.batches) {
+        // The request borrows the batches' bytes while it is encoded (the
+        // one copy, into the connection's buffer) and gives them back: the
+        // batches keep them for a retry.
+        for (auto& sb : r.batches) {
             if (req.topic_data.empty() || req.topic_data.back().name != sb.p->topic) {
                 req.topic_data.push_back({sb.p->topic, {}});
             }
-            req.topic_data.back().partition_data.push_back({sb.p->id, sb.b.data});
-        }
-        for (auto& sb : r.batches) {
+            req.topic_data.back().partition_data.push_back({sb.p->id, std::move(sb.b.data)});
             ++sb.b.attempts;
         }
-        if (send(b, req, std::move(r), now)) {
-            ++counters.requests;
+        r.deadline = now + opt.request_timeout + std::chrono::seconds(1);
+        b.pending = std::move(r);
+        auto st = b.conn->send(req, b.pending->version);
+        size_t i = 0;
+        for (auto& td : req.topic_data) {
+            for (auto& pd : td.partition_data) {
+                b.pending->batches[i++].b.data = std::move(*pd.records);
+            }
         }
+        if (!st) {
+            connection_failed(b, now, st.message());
+            return;
+        }
+        ++counters.requests;
     }
 
     void service_all(clock::time_point now) {
