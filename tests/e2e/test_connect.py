@@ -7,6 +7,7 @@ writing any row twice."""
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -256,6 +257,7 @@ def test_jdbc_sqlite_sink_end_to_end():
             sys.stderr.write(f"--- connect log ---\n{w.output()}\n")
             w.kill()
             raise
+    shutil.rmtree(work, ignore_errors=True)  # kept when the test fails
 
 
 if __name__ == "__main__":

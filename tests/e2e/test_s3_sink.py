@@ -8,6 +8,7 @@ S3 API client is tested against s3rver in connect_s3_emulator_test)."""
 import json
 import os
 import random
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -168,6 +169,7 @@ def test_sigkill_and_restart_lose_and_duplicate_nothing():
             sys.stderr.write(f"--- connect log ---\n{w.output()}\n")
             w.kill()
             raise
+    shutil.rmtree(work, ignore_errors=True)  # kept when the test fails
 
 
 def _free_port():

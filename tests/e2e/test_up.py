@@ -75,7 +75,7 @@ def up(work, port, rest, extra=(), wait=True):
     cmd = [BINARY, "up", "--dir", work, "--count", str(COUNT), "--seed", str(SEED),
            "--start-time", START, "--port", str(port), "--rest-port", str(rest),
            "--status-interval-ms", "500", *RATIOS, *SIZES, *extra]
-    log = open(os.path.join(tempfile.gettempdir(), f"cs-up-{os.getpid()}.out"), "ab")
+    log = open(os.path.join(work, "up.out"), "ab")  # removed with work on success
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     if wait:
         code = proc.wait(timeout=300)
