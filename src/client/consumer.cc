@@ -161,11 +161,27 @@ std::vector<topic_partition_offset> from_partition_list(const rd_kafka_topic_par
     return out;
 }
 
+// librdkafka before 2.1 stops fetching while the consumer's queue holds
+// queued.min.messages (its default 100000) and looks again only when its
+// broker thread next wakes, up to a second later (2.1 made that wait
+// fetch.queue.backoff.ms). A consumer that processes faster than that but
+// slower than the fetch (a query, a table load, a sink catching up) was held
+// to ~130k records/s (bench/RESULTS.md, enrichment "ours-rdk"). Memory
+// stays bounded by queued.max.messages.kbytes (64 MiB by default).
+client_settings with_fetch_queue_default(const client_settings& settings) {
+    client_settings s = settings;
+    if (rd_kafka_version() < 0x020100ff && s.find("queued.min.messages") == nullptr) {
+        s.set("queued.min.messages", std::to_string(fetch_queue_min_messages),
+              "clickstream default (librdkafka < 2.1 pauses fetching up to 1 s at the default)");
+    }
+    return s;
+}
+
 result<std::unique_ptr<consumer>> consumer::create(const client_settings& settings,
                                                    config::diagnostics& diags,
                                                    rebalance_listener on_rebalance,
                                                    consumer_options options) {
-    auto conf = make_conf(settings, role::consumer, diags);
+    auto conf = make_conf(with_fetch_queue_default(settings), role::consumer, diags);
     if (!conf.ok()) {
         return conf.take_error();
     }

@@ -123,6 +123,11 @@ using rebalance_listener = std::function<void(const rebalance_event&)>;
 
 class fetcher;
 
+// queued.min.messages for consumers whose settings do not name it, with
+// librdkafka before 2.1 (consumer.cc says why).
+inline constexpr int fetch_queue_min_messages = 500'000;
+client_settings with_fetch_queue_default(const client_settings& settings);
+
 struct consumer_options {
     // Read the partitions the group assigns with our own fetcher
     // (client/fetcher.h) instead of librdkafka's: librdkafka still does the

@@ -365,4 +365,27 @@ INSTANTIATE_TEST_SUITE_P(Brokers, ConsumerTest,
                          });
 
 }  // namespace
+// librdkafka 2.0 pauses a partition's fetch for up to a second whenever the
+// queue reaches queued.min.messages: raised unless the settings name it.
+TEST(ConsumerSettings, FetchQueueThresholdIsRaisedUnlessSet) {
+    auto value_of = [](const client_settings& s) {
+        config::diagnostics diags;
+        auto c = consumer::create(s, diags);
+        EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.err().message);
+        char buf[64];
+        size_t n = sizeof buf;
+        EXPECT_EQ(rd_kafka_conf_get(rd_kafka_conf((*c)->handle()), "queued.min.messages", buf, &n),
+                  RD_KAFKA_CONF_OK);
+        return std::string(buf);
+    };
+    client_settings s;
+    s.set("group.id", "g", "test");
+    s.set("bootstrap.servers", "127.0.0.1:1", "test");
+    if (rd_kafka_version() < 0x020100ff) {
+        EXPECT_EQ(value_of(s), std::to_string(fetch_queue_min_messages));
+    }
+    s.set("queued.min.messages", "1234", "test");
+    EXPECT_EQ(value_of(s), "1234");
+}
+
 }  // namespace cs::client

@@ -167,6 +167,15 @@ Values (not keys) may refer to the environment, so secrets stay out of files:
 substitution, then handed to librdkafka, which checks its own keys. They have
 no registry here.
 
+One default differs from librdkafka's: with librdkafka before 2.1 (Debian 12
+ships 2.0.2), clickstream's consumers (tools, tables, queries, Connect sinks)
+use `queued.min.messages=500000` unless you set it. At librdkafka's 100000 a
+consumer that processes faster than that per second but slower than it
+fetches stops fetching each time its queue fills and starts again only when
+librdkafka's broker thread next wakes, up to a second later (2.1 made that
+wait `fetch.queue.backoff.ms`); such a consumer ran at ~130k records/s.
+`queued.max.messages.kbytes` still bounds the memory.
+
 )";
     out += render_registry_docs(
         broker_registry(), "Broker properties (server.properties)",
