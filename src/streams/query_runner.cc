@@ -502,7 +502,17 @@ status query_runner::deliver_and_commit() {
     counters_.produced.fetch_add(uncommitted_.outputs, std::memory_order_relaxed);
     counters_.dlq.fetch_add(uncommitted_.dlq, std::memory_order_relaxed);
     uncommitted_ = {};
-    return consumer_->commit(client::commit_mode::sync);
+    // A commit the group refuses (a rebalance under way, a membership that
+    // just expired) does not end the query: the offsets stay stored and the
+    // next commit covers them, or the partitions' next owner reads the
+    // records again (at least once).
+    if (auto st = consumer_->commit(client::commit_mode::sync); !st) {
+        log::get("streams")->warn(
+            "query {}: offsets not committed ({}); the next commit "
+            "covers them",
+            plan_.id, st.message());
+    }
+    return {};
 }
 
 // On the runner's thread, inside poll_batch() or close(). Before partitions

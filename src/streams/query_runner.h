@@ -16,6 +16,8 @@
 // batch. A delivery failure stops the query in state failed without
 // committing, so the uncommitted records are read again by whoever owns
 // the partitions next; a crash repeats at most a commit interval's output.
+// A commit the group refuses (mid-rebalance) is logged; the offsets stay
+// stored for the next commit.
 //
 // A stream record with a null value (a tombstone) passes through a
 // projection and PARTITION BY as a record with a null value (the key as
