@@ -452,6 +452,13 @@ TEST_F(QueryRunnerTest, ProcessedRecordsAreCommittedBeforeARebalanceMovesThem) {
             }
         }
     });
+    // A polls again once B has joined (slow under sanitizers), so the
+    // deadline below counts from A's first poll.
+    auto joined = std::chrono::steady_clock::now() + 60s;
+    while (b->state() != query_state::running && b->state() != query_state::failed &&
+           std::chrono::steady_clock::now() < joined) {
+        std::this_thread::sleep_for(10ms);
+    }
     std::thread ta([&] {
         while (!done.load()) {
             (void)a->step();
