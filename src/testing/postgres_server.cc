@@ -146,9 +146,12 @@ postgres_server::~postgres_server() {
 }
 
 result<std::string> postgres_server::run(const std::string& cmd) const {
-    std::string full = as_postgres_user_
-                           ? "runuser -u postgres -- sh -c " + shell_quote(cmd) + " 2>&1"
-                           : "sh -c " + shell_quote(cmd) + " 2>&1";
+    // As the postgres user, from / : the caller's directory may be one
+    // that user cannot enter (a 0700 checkout), and psql says so on every
+    // call ("could not change directory").
+    std::string full = as_postgres_user_ ? "runuser -u postgres -- sh -c " +
+                                               shell_quote("cd / && " + cmd) + " 2>&1"
+                                         : "sh -c " + shell_quote(cmd) + " 2>&1";
     FILE* p = ::popen(full.c_str(), "r");
     if (p == nullptr) {
         return error{errc::io, "cannot run: " + cmd};

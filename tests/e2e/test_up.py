@@ -198,7 +198,8 @@ class Postgres:
     def run(self, cmd):
         if os.geteuid() == 0:
             cmd = "runuser -u postgres -- sh -c " + shlex.quote(cmd)
-        res = subprocess.run(cmd, shell=True, capture_output=True, timeout=120)
+        # From /: the postgres user may not enter the caller's directory.
+        res = subprocess.run(cmd, shell=True, capture_output=True, timeout=120, cwd="/")
         assert res.returncode == 0, (cmd, res.stdout.decode(), res.stderr.decode())
         return res.stdout.decode()
 
