@@ -154,7 +154,8 @@ def test_sigkill_and_restart_lose_and_duplicate_nothing():
                     (r, want)
             # Published objects only: a worker killed while writing leaves a
             # hidden temporary (".<name>.tmp-..."), as an interrupted upload
-            # leaves an invisible one on S3 (local_store.cc).
+            # leaves an invisible one on S3, until the next process writes
+            # into that directory (local_store.cc).
             files = [os.path.join(d, f) for d, _, fs in os.walk(lake) for f in fs
                      if not f.startswith(".") and "/.multipart" not in d]
             # Every set of 500 records per partition spread over 4 types.

@@ -3,7 +3,9 @@
 //   <dir of key>/.<name>.tmp-<n>   an object being written (never listed)
 //   .multipart/<upload id>/<part>  parts of an open multipart upload
 // A crash leaves at most hidden temporaries behind; published files are
-// always complete because they appear only by rename(2) after fsync.
+// always complete because they appear only by rename(2) after fsync. Those
+// of a process that no longer runs are removed the first time this process
+// writes next to them (a temporary's name and an upload id carry the pid).
 
 #include <algorithm>
 #include <atomic>
@@ -12,9 +14,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <string_view>
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "connect/connectors/s3/object_store.h"
@@ -69,6 +74,41 @@ bool valid_key(const std::string& key) {
     return true;
 }
 
+// Whether the pid at the start of `text` (digits up to a '-') is another
+// process that no longer exists. Unreadable names count as alive (kept).
+bool left_by_dead_process(std::string_view text) {
+    size_t end = text.find('-');
+    if (end == 0 || end == std::string_view::npos) {
+        return false;
+    }
+    pid_t pid = 0;
+    for (char c : text.substr(0, end)) {
+        if (c < '0' || c > '9' || pid > 100'000'000) {
+            return false;
+        }
+        pid = pid * 10 + (c - '0');
+    }
+    return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// Removes what dead writers left in dir: ".<name>.tmp-<pid>-<n>" files, or
+// with `uploads`, "<pid>-<n>" upload directories.
+void sweep(const fs::path& dir, bool uploads) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        size_t tmp = name.rfind(".tmp-");
+        bool dead = uploads ? left_by_dead_process(name)
+                            : name.starts_with(".") && tmp != std::string::npos &&
+                                  left_by_dead_process(std::string_view(name).substr(tmp + 5));
+        if (dead) {
+            std::error_code rm;
+            fs::remove_all(it->path(), rm);
+        }
+    }
+}
+
 class local_store final : public object_store {
   public:
     explicit local_store(fs::path root) : root_(std::move(root)) {}
@@ -85,6 +125,9 @@ class local_store final : public object_store {
         std::string id = fmt::format("{}-{}", ::getpid(), next_id_++);
         std::error_code ec;
         fs::create_directories(root_ / ".multipart" / id, ec);
+        if (!ec && swept_.insert(root_ / ".multipart").second) {
+            sweep(root_ / ".multipart", true);
+        }
         if (ec) {
             return error{errc::io, fmt::format("create upload directory: {}", ec.message())};
         }
@@ -200,6 +243,9 @@ class local_store final : public object_store {
             return error{errc::io,
                          fmt::format("create directory {}: {}", dir.string(), ec.message())};
         }
+        if (swept_.insert(dir).second) {
+            sweep(dir, false);
+        }
         const std::string tmp =
             (dir / fmt::format(".{}.tmp-{}-{}", target.filename().string(), ::getpid(), next_id_++))
                 .string();
@@ -224,6 +270,7 @@ class local_store final : public object_store {
 
     fs::path root_;
     uint64_t next_id_ = 0;
+    std::set<fs::path> swept_;  // directories already cleared of dead writers' leftovers
 };
 
 }  // namespace

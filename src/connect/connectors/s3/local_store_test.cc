@@ -1,6 +1,10 @@
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "connect/connectors/s3/object_store.h"
 
@@ -81,6 +85,45 @@ TEST(S3LocalStore, UploadObjectSplitsIntoParts) {
     ASSERT_TRUE(upload_object(**s, "small", as_bytes(std::string_view("tiny")), 3000));
     EXPECT_EQ(*(*s)->get_object("big"), big);
     EXPECT_EQ(*(*s)->get_object("small"), "tiny");
+}
+
+// A worker killed while writing leaves a hidden temporary (or an upload
+// directory); the next process to write next to it removes it, and only
+// those of processes that no longer run.
+TEST(S3LocalStore, LeftoversOfDeadWritersAreRemoved) {
+    temp_dir d;
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::_exit(0);
+    }
+    ASSERT_GT(child, 0);
+    ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+    const std::string dead = std::to_string(child);
+    const std::string me = std::to_string(::getpid());
+    auto touch = [](const fs::path& p) {
+        fs::create_directories(p.parent_path());
+        std::ofstream(p) << "partial";
+    };
+    const fs::path dir = d.path / "topics" / "clicks";
+    touch(dir / (".a.parquet.tmp-" + dead + "-3"));
+    touch(dir / (".a.parquet.tmp-" + me + "-9"));  // this process's own
+    touch(dir / ".a.parquet.tmp-1-2");             // pid 1 runs
+    touch(dir / ".keep");
+    touch(d.path / ".multipart" / (dead + "-1") / "1");
+    touch(d.path / ".multipart" / (me + "-77") / "1");
+
+    auto s = open_local_store(d.path.string());
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->put_object("topics/clicks/b.parquet", as_bytes("x")).ok());
+    EXPECT_FALSE(fs::exists(dir / (".a.parquet.tmp-" + dead + "-3")));
+    EXPECT_TRUE(fs::exists(dir / (".a.parquet.tmp-" + me + "-9")));
+    EXPECT_TRUE(fs::exists(dir / ".a.parquet.tmp-1-2"));
+    EXPECT_TRUE(fs::exists(dir / ".keep"));
+    EXPECT_TRUE(fs::exists(dir / "b.parquet"));
+
+    ASSERT_TRUE((*s)->create_multipart("topics/clicks/c.parquet").ok());
+    EXPECT_FALSE(fs::exists(d.path / ".multipart" / (dead + "-1")));
+    EXPECT_TRUE(fs::exists(d.path / ".multipart" / (me + "-77")));
 }
 
 }  // namespace
