@@ -71,6 +71,22 @@ header_view fetched_header(std::string_view raw, int32_t count, size_t i) {
     return {};
 }
 
+// librdkafka before 2.1 stops fetching while the consumer's queue holds
+// queued.min.messages (its default 100000) and looks again only when its
+// broker thread next wakes, up to a second later (2.1 made that wait
+// fetch.queue.backoff.ms). A consumer that processes faster than that but
+// slower than the fetch (a query, a table load, a sink catching up) was held
+// to ~130k records/s (bench/RESULTS.md, enrichment "ours-rdk"). Memory
+// stays bounded by queued.max.messages.kbytes (64 MiB by default).
+client_settings with_fetch_queue_default(const client_settings& settings) {
+    client_settings s = settings;
+    if (rd_kafka_version() < 0x020100ff && s.find("queued.min.messages") == nullptr) {
+        s.set("queued.min.messages", std::to_string(fetch_queue_min_messages),
+              "clickstream default (librdkafka < 2.1 pauses fetching up to 1 s at the default)");
+    }
+    return s;
+}
+
 }  // namespace
 
 std::string_view timestamp_kind_name(timestamp_kind k) {
@@ -159,22 +175,6 @@ std::vector<topic_partition_offset> from_partition_list(const rd_kafka_topic_par
         out.push_back({l->elems[i].topic, l->elems[i].partition, l->elems[i].offset});
     }
     return out;
-}
-
-// librdkafka before 2.1 stops fetching while the consumer's queue holds
-// queued.min.messages (its default 100000) and looks again only when its
-// broker thread next wakes, up to a second later (2.1 made that wait
-// fetch.queue.backoff.ms). A consumer that processes faster than that but
-// slower than the fetch (a query, a table load, a sink catching up) was held
-// to ~130k records/s (bench/RESULTS.md, enrichment "ours-rdk"). Memory
-// stays bounded by queued.max.messages.kbytes (64 MiB by default).
-client_settings with_fetch_queue_default(const client_settings& settings) {
-    client_settings s = settings;
-    if (rd_kafka_version() < 0x020100ff && s.find("queued.min.messages") == nullptr) {
-        s.set("queued.min.messages", std::to_string(fetch_queue_min_messages),
-              "clickstream default (librdkafka < 2.1 pauses fetching up to 1 s at the default)");
-    }
-    return s;
 }
 
 result<std::unique_ptr<consumer>> consumer::create(const client_settings& settings,

@@ -126,7 +126,6 @@ class fetcher;
 // queued.min.messages for consumers whose settings do not name it, with
 // librdkafka before 2.1 (consumer.cc says why).
 inline constexpr int fetch_queue_min_messages = 500'000;
-client_settings with_fetch_queue_default(const client_settings& settings);
 
 struct consumer_options {
     // Read the partitions the group assigns with our own fetcher

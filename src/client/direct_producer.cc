@@ -305,12 +305,17 @@ struct direct_producer::impl {
         }
     }
 
-    template <class Req>
-    bool send(broker& b, const Req& req, request r, clock::time_point now) {
+    // Encodes and sends req as b's pending request r; `encoded` runs right
+    // after encoding, before a failed connection is handled.
+    template <class Req, class Encoded = void (*)()>
+    bool send(
+        broker& b, const Req& req, request r, clock::time_point now, Encoded&& encoded = [] {}) {
         r.deadline = now + opt.request_timeout + std::chrono::seconds(1);
         int16_t version = r.version;
         b.pending = std::move(r);
-        if (auto st = b.conn->send(req, version); !st) {
+        auto st = b.conn->send(req, version);
+        encoded();
+        if (!st) {
             connection_failed(b, now, st.message());
             return false;
         }
@@ -382,20 +387,17 @@ struct direct_producer::impl {
             req.topic_data.back().partition_data.push_back({sb.p->id, std::move(sb.b.data)});
             ++sb.b.attempts;
         }
-        r.deadline = now + opt.request_timeout + std::chrono::seconds(1);
-        b.pending = std::move(r);
-        auto st = b.conn->send(req, b.pending->version);
-        size_t i = 0;
-        for (auto& td : req.topic_data) {
-            for (auto& pd : td.partition_data) {
-                b.pending->batches[i++].b.data = std::move(*pd.records);
+        auto give_back = [&] {
+            size_t i = 0;
+            for (auto& td : req.topic_data) {
+                for (auto& pd : td.partition_data) {
+                    b.pending->batches[i++].b.data = std::move(*pd.records);
+                }
             }
+        };
+        if (send(b, req, std::move(r), now, give_back)) {
+            ++counters.requests;
         }
-        if (!st) {
-            connection_failed(b, now, st.message());
-            return;
-        }
-        ++counters.requests;
     }
 
     void service_all(clock::time_point now) {

@@ -77,12 +77,7 @@ TEST(EnrichmentSql, SeedsEnrichmentJobProducesEnrichedClicks) {
     while (r.counters().consumed.load() < 3 && std::chrono::steady_clock::now() < deadline) {
         ASSERT_TRUE(r.step().ok());
     }
-    // Polls that find nothing: the output is sent, then committed.
-    for (int empty = 0; empty < 2;) {
-        auto n = r.step();
-        ASSERT_TRUE(n.ok());
-        empty = *n == 0 ? empty + 1 : 0;
-    }
+    ASSERT_TRUE(test::step_until_idle(r).ok());  // the output is sent, then committed
     EXPECT_EQ(r.counters().produced.load(), 2u);
     EXPECT_EQ(r.counters().dlq.load(), 1u);
     EXPECT_EQ(r.counters().join_misses[0]->load(), 1u);  // user_999

@@ -167,7 +167,8 @@ class QueryRunnerTest : public ::testing::Test {
         }
         ASSERT_EQ(r.counters().consumed.load(), consumed);
         if (commit) {
-            step_until_idle(r);
+            auto st = test::step_until_idle(r);
+            ASSERT_TRUE(st.ok()) << st.message();
         }
     }
 
@@ -175,17 +176,6 @@ class QueryRunnerTest : public ::testing::Test {
         test::produce(*broker_, "clicks",
                       {{.value = R"({"event_type":"a","user_id":"u1"})"},
                        {.value = R"({"event_type":"b","user_id":"u2"})"}});
-    }
-
-    // Two polls that find nothing: the first returns early when an output
-    // batch is due (and sends it), the second waits the whole poll timeout
-    // and so commits what was processed.
-    static void step_until_idle(query_runner& r) {
-        for (int empty = 0; empty < 2;) {
-            auto n = r.step();
-            ASSERT_TRUE(n.ok()) << n.err().message;
-            empty = *n == 0 ? empty + 1 : 0;
-        }
     }
 
     std::vector<client::partition_offset> committed_offsets(const std::string& group) {
@@ -398,7 +388,7 @@ TEST_F(QueryRunnerTest, CommitsAfterTheIntervalOrWhenAPollFindsNothing) {
         run_until(*r, 2, false);
         EXPECT_EQ(r->counters().produced.load(), 0u);
         EXPECT_TRUE(committed_offsets(r->group_id()).empty());
-        step_until_idle(*r);  // nothing new: commits
+        ASSERT_TRUE(test::step_until_idle(*r).ok());  // nothing new: commits
         EXPECT_EQ(r->counters().produced.load(), 2u);
         auto committed = committed_offsets(r->group_id());
         ASSERT_EQ(committed.size(), 1u);

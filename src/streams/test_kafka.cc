@@ -86,4 +86,15 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
     return out;
 }
 
+status step_until_idle(query_runner& r) {
+    for (int empty = 0; empty < 2;) {
+        auto n = r.step();
+        if (!n) {
+            return n.err();
+        }
+        empty = *n == 0 ? empty + 1 : 0;
+    }
+    return {};
+}
+
 }  // namespace cs::streams::test

@@ -12,6 +12,7 @@
 #include "client/consumer.h"
 #include "client/producer.h"
 #include "client/settings.h"
+#include "streams/query_runner.h"
 #include "testing/test_brokers.h"
 
 namespace cs::streams::test {
@@ -47,5 +48,10 @@ read_record to_read_record(const client::message& m);
 std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
                                     int partitions, size_t count,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+// Steps r through two polls that find nothing: the first returns early when
+// an output batch is due (and sends it), the second waits the whole poll
+// timeout and so commits what was processed. The first failed step's error.
+status step_until_idle(query_runner& r);
 
 }  // namespace cs::streams::test

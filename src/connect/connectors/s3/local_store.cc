@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -22,6 +24,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "base/strings.h"
 #include "connect/connectors/s3/object_store.h"
 
 namespace cs::connect::s3 {
@@ -78,17 +81,12 @@ bool valid_key(const std::string& key) {
 // process that no longer exists. Unreadable names count as alive (kept).
 bool left_by_dead_process(std::string_view text) {
     size_t end = text.find('-');
-    if (end == 0 || end == std::string_view::npos) {
+    auto pid = end == std::string_view::npos ? std::nullopt : parse_int64(text.substr(0, end));
+    if (!pid || *pid <= 0 || *pid > std::numeric_limits<pid_t>::max()) {
         return false;
     }
-    pid_t pid = 0;
-    for (char c : text.substr(0, end)) {
-        if (c < '0' || c > '9' || pid > 100'000'000) {
-            return false;
-        }
-        pid = pid * 10 + (c - '0');
-    }
-    return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+    auto p = static_cast<pid_t>(*pid);
+    return p != ::getpid() && ::kill(p, 0) != 0 && errno == ESRCH;
 }
 
 // Removes what dead writers left in dir: ".<name>.tmp-<pid>-<n>" files, or
@@ -125,11 +123,11 @@ class local_store final : public object_store {
         std::string id = fmt::format("{}-{}", ::getpid(), next_id_++);
         std::error_code ec;
         fs::create_directories(root_ / ".multipart" / id, ec);
-        if (!ec && swept_.insert(root_ / ".multipart").second) {
-            sweep(root_ / ".multipart", true);
-        }
         if (ec) {
             return error{errc::io, fmt::format("create upload directory: {}", ec.message())};
+        }
+        if (swept_.insert(root_ / ".multipart").second) {
+            sweep(root_ / ".multipart", true);
         }
         return id;
     }
