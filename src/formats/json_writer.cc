@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_plain.h"
+
 namespace cs::formats {
 namespace {
 
@@ -44,19 +46,6 @@ size_t utf8_sequence(std::string_view s, size_t i) {
     return n;
 }
 
-// True when none of the 8 bytes of w needs a look: each is printable ASCII
-// other than '"' and '\\' (SWAR: a byte's high bit marks a control byte, a
-// quote, a backslash or a non-ASCII byte; borrows can only add marks after
-// a byte that is marked already, so a clean word is never misjudged).
-bool plain_word(uint64_t w) {
-    constexpr uint64_t ones = 0x0101010101010101ULL;
-    constexpr uint64_t high = 0x8080808080808080ULL;
-    const uint64_t control = (w - ones * 0x20) & ~w;
-    const uint64_t q = w ^ (ones * '"');
-    const uint64_t bs = w ^ (ones * '\\');
-    return ((control | ((q - ones) & ~q) | ((bs - ones) & ~bs) | w) & high) == 0;
-}
-
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
@@ -71,28 +60,25 @@ bool is_valid_utf8(std::string_view s) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+    size_t i = json_plain::prefix(s);
+    if (i == s.size()) {
+        // The common case, nothing to escape: one copy between the quotes.
+        out.reserve(out.size() + s.size() + 2);
+        out += '"';
+        out.append(s);
+        out += '"';
+        return;
+    }
     out.reserve(out.size() + s.size() + 2);
     out += '"';
     size_t run = 0;  // start of the pending run of bytes copied verbatim
-    for (size_t i = 0; i < s.size();) {
-        // Eight bytes at a time through the common case: nothing to escape.
-        for (uint64_t w; i + 8 <= s.size(); i += 8) {
-            std::memcpy(&w, s.data() + i, 8);
-            if (!plain_word(w)) {
-                break;
-            }
-        }
-        if (i == s.size()) {
-            break;
-        }
+    // i is at a byte that needs a look (or the end).
+    while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            ++i;
-            continue;
-        }
         if (c >= 0x80) {
             if (size_t n = utf8_sequence(s, i); n > 0) {
                 i += n;
+                i += json_plain::prefix(s.substr(i));
                 continue;
             }
         }
@@ -128,6 +114,7 @@ void append_json_string(std::string& out, std::string_view s) {
         }
         ++i;
         run = i;
+        i += json_plain::prefix(s.substr(i));
     }
     out.append(s.data() + run, s.size() - run);
     out += '"';

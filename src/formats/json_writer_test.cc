@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "formats/json_plain.h"
+
 namespace cs::formats {
 namespace {
 
@@ -33,12 +35,12 @@ TEST(JsonWriter, KeepsValidUtf8AndReplacesInvalidBytes) {
     EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
 }
 
-// The eight-bytes-at-a-time path must see a byte to escape (or a
+// The sixteen-bytes-at-a-time path (eight without SSE2) must see a byte to escape (or a
 // non-ASCII one) at every position of a word and in the tail after it.
 TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
     const std::pair<char, std::string_view> cases[] = {
         {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}};
-    for (size_t len = 1; len <= 24; ++len) {
+    for (size_t len = 1; len <= 40; ++len) {
         for (size_t at = 0; at < len; ++at) {
             for (const auto& [c, escaped] : cases) {
                 std::string in(len, 'a');
@@ -57,6 +59,31 @@ TEST(JsonWriter, EscapesAtEveryPositionOfLongStrings) {
     EXPECT_EQ(quoted(" !#[]~\x7f 0123456789"), "\" !#[]~\x7f 0123456789\"");
     EXPECT_EQ(quoted("h\xC3\xA9llo w\xC3\xB6rld, caf\xC3\xA9!"),
               "\"h\xC3\xA9llo w\xC3\xB6rld, caf\xC3\xA9!\"");
+}
+
+// Both scans (SSE2 where built, SWAR elsewhere) stop at the same byte: every
+// kind of byte at every position of every length up to three blocks.
+TEST(JsonWriter, PlainPrefixScansAgree) {
+    const char kinds[] = {'"',    '\\',   '\n',   '\x01', '\x1f', '\x7f',
+                          '\x80', '\xc3', '\xff', ' ',    '~'};
+    for (size_t len = 0; len <= 48; ++len) {
+        std::string plain(len, 'x');
+        EXPECT_EQ(json_plain::prefix_swar(plain), len);
+#if defined(__SSE2__)
+        EXPECT_EQ(json_plain::prefix_sse2(plain), len);
+#endif
+        for (size_t at = 0; at < len; ++at) {
+            for (char k : kinds) {
+                std::string in = plain;
+                in[at] = k;
+                const size_t want = json_plain::plain_byte(k) ? len : at;
+                EXPECT_EQ(json_plain::prefix_swar(in), want) << "length " << len << ", at " << at;
+#if defined(__SSE2__)
+                EXPECT_EQ(json_plain::prefix_sse2(in), want) << "length " << len << ", at " << at;
+#endif
+            }
+        }
+    }
 }
 
 TEST(JsonWriter, ObjectWriter) {
