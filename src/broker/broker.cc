@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "broker/net/signals.h"
 
 namespace cs::broker {
@@ -50,6 +51,7 @@ status broker::start() {
 }
 
 void broker::housekeeping_loop() {
+    set_thread_name("cs:housekeep");
     std::unique_lock lock(mu_);
     while (!stopping_) {
         cv_.wait_for(lock, std::chrono::milliseconds(1000));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/thread_name.h"
+
 namespace cs::broker {
 
 fetch_waiters::fetch_waiters() : thread_([this] { run(); }) {}
@@ -89,6 +91,7 @@ void fetch_waiters::finish(const std::shared_ptr<waiter>& w) {
 }
 
 void fetch_waiters::run() {
+    set_thread_name("cs:fetch-wait");
     std::unique_lock lock(mu_);
     while (true) {
         if (stopping_) {

@@ -50,7 +50,7 @@ class group_service final : public group::offset_log {
 
     broker_state& broker_;
     std::unique_ptr<group::group_coordinator> coordinator_;
-    serial_executor exec_;
+    serial_executor exec_{"cs:groups"};
     bool stopped_ = false;
 };
 

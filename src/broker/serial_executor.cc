@@ -1,10 +1,12 @@
 #include "broker/serial_executor.h"
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace cs::broker {
 
-serial_executor::serial_executor() : thread_([this] { run(); }) {}
+serial_executor::serial_executor(std::string name)
+    : name_(std::move(name)), thread_([this] { run(); }) {}
 
 serial_executor::~serial_executor() {
     stop();
@@ -20,6 +22,7 @@ void serial_executor::post(std::function<void()> task) {
 }
 
 void serial_executor::run() {
+    set_thread_name(name_);
     std::unique_lock lock(mu_);
     while (true) {
         cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });

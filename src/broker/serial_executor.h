@@ -12,13 +12,15 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace cs::broker {
 
 class serial_executor {
   public:
-    serial_executor();
+    // name: the thread's (base/thread_name.h).
+    explicit serial_executor(std::string name);
     ~serial_executor();
     serial_executor(const serial_executor&) = delete;
     serial_executor& operator=(const serial_executor&) = delete;
@@ -30,6 +32,7 @@ class serial_executor {
   private:
     void run();
 
+    const std::string name_;
     std::mutex mu_;
     std::condition_variable cv_;
     std::deque<std::function<void()>> tasks_;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace cs::connect {
 namespace {
@@ -719,6 +720,7 @@ void herder::apply(const task_event& e) {
 }
 
 void herder::event_loop() {
+    set_thread_name("cs:herder");
     std::unique_lock lock(events_mu_);
     for (;;) {
         events_cv_.wait(lock, [this] { return events_stop_ || !events_.empty(); });

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
+#include "base/thread_name.h"
 #include "connect/task_config.h"
 #include "connect/task_runner.h"
 
@@ -39,7 +41,15 @@ class task_thread : public task_runner {
     const task_spec& spec() const override { return spec_; }
 
   protected:
-    void launch(std::function<void()> body) { thread_ = std::thread(std::move(body)); }
+    // The thread is named "cs:<connector>-<task>" (the connector name cut
+    // so that the task number stays within the 15 bytes a name keeps).
+    void launch(std::function<void()> body) {
+        thread_ = std::thread([body = std::move(body), this] {
+            set_thread_name(
+                thread_name_with_tail("cs:", spec_.connector, "-" + std::to_string(spec_.task_id)));
+            body();
+        });
+    }
 
     // Publishes a state (and tells the listener) when it changed.
     void set_state(task_state s, std::string trace = {}) {

@@ -1,5 +1,6 @@
 #include "storage/flusher.h"
 
+#include "base/thread_name.h"
 #include "storage/partition_log.h"
 
 namespace cs::storage {
@@ -35,6 +36,7 @@ uint64_t flusher::passes() const {
 }
 
 void flusher::run() {
+    set_thread_name("cs:flusher");
     std::unique_lock lock(mu_);
     while (true) {
         cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

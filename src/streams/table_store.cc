@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "client/admin.h"
 #include "client/consumer.h"
 
@@ -306,6 +307,7 @@ status table_reader::wait_loaded(std::chrono::milliseconds timeout) {
 void table_reader::run() {
     auto log = log::get("streams");
     const source_def& def = store_->def();
+    set_thread_name("cs:table-" + def.name);
     const size_t key_index = store_->key_index();
     const sql_type& key_type = store_->key_type();
     const bool with_headers = reads_headers(def);

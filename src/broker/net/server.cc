@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace cs::broker::net {
 namespace {
@@ -144,7 +145,8 @@ status server::start() {
     });
     const int n = std::max(1, config_.network_threads);
     for (int i = 0; i < n; ++i) {
-        threads_.emplace_back([ctx = ctx_] {
+        threads_.emplace_back([ctx = ctx_, i] {
+            set_thread_name(fmt::format("cs:net-{}", i));
             // Connections write file ranges with sendfile, which has no
             // MSG_NOSIGNAL: with SIGPIPE blocked here, a peer that reset the
             // connection gives EPIPE instead of killing the process.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "formats/json_writer.h"
 
 namespace cs::connect::http {
@@ -236,7 +237,10 @@ result<std::unique_ptr<server>> server::start(server_options options, handler h)
     i->accept();
     impl* raw = i.get();
     for (int t = 0; t < std::max(1, raw->options.threads); ++t) {
-        raw->threads.emplace_back([raw] { raw->ctx.run(); });
+        raw->threads.emplace_back([raw, t] {
+            set_thread_name(fmt::format("cs:http-{}", t));
+            raw->ctx.run();
+        });
     }
     return std::unique_ptr<server>(new server(std::move(i)));
 }
