@@ -4,7 +4,7 @@
 //
 //   broker_bench [--records N] [--rate R] [--latency-seconds S] [--dir PATH]
 //                [--loopback-mb M] [--disk-mb M] [--broker-props "k=v;k=v"]
-//                [--timeout S] [--compression lz4|none|...] [--keep]
+//                [--timeout S] [--compression lz4|none|...] [--keep] [--thread-cpu]
 //
 // Cases (same client settings for both clusters: lz4, linger.ms=5, keyed by
 // user id, 6 partitions): produce N records with acks=1 and with acks=all,
@@ -34,6 +34,7 @@
 #include "broker_bench_kafka.h"
 #include "broker_bench_limits.h"
 #include "config/broker_settings.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -52,15 +53,17 @@ struct options {
     std::string broker_props;
     double timeout_s = 120;
     std::string compression = "lz4";
-    bool keep = false;  // keep the broker's data dir (to inspect the stored batches)
+    bool keep = false;        // keep the broker's data dir (to inspect the stored batches)
+    bool thread_cpu = false;  // print each thread's CPU during the produce cases
 };
 
 [[noreturn]] void usage(const char* msg) {
-    std::fprintf(stderr,
-                 "broker_bench: %s\nusage: broker_bench [--records N] [--rate R] "
-                 "[--latency-seconds S] [--dir PATH] [--loopback-mb M] [--disk-mb M] "
-                 "[--broker-props \"k=v;k=v\"] [--timeout S] [--compression C] [--keep]\n",
-                 msg);
+    std::fprintf(
+        stderr,
+        "broker_bench: %s\nusage: broker_bench [--records N] [--rate R] "
+        "[--latency-seconds S] [--dir PATH] [--loopback-mb M] [--disk-mb M] "
+        "[--broker-props \"k=v;k=v\"] [--timeout S] [--compression C] [--keep] [--thread-cpu]\n",
+        msg);
     std::exit(2);
 }
 
@@ -70,6 +73,10 @@ options parse(int argc, char** argv) {
         std::string a = argv[i];
         if (a == "--keep") {
             o.keep = true;
+            continue;
+        }
+        if (a == "--thread-cpu") {
+            o.thread_cpu = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -168,7 +175,21 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
                 r.p99_ms, r.max_ms);
         };
     };
-    out.produce_acks1 = produce(s, "clicks-acks1", "1", events, o.records);
+    // --thread-cpu: which threads (client "rdk:", broker "cs:") used the cores.
+    auto produce_case = [&](const char* topic, const char* acks) {
+        const auto before = thread_cpu();
+        const double process_before = process_cpu();
+        run_result r = produce(s, topic, acks, events, o.records);
+        if (o.thread_cpu) {
+            std::printf(
+                "  CPU by thread, produce acks=%s (the producer's librdkafka threads end "
+                "inside):\n",
+                acks);
+            print_phase_cpu(before, process_before, r.records, "record");
+        }
+        return r;
+    };
+    out.produce_acks1 = produce_case("clicks-acks1", "1");
     if (!step("produce acks=1", out.produce_acks1, print_run("produce acks=1"))) {
         return false;
     }
@@ -201,7 +222,7 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
         !consumed("consume (our fetcher)", out.consume_fetcher)) {
         return false;
     }
-    out.produce_acks_all = produce(s, "clicks-acksall", "all", events, o.records);
+    out.produce_acks_all = produce_case("clicks-acksall", "all");
     if (!step("produce acks=all", out.produce_acks_all, print_run("produce acks=all"))) {
         return false;
     }

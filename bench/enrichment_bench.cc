@@ -52,6 +52,7 @@
 #include "streams/query_runner.h"
 #include "streams/table_store.h"
 #include "testing/test_brokers.h"
+#include "thread_cpu.h"
 
 namespace {
 
@@ -67,59 +68,6 @@ double thread_cpu_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-// CPU seconds of each of this process's librdkafka threads ("rdk:main",
-// "rdk:broker0", ...: the clients' own threads) by thread id, from /proc.
-// With the runner's thread this is the query's whole CPU; the broker's
-// threads (also in this process) are not counted. Clock-tick resolution
-// (10 ms).
-std::map<std::string, double> librdkafka_thread_cpu() {
-    std::map<std::string, double> out;
-    const double tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-        std::ifstream in(task.path() / "stat");
-        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        // pid (comm) state ... : comm may hold spaces, so split after ')'.
-        size_t open = stat.find('(');
-        size_t close = stat.rfind(')');
-        if (open == std::string::npos || close == std::string::npos ||
-            stat.compare(open + 1, 4, "rdk:") != 0) {
-            continue;
-        }
-        std::istringstream rest(stat.substr(close + 2));
-        std::string field;
-        double utime = 0, stime = 0;
-        for (int i = 3; rest >> field; ++i) {  // field 3 is the state
-            if (i == 14) {
-                utime = std::stod(field);
-            } else if (i == 15) {
-                stime = std::stod(field);
-                break;
-            }
-        }
-        out[task.path().filename().string() + " " + stat.substr(open + 1, close - open - 1)] =
-            (utime + stime) / tick;
-    }
-    return out;
-}
-
-// The CPU each librdkafka thread spent between two snapshots; prints the
-// busy ones when `print` (--thread-cpu) and returns the total.
-double librdkafka_cpu_between(const std::map<std::string, double>& before,
-                              const std::map<std::string, double>& after, size_t events,
-                              bool print) {
-    double total = 0;
-    for (const auto& [thread, cpu] : after) {
-        auto it = before.find(thread);
-        double d = cpu - (it == before.end() ? 0.0 : it->second);
-        total += d;
-        if (print && d > 0) {
-            fmt::print("  thread {:<24} {:.2f} CPU-s ({:.2f} us per event)\n", thread, d,
-                       d * 1e6 / static_cast<double>(events));
-        }
-    }
-    return total;
 }
 
 double now_seconds() {
@@ -288,7 +236,7 @@ measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, clien
     }
     const double wall0 = now_seconds();
     const double cpu0 = thread_cpu_seconds();
-    const auto rdk0 = librdkafka_thread_cpu();
+    const auto rdk0 = bench::thread_cpu("rdk:");
     while (r.counters().produced.load() < n) {
         if (auto st = r.step(); !st) {
             die(st.err().message);
@@ -303,7 +251,8 @@ measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, clien
         fmt::print("  thread {:<24} {:.2f} CPU-s ({:.2f} us per event)\n", "runner", cpu,
                    cpu * 1e6 / static_cast<double>(n));
     }
-    const double rdk = librdkafka_cpu_between(rdk0, librdkafka_thread_cpu(), n, thread_cpu);
+    const double rdk =
+        bench::thread_cpu_between(rdk0, bench::thread_cpu("rdk:"), n, "event", thread_cpu);
     r.stop();
     return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu,
             static_cast<double>(n) / (cpu + rdk)};
@@ -333,8 +282,15 @@ measured run_python(const std::string& python, const std::string& bootstrap, siz
     return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu};
 }
 
+// Looked up by string_view (no key copied per look-up).
+struct view_hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using dimension = std::unordered_map<std::string, std::string, view_hash, std::equal_to<>>;
+
 measured run_floor(const std::vector<event>& events) {
-    std::unordered_map<std::string, std::string> users, devices, urls;
+    dimension users, devices, urls;
     for (int i = 0; i < n_users; ++i) {
         users.emplace(user_id(i), "Name " + std::to_string(i));
     }
@@ -366,11 +322,12 @@ measured run_floor(const std::vector<event>& events) {
             out += "\":";
             formats::append_json_string(out, v);
         };
-        auto lookup = [&](const std::unordered_map<std::string, std::string>& m, std::string_view k,
-                          const char* name) {
-            auto it = m.find(std::string(k));
+        auto lookup = [&](const dimension& m, std::string_view k, const char* name) {
+            auto it = m.find(k);
             if (it == m.end()) {
-                out += fmt::format(",\"{}\":null", name);
+                out += ",\"";
+                out += name;
+                out += "\":null";
             } else {
                 field(name, it->second);
             }
