@@ -12,11 +12,10 @@ namespace cs {
 
 void set_thread_name(std::string_view name);
 
-// prefix + name + tail, with name cut so that the whole fits the 15 bytes a
-// name keeps and the tail (a task or query number) survives:
-// ("cs:", "CSAS_ENRICHED", "_3") -> "cs:CSAS_ENRIC_3".
-std::string thread_name_with_tail(std::string_view prefix, std::string_view name,
-                                  std::string_view tail);
+// prefix + name, cut to the 15 bytes a name keeps so that name's trailing
+// number (a task's or query's, with the '_' or '-' before it) survives:
+// ("cs:", "CSAS_ENRICHED_3") -> "cs:CSAS_ENRIC_3".
+std::string thread_name_keeping_number(std::string_view prefix, std::string_view name);
 
 // The calling thread's name ("" when it cannot be read).
 std::string thread_name();

@@ -23,9 +23,11 @@ TEST(ThreadName, IsSetAndCutToWhatLinuxKeeps) {
 }
 
 TEST(ThreadName, TheTailSurvivesTheCut) {
-    EXPECT_EQ(thread_name_with_tail("cs:", "CSAS_ENRICHED", "_3"), "cs:CSAS_ENRIC_3");
-    EXPECT_EQ(thread_name_with_tail("cs:", "pg", "-0"), "cs:pg-0");
-    EXPECT_EQ(thread_name_with_tail("cs:", "x", "-123456789012345"), "cs:-123456789012345");
+    EXPECT_EQ(thread_name_keeping_number("cs:", "CSAS_ENRICHED_3"), "cs:CSAS_ENRIC_3");
+    EXPECT_EQ(thread_name_keeping_number("cs:", "postgres-sink-12"), "cs:postgres-12");  // no "--"
+    EXPECT_EQ(thread_name_keeping_number("cs:", "pg-0"), "cs:pg-0");
+    EXPECT_EQ(thread_name_keeping_number("cs:", "no-number-at-all"), "cs:no-number-at");
+    EXPECT_EQ(thread_name_keeping_number("cs:", "42"), "cs:42");
 }
 
 }  // namespace

@@ -45,8 +45,8 @@ class task_thread : public task_runner {
     // so that the task number stays within the 15 bytes a name keeps).
     void launch(std::function<void()> body) {
         thread_ = std::thread([body = std::move(body), this] {
-            set_thread_name(
-                thread_name_with_tail("cs:", spec_.connector, "-" + std::to_string(spec_.task_id)));
+            set_thread_name(thread_name_keeping_number(
+                "cs:", spec_.connector + "-" + std::to_string(spec_.task_id)));
             body();
         });
     }

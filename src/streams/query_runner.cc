@@ -623,14 +623,7 @@ result<size_t> query_runner::step() {
 
 void query_runner::start() {
     thread_ = std::thread([this] {
-        // "cs:CSAS_ENRIC_3": the query's number survives the 15-byte cut.
-        const size_t cut = plan_.id.find_last_of('_');
-        const bool numbered =
-            cut != std::string::npos && cut + 1 < plan_.id.size() &&
-            plan_.id.find_first_not_of("0123456789", cut + 1) == std::string::npos;
-        const std::string_view id = plan_.id;
-        set_thread_name(numbered ? thread_name_with_tail("cs:", id.substr(0, cut), id.substr(cut))
-                                 : thread_name_with_tail("cs:", id, ""));
+        set_thread_name(thread_name_keeping_number("cs:", plan_.id));  // cs:CSAS_ENRIC_3
         if (auto st = prepare(); !st) {
             fail(st.err());
             return;
