@@ -5,6 +5,7 @@
 //   broker_bench [--records N] [--rate R] [--latency-seconds S] [--dir PATH]
 //                [--loopback-mb M] [--disk-mb M] [--broker-props "k=v;k=v"]
 //                [--timeout S] [--compression lz4|none|...] [--keep] [--thread-cpu]
+//                [--mock-first]
 //
 // Cases (same client settings for both clusters: lz4, linger.ms=5, keyed by
 // user id, 6 partitions): produce N records with acks=1 and with acks=all,
@@ -55,15 +56,16 @@ struct options {
     std::string compression = "lz4";
     bool keep = false;        // keep the broker's data dir (to inspect the stored batches)
     bool thread_cpu = false;  // print each thread's CPU during the produce cases
+    bool mock_first = false;  // run librdkafka's mock cluster before ours (order effects)
 };
 
 [[noreturn]] void usage(const char* msg) {
-    std::fprintf(
-        stderr,
-        "broker_bench: %s\nusage: broker_bench [--records N] [--rate R] "
-        "[--latency-seconds S] [--dir PATH] [--loopback-mb M] [--disk-mb M] "
-        "[--broker-props \"k=v;k=v\"] [--timeout S] [--compression C] [--keep] [--thread-cpu]\n",
-        msg);
+    std::fprintf(stderr,
+                 "broker_bench: %s\nusage: broker_bench [--records N] [--rate R] "
+                 "[--latency-seconds S] [--dir PATH] [--loopback-mb M] [--disk-mb M] "
+                 "[--broker-props \"k=v;k=v\"] [--timeout S] [--compression C] [--keep] "
+                 "[--thread-cpu] [--mock-first]\n",
+                 msg);
     std::exit(2);
 }
 
@@ -77,6 +79,10 @@ options parse(int argc, char** argv) {
         }
         if (a == "--thread-cpu") {
             o.thread_cpu = true;
+            continue;
+        }
+        if (a == "--mock-first") {
+            o.mock_first = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -502,8 +508,14 @@ int main(int argc, char** argv) {
     int rc = 0;
     try {
         cluster_results us, mock;
-        bool ok = run_ours(o, events, work, us);
-        ok = run_mock(o, events, mock) && ok;
+        bool ok = true;
+        if (o.mock_first) {
+            ok = run_mock(o, events, mock);
+            ok = run_ours(o, events, work, us) && ok;
+        } else {
+            ok = run_ours(o, events, work, us);
+            ok = run_mock(o, events, mock) && ok;
+        }
         std::printf("[limits]\n");
         limits l = measure_limits(o, work);
         if (ok) {
