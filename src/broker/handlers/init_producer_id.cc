@@ -1,5 +1,6 @@
 #include "broker/handlers/init_producer_id.h"
 
+#include "base/log.h"
 #include "broker/broker_state.h"
 
 namespace cs::broker {
@@ -9,6 +10,12 @@ void init_producer_id_handler::handle(request_context& ctx, request&& req, reply
     if (req.transactional_id && !req.transactional_id->empty()) {
         // Transactions are not implemented yet: refuse clearly rather than
         // hand out a producer id whose transactions would not be honoured.
+        // The response has no message field, so the reason is in the log.
+        log::get("broker")->warn(
+            "InitProducerId for transactional.id '{}' from {} (client.id '{}') refused: "
+            "transactions are not supported by this broker yet (the client sees "
+            "TRANSACTIONAL_ID_AUTHORIZATION_FAILED)",
+            *req.transactional_id, ctx.conn.peer, ctx.client_id());
         resp.error_code = kafka::to_wire(kafka::error_code::transactional_id_authorization_failed);
         r.send(resp);
         return;
