@@ -1,7 +1,9 @@
 #include "streams/serde.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -400,7 +402,11 @@ struct row_decoder::impl {
     timestamp_parser parse_timestamp;
 
     dom::parser parser;
-    std::string padded;  // record bytes + simdjson padding
+    // The record's bytes and simdjson's padding after them. The buffer only
+    // grows and is zeroed when it does: simdjson reads the padding but not
+    // its content, so a record costs one copy of its bytes, no padding fill.
+    std::unique_ptr<char[]> padded;
+    size_t padded_capacity = 0;
     std::vector<dom::element> found;
     std::vector<uint8_t> state;
     std::vector<std::string_view> fields;
@@ -408,10 +414,15 @@ struct row_decoder::impl {
     std::string scratch;
 
     result<dom::element> parse_json(std::string_view bytes) {
-        padded.assign(bytes);
-        padded.append(simdjson::SIMDJSON_PADDING, '\0');
+        if (const size_t need = bytes.size() + simdjson::SIMDJSON_PADDING; need > padded_capacity) {
+            padded_capacity = std::max(need, padded_capacity * 2);
+            padded = std::make_unique<char[]>(padded_capacity);  // zeroed
+        }
+        if (!bytes.empty()) {
+            std::memcpy(padded.get(), bytes.data(), bytes.size());
+        }
         dom::element doc;
-        auto err = parser.parse(padded.data(), bytes.size(), false).get(doc);
+        auto err = parser.parse(padded.get(), bytes.size(), false).get(doc);
         if (err != simdjson::SUCCESS) {
             return error{errc::invalid_argument,
                          fmt::format("not valid JSON ({})", simdjson::error_message(err))};

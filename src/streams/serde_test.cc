@@ -113,6 +113,26 @@ TEST(SerdeJson, RepeatedKeySetsDecodeAsAFreshDecoderDoes) {
     }
 }
 
+// The decoder copies each record into one buffer that only grows, and the
+// padding after a short record still holds the end of a longer one before
+// it: a record must parse as its own bytes, never completed by those.
+TEST(SerdeJson, ARecordIsNotCompletedByTheBytesOfALongerOneBefore) {
+    auto d = row_decoder::create(clicks_def());
+    ASSERT_TRUE(d.ok());
+    row r;
+    int64_t rowtime = 0;
+    const std::string longer = R"({"event_type":"abcdefghijklmnopqrstuvwxyz","n":1})";
+    ASSERT_TRUE((*d)->decode(record_view{.value = longer, .timestamp_ms = 1}, r, rowtime).ok());
+    // The first bytes of `longer`, cut inside the string.
+    const std::string cut = longer.substr(0, 20);
+    auto bad = (*d)->decode(record_view{.value = cut, .timestamp_ms = 1}, r, rowtime);
+    EXPECT_FALSE(bad.ok());
+    const std::string shorter = R"({"event_type":"x"})";
+    ASSERT_TRUE((*d)->decode(record_view{.value = shorter, .timestamp_ms = 1}, r, rowtime).ok());
+    EXPECT_EQ(r[0], value("x"));
+    EXPECT_FALSE((*d)->decode(record_view{.value = "", .timestamp_ms = 1}, r, rowtime).ok());
+}
+
 TEST(SerdeJson, CoercionsAsKsqlDb) {
     auto out = decode(clicks_def(), R"({"EVENT_TYPE":12,"USER_ID":{"a":[1,true]},"N":"7",
         "SCORE":"2.5"})");
