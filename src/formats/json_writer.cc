@@ -60,17 +60,15 @@ bool is_valid_utf8(std::string_view s) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
     size_t i = json_plain::prefix(s);
     if (i == s.size()) {
         // The common case, nothing to escape: one copy between the quotes.
-        out.reserve(out.size() + s.size() + 2);
-        out += '"';
         out.append(s);
         out += '"';
         return;
     }
-    out.reserve(out.size() + s.size() + 2);
-    out += '"';
     size_t run = 0;  // start of the pending run of bytes copied verbatim
     // i is at a byte that needs a look (or the end).
     while (i < s.size()) {
