@@ -5,7 +5,7 @@
 //   broker_bench [--records N] [--rate R] [--latency-seconds S] [--dir PATH]
 //                [--loopback-mb M] [--disk-mb M] [--broker-props "k=v;k=v"]
 //                [--timeout S] [--compression lz4|none|...] [--keep] [--thread-cpu]
-//                [--mock-first]
+//                [--mock-first] [--consumer-props "k=v;k=v"]
 //
 // Cases (same client settings for both clusters: lz4, linger.ms=5, keyed by
 // user id, 6 partitions): produce N records with acks=1 and with acks=all,
@@ -52,6 +52,7 @@ struct options {
     uint64_t loopback_mb = 1024;
     uint64_t disk_mb = 256;
     std::string broker_props;
+    std::string consumer_props;  // "k=v;k=v" for librdkafka's consumer, both clusters
     double timeout_s = 120;
     std::string compression = "lz4";
     bool keep = false;        // keep the broker's data dir (to inspect the stored batches)
@@ -64,7 +65,7 @@ struct options {
                  "broker_bench: %s\nusage: broker_bench [--records N] [--rate R] "
                  "[--latency-seconds S] [--dir PATH] [--loopback-mb M] [--disk-mb M] "
                  "[--broker-props \"k=v;k=v\"] [--timeout S] [--compression C] [--keep] "
-                 "[--thread-cpu] [--mock-first]\n",
+                 "[--thread-cpu] [--mock-first] [--consumer-props \"k=v;k=v\"]\n",
                  msg);
     std::exit(2);
 }
@@ -104,6 +105,8 @@ options parse(int argc, char** argv) {
                 o.disk_mb = std::stoull(v);
             } else if (a == "--broker-props") {
                 o.broker_props = v;
+            } else if (a == "--consumer-props") {
+                o.consumer_props = v;
             } else if (a == "--compression") {
                 o.compression = v;
             } else if (a == "--timeout") {
@@ -153,6 +156,15 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
     s.bootstrap = bootstrap;
     s.deadline_s = o.timeout_s;
     s.compression = o.compression;
+    for (size_t at = 0; at < o.consumer_props.size();) {
+        size_t end = o.consumer_props.find(';', at);
+        end = end == std::string::npos ? o.consumer_props.size() : end;
+        const std::string kv = o.consumer_props.substr(at, end - at);
+        if (const size_t eq = kv.find('='); eq != std::string::npos) {
+            s.consumer_props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+        at = end + 1;
+    }
     for (const char* t : {"clicks-acks1", "clicks-acksall", "clicks-lat1", "clicks-latall"}) {
         if (!report("create topic", create(s, t))) {
             return false;
@@ -181,19 +193,21 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
                 r.p99_ms, r.max_ms);
         };
     };
-    // --thread-cpu: which threads (client "rdk:", broker "cs:") used the cores.
-    auto produce_case = [&](const char* topic, const char* acks) {
+    // --thread-cpu: which threads (client "rdk:", broker "cs:") used the cores;
+    // the client's own threads end inside each case.
+    auto with_thread_cpu = [&](const char* what, auto run_case) {
         const auto before = thread_cpu();
         const double process_before = process_cpu();
-        run_result r = produce(s, topic, acks, events, o.records);
+        run_result r = run_case();
         if (o.thread_cpu) {
-            std::printf(
-                "  CPU by thread, produce acks=%s (the producer's librdkafka threads end "
-                "inside):\n",
-                acks);
+            std::printf("  CPU by thread, %s (the client's threads end inside):\n", what);
             print_phase_cpu(before, process_before, r.records, "record");
         }
         return r;
+    };
+    auto produce_case = [&](const char* topic, const char* acks) {
+        return with_thread_cpu(acks[0] == '1' ? "produce acks=1" : "produce acks=all",
+                               [&] { return produce(s, topic, acks, events, o.records); });
     };
     out.produce_acks1 = produce_case("clicks-acks1", "1");
     if (!step("produce acks=1", out.produce_acks1, print_run("produce acks=1"))) {
@@ -219,11 +233,14 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
         std::printf("\n");
         return true;
     };
-    out.consume = consume(s, "clicks-acks1", partitions);
+    out.consume =
+        with_thread_cpu("consume", [&] { return consume(s, "clicks-acks1", partitions); });
     if (!step("consume", out.consume, print_run("consume")) || !consumed("consume", out.consume)) {
         return false;
     }
-    out.consume_fetcher = consume_with_fetcher(s, "clicks-acks1", partitions);
+    out.consume_fetcher = with_thread_cpu("consume, our fetcher", [&] {
+        return consume_with_fetcher(s, "clicks-acks1", partitions);
+    });
     if (!step("consume (our fetcher)", out.consume_fetcher, print_run("consume, fetcher")) ||
         !consumed("consume (our fetcher)", out.consume_fetcher)) {
         return false;

@@ -313,6 +313,15 @@ run_result consume(const client_settings& s, const std::string& topic, int parti
     if (conf == nullptr) {
         return r;
     }
+    for (const auto& [key, value] : s.consumer_props) {
+        char errstr[512];
+        if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
+            rd_kafka_conf_destroy(conf);
+            r.error = "--consumer-props " + key + ": " + errstr;
+            return r;
+        }
+    }
     rk_ptr rk = make_client(RD_KAFKA_CONSUMER, conf, r.error);
     if (!rk) {
         return r;

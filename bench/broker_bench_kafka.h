@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cs::bench {
@@ -30,6 +31,9 @@ struct client_settings {
     int linger_ms = 5;
     std::string compression = "lz4";
     double deadline_s = 120;  // a run that takes longer is reported as stalled
+    // librdkafka properties for the consume case's consumer, after the
+    // bench's own (same for both clusters): --consumer-props.
+    std::vector<std::pair<std::string, std::string>> consumer_props;
 };
 
 struct run_result {
