@@ -196,13 +196,14 @@ bool run_cases(const char* name, const options& o, const std::vector<click_event
     // --thread-cpu: which threads (client "rdk:", broker "cs:") used the cores;
     // the client's own threads end inside each case.
     auto with_thread_cpu = [&](const char* what, auto run_case) {
+        if (!o.thread_cpu) {
+            return run_case();
+        }
         const auto before = thread_cpu();
         const double process_before = process_cpu();
         run_result r = run_case();
-        if (o.thread_cpu) {
-            std::printf("  CPU by thread, %s (the client's threads end inside):\n", what);
-            print_phase_cpu(before, process_before, r.records, "record");
-        }
+        std::printf("  CPU by thread, %s (the client's threads end inside):\n", what);
+        print_phase_cpu(before, process_before, r.records, "record");
         return r;
     };
     auto produce_case = [&](const char* topic, const char* acks) {
