@@ -51,6 +51,8 @@ result<std::unique_ptr<log_manager>> log_manager::open(log_manager_options opts,
 
 status log_manager::load_dir(const std::filesystem::path& dir) {
     std::error_code ec;
+    // A new or empty directory has no shutdown to speak of.
+    const bool fresh = !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
     std::filesystem::create_directories(dir, ec);
     if (ec) {
         return error{errc::io, fmt::format("create log dir {}: {}", dir.string(), ec.message())};
@@ -65,7 +67,12 @@ status log_manager::load_dir(const std::filesystem::path& dir) {
     if (!starts) {
         return starts.err();
     }
-    logger()->info("loading log dir {} ({} shutdown)", dir.string(), clean ? "clean" : "unclean");
+    if (fresh) {
+        logger()->info("new log dir {}", dir.string());
+    } else {
+        logger()->info("loading log dir {} ({} shutdown)", dir.string(),
+                       clean ? "clean" : "unclean");
+    }
     for (const auto& de : std::filesystem::directory_iterator(dir, ec)) {
         if (!de.is_directory()) {
             continue;
