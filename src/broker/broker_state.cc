@@ -350,6 +350,12 @@ admin_outcome broker_state::create_topic(const std::string& name, int32_t partit
         return {kafka::error_code::topic_already_exists,
                 fmt::format("topic '{}' already exists", name)};
     }
+    for (const auto& other : topics_->list()) {
+        if (topic_names_collide(name, other.name)) {
+            return {kafka::error_code::invalid_topic_exception,
+                    fmt::format("Topic '{}' collides with existing topics: {}", name, other.name)};
+        }
+    }
     if (validate_only) {
         return {};
     }
@@ -405,11 +411,19 @@ admin_outcome broker_state::delete_topic(const std::string& name) {
             }
         }
     }
+    status removal;
     for (const auto& part : removed) {
         if (auto st = logs_->remove(part->tp); !st) {
-            log::get("broker")->warn("deleting {}: {}", part->tp.to_string(), st.message());
+            log::get("broker")->error("deleting {}: {}", part->tp.to_string(), st.message());
+            removal = st;
         }
         fetches_.notify(part->tp);
+    }
+    if (groups_) {
+        groups_->post([name](group::group_coordinator& c) { c.remove_topic_offsets(name); });
+    }
+    if (!removal) {
+        return {kafka::error_code::kafka_storage_error, removal.message()};
     }
     log::get("broker")->info("deleted topic {}", name);
     return {};

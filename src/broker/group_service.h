@@ -12,7 +12,8 @@
 //
 // __consumer_offsets batches are written uncompressed by this service; the
 // topic has offsets.topic.num.partitions partitions and cleanup.policy=compact
-// (compaction itself is not implemented yet, so the topic only grows).
+// (the log cleaner keeps the latest record per group and partition). Clients
+// can neither write to it nor delete its records (INVALID_TOPIC_EXCEPTION).
 
 #include <functional>
 #include <memory>

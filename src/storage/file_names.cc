@@ -1,5 +1,6 @@
 #include "storage/file_names.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -30,6 +31,12 @@ std::optional<kafka::offset> parse_segment_file(std::string_view name, std::stri
 
 std::string partition_dir(const kafka::topic_partition& tp) {
     return tp.to_string();
+}
+
+std::string deleted_partition_dir(const kafka::topic_partition& tp, int64_t now_ms) {
+    constexpr size_t max_file_name = 255;
+    std::string suffix = fmt::format("-{}.{}{}", tp.partition.value(), now_ms, deleted_suffix);
+    return tp.topic.substr(0, std::min(tp.topic.size(), max_file_name - suffix.size())) + suffix;
 }
 
 std::optional<kafka::topic_partition> parse_partition_dir(std::string_view name) {

@@ -11,6 +11,7 @@
 //       <20-digit base offset>.index             sparse offset index
 //       <20-digit base offset>.timeindex         sparse time index
 //       <name>.deleted                           a file awaiting deletion (retention)
+//   <log dir>/<topic>-<partition>.<ms>.deleted/  a deleted partition being removed
 
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ std::string segment_file(kafka::offset base, std::string_view suffix);
 std::optional<kafka::offset> parse_segment_file(std::string_view name, std::string_view suffix);
 // "<topic>-<partition>".
 std::string partition_dir(const kafka::topic_partition& tp);
+// The name a deleted partition's directory is renamed to before removal:
+// "<topic>-<partition>.<ms>.deleted", the topic cut so that the name stays
+// within the 255 bytes a file name may have (a topic name may be 249), as
+// Kafka's LocalLog.logDeleteDirName does.
+std::string deleted_partition_dir(const kafka::topic_partition& tp, int64_t now_ms);
 // Splits at the last '-' (topic names may contain '-'); nullopt if not a partition dir.
 std::optional<kafka::topic_partition> parse_partition_dir(std::string_view name);
 

@@ -38,6 +38,19 @@ TEST(FileNames, PartitionDirSplitsAtLastDash) {
     EXPECT_EQ(file_names::partition_dir({"a-b", kafka::partition_id(3)}), "a-b-3");
 }
 
+TEST(FileNames, DeletedPartitionDirFitsAFileNameWhateverTheTopic) {
+    EXPECT_EQ(file_names::deleted_partition_dir({"clicks", kafka::partition_id(3)}, 1700),
+              "clicks-3.1700.deleted");
+    const std::string longest(249, 't');  // the longest topic name Kafka allows
+    auto name =
+        file_names::deleted_partition_dir({longest, kafka::partition_id(123456)}, 1764000000000);
+    EXPECT_LE(name.size(), 255u);
+    EXPECT_TRUE(name.ends_with("-123456.1764000000000.deleted")) << name;
+    EXPECT_TRUE(name.starts_with(std::string(200, 't')));
+    // Never mistaken for a live partition at start-up.
+    EXPECT_FALSE(file_names::parse_partition_dir(name));
+}
+
 TEST(OffsetIndex, AppendLookupAndBigEndianLayout) {
     temp_dir d;
     auto path = d.path() / "00000000000000000100.index";

@@ -184,8 +184,7 @@ status log_manager::remove(const kafka::topic_partition& tp) {
     // Rename first so a crash mid-removal never leaves a half-deleted
     // partition that would be loaded again.
     auto from = e.log->dir();
-    auto to = from.parent_path() / fmt::format("{}.{}{}", from.filename().string(), clock_.now_ms(),
-                                               file_names::deleted_suffix);
+    auto to = from.parent_path() / file_names::deleted_partition_dir(tp, clock_.now_ms());
     std::error_code ec;
     std::filesystem::rename(from, to, ec);
     if (ec) {

@@ -163,5 +163,21 @@ TEST_F(LogManagerTest, RemoveDeletesThePartitionDirectory) {
     EXPECT_EQ(m->get(t0_)->high_watermark(), offset(0));
 }
 
+TEST_F(LogManagerTest, RemovesAPartitionOfTheLongestTopicName) {
+    // "<topic>-<partition>.<ms>.deleted" of a 249-byte topic is longer than a
+    // file name may be: the rename must cut the topic, not fail.
+    const topic_partition tp{std::string(249, 'c'), partition_id(7)};
+    auto m = open();
+    auto log = *m->create(tp, cfg_);
+    bytes b = make_batch(1, 100);
+    ASSERT_TRUE(log->append(b).ok());
+    auto dir = log->dir();
+    ASSERT_TRUE(m->remove(tp).ok());
+    EXPECT_FALSE(std::filesystem::exists(dir));
+    m.reset();
+    m = open();
+    EXPECT_EQ(m->get(tp), nullptr);  // not loaded back
+}
+
 }  // namespace
 }  // namespace cs::storage

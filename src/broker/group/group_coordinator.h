@@ -90,6 +90,13 @@ class group_coordinator {
     std::vector<listed_group> list_groups(const std::vector<group_state>& states = {}) const;
     std::vector<delete_group_result> delete_groups(const std::vector<std::string>& group_ids);
 
+    // A deleted topic's committed offsets go with it (Kafka's
+    // onPartitionsDeleted): every group's offsets of the topic are removed
+    // (tombstones in __consumer_offsets), and a group left Empty without
+    // offsets is removed, so a consumer of a re-created topic of the same
+    // name starts from auto.offset.reset, not from the old offsets.
+    void remove_topic_offsets(const std::string& topic);
+
     // Expires sessions and pending members, completes timed-out rebalances and
     // initial delays, and (every offsets_retention_check_interval_ms) drops
     // expired offsets and empty groups without offsets.
@@ -159,6 +166,10 @@ class group_coordinator {
                 std::function<void(status)> done);
     void do_commit(group_metadata& g, offset_commit_request& req, offset_commit_callback& done);
     void expire_offsets();
+    // Removes the offsets of g that `gone` selects (tombstones appended) and
+    // kills g when that leaves it Empty with nothing; true if g died.
+    bool remove_offsets(const std::string& id, group_metadata& g,
+                        const std::vector<kafka::topic_partition>& gone);
     void apply_group_record(const std::string& group_id, const group_metadata_value* value);
 
     // Queues a completion; run by flush() when the outermost call is done.

@@ -249,28 +249,60 @@ void group_coordinator::expire_offsets() {
                 }
             }
         }
-        std::vector<offsets_record> tombstones;
-        for (const auto& tp : expired) {
-            g->offsets.erase(tp);
-            tombstones.push_back(
-                {encode_offset_commit_key({id, tp.topic, tp.partition.value()}), std::nullopt});
-        }
         offsets_expired_ += static_cast<int64_t>(expired.size());
         if (!expired.empty()) {
             log::get("group")->info("group {}: {} committed offsets expired", id, expired.size());
         }
-        if (g->is(group_state::empty) && g->offsets.empty() && g->pending_members().empty()) {
-            g->transition_to(group_state::dead, t);
-            tombstones.push_back({encode_group_metadata_key({id}), std::nullopt});
+        if (remove_offsets(id, *g, expired)) {
             dead.push_back(id);
-        }
-        if (!tombstones.empty()) {
-            append(id, std::move(tombstones), [](status) {});
         }
     }
     for (const auto& id : dead) {
         groups_.erase(id);
     }
+}
+
+void group_coordinator::remove_topic_offsets(const std::string& topic) {
+    flush_on_exit guard{*this};
+    std::vector<std::string> dead;
+    for (auto& [id, g] : groups_) {
+        std::vector<kafka::topic_partition> gone;
+        for (const auto& [tp, c] : g->offsets) {
+            if (tp.topic == topic) {
+                gone.push_back(tp);
+            }
+        }
+        if (gone.empty()) {
+            continue;
+        }
+        log::get("group")->info("group {}: {} committed offsets removed with topic {}", id,
+                                gone.size(), topic);
+        if (remove_offsets(id, *g, gone)) {
+            dead.push_back(id);
+        }
+    }
+    for (const auto& id : dead) {
+        groups_.erase(id);
+    }
+}
+
+bool group_coordinator::remove_offsets(const std::string& id, group_metadata& g,
+                                       const std::vector<kafka::topic_partition>& gone) {
+    std::vector<offsets_record> tombstones;
+    for (const auto& tp : gone) {
+        g.offsets.erase(tp);
+        tombstones.push_back(
+            {encode_offset_commit_key({id, tp.topic, tp.partition.value()}), std::nullopt});
+    }
+    bool dies = g.is(group_state::empty) && g.offsets.empty() && g.pending_members().empty();
+    if (dies) {
+        g.transition_to(group_state::dead, wall());
+        tombstones.push_back({encode_group_metadata_key({id}), std::nullopt});
+    }
+    if (!tombstones.empty()) {
+        append(id, std::move(tombstones), [](status) {});
+    }
+    return dies;
 }
 
 }  // namespace cs::group

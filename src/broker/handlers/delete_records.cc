@@ -2,6 +2,7 @@
 
 #include "broker/broker_state.h"
 #include "broker/handlers/errors.h"
+#include "broker/topics/topic_name.h"
 
 namespace cs::broker {
 
@@ -13,6 +14,13 @@ void delete_records_handler::handle(request_context& ctx, request&& req, reply<r
         for (const auto& p : topic.partitions) {
             auto& pout = tout.partitions.emplace_back();
             pout.partition_index = p.partition_index;
+            if (is_internal_topic(topic.name)) {
+                // As Kafka's ReplicaManager: committed offsets are not the
+                // clients' to delete.
+                pout.error_code = kafka::to_wire(kafka::error_code::invalid_topic_exception);
+                pout.low_watermark = -1;
+                continue;
+            }
             auto part =
                 ctx.broker.find_partition({topic.name, kafka::partition_id(p.partition_index)});
             if (!part) {

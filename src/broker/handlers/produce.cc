@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "broker/broker_state.h"
 #include "broker/handlers/errors.h"
+#include "broker/topics/topic_name.h"
 #include "protocol/record_batch.h"
 #include "protocol/record_validation.h"
 
@@ -34,15 +35,40 @@ struct pending_produce {
     kafka::produce_response resp;
     std::atomic<int> outstanding{1};
     bool send_response = true;
+    std::string client;  // "client.id at peer", for the acks=0 log line
 
     void done_one() {
-        if (outstanding.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-            if (send_response) {
-                r.send(resp);
-            } else {
-                r.none();
+        if (outstanding.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+            return;
+        }
+        if (send_response) {
+            r.send(resp);
+        } else if (auto failed = failures(); !failed.empty()) {
+            // As Kafka: an acks=0 producer gets no answer, so a refused
+            // write closes its connection, which makes it refresh its
+            // metadata and notice.
+            log::get("broker")->info(
+                "closing the connection of {}: its acks=0 produce was refused ({})", client,
+                failed);
+            r.close();
+        } else {
+            r.none();
+        }
+    }
+
+    // "topic-partition: error, ..." of the partitions that failed.
+    std::string failures() const {
+        std::string out;
+        for (const auto& t : resp.responses) {
+            for (const auto& p : t.partition_responses) {
+                if (p.error_code != 0) {
+                    out += fmt::format(
+                        "{}{}-{}: {}", out.empty() ? "" : ", ", t.name, p.index,
+                        kafka::error_code_name(static_cast<kafka::error_code>(p.error_code)));
+                }
             }
         }
+        return out;
     }
 };
 
@@ -191,6 +217,9 @@ void produce_handler::handle(request_context& ctx, request&& req, reply<response
     broker_state& b = ctx.broker;
     auto pending = std::make_shared<pending_produce>(std::move(r));
     pending->send_response = req.acks != 0;
+    if (!pending->send_response) {
+        pending->client = fmt::format("{} at {}", ctx.client_id(), ctx.conn.peer);
+    }
     bool acks_valid = req.acks == -1 || req.acks == 0 || req.acks == 1;
     auto& resp = pending->resp;
 
@@ -217,6 +246,13 @@ void produce_handler::handle(request_context& ctx, request&& req, reply<response
                 continue;
             }
             kafka::topic_partition tp{topic.name, kafka::partition_id(data.index)};
+            if (is_internal_topic(topic.name)) {
+                // Only the broker itself writes there (Kafka's
+                // internalTopicsAllowed is false for clients).
+                set_error(out, kafka::error_code::invalid_topic_exception,
+                          fmt::format("Cannot append to internal topic {}", topic.name));
+                continue;
+            }
             auto part = b.find_partition(tp);
             if (!part) {
                 set_error(out, kafka::error_code::unknown_topic_or_partition, "");

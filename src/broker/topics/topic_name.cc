@@ -30,6 +30,20 @@ status validate_topic_name(std::string_view name) {
     return {};
 }
 
+bool topic_names_collide(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i] == '.' ? '_' : a[i];
+        char y = b[i] == '.' ? '_' : b[i];
+        if (x != y) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool is_internal_topic(std::string_view name) {
     return name == "__consumer_offsets" || name == "__transaction_state";
 }
