@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "formats/json_writer.h"
+#include "streams/json_numbers.h"
 #include "streams/serde_json.h"
 #include "streams/serde_text.h"
 
@@ -18,6 +19,19 @@ namespace dom = simdjson::dom;
 using namespace serde_detail;
 
 namespace {
+
+// Whether t is, or nests, a DECIMAL.
+bool holds_decimal(const sql_type& t) {
+    if (t.kind == type_kind::decimal) {
+        return true;
+    }
+    for (const auto& c : t.children) {
+        if (holds_decimal(c)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 bool is_scalar(const sql_type& t) {
     return t.kind != type_kind::array && t.kind != type_kind::map && t.kind != type_kind::struct_;
@@ -401,6 +415,10 @@ struct row_decoder::impl {
     int timestamp_index = -1;
     timestamp_parser parse_timestamp;
 
+    // How numbers simdjson would not read exactly are read (json_numbers.h):
+    // those of a DECIMAL column by their text when there is one, else only
+    // when simdjson refuses them.
+    std::optional<quote_numbers> exact_numbers;
     dom::parser parser;
     // The record's bytes and simdjson's padding after them. The buffer only
     // grows and is zeroed when it does: simdjson reads the padding but not
@@ -422,7 +440,19 @@ struct row_decoder::impl {
             std::memcpy(padded.get(), bytes.data(), bytes.size());
         }
         dom::element doc;
-        auto err = parser.parse(padded.get(), bytes.size(), false).get(doc);
+        std::optional<std::string> as_text;
+        if (exact_numbers) {
+            as_text = quote_json_numbers(bytes, *exact_numbers);
+        }
+        auto err = as_text ? parser.parse(*as_text).get(doc)
+                           : parser.parse(padded.get(), bytes.size(), false).get(doc);
+        if (err == simdjson::NUMBER_ERROR && !as_text) {
+            // Valid JSON with a number beyond 64 bits or a double: read
+            // those numbers as their text (json_numbers.h).
+            if ((as_text = quote_json_numbers(bytes, quote_numbers::unrepresentable))) {
+                err = parser.parse(*as_text).get(doc);
+            }
+        }
         if (err != simdjson::SUCCESS) {
             return error{errc::invalid_argument,
                          fmt::format("not valid JSON ({})", simdjson::error_message(err))};
@@ -540,6 +570,9 @@ result<std::unique_ptr<row_decoder>> row_decoder::create(const source_def& def,
         }
         if (c.not_null) {
             m.not_null.push_back(i);
+        }
+        if (holds_decimal(c.type)) {
+            m.exact_numbers = quote_numbers::inexact;
         }
         const part& written = c.origin == column_origin::key ? m.key : m.val;
         if ((c.origin != column_origin::key && c.origin != column_origin::value) ||

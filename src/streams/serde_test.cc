@@ -160,6 +160,29 @@ TEST(SerdeJson, ValueThatDoesNotFitIsAnErrorNamingTheColumn) {
     EXPECT_NE(out.err().message.find("expected a JSON object"), std::string::npos);
 }
 
+TEST(SerdeJson, NumbersBeyond64BitsAreReadAsTheirText) {
+    // Valid JSON that simdjson alone refuses: a field that is no column is
+    // ignored, a STRING column gets the digits, a DECIMAL the exact value,
+    // an INTEGER column says it cannot hold it.
+    source_def d = clicks_def();
+    d.columns.push_back(col("AMOUNT", sql_type::decimal(24, 2)));
+    auto out = decode(d, R"({"EVENT_TYPE":"click","extra":123456789012345678901234,"x":1e400})");
+    ASSERT_TRUE(out.ok()) << out.err().message;
+    EXPECT_EQ(out->r[0], value("click"));
+    out = decode(d, R"({"USER_ID":99999999999999999999,"AMOUNT":1234567890123456789012.25})");
+    ASSERT_TRUE(out.ok()) << out.err().message;
+    EXPECT_EQ(out->r[1], value("99999999999999999999"));
+    auto amount = serde_detail::parse_decimal("1234567890123456789012.25", 24, 2);
+    ASSERT_TRUE(amount.ok());
+    EXPECT_EQ(out->r[4], value(*amount));
+    out = decode(d, R"({"N":99999999999999999999})");
+    ASSERT_FALSE(out.ok());
+    EXPECT_NE(out.err().message.find("column N"), std::string::npos);
+    out = decode(d, R"({"N":99999999999999999999,)");
+    ASSERT_FALSE(out.ok());
+    EXPECT_NE(out.err().message.find("not valid JSON"), std::string::npos);
+}
+
 TEST(SerdeJson, NestedStructArrayMap) {
     source_def d;
     d.columns = {
