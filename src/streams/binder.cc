@@ -712,6 +712,39 @@ result<expr_ptr> bind_expression(const ast::expr& e, const bind_scope& scope,
     }
 }
 
+namespace {
+
+// ksqlDB's DefaultSqlValueCoercer, what INSERT ... VALUES accepts for a
+// column: the same type, a wider number (INT to BIGINT, DECIMAL or DOUBLE;
+// BIGINT to DECIMAL or DOUBLE; DECIMAL to DECIMAL or DOUBLE), a string for
+// a TIMESTAMP, and containers of such. A narrower number (3000000000 or 2.7
+// for an INT) is refused, not wrapped or truncated.
+bool coercible(const sql_type& from, const sql_type& to) {
+    if (from == to) {
+        return true;
+    }
+    switch (from.kind) {
+        case type_kind::integer:
+            return to.kind == type_kind::bigint || to.kind == type_kind::decimal ||
+                   to.kind == type_kind::double_;
+        case type_kind::bigint:
+            return to.kind == type_kind::decimal || to.kind == type_kind::double_;
+        case type_kind::decimal:
+            return to.kind == type_kind::decimal || to.kind == type_kind::double_;
+        case type_kind::string:
+            return to.kind == type_kind::timestamp;
+        case type_kind::array:
+        case type_kind::map:
+            return to.kind == from.kind && coercible(from.children[0], to.children[0]);
+        case type_kind::struct_:
+            return to.kind == from.kind && can_cast(from, to);
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 result<value> eval_constant(const ast::expr& e, const sql_type& target, const error_source& src) {
     bind_scope empty;
     auto bound = bind_expression(e, empty, src);
@@ -723,7 +756,7 @@ result<value> eval_constant(const ast::expr& e, const sql_type& target, const er
     if (!v.ok() || v->is_null() || (*bound)->type() == target) {
         return v;
     }
-    if (!can_cast((*bound)->type(), target)) {
+    if (!coercible((*bound)->type(), target)) {
         return error{errc::invalid_argument, "cannot use " + (*bound)->type().to_string() +
                                                  " value " + ast::to_sql(e) + " as " +
                                                  target.to_string()};

@@ -297,6 +297,30 @@ TEST(eval_constant, insert_values_literals) {
     EXPECT_FALSE(eval_constant(**bad, sql_type::string()).ok());
 }
 
+TEST(eval_constant, insert_values_refuses_narrower_numbers_as_ksqldb) {
+    auto check = [](const char* sql, const sql_type& t) {
+        auto e = parse_expression(sql);
+        EXPECT_TRUE(e.ok());
+        return eval_constant(**e, t);
+    };
+    // Wider: accepted.
+    EXPECT_EQ(*check("7", sql_type::bigint()), value(int64_t{7}));
+    EXPECT_EQ(*check("7", sql_type::double_()), value(7.0));
+    EXPECT_TRUE(check("2.5", sql_type::decimal(4, 2)).ok());
+    EXPECT_TRUE(check("'2024-01-02T03:04:05'", sql_type::timestamp()).ok());
+    EXPECT_TRUE(check("ARRAY[1, 2]", sql_type::array(sql_type::bigint())).ok());
+    // Narrower: refused, not wrapped (-1294967296) or truncated (2).
+    auto wrapped = check("3000000000", sql_type::integer());
+    ASSERT_FALSE(wrapped.ok());
+    EXPECT_NE(wrapped.err().message.find("3000000000"), std::string::npos);
+    EXPECT_FALSE(check("2.7", sql_type::integer()).ok());
+    EXPECT_FALSE(check("2.7", sql_type::bigint()).ok());
+    EXPECT_FALSE(check("1.5E0", sql_type::decimal(4, 2)).ok());
+    EXPECT_FALSE(check("'12'", sql_type::integer()).ok());
+    EXPECT_FALSE(check("12", sql_type::string()).ok());
+    EXPECT_FALSE(check("ARRAY[2.5]", sql_type::array(sql_type::integer())).ok());
+}
+
 TEST_F(binder_test, constructors) {
     EXPECT_EQ(eval("ARRAY[NAME, 'b', NULL]"), value::array({value("alice"), value("b"), N}));
     // Elements widen to one type (INTEGER and DECIMAL -> DECIMAL).

@@ -291,6 +291,9 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
                                                   did_you_mean(c.target, source_order_))};
     }
     std::vector<size_t> cols;
+    // The ROWTIME pseudo column may be given (ksqlDB's insert-values.md):
+    // the record's timestamp. Its value's position among the values:
+    std::optional<size_t> rowtime_at;
     if (c.columns.empty()) {
         for (size_t i = 0; i < target->columns.size(); ++i) {
             if (target->columns[i].origin == column_origin::key ||
@@ -301,6 +304,10 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
     } else {
         for (size_t i = 0; i < c.columns.size(); ++i) {
             const column_def* col = target->find_column(c.columns[i]);
+            if (col == nullptr && c.columns[i] == "ROWTIME" && !rowtime_at) {
+                rowtime_at = i;
+                continue;
+            }
             if (col == nullptr) {
                 std::vector<std::string> names;
                 for (const auto& cd : target->columns) {
@@ -312,18 +319,34 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
             cols.push_back(static_cast<size_t>(col - target->columns.data()));
         }
     }
-    if (cols.size() != c.values.size()) {
+    const size_t expected = cols.size() + (rowtime_at ? 1 : 0);
+    if (expected != c.values.size()) {
         return error{errc::invalid_argument,
-                     fmt::format("Expected {} values for the columns, got {}", cols.size(),
+                     fmt::format("Expected {} values for the columns, got {}", expected,
                                  c.values.size())};
     }
     row r(target->columns.size());
-    for (size_t i = 0; i < cols.size(); ++i) {
-        auto v = eval_constant(*c.values[i], target->columns[cols[i]].type);
+    int64_t rowtime = 0;  // 0: the producer's clock
+    for (size_t i = 0, col = 0; i < c.values.size(); ++i) {
+        if (rowtime_at == i) {
+            auto v = eval_constant(*c.values[i], sql_type::bigint());
+            if (!v) {
+                return v.err();
+            }
+            if (v->is_null() || v->as_bigint() < 0) {
+                return error{errc::invalid_argument,
+                             fmt::format("ROWTIME must be a timestamp in milliseconds (>= 0), "
+                                         "got {}",
+                                         ast::to_sql(*c.values[i]))};
+            }
+            rowtime = v->as_bigint();
+            continue;
+        }
+        auto v = eval_constant(*c.values[i], target->columns[cols[col]].type);
         if (!v) {
             return v.err();
         }
-        r[cols[i]] = std::move(*v);
+        r[cols[col++]] = std::move(*v);
     }
     auto encoder = row_encoder::create(*target);
     if (!encoder) {
@@ -346,7 +369,8 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
     client::outgoing_record rec{
         .topic = target->topic,
         .key = key_null ? std::nullopt : std::optional<std::string_view>(key),
-        .value = val};
+        .value = val,
+        .timestamp_ms = rowtime};
     if (auto st = (*producer)->send(rec); !st) {
         return st.err();
     }
