@@ -6,6 +6,7 @@
 #include "streams/cast.h"
 #include "streams/expr_nodes.h"
 #include "streams/functions.h"
+#include "streams/iso_timestamp.h"
 #include "streams/operators.h"
 #include "streams/sql_error.h"
 
@@ -314,9 +315,34 @@ class binder {
         }
     }
 
+    // ksqlDB's StatementRewriteForMagicPseudoTimestamp: ROWTIME compared
+    // with a string compares with the instant the string names
+    // (`WHERE ROWTIME >= '2017-11-17T04:53:45'`). other: the operand bound
+    // opposite `side`, returned as that instant when side is ROWTIME.
+    expr_ptr rowtime_instant(const ast::expr& side, expr_ptr other, ast::source_pos pos) {
+        if (side.kind != ast::expr_kind::pseudo_column ||
+            side.pseudo != ast::pseudo_column::rowtime || other->type().kind != type_kind::string ||
+            !is_constant(other)) {
+            return other;
+        }
+        eval_context ctx;
+        auto v = other->eval(ctx);
+        if (!v.ok() || v->is_null()) {
+            return other;
+        }
+        auto ms = parse_iso_timestamp(v->as_string());
+        if (!ms) {
+            fail(pos, "cannot read '" + v->as_string() + "' as a time to compare ROWTIME with (" +
+                          ms.err().message + ")");
+        }
+        return make_constant(value(*ms), sql_type::bigint());
+    }
+
     expr_ptr comparison(const ast::expr& e) {
         auto l = bind(*e.args[0]);
         auto r = bind(*e.args[1]);
+        r = rowtime_instant(*e.args[0], r, e.args[1]->pos);
+        l = rowtime_instant(*e.args[1], l, e.args[0]->pos);
         l = retype_null(l, r->type());
         r = retype_null(r, l->type());
         check_comparable(e.pos, l, r, ast::to_sql(e));
@@ -411,8 +437,8 @@ class binder {
 
     expr_ptr between(const ast::expr& e) {
         auto s = bind(*e.args[0]);
-        auto lo = bind(*e.args[1]);
-        auto hi = bind(*e.args[2]);
+        auto lo = rowtime_instant(*e.args[0], bind(*e.args[1]), e.args[1]->pos);
+        auto hi = rowtime_instant(*e.args[0], bind(*e.args[2]), e.args[2]->pos);
         s = retype_null(s, is_null_constant(lo) ? hi->type() : lo->type());
         lo = retype_null(lo, s->type());
         hi = retype_null(hi, s->type());

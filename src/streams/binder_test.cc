@@ -99,6 +99,18 @@ TEST_F(binder_test, columns_by_index_and_qualifier) {
     EXPECT_EQ(eval("c.ROWOFFSET"), value(int64_t{42}));
 }
 
+TEST_F(binder_test, rowtime_compared_with_a_string_compares_with_that_instant) {
+    // ROWTIME is 1000 ms: 1970-01-01T00:00:01Z.
+    EXPECT_EQ(eval("ROWTIME >= '1970-01-01T00:00:01'"), T);
+    EXPECT_EQ(eval("ROWTIME < '1970-01-01T00:00:01.001Z'"), T);
+    EXPECT_EQ(eval("'1970-01-01T00:00:02' > c.ROWTIME"), T);
+    EXPECT_EQ(eval("ROWTIME = '1970-01-01'"), F);
+    EXPECT_EQ(eval("ROWTIME BETWEEN '1970-01-01' AND '1970-01-01T00:00:01'"), T);
+    EXPECT_NE(bind_error("ROWTIME > 'yesterday'").find("ROWTIME"), std::string::npos);
+    // Other BIGINTs stay numbers.
+    EXPECT_NE(bind_error("ROWOFFSET > '1970-01-01'").find("cannot compare"), std::string::npos);
+}
+
 TEST_F(binder_test, unknown_and_ambiguous_columns) {
     EXPECT_EQ(bind_error("NAM = 'x'"),
               "line 1:1: unknown column NAM, did you mean NAME?\nNAM = 'x'\n^");
