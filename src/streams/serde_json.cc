@@ -28,7 +28,8 @@ error mismatch(dom::element e, const sql_type& t) {
                  fmt::format("expected {}, got {}", t.to_string(), json_excerpt(e))};
 }
 
-// An integral JSON number or numeric string as int64 within [lo, hi].
+// A JSON number (a fraction truncated) or integral numeric string as int64
+// within [lo, hi].
 result<int64_t> integral(dom::element e, const sql_type& t, int64_t lo, int64_t hi) {
     int64_t v = 0;
     switch (e.type()) {
@@ -38,8 +39,11 @@ result<int64_t> integral(dom::element e, const sql_type& t, int64_t lo, int64_t 
         case dom::element_type::UINT64:
             return mismatch(e, t);  // above INT64_MAX
         case dom::element_type::DOUBLE: {
-            double d = e.get_double().value_unsafe();
-            if (std::trunc(d) != d || d < -9.2e18 || d > 9.2e18) {
+            // Truncated toward zero, as Jackson's intValue()/longValue()
+            // that ksqlDB reads a number with (5.7 -> 5); beyond the type's
+            // range it is no value of it (Java would saturate).
+            double d = std::trunc(e.get_double().value_unsafe());
+            if (!(d >= -9.2e18 && d <= 9.2e18)) {
                 return mismatch(e, t);
             }
             v = static_cast<int64_t>(d);

@@ -133,6 +133,15 @@ TEST(SerdeJson, ARecordIsNotCompletedByTheBytesOfALongerOneBefore) {
     EXPECT_FALSE((*d)->decode(record_view{.value = "", .timestamp_ms = 1}, r, rowtime).ok());
 }
 
+TEST(SerdeJson, AFractionForAnIntegerColumnIsTruncatedAsJacksonDoes) {
+    auto out = decode(clicks_def(), R"({"N":5.7})");
+    ASSERT_TRUE(out.ok()) << out.err().message;
+    EXPECT_EQ(out->r[2], value(int32_t{5}));
+    out = decode(clicks_def(), R"({"N":-1.9})");
+    ASSERT_TRUE(out.ok()) << out.err().message;
+    EXPECT_EQ(out->r[2], value(int32_t{-1}));
+}
+
 TEST(SerdeJson, CoercionsAsKsqlDb) {
     auto out = decode(clicks_def(), R"({"EVENT_TYPE":12,"USER_ID":{"a":[1,true]},"N":"7",
         "SCORE":"2.5"})");
@@ -150,7 +159,9 @@ TEST(SerdeJson, ValueThatDoesNotFitIsAnErrorNamingTheColumn) {
     out = decode(clicks_def(), R"({"N":3000000000})");
     ASSERT_FALSE(out.ok());
     EXPECT_NE(out.err().message.find("column N"), std::string::npos);
-    out = decode(clicks_def(), R"({"N":1.5})");
+    out = decode(clicks_def(), R"({"N":1e10})");
+    ASSERT_FALSE(out.ok());
+    out = decode(clicks_def(), R"({"N":"1.5"})");
     ASSERT_FALSE(out.ok());
     out = decode(clicks_def(), R"({"N":)");
     ASSERT_FALSE(out.ok());
@@ -190,7 +201,7 @@ TEST(SerdeJson, NestedStructArrayMap) {
                                    {sql_type::string(), sql_type::array(sql_type::bigint())})),
         col("M", sql_type::map(sql_type::decimal(5, 2))), col("B", sql_type::bytes()),
         col("T", sql_type::timestamp()), col("OK", sql_type::boolean())};
-    auto out = decode(d, R"({"s":{"Name":"n","tags":[1,null,3]},"m":{"a":1.5,"b":"2.345"},
+    auto out = decode(d, R"({"s":{"Name":"n","tags":[1,null,3]},"m":{"a":1.5,"b":"2.340"},
         "b":"aGk=","t":1700000000000,"ok":true})");
     ASSERT_TRUE(out.ok()) << out.err().message;
     const auto& s = out->r[0].as_struct();
@@ -201,7 +212,7 @@ TEST(SerdeJson, NestedStructArrayMap) {
     const auto& m = out->r[1].as_map();
     ASSERT_EQ(m.size(), 2u);
     EXPECT_EQ(m[0].second, value(decimal_value{150, 2}));
-    EXPECT_EQ(m[1].second, value(decimal_value{235, 2}));  // half-up
+    EXPECT_EQ(m[1].second, value(decimal_value{234, 2}));  // a zero dropped, no rounding
     EXPECT_EQ(out->r[2], value(bytes_value{"hi"}));
     EXPECT_EQ(out->r[3], value(timestamp_ms{1700000000000}));
     EXPECT_EQ(out->r[4], value(true));
@@ -210,6 +221,8 @@ TEST(SerdeJson, NestedStructArrayMap) {
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.err().message, R"(column S: ->TAGS: [1]: expected BIGINT, got "x")");
     bad = decode(d, R"({"m":{"a":12345.6}})");
+    ASSERT_FALSE(bad.ok());
+    bad = decode(d, R"({"m":{"a":"2.345"}})");  // ksqlDB refuses to round it
     ASSERT_FALSE(bad.ok());
 }
 
@@ -504,9 +517,14 @@ TEST(SerdeText, JavaDoubleSpelling) {
 }
 
 TEST(SerdeText, DecimalParsing) {
-    auto p = serde_detail::parse_decimal("1.005", 4, 2);
+    auto p = serde_detail::parse_decimal("1.500", 4, 2);
     ASSERT_TRUE(p.ok());
-    EXPECT_EQ(p->unscaled, 101);
+    EXPECT_EQ(p->unscaled, 150);
+    // ksqlDB reads a decimal without rounding it.
+    p = serde_detail::parse_decimal("1.005", 4, 2);
+    ASSERT_FALSE(p.ok());
+    EXPECT_NE(p.err().message.find("rounding"), std::string::npos);
+    EXPECT_FALSE(serde_detail::parse_decimal("2.345", 4, 2).ok());
     p = serde_detail::parse_decimal("-1e2", 5, 1);
     ASSERT_TRUE(p.ok());
     EXPECT_EQ(p->unscaled, -1000);

@@ -169,22 +169,22 @@ result<decimal_value> parse_decimal(std::string_view text, int32_t precision, in
         }
         frac_digits -= exp;
     }
-    // Bring to the target scale: append zeros or round half-up.
+    // Bring to the target scale: append zeros, or drop zeros. Digits that
+    // are not zeros would need rounding, which ksqlDB refuses
+    // (DecimalUtil.ensureFit: "without rounding").
     int64_t shift = scale - frac_digits;
-    bool round_up = false;
     if (shift >= 0) {
         if (shift > 80) {
             return bad("too many digits");
         }
         digits.append(static_cast<size_t>(shift), '0');
     } else {
-        auto drop = static_cast<size_t>(-shift);
-        if (drop > digits.size()) {
-            digits.clear();
-        } else {
-            round_up = digits[digits.size() - drop] >= '5';
-            digits.resize(digits.size() - drop);
+        auto drop = std::min(static_cast<size_t>(-shift), digits.size());
+        if (digits.find_first_not_of('0', digits.size() - drop) != std::string::npos) {
+            return bad(
+                fmt::format("it has more than {} decimal places; rounding it is refused", scale));
         }
+        digits.resize(digits.size() - drop);
     }
     size_t first = digits.find_first_not_of('0');
     digits = first == std::string::npos ? std::string() : digits.substr(first);
@@ -194,9 +194,6 @@ result<decimal_value> parse_decimal(std::string_view text, int32_t precision, in
     uint128 mag = 0;
     for (char c : digits) {
         mag = mag * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (round_up) {
-        ++mag;
     }
     uint128 limit = 1;
     for (int32_t k = 0; k < precision; ++k) {

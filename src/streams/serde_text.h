@@ -21,7 +21,8 @@ void append_java_double(std::string& out, double d);
 // BigDecimal.toPlainString of unscaled * 10^-scale.
 void append_decimal(std::string& out, const decimal_value& d);
 // Parses a decimal number ("-12.5", "1e3", "0.125") to DECIMAL(precision,
-// scale), rounding half-up to scale; an error when it does not fit.
+// scale); an error when it does not fit, or would need rounding (as
+// ksqlDB's deserializers: "1.005" is no DECIMAL(4,2), "1.500" is).
 result<decimal_value> parse_decimal(std::string_view text, int32_t precision, int32_t scale);
 
 void append_base64(std::string& out, std::string_view bytes);
