@@ -109,6 +109,8 @@ class engine final : public catalog_view {
                                       bool replaying);
     result<std::string> create_as_select(const ast::create_as_select_stmt& c,
                                          const ast::statement& stmt, bool replaying);
+    result<std::string> replace_query(const ast::create_as_select_stmt& c,
+                                      const ast::statement& stmt, bool replaying);
     result<std::string> insert_select(const ast::insert_select_stmt& c, const ast::statement& stmt,
                                       bool replaying);
     result<std::string> insert_values(const ast::insert_values_stmt& c);

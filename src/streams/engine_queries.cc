@@ -66,19 +66,18 @@ result<runner_options> engine::make_runner_options() const {
 
 result<std::string> engine::create_as_select(const ast::create_as_select_stmt& c,
                                              const ast::statement& stmt, bool replaying) {
-    if (const source_def* existing = find(c.name)) {
+    if (find(c.name) != nullptr) {
         if (c.if_not_exists) {
             return fmt::format("A source named {} already exists.", c.name);
         }
-        (void)existing;
-        return error{
-            errc::already_exists,
-            format_sql_error(stmt, c.name_pos,
-                             c.or_replace ? "CREATE OR REPLACE ... AS SELECT over an existing "
-                                            "source is not supported yet"
-                                          : fmt::format("Cannot add stream '{}': A stream with "
-                                                        "the same name already exists",
-                                                        c.name))};
+        if (c.or_replace) {
+            return replace_query(c, stmt, replaying);
+        }
+        return error{errc::already_exists,
+                     format_sql_error(stmt, c.name_pos,
+                                      fmt::format("Cannot add stream '{}': A stream with "
+                                                  "the same name already exists",
+                                                  c.name))};
     }
     auto plan = plan_create_as_select(c, stmt, *this);
     if (!plan) {
@@ -96,6 +95,133 @@ result<std::string> engine::create_as_select(const ast::create_as_select_stmt& c
         ++next_query_number_;
     }
     return r;
+}
+
+namespace {
+
+// Why `next` cannot replace the query that writes `old`, or "" when it can
+// (ksqlDB's rules for CREATE OR REPLACE ... AS SELECT): the same source and
+// sink topic, formats and key columns, and every column of the old sink
+// kept, in order, with its type; new value columns may follow.
+std::string replacement_refused(const query_plan& old_plan, const query_plan& next) {
+    if (next.source.name != old_plan.source.name) {
+        return fmt::format("its source is {}, not {}", old_plan.source.name, next.source.name);
+    }
+    const source_def& a = old_plan.sink;
+    const source_def& b = next.sink;
+    if (a.topic != b.topic) {
+        return fmt::format("it writes topic '{}', not '{}'", a.topic, b.topic);
+    }
+    if (a.key_format.format != b.key_format.format ||
+        a.value_format.format != b.value_format.format) {
+        return "its key and value formats cannot change";
+    }
+    if (b.columns.size() < a.columns.size()) {
+        return fmt::format("it has {} columns; a replacement may add columns but not drop any",
+                           a.columns.size());
+    }
+    for (size_t i = 0; i < b.columns.size(); ++i) {
+        const column_def& n = b.columns[i];
+        if (i >= a.columns.size()) {
+            if (n.origin == column_origin::key) {
+                return fmt::format("a key column ({}) cannot be added", n.name);
+            }
+            continue;
+        }
+        const column_def& o = a.columns[i];
+        if (o.name != n.name || !(o.type == n.type) || o.origin != n.origin) {
+            return fmt::format(
+                "column {} ({} {}) would become {} ({} {}): existing columns "
+                "keep their names, types and order",
+                i + 1, o.name, o.type.to_string(), n.name, n.name, n.type.to_string());
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+// CREATE OR REPLACE STREAM x AS SELECT over the query that writes x: the
+// query keeps its id, hence its consumer group and committed offsets, and
+// goes on from where the old one stopped with the new projection, filter
+// or joins (as ksqlDB's in-place upgrade).
+result<std::string> engine::replace_query(const ast::create_as_select_stmt& c,
+                                          const ast::statement& stmt, bool replaying) {
+    persistent_query* q = nullptr;
+    {
+        std::lock_guard lock(queries_mu_);
+        for (const auto& p : queries_) {
+            if (p->sink == c.name && p->id.starts_with("CSAS_")) {
+                q = p.get();
+            }
+        }
+    }
+    if (q == nullptr) {
+        return error{errc::invalid_argument,
+                     format_sql_error(stmt, c.name_pos,
+                                      fmt::format("Cannot replace {}: no running query writes it "
+                                                  "(CREATE OR REPLACE ... AS SELECT replaces the "
+                                                  "query of an earlier CREATE ... AS SELECT)",
+                                                  c.name))};
+    }
+    auto plan = plan_create_as_select(c, stmt, *this);
+    if (!plan) {
+        return plan.err();
+    }
+    if (std::string why = replacement_refused(q->plan, *plan); !why.empty()) {
+        return error{
+            errc::invalid_argument,
+            format_sql_error(stmt, c.name_pos,
+                             fmt::format("Cannot upgrade query {} of {}: {}", q->id, c.name, why))};
+    }
+    plan->id = q->id;
+    plan->sql = stmt.text;
+    plan->sink.sql = stmt.text;
+    if (plan->sink.partitions <= 0) {
+        plan->sink.partitions = q->plan.sink.partitions;
+    }
+    // Stopping commits what the old query processed; the new one resumes there.
+    std::unique_ptr<query_runner> old_runner = std::move(q->runner);
+    if (old_runner) {
+        old_runner->stop();
+    }
+    // Status readers see one plan or the other.
+    auto install = [&](query_plan& p, std::string& sql) {
+        std::lock_guard lock(queries_mu_);
+        std::swap(q->plan, p);
+        std::swap(q->sql, sql);
+        q->sources = {q->plan.source.name};
+        for (const auto& t : q->plan.tables) {
+            q->sources.push_back(t.name);
+        }
+    };
+    std::string sql = stmt.text;
+    install(*plan, sql);  // *plan and sql now hold the old ones
+    auto restore = [&] {
+        install(*plan, sql);
+        q->runner.reset();
+        q->started = false;
+        if (old_runner && start_query(*q)) {
+            log::get("streams")->warn("query {}: the replacement failed; the old query runs again",
+                                      q->id);
+        }
+    };
+    if (!replaying) {
+        q->started = false;
+        if (auto st = start_query(*q); !st) {
+            restore();
+            return st.err();
+        }
+        if (auto st = record(stmt); !st) {
+            q->runner->stop();
+            restore();
+            return st.err();
+        }
+    }
+    source_def sink = q->plan.sink;
+    sources_.insert_or_assign(sink.name, std::move(sink));
+    log::get("streams")->info("query {} replaced: {}", q->id, stmt.text);
+    return fmt::format("Replaced query {} of {}", q->id, c.name);
 }
 
 result<std::string> engine::insert_select(const ast::insert_select_stmt& c,
@@ -321,9 +447,9 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
     }
     const size_t expected = cols.size() + (rowtime_at ? 1 : 0);
     if (expected != c.values.size()) {
-        return error{errc::invalid_argument,
-                     fmt::format("Expected {} values for the columns, got {}", expected,
-                                 c.values.size())};
+        return error{
+            errc::invalid_argument,
+            fmt::format("Expected {} values for the columns, got {}", expected, c.values.size())};
     }
     row r(target->columns.size());
     int64_t rowtime = 0;  // 0: the producer's clock

@@ -232,6 +232,56 @@ TEST_F(EngineTest, RestartReplaysTheCommandTopicAndResumesWithoutDuplicates) {
               std::string::npos);
 }
 
+// CREATE OR REPLACE ... AS SELECT upgrades the query in place: same id,
+// same consumer group, so it resumes where the old one stopped (no record
+// twice, none lost), with the new projection; a restart replays both
+// statements and keeps the new one. Changes ksqlDB refuses are refused.
+TEST_F(EngineTest, CreateOrReplaceUpgradesTheQueryInPlace) {
+    {
+        auto e = make_engine("svc2_");
+        run(*e,
+            "CREATE STREAM src (a INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', "
+            "PARTITIONS=1);\n"
+            "CREATE STREAM out AS SELECT a FROM src;");
+        test::produce(*broker_, "src", {{.value = R"({"a":1})"}, {.value = R"({"a":2})"}});
+        ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 2; }));
+        auto replaced = run(*e, "CREATE OR REPLACE STREAM out AS SELECT a, a * 10 AS b FROM src;");
+        EXPECT_NE(replaced.find("CSAS_OUT_1"), std::string::npos) << replaced;
+        auto s = e->query_statuses();
+        ASSERT_EQ(s.size(), 1u);
+        EXPECT_EQ(s[0].id, "CSAS_OUT_1");
+        EXPECT_NE(s[0].sql.find("a * 10"), std::string::npos);
+        test::produce(*broker_, "src", {{.value = R"({"a":3})"}});
+        ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
+        // Refused: a dropped column, a changed type, another source.
+        EXPECT_NE(fails(*e, "CREATE OR REPLACE STREAM out AS SELECT a * 10 AS b FROM src;")
+                      .message()
+                      .find("Cannot upgrade query CSAS_OUT_1"),
+                  std::string::npos);
+        EXPECT_FALSE(
+            fails(*e, "CREATE OR REPLACE STREAM out AS SELECT CAST(a AS BIGINT) AS a FROM src;")
+                .ok());
+        EXPECT_NE(fails(*e, "CREATE OR REPLACE STREAM src AS SELECT a FROM out;")
+                      .message()
+                      .find("no running query writes it"),
+                  std::string::npos);
+    }
+    test::produce(*broker_, "src", {{.value = R"({"a":4})"}});
+    auto e = make_engine("svc2_");
+    auto s = e->query_statuses();
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_NE(s[0].sql.find("a * 10"), std::string::npos);
+    ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
+    auto out = test::read_topic(*broker_, "OUT", 1, 5, 2s);
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0].value.value_or(""), R"({"A":1})");
+    EXPECT_EQ(out[1].value.value_or(""), R"({"A":2})");
+    EXPECT_EQ(out[2].value.value_or(""), R"({"A":3,"B":30})");
+    EXPECT_EQ(out[3].value.value_or(""), R"({"A":4,"B":40})");
+    ASSERT_NE(e->find("OUT"), nullptr);
+    EXPECT_EQ(e->find("OUT")->columns.size(), 2u);
+}
+
 // ksql.streams.commit.interval.ms sets how often a query commits; a value
 // that is not a number of milliseconds fails the statement, naming it.
 TEST_F(EngineTest, CommitIntervalIsASessionProperty) {
