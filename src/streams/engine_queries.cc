@@ -83,7 +83,9 @@ result<std::string> engine::create_as_select(const ast::create_as_select_stmt& c
     if (!plan) {
         return plan.err();
     }
-    plan->id = fmt::format("CSAS_{}_{}", c.name, next_query_number_);
+    // ksqlDB's names: CSAS_ for a stream, CTAS_ for a table.
+    plan->id = fmt::format("{}_{}_{}", c.kind == source_kind::table ? "CTAS" : "CSAS", c.name,
+                           next_query_number_);
     plan->sql = stmt.text;
     plan->sink.sql = stmt.text;
     auto r = add_query(std::move(*plan), true, replaying);
@@ -151,7 +153,7 @@ result<std::string> engine::replace_query(const ast::create_as_select_stmt& c,
     {
         std::lock_guard lock(queries_mu_);
         for (const auto& p : queries_) {
-            if (p->sink == c.name && p->id.starts_with("CSAS_")) {
+            if (p->sink == c.name && (p->id.starts_with("CSAS_") || p->id.starts_with("CTAS_"))) {
                 q = p.get();
             }
         }

@@ -53,6 +53,9 @@ const fn::registry& builtins() {
         fn::register_url_functions(reg);
         fn::register_json_functions(reg);
         fn::register_misc_functions(reg);
+        fn::register_string_shape_functions(reg);
+        fn::register_power_functions(reg);
+        fn::register_collection_functions(reg);
         return reg;
     }();
     return r;

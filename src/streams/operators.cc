@@ -52,19 +52,6 @@ decimal_value to_decimal(const value& v, const sql_type& t) {
     }
 }
 
-double to_double(const value& v, const sql_type& t) {
-    switch (t.kind) {
-        case type_kind::integer:
-            return v.as_int();
-        case type_kind::bigint:
-            return static_cast<double>(v.as_bigint());
-        case type_kind::decimal:
-            return decimal::to_double(v.as_decimal());
-        default:
-            return v.as_double();
-    }
-}
-
 int64_t to_bigint(const value& v, const sql_type& t) {
     return t.kind == type_kind::integer ? v.as_int() : v.as_bigint();
 }
@@ -206,6 +193,19 @@ int three_way(const T& a, const T& b) {
 }
 
 }  // namespace
+
+double to_double(const value& v, const sql_type& t) {
+    switch (t.kind) {
+        case type_kind::integer:
+            return v.as_int();
+        case type_kind::bigint:
+            return static_cast<double>(v.as_bigint());
+        case type_kind::decimal:
+            return decimal::to_double(v.as_decimal());
+        default:
+            return v.as_double();
+    }
+}
 
 const char* arith_op_symbol(arith_op op) {
     switch (op) {

@@ -32,6 +32,9 @@ result<sql_type> arithmetic_type(arith_op op, const sql_type& a, const sql_type&
 result<value> arithmetic(arith_op op, const value& a, const sql_type& ta, const value& b,
                          const sql_type& tb, const sql_type& result_type);
 
+// A non-NULL number of numeric type t as a DOUBLE (Java's widening).
+double to_double(const value& v, const sql_type& t);
+
 // Three-way compare of two non-NULL values of comparable types (numeric with numeric,
 // string with string, ...); errc::invalid_argument if not comparable.
 result<int> compare_values(const value& a, const sql_type& ta, const value& b, const sql_type& tb);

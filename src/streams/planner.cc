@@ -27,7 +27,11 @@ class select_planner {
         query_plan p;
         scope_.reads = &reads_;
         p.sql = stmt_.text;
-        p.source = *lookup(select_.from, source_kind::stream);
+        const bool table_query = sink.kind == source_kind::table;
+        if (table_query) {
+            reject_for_tables();
+        }
+        p.source = *lookup(select_.from, table_query ? source_kind::table : source_kind::stream);
         add_to_scope(p.source, select_.from);
         size_t width = p.source.columns.size();
         for (const auto& j : select_.joins) {
@@ -44,6 +48,9 @@ class select_planner {
         }
         project(p);
         partition(p);
+        if (table_query) {
+            check_table_keys(p);
+        }
         p.reads = reads_;
         p.reads.resize(p.joined_width);
         check_key_format(p, sink);
@@ -99,6 +106,50 @@ class select_planner {
         }
     }
 
+    // CREATE TABLE AS SELECT without aggregation: a filter and projection
+    // of one TABLE, keyed as it is (ksqlDB's table-to-table query).
+    void reject_for_tables() const {
+        const source_def* from = catalog_.find(select_.from.name);
+        if (from != nullptr && from->kind == source_kind::stream) {
+            fail(select_.from.pos,
+                 "CREATE TABLE AS SELECT from the STREAM " + ast::quote_identifier(from->name) +
+                     " needs GROUP BY (aggregation), which is not supported yet; select from a "
+                     "TABLE, or use CREATE STREAM ... AS SELECT",
+                 errc::unsupported);
+        }
+        if (!select_.joins.empty()) {
+            fail(select_.joins[0].pos, "table-table joins are not supported yet",
+                 errc::unsupported);
+        }
+        if (!select_.partition_by.empty()) {
+            fail(select_.partition_by[0]->pos,
+                 "PARTITION BY is not allowed in CREATE TABLE AS SELECT: the table keeps the "
+                 "PRIMARY KEY of the table it reads");
+        }
+    }
+
+    // Every PRIMARY KEY column of the source table, selected as it is
+    // (ksqlDB: "The query used to build ... must include the key columns").
+    void check_table_keys(const query_plan& p) const {
+        for (size_t i = 0; i < p.source.columns.size(); ++i) {
+            const column_def& c = p.source.columns[i];
+            if (c.origin != column_origin::key) {
+                continue;
+            }
+            bool selected =
+                std::any_of(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
+                    const auto* ref = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
+                    return pr.is_key && ref != nullptr && ref->index() == i;
+                });
+            if (!selected) {
+                fail(select_.pos, "the query must select the PRIMARY KEY column " +
+                                      ast::quote_identifier(c.name) + " of " +
+                                      ast::quote_identifier(p.source.name) +
+                                      " as it is: a table's rows are keyed by it");
+            }
+        }
+    }
+
     const source_def* lookup(const ast::source_ref& ref, source_kind want) const {
         const source_def* def = catalog_.find(ref.name);
         if (def == nullptr) {
@@ -114,8 +165,8 @@ class select_planner {
             if (want == source_kind::stream) {
                 fail(ref.pos,
                      ast::quote_identifier(ref.name) +
-                         " is a TABLE: a persistent query reads a STREAM (FROM) and "
-                         "joins TABLEs",
+                         " is a TABLE: your SELECT produces a TABLE, so use CREATE TABLE AS "
+                         "SELECT (a STREAM query reads a STREAM and joins TABLEs)",
                      errc::unsupported);
             }
             fail(ref.pos,
@@ -483,12 +534,6 @@ result<query_plan> plan_select(const ast::select_stmt& select, const ast::statem
 
 result<query_plan> plan_create_as_select(const ast::create_as_select_stmt& create,
                                          const ast::statement& stmt, const catalog_view& catalog) {
-    if (create.kind == source_kind::table) {
-        return error{errc::unsupported,
-                     format_sql_error(stmt, create.name_pos,
-                                      "CREATE TABLE AS SELECT needs GROUP BY (aggregation), which "
-                                      "is not supported yet; use CREATE STREAM ... AS SELECT")};
-    }
     const source_def* from = catalog.find(create.select.from.name);
     source_def sink;
     sink.name = create.name;

@@ -405,6 +405,13 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
             return;
         }
         if (keep->is_null() || !keep->as_bool()) {
+            if (table_changelog()) {
+                // The row leaves the table (Kafka Streams' KTable filter
+                // forwards a tombstone for a row that does not pass): an
+                // output, counted as produced.
+                send_tombstone(m, ctx, b);
+                return;
+            }
             counters_.filtered.fetch_add(1, std::memory_order_relaxed);
             return;
         }
@@ -433,6 +440,10 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
         send_to_dlq(m, "encode", st.message(), b);
         return;
     }
+    if (key_null && table_changelog()) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // a table ignores it
+        return;
+    }
     send_output(m, key_null, value_buf_, ctx.record.rowtime, b);
 }
 
@@ -442,12 +453,25 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
 // Kafka Streams skips the record). The key: the key columns as read, or a
 // PARTITION BY expression of them (projection::key_only); any other key
 // expression is NULL (ksqlDB evaluates it on a null row).
+//
+// A TABLE read by CREATE TABLE AS SELECT is a changelog: a null value
+// deletes its key's row, so the output gets a tombstone of the key whatever
+// the WHERE (send_tombstone).
 void query_runner::process_null_value(const client::message& m, const eval_context& ctx,
                                       batch_state& b) {
+    if (table_changelog()) {
+        send_tombstone(m, ctx, b);
+        return;
+    }
     if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column) {
         counters_.skipped.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    send_tombstone(m, ctx, b);
+}
+
+void query_runner::send_tombstone(const client::message& m, const eval_context& ctx,
+                                  batch_state& b) {
     out_.resize(plan_.projections.size());
     for (size_t i = 0; i < plan_.projections.size(); ++i) {
         const projection& pr = plan_.projections[i];
@@ -465,6 +489,10 @@ void query_runner::process_null_value(const client::message& m, const eval_conte
     bool key_null = true;
     if (auto st = encoder_->encode_key(out_, key_buf_, key_null); !st) {
         send_to_dlq(m, "encode", st.message(), b);
+        return;
+    }
+    if (key_null && table_changelog()) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // a table ignores it
         return;
     }
     send_output(m, key_null, std::nullopt, m.timestamp_ms(), b);

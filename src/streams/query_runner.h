@@ -100,7 +100,9 @@ struct query_counters {
     std::atomic<uint64_t> consumed{0};
     std::atomic<uint64_t> produced{0};  // acknowledged output records
     std::atomic<uint64_t> dlq{0};       // acknowledged DLQ records
-    std::atomic<uint64_t> filtered{0};  // WHERE false/NULL, INNER JOIN misses, NULL join keys
+    // WHERE false/NULL, INNER JOIN misses, NULL join keys (in a table query
+    // a row WHERE drops is a tombstone: produced)
+    std::atomic<uint64_t> filtered{0};
     std::atomic<uint64_t> skipped{0};   // null values dropped (WHERE, join, TIMESTAMP column)
     std::atomic<int64_t> lag{0};        // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
@@ -150,6 +152,12 @@ class query_runner {
     void decode_batch(std::span<const client::message> batch, batch_state& b);
     void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
     void finish(const client::message& m, size_t i, batch_state& b);
+    // The key of m (its key-only projections) with a null value.
+    void send_tombstone(const client::message& m, const eval_context& ctx, batch_state& b);
+    // The source is a TABLE (CREATE TABLE AS SELECT): records are upserts of
+    // their key; a null value or a row WHERE drops is the key's tombstone,
+    // a record with a NULL key is ignored.
+    bool table_changelog() const { return plan_.source.kind == source_kind::table; }
     void process_null_value(const client::message& m, const eval_context& ctx, batch_state& b);
     // Produces key_buf_ (unless key_null) and value to the sink.
     void send_output(const client::message& m, bool key_null, std::optional<std::string_view> value,
