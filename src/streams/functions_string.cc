@@ -3,10 +3,15 @@
 // (ksqldb-engine .../function/udf/string); positions count code points (utf8.h).
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 
+#include <fmt/format.h>
+
+#include "base/strings.h"
 #include "streams/function_support.h"
+#include "streams/unicode_class.h"
 #include "streams/utf8.h"
 
 namespace cs::streams::fn {
@@ -236,89 +241,108 @@ result<value> instr_fn(std::span<const value> a, const sql_type&) {
     return value(instr(a[0].as_string(), a[1].as_string(), position, occurrence));
 }
 
-// MASK family: upper-case letters -> 'X', lower-case -> 'x', digits -> 'n',
-// anything else -> '-' (ksqlDB's defaults; the replacement characters can
-// be given as extra arguments, NULL keeping that class unmasked).
-struct mask_chars {
-    std::optional<char> upper = 'X', lower = 'x', digit = 'n', other = '-';
-};
-
-char mask_char(char c, const mask_chars& m) {
-    std::optional<char> r;
-    if (c >= 'A' && c <= 'Z') {
-        r = m.upper;
-    } else if (c >= 'a' && c <= 'z') {
-        r = m.lower;
-    } else if (c >= '0' && c <= '9') {
-        r = m.digit;
-    } else {
-        r = m.other;
-    }
-    return r ? *r : c;
-}
+// MASK family (ksqlDB's Masker): each character is classified as Java's
+// Character.getType does (unicode_class.h); upper-case letters -> 'X',
+// lower-case -> 'x', decimal digits -> 'n', anything else -> '-'. The
+// replacement characters can be given as extra arguments, NULL keeping that
+// class unmasked; a replacement that is not exactly one character is an error.
+// Indexed by unicode::char_class (upper, lower, digit, other).
+using mask_chars = std::array<std::optional<uint32_t>, 4>;
+constexpr mask_chars default_masks = {'X', 'x', 'n', '-'};
 
 // Masks characters [from, to) (code point indices) of s.
 std::string mask_range(const std::string& s, size_t from, size_t to, const mask_chars& m) {
     std::string out;
     out.reserve(s.size());
     size_t index = 0;
-    for (size_t i = 0; i < s.size();) {
-        size_t n = 1;
-        while (i + n < s.size() && utf8::is_continuation(s[i + n])) {
-            ++n;
-        }
-        if (index >= from && index < to) {
-            out += n == 1 ? mask_char(s[i], m) : mask_char('?', m);
+    for (size_t i = 0; i < s.size(); ++index) {
+        const size_t start = i;
+        const uint32_t cp = utf8::decode(s, i);
+        const std::optional<uint32_t> r = index >= from && index < to
+                                              ? m[static_cast<size_t>(unicode::classify(cp))]
+                                              : std::nullopt;
+        if (r) {
+            append_utf8(out, *r);
         } else {
-            out.append(s, i, n);
+            out.append(s, start, i - start);
         }
-        i += n;
-        ++index;
     }
     return out;
 }
 
 // Replacement characters from the arguments after `first` (NULL: keep).
-mask_chars mask_args(std::span<const value> a, size_t first) {
-    mask_chars m;
-    std::optional<char>* slots[] = {&m.upper, &m.lower, &m.digit, &m.other};
-    for (size_t i = first, k = 0; i < a.size() && k < 4; ++i, ++k) {
-        if (a[i].is_null() || a[i].as_string().empty()) {
-            *slots[k] = std::nullopt;
-        } else {
-            *slots[k] = a[i].as_string()[0];
+// Like Masker.getMaskCharacter, a mask must be one (UTF-16) character.
+result<mask_chars> mask_args(std::span<const value> a, size_t first) {
+    mask_chars m = default_masks;
+    for (size_t i = first, k = 0; i < a.size() && k < m.size(); ++i, ++k) {
+        if (a[i].is_null()) {
+            m[k] = std::nullopt;
+            continue;
         }
+        const std::string& mask = a[i].as_string();
+        size_t end = 0;
+        const uint32_t cp = mask.empty() ? 0 : utf8::decode(mask, end);
+        if (mask.empty() || end != mask.size() || cp > 0xFFFF) {
+            return error{errc::invalid_argument,
+                         fmt::format("Invalid mask character. Must be only single character, "
+                                     "but was '{}'",
+                                     mask)};
+        }
+        m[k] = cp;
     }
     return m;
 }
 
 enum class mask_kind { all, left, right, keep_left, keep_right };
 
+constexpr const char* mask_name(mask_kind k) {
+    switch (k) {
+        case mask_kind::left:
+            return "mask_left";
+        case mask_kind::right:
+            return "mask_right";
+        case mask_kind::keep_left:
+            return "mask_keep_left";
+        case mask_kind::keep_right:
+            return "mask_keep_right";
+        default:
+            return "mask";
+    }
+}
+
 template <mask_kind K>
 result<value> mask(std::span<const value> a, const sql_type&) {
-    if (a[0].is_null()) {
+    constexpr bool counted = K != mask_kind::all;
+    // Masker.validateParams runs before the NULL check of the input.
+    if (counted && !a[1].is_null() && a[1].as_int() < 0) {
+        return error{errc::invalid_argument,
+                     fmt::format("function {} requires a non-negative number of characters to "
+                                 "mask or skip",
+                                 mask_name(K))};
+    }
+    auto m = mask_args(a, counted ? 2 : 1);
+    if (!m) {
+        return m.take_error();
+    }
+    if (a[0].is_null() || (counted && a[1].is_null())) {
         return value();
     }
     const std::string& s = a[0].as_string();
     if constexpr (K == mask_kind::all) {
-        return value(mask_range(s, 0, s.size(), mask_args(a, 1)));
+        return value(mask_range(s, 0, s.size(), *m));
     } else {
-        if (a[1].is_null()) {
-            return value();
-        }
-        const int64_t n = std::max<int64_t>(a[1].as_int(), 0);
+        const int64_t n = a[1].as_int();
         const size_t len = utf8::length(s);
         const auto count = static_cast<size_t>(std::min<int64_t>(n, static_cast<int64_t>(len)));
-        const mask_chars m = mask_args(a, 2);
         switch (K) {
             case mask_kind::left:
-                return value(mask_range(s, 0, count, m));
+                return value(mask_range(s, 0, count, *m));
             case mask_kind::right:
-                return value(mask_range(s, len - count, len, m));
+                return value(mask_range(s, len - count, len, *m));
             case mask_kind::keep_left:
-                return value(mask_range(s, count, len, m));
+                return value(mask_range(s, count, len, *m));
             default:
-                return value(mask_range(s, 0, len - count, m));
+                return value(mask_range(s, 0, len - count, *m));
         }
     }
 }

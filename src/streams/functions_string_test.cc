@@ -93,6 +93,42 @@ TEST(FunctionsString, MaskFamilyMatchesKsqlDocs) {
     EXPECT_EQ(call("MASK", {s, null_of(sql_type::string())}), value("AxCx--nnnxx-Z"));
 }
 
+// ksqlDB's Masker classifies each character with Character.getType.
+TEST(FunctionsString, MaskClassifiesUnicodeCharacters) {
+    const typed s = str("h\xC3\xA9llo W\xC3\xB6rld \xC3\x89\xD9\xA3");  // héllo Wörld É٣
+    EXPECT_EQ(call("MASK", {s}), value("xxxxx-Xxxxx-Xn"));
+    EXPECT_EQ(call("MASK_LEFT", {str("h\xC3\xA9llo"), i32(2)}), value("xxllo"));
+    EXPECT_EQ(call("MASK_RIGHT", {str("h\xC3\xA9llo"), i32(4)}), value("hxxxx"));
+    EXPECT_EQ(call("MASK_KEEP_LEFT", {str("\xC3\xA9t\xC3\xA9"), i32(1)}), value("\xC3\xA9xx"));
+    // Titlecase letters and symbols are "other"; emoji are one character here.
+    EXPECT_EQ(call("MASK", {str("\xC7\x85\xE2\x82\xAC\xF0\x9F\x98\x80")}), value("---"));
+    // A NULL mask keeps the character as it is, whatever its encoding.
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_EQ(call("MASK", {str("\xC3\xA9\xC3\x9C\xF0\x9F\x98\x80"), null_str, null_str, null_str,
+                            null_str}),
+              value("\xC3\xA9\xC3\x9C\xF0\x9F\x98\x80"));
+    // Mask characters may be any single character.
+    EXPECT_EQ(call("MASK", {str("aB1."), str("\xC3\x9C"), str("\xC3\xA9"), str("\xE2\x82\xAC"),
+                            str("\xC2\xB7")}),
+              value("\xC3\xA9\xC3\x9C\xE2\x82\xAC\xC2\xB7"));
+}
+
+// Masker.getMaskCharacter and validateParams throw: the record goes to the DLQ.
+TEST(FunctionsString, MaskRejectsBadArguments) {
+    const typed s = str("abc");
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_FALSE(try_call("MASK", {s, str("**"), null_str, null_str, null_str}).ok());
+    EXPECT_FALSE(try_call("MASK", {s, str(""), null_str, null_str, null_str}).ok());
+    EXPECT_FALSE(try_call("MASK_LEFT", {s, i32(1), null_str, str("ab"), null_str, null_str}).ok());
+    for (const char* f : {"MASK_LEFT", "MASK_RIGHT", "MASK_KEEP_LEFT", "MASK_KEEP_RIGHT"}) {
+        EXPECT_FALSE(try_call(f, {s, i32(-1)}).ok()) << f;
+        EXPECT_FALSE(try_call(f, {null_str, i32(-1)}).ok()) << f;
+        EXPECT_EQ(call(f, {s, i32(0)}),
+                  value(std::string(f).find("KEEP") != std::string::npos ? "xxx" : "abc"))
+            << f;
+    }
+}
+
 TEST(FunctionsString, FunctionNamesAreSortedAndComplete) {
     const auto names = function_names();
     EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
