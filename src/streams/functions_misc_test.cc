@@ -23,11 +23,53 @@ TEST(FunctionsJson, ExtractJsonField) {
     EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[0]")}), value("10"));
     EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[1].c")}), value("x y"));
     EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[1]")}), value(R"({"c":"x y"})"));
-    EXPECT_TRUE(call("EXTRACTJSONFIELD", {arr, str("$.a.b[2]")}).is_null());
+    // A JSON null is Jackson's NullNode, whose toString() is "null".
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$.a.b[2]")}), value("null"));
     EXPECT_TRUE(call("EXTRACTJSONFIELD", {arr, str("$.a.b[7]")}).is_null());
     EXPECT_EQ(call("EXTRACTJSONFIELD", {arr, str("$['k e y']")}), value("true"));
     EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {str("{not json"), str("$.a")}).ok());
+    for (const char* bad : {R"({"a": 01})", "[1,]", R"({"a" 1})", "{\"a\":\"x\ty\"}", "[tru]",
+                            R"(["\q"])", "", "  ", R"({"a":1)", "[-]", "[1.]", "[.5]"}) {
+        EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {str(bad), str("$")}).ok()) << bad;
+    }
     EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {doc, str("log.cloud")}).ok());
+}
+
+// ksqlDB's JsonPathTokenizer makes string tokens; an array takes a token
+// that Integer.parseInt reads, an object takes any token as a key.
+TEST(FunctionsJson, ExtractJsonFieldTokensAsKsql) {
+    const typed doc = str(R"({"thing1":{"thing2":"hello"},"array":[101,102],"o":{"0":"zero"}})");
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str("$.array.1")}), value("102"));
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {doc, str("$.array[-1]")}).is_null());
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {doc, str("$.array.x")}).is_null());
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {doc, str("$.array[2]")}).is_null());
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str("$.o[0]")}), value("zero"));
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str(R"($["thing1"].thing2)")}), value("hello"));
+    EXPECT_TRUE(call("EXTRACTJSONFIELD", {doc, str("$.thing1.thing2.x")}).is_null());
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {doc, str("$")}),
+              value(R"({"thing1":{"thing2":"hello"},"array":[101,102],"o":{"0":"zero"}})"));
+    // Characters the tokenizer does not take outside quotes.
+    EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {doc, str("$.a-b")}).ok());
+    EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {doc, str("$.")}).ok());
+    EXPECT_FALSE(try_call("EXTRACTJSONFIELD", {doc, str("$x")}).ok());
+    // Jackson reads the first JSON value and ignores what follows
+    // (ksqlDB's extract-json-field.json test).
+    EXPECT_EQ(call("EXTRACTJSONFIELD", {str(R"({"name": "cdd"}})"), str("$.name")}), value("cdd"));
+}
+
+// Numbers are Jackson nodes with exact BigDecimals for non-integers, written
+// with BigDecimal.toString().
+TEST(FunctionsJson, ExtractJsonFieldKeepsNumberText) {
+    auto at = [](const char* json) { return call("EXTRACTJSONFIELD", {str(json), str("$.n")}); };
+    EXPECT_EQ(at(R"({"n": 1.23450})"), value("1.23450"));
+    EXPECT_EQ(at(R"({"n": 1e2})"), value("1E+2"));
+    EXPECT_EQ(at(R"({"n": 1.5E-3})"), value("0.0015"));
+    EXPECT_EQ(at(R"({"n": 12e-9})"), value("1.2E-8"));
+    EXPECT_EQ(at(R"({"n": -0.0})"), value("0.0"));
+    EXPECT_EQ(at(R"({"n": -0})"), value("0"));
+    EXPECT_EQ(at(R"({"n": 12345678901234567890123})"), value("12345678901234567890123"));
+    EXPECT_EQ(at(R"({"n": [1.0, {"m": 2.50e1}, "a\u00e9\n"]})"),
+              value("[1.0,{\"m\":25.0},\"a\xC3\xA9\\n\"]"));
 }
 
 TEST(FunctionsNull, CoalesceIfnullNullif) {
