@@ -184,61 +184,66 @@ result<value> split(std::span<const value> a, const sql_type&) {
     return value::array(std::move(out));
 }
 
-// INSTR(string, substring[, position[, occurrence]]): 1-based position of the
-// occurrence-th match searching forward from `position`, or backward from
-// len+position+1 when position is negative; 0 when there is none.
-int32_t instr(const std::string& s, const std::string& sub, int64_t position, int64_t occurrence) {
-    if (occurrence <= 0 || position == 0) {
+// INSTR(string, substring[, position[, occurrence]]) as Instr.java: 0 when
+// |position| > length; else the 1-based position of the occurrence-th
+// (overlapping) match in Commons' substring(string, position - 1), or, for a
+// negative position, in the reversed string searched from -position. 0 when
+// there is none.
+template <class S>
+int32_t instr(const S& str, const S& sub, int64_t position, int64_t occurrence) {
+    const auto n = static_cast<int64_t>(str.size());
+    const auto m = static_cast<int64_t>(sub.size());
+    if (position > n || position < -n) {
         return 0;
     }
-    const bool ascii = utf8::is_ascii(s);
-    const auto len = static_cast<int64_t>(ascii ? s.size() : utf8::length(s));
-    auto to_byte = [&](int64_t idx) {
-        return ascii ? static_cast<size_t>(idx) : utf8::byte_offset(s, static_cast<size_t>(idx));
-    };
-    auto to_char = [&](size_t byte) {
-        return static_cast<int32_t>(ascii ? byte : utf8::char_index(s, byte));
-    };
-    if (position > 0) {
-        if (position - 1 > len) {
+    // StringUtils.ordinalIndexOf(substring(hay, start), needle, occurrence).
+    auto find = [occurrence](const S& hay, int64_t start, const S& needle) -> int64_t {
+        const auto size = static_cast<int64_t>(hay.size());
+        start = std::clamp<int64_t>(start < 0 ? start + size : start, 0, size);
+        if (occurrence <= 0) {
+            return -1;
+        }
+        if (needle.empty()) {
             return 0;
         }
-        size_t from = to_byte(position - 1);
-        for (int64_t n = 0;; ++n) {
-            const size_t hit = s.find(sub, from);
-            if (hit == std::string::npos) {
-                return 0;
+        size_t from = static_cast<size_t>(start);
+        for (int64_t k = 1;; ++k, ++from) {
+            from = hay.find(needle, from);
+            if (from == S::npos) {
+                return -1;
             }
-            if (n + 1 == occurrence) {
-                return to_char(hit) + 1;
+            if (k == occurrence) {
+                return static_cast<int64_t>(from) - start;
             }
-            from = hit + 1;
         }
+    };
+    if (position < 0) {
+        const S reversed(str.rbegin(), str.rend());
+        const int64_t i = find(reversed, -position - 1, S(sub.rbegin(), sub.rend()));
+        return i < 0 ? 0 : static_cast<int32_t>(n + position - i - m + 2);
     }
-    const int64_t start = len + position;  // character index to search back from
-    if (start < 0) {
-        return 0;
-    }
-    size_t from = to_byte(start);
-    for (int64_t n = 0;; ++n) {
-        const size_t hit = s.rfind(sub, from);
-        if (hit == std::string::npos) {
-            return 0;
-        }
-        if (n + 1 == occurrence) {
-            return to_char(hit) + 1;
-        }
-        if (hit == 0) {
-            return 0;
-        }
-        from = hit - 1;
-    }
+    const int64_t i = find(str, position - 1, sub);
+    return i < 0 ? 0 : static_cast<int32_t>(i + position);
 }
 
+// A NULL string or substring gives 0 (Instr.java returns int).
 result<value> instr_fn(std::span<const value> a, const sql_type&) {
+    for (size_t i = 2; i < a.size(); ++i) {
+        if (a[i].is_null()) {
+            return value();
+        }
+    }
+    if (a[0].is_null() || a[1].is_null()) {
+        return value(int32_t{0});
+    }
     const int64_t position = a.size() > 2 ? a[2].as_int() : 1;
     const int64_t occurrence = a.size() > 3 ? a[3].as_int() : 1;
-    return value(instr(a[0].as_string(), a[1].as_string(), position, occurrence));
+    const std::string& s = a[0].as_string();
+    const std::string& sub = a[1].as_string();
+    if (utf8::is_ascii(s) && utf8::is_ascii(sub)) {
+        return value(instr(s, sub, position, occurrence));
+    }
+    return value(instr(utf8::code_points(s), utf8::code_points(sub), position, occurrence));
 }
 
 // MASK family (ksqlDB's Masker): each character is classified as Java's
@@ -429,7 +434,7 @@ void register_string_functions(registry& r) {
                       return no_match();
                   }
               }
-              return make_simple(sql_type::integer(), &instr_fn);
+              return make_simple(sql_type::integer(), &instr_fn, false);
           });
     add_mask<mask_kind::all>(r, "MASK");
     add_mask<mask_kind::left>(r, "MASK_LEFT");

@@ -81,6 +81,30 @@ TEST(FunctionsString, InstrMatchesKsqlDocs) {
     EXPECT_EQ(call("INSTR", {s, str("OR"), i32(1), i32(4)}), value(int32_t{0}));
 }
 
+// Instr.java: NULL strings give 0, |position| > length gives 0, and the
+// search runs on Apache Commons' substring/ordinalIndexOf (a reversed copy
+// for negative positions).
+TEST(FunctionsString, InstrEdgesAsKsql) {
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_EQ(call("INSTR", {null_str, str("x")}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("x"), null_str, i32(1)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str(""), str("")}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str("")}), value(int32_t{1}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(3), i32(7)}), value(int32_t{3}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(4)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(-1)}), value(int32_t{4}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str("c"), i32(0)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("aaa"), str("aa"), i32(1), i32(2)}), value(int32_t{2}));
+    EXPECT_EQ(call("INSTR", {str("aaa"), str("aa"), i32(-1), i32(2)}), value(int32_t{1}));
+    EXPECT_EQ(call("INSTR", {str("CORPORATE FLOOR"), str("OR"), i32(-1)}), value(int32_t{14}));
+    EXPECT_EQ(call("INSTR", {str("CORPORATE FLOOR"), str("ATE"), i32(-3), i32(2)}),
+              value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("h\xC3\xA9llo h\xC3\xA9"), str("\xC3\xA9"), i32(-1)}),
+              value(int32_t{8}));
+    EXPECT_EQ(call("INSTR", {str("h\xC3\xA9llo h\xC3\xA9"), str("l"), i32(2), i32(2)}),
+              value(int32_t{4}));
+}
+
 TEST(FunctionsString, MaskFamilyMatchesKsqlDocs) {
     const typed s = str("AbCd#$123xy Z");
     EXPECT_EQ(call("MASK", {s}), value("XxXx--nnnxx-X"));

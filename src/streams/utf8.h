@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace cs::streams::utf8 {
@@ -71,6 +72,16 @@ inline uint32_t decode(std::string_view s, size_t& i) {
     }
     i += n;
     return cp;
+}
+
+// The code points of s.
+inline std::u32string code_points(std::string_view s) {
+    std::u32string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        out += static_cast<char32_t>(decode(s, i));
+    }
+    return out;
 }
 
 }  // namespace cs::streams::utf8
