@@ -94,9 +94,13 @@ TEST(FunctionsMath, AbsFloorCeil) {
     EXPECT_EQ(call("ABS", {dec(-150, 3, 2)}), value(decimal_value{150, 2}));
     EXPECT_EQ(call("FLOOR", {dbl(-1.5)}), value(-2.0));
     EXPECT_EQ(call("CEIL", {dbl(-1.5)}), value(-1.0));
-    EXPECT_EQ(call("FLOOR", {dec(-150, 3, 2)}), value(decimal_value{-2, 0}));
-    EXPECT_EQ(call("CEIL", {dec(101, 3, 2)}), value(decimal_value{2, 0}));
-    EXPECT_EQ(return_type("CEIL", {sql_type::decimal(3, 2)}), sql_type::decimal(2, 0));
+    // Floor.java / Ceil.java keep the input's precision and scale.
+    EXPECT_EQ(call("FLOOR", {dec(-150, 3, 2)}), value(decimal_value{-200, 2}));
+    EXPECT_EQ(call("CEIL", {dec(101, 3, 2)}), value(decimal_value{200, 2}));
+    EXPECT_EQ(call("FLOOR", {dec(1235, 4, 2)}), value(decimal_value{1200, 2}));
+    EXPECT_EQ(return_type("CEIL", {sql_type::decimal(3, 2)}), sql_type::decimal(3, 2));
+    EXPECT_EQ(return_type("FLOOR", {sql_type::decimal(4, 2)}), sql_type::decimal(4, 2));
+    EXPECT_EQ(return_type("FLOOR", {sql_type::integer()}), sql_type::integer());
     EXPECT_EQ(call("FLOOR", {i64(7)}), value(int64_t{7}));
 }
 
@@ -111,10 +115,17 @@ TEST(FunctionsMath, RoundTiesTowardPositiveInfinity) {
     EXPECT_EQ(call("ROUND", {dec(125, 3, 2)}), value(decimal_value{1, 0}));
     EXPECT_EQ(call("ROUND", {dec(150, 3, 2)}), value(decimal_value{2, 0}));
     EXPECT_EQ(call("ROUND", {dec(-150, 3, 2)}), value(decimal_value{-1, 0}));
-    EXPECT_EQ(return_type("ROUND", {sql_type::decimal(3, 2)}), sql_type::decimal(2, 0));
+    // Round.java: ROUND(DECIMAL(p, s)) is DECIMAL(p - s, 0); with places the
+    // input's type; ROUND(INTEGER) is a BIGINT.
+    EXPECT_EQ(return_type("ROUND", {sql_type::decimal(3, 2)}), sql_type::decimal(1, 0));
+    EXPECT_EQ(return_type("ROUND", {sql_type::decimal(4, 2)}), sql_type::decimal(2, 0));
+    EXPECT_EQ(return_type("ROUND", {sql_type::decimal(5, 3), sql_type::integer()}),
+              sql_type::decimal(5, 3));
+    EXPECT_EQ(return_type("ROUND", {sql_type::integer()}), sql_type::bigint());
+    EXPECT_EQ(return_type("ROUND", {sql_type::bigint()}), sql_type::bigint());
     EXPECT_EQ(call("ROUND", {dec(12345, 5, 3), i32(1)}), value(decimal_value{12300, 3}));
     EXPECT_EQ(call("ROUND", {i32(1250), i32(-2)}), value(int32_t{1300}));
-    EXPECT_EQ(call("ROUND", {i32(7)}), value(int32_t{7}));
+    EXPECT_EQ(call("ROUND", {i32(7)}), value(int64_t{7}));
 }
 
 TEST(FunctionsRegex, ExtractAndReplace) {
