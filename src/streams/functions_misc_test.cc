@@ -134,7 +134,11 @@ TEST(FunctionsRegex, ExtractAndReplace) {
         call("REGEXP_EXTRACT", {str("(\\w+)@(\\w+)\\.com"), str("mail bob@example.com"), i32(2)}),
         value("example"));
     EXPECT_TRUE(call("REGEXP_EXTRACT", {str("\\d+"), str("no digits")}).is_null());
-    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(a)"), str("a"), i32(3)}).ok());
+    // RegexpExtract.java: a group beyond the pattern's groups is NULL, a
+    // negative one an error (Matcher.group throws).
+    EXPECT_TRUE(call("REGEXP_EXTRACT", {str("(a)"), str("a"), i32(3)}).is_null());
+    EXPECT_TRUE(call("REGEXP_EXTRACT", {str("(a)"), str("b"), i32(2)}).is_null());
+    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(a)"), str("a"), i32(-1)}).ok());
     EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(unclosed"), str("a")}).ok());
     EXPECT_EQ(call("REGEXP_REPLACE", {str("quick brown fox"), str("q.*ck"), str("slow")}),
               value("slow brown fox"));

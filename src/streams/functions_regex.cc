@@ -55,11 +55,15 @@ result<value> regexp_extract(std::span<const value> a, const sql_type&) {
     }
     const std::string& s = a[1].as_string();
     const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
+    // RegexpExtract.java: a group beyond the pattern's groups is NULL.
+    if (group > static_cast<int64_t>((*re)->mark_count())) {
+        return value();
+    }
     std::smatch m;
     if (!std::regex_search(s, m, **re)) {
         return value();
     }
-    if (group < 0 || static_cast<size_t>(group) >= m.size()) {
+    if (group < 0) {
         return error{errc::invalid_argument,
                      fmt::format("REGEXP_EXTRACT: no group {} in '{}'", group, a[0].as_string())};
     }
