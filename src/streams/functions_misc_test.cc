@@ -149,6 +149,38 @@ TEST(FunctionsRegex, ExtractAndReplace) {
     EXPECT_FALSE(try_call("REGEXP_REPLACE", {str("ab"), str("a"), str("$9")}).ok());
 }
 
+// Java regexes match characters, not bytes: '.' and classes take one
+// character, and an empty match falls between characters.
+TEST(FunctionsRegex, MatchesCharactersNotBytes) {
+    const typed s = str("h\xC3\xA9llo w\xC3\xB6rld \xF0\x9F\x98\x80!");  // héllo wörld 😀!
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("h.l"), s}), value("h\xC3\xA9l"));
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("w[^ ]r"), s}), value("w\xC3\xB6r"));
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str(" (.)!"), s, i32(1)}), value("\xF0\x9F\x98\x80"));
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("[\xC3\xA9\xC3\xB6]+"), s}), value("\xC3\xA9"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("h\xC3\xA9!"), str(""), str(".")}),
+              value(".h.\xC3\xA9.!."));
+    EXPECT_EQ(call("REGEXP_REPLACE", {s, str("[^a-z ]"), str("_")}), value("h_llo w_rld __"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("\xC3\xA9t\xC3\xA9"), str("(.)t"), str("[$1]")}),
+              value("[\xC3\xA9]\xC3\xA9"));
+    // \w and \d are ASCII-only, as in Java without UNICODE_CHARACTER_CLASS.
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("\\w+"), s}), value("h"));
+}
+
+// Java's inline flags at the start of a pattern.
+TEST(FunctionsRegex, LeadingInlineFlags) {
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("(?i)hello"), str("say HeLLo")}), value("HeLLo"));
+    EXPECT_EQ(call("REGEXP_REPLACE", {str("aAbB"), str("(?i)[a]"), str("x")}), value("xxbB"));
+    // ASCII only, as Java's CASE_INSENSITIVE without UNICODE_CASE.
+    EXPECT_TRUE(call("REGEXP_EXTRACT", {str("(?i)\xC3\xA9"), str("\xC3\x89")}).is_null());
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("(?m)^b$"), str("a\nb\nc")}), value("b"));
+    EXPECT_TRUE(call("REGEXP_EXTRACT", {str("^b$"), str("a\nb\nc")}).is_null());
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("(?im)^B$"), str("a\nb\nc")}), value("b"));
+    EXPECT_EQ(call("REGEXP_EXTRACT", {str("(?:a)(b)"), str("ab"), i32(1)}), value("b"));
+    // Flags Java has and std::regex lacks are an error, not ignored.
+    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("(?s)a.b"), str("a\nb")}).ok());
+    EXPECT_FALSE(try_call("REGEXP_EXTRACT", {str("a(?i)b"), str("aB")}).ok());
+}
+
 TEST(FunctionsMisc, UuidIsRandomVersion4) {
     const std::regex shape("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     std::set<std::string> seen;
