@@ -53,8 +53,12 @@ result<std::vector<std::string>> parse_path(std::string_view path) {
     while (i < path.size()) {
         const char c = path[i++];
         if (c == '.') {
-            tokens.push_back(
-                run(i, [](char ch) { return ch == ':' || ch == '@' || subscript_char(ch); }));
+            std::string token =
+                run(i, [](char ch) { return ch == ':' || ch == '@' || subscript_char(ch); });
+            if (token.empty()) {
+                return bad();
+            }
+            tokens.push_back(std::move(token));
         } else if (c == '[' && i < path.size() && (path[i] == '"' || path[i] == '\'')) {
             const char quote = path[i++];
             std::string token;
@@ -71,7 +75,6 @@ result<std::vector<std::string>> parse_path(std::string_view path) {
             }
             i += 2;
             tokens.push_back(std::move(token));
-            continue;
         } else if (c == '[') {
             const size_t start = i;
             i += i < path.size() && path[i] == '-' ? 1 : 0;
@@ -81,11 +84,7 @@ result<std::vector<std::string>> parse_path(std::string_view path) {
             }
             ++i;
             tokens.push_back(std::move(token));
-            continue;
         } else {
-            return bad();
-        }
-        if (tokens.back().empty()) {
             return bad();
         }
     }
