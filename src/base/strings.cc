@@ -51,6 +51,27 @@ int hex_digit(char c) {
     return -1;
 }
 
+char json_escaped_char(char e) {
+    switch (e) {
+        case 'b':
+            return '\b';
+        case 'f':
+            return '\f';
+        case 'n':
+            return '\n';
+        case 'r':
+            return '\r';
+        case 't':
+            return '\t';
+        case '"':
+        case '\\':
+        case '/':
+            return e;
+        default:
+            return '\0';
+    }
+}
+
 void append_utf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);

@@ -26,6 +26,11 @@ std::optional<int64_t> parse_int64(std::string_view s);
 // The value of a hex digit (0-9, a-f, A-F), or -1.
 int hex_digit(char c);
 
+// The character a JSON escape (backslash, e) stands for when e is one of
+// b f n r t (control characters) or the quote, backslash or slash (e
+// itself); NUL for any other e (u and invalid escapes are the caller's).
+char json_escaped_char(char e);
+
 // Appends code point cp (at most 0x10FFFF) as UTF-8.
 void append_utf8(std::string& out, uint32_t cp);
 

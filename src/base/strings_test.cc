@@ -45,5 +45,14 @@ TEST(Strings, ParseInt64TakesTheWholeStringOrNothing) {
     EXPECT_EQ(parse_int64("9223372036854775808"), std::nullopt);
 }
 
+TEST(Strings, JsonEscapedChar) {
+    EXPECT_EQ(json_escaped_char('n'), '\n');
+    EXPECT_EQ(json_escaped_char('b'), '\b');
+    EXPECT_EQ(json_escaped_char('/'), '/');
+    EXPECT_EQ(json_escaped_char('"'), '"');
+    EXPECT_EQ(json_escaped_char('u'), '\0');
+    EXPECT_EQ(json_escaped_char('q'), '\0');
+}
+
 }  // namespace
 }  // namespace cs

@@ -184,24 +184,44 @@ TEST_F(binder_test, like) {
     EXPECT_NE(bind_error("ID LIKE 'a'").find("LIKE operand must be STRING"), std::string::npos);
 }
 
+// s LIKE p ESCAPE '\\'.
+bool like(std::string_view p, std::string_view s) {
+    auto c = like_pattern::compile(p, '\\');
+    EXPECT_TRUE(c.ok());
+    return c.ok() && c->matches(s);
+}
+
 TEST(like_pattern, matching) {
-    auto m = [](std::string_view p, std::string_view s) {
-        auto c = like_pattern::compile(p, '\\');
-        EXPECT_TRUE(c.ok());
-        return c->matches(s);
-    };
-    EXPECT_TRUE(m("", ""));
-    EXPECT_FALSE(m("", "a"));
-    EXPECT_TRUE(m("%", ""));
-    EXPECT_TRUE(m("a%b%c", "aXXbYYc"));
-    EXPECT_FALSE(m("a%b%c", "aXXbYY"));
-    EXPECT_TRUE(m("%%a", "bba"));
-    EXPECT_TRUE(m("_", "é"));  // one code point, two bytes
-    EXPECT_FALSE(m("__", "é"));
-    EXPECT_TRUE(m("a\\_b", "a_b"));
-    EXPECT_FALSE(m("a\\_b", "axb"));
-    EXPECT_TRUE(m("%ab", "aab"));
+    EXPECT_TRUE(like("", ""));
+    EXPECT_FALSE(like("", "a"));
+    EXPECT_TRUE(like("%", ""));
+    EXPECT_TRUE(like("a%b%c", "aXXbYYc"));
+    EXPECT_FALSE(like("a%b%c", "aXXbYY"));
+    EXPECT_TRUE(like("%%a", "bba"));
+    EXPECT_TRUE(like("_", "é"));  // one code point, two bytes
+    EXPECT_FALSE(like("__", "é"));
+    EXPECT_TRUE(like("a\\_b", "a_b"));
+    EXPECT_FALSE(like("a\\_b", "axb"));
+    EXPECT_TRUE(like("%ab", "aab"));
     EXPECT_FALSE(like_pattern::compile("abc\\", '\\').ok());
+}
+
+// ksqlDB's LikeEvaluator builds a Java regex without DOTALL: '%' and '_'
+// stop at line terminators, which only a literal matches.
+TEST(like_pattern, wildcards_skip_line_terminators) {
+    EXPECT_FALSE(like("a%c", "a\nc"));
+    EXPECT_FALSE(like("a_c", "a\nc"));
+    EXPECT_FALSE(like("%", "\r"));
+    EXPECT_FALSE(like("a%", "ab\xE2\x80\xA8"));
+    EXPECT_FALSE(like("_", "\xC2\x85"));
+    EXPECT_TRUE(like("a%\n%c", "axy\nzc"));
+    EXPECT_FALSE(like("a%\n%c", "axy\nz\nc"));
+    EXPECT_TRUE(like("%\n%\n%", "a\nb\nc"));
+    EXPECT_FALSE(like("%x\nx%", "x\nx\nxq"));
+    EXPECT_TRUE(like("%x\nx%", "ax\nxq"));
+    EXPECT_TRUE(like("a%c",
+                     "a\xC2\xA0"
+                     "c"));  // U+00A0 is no line terminator
 }
 
 TEST_F(binder_test, in_and_between) {

@@ -33,6 +33,9 @@ result<value> abs_decimal(std::span<const value> a, const sql_type&) {
 result<value> identity(std::span<const value> a, const sql_type&) {
     return a[0];
 }
+result<value> int_to_bigint(std::span<const value> a, const sql_type&) {
+    return value(static_cast<int64_t>(a[0].as_int()));
+}
 
 enum class mode { round, floor, ceil };
 
@@ -191,7 +194,7 @@ void register_math_functions(registry& r) {
               switch (t[0].kind) {
                   case type_kind::integer:
                       return places ? make_simple(t[0], &round_int_places<int32_t>)
-                                    : bind_int_identity(t[0]);
+                                    : make_simple(sql_type::bigint(), &int_to_bigint);
                   case type_kind::bigint:
                       return places ? make_simple(t[0], &round_int_places<int64_t>)
                                     : bind_int_identity(t[0]);
@@ -199,10 +202,12 @@ void register_math_functions(registry& r) {
                       return places ? make_simple(sql_type::double_(), &round_double_places)
                                     : make_simple(sql_type::bigint(), &round_double);
                   case type_kind::decimal: {
-                      // One more integer digit for the carry (9.5 -> 10).
+                      // Round.java's schema providers: the input's type with
+                      // places, else DECIMAL(p - s, 0) (at least 1 digit
+                      // here; ksqlDB rejects DECIMAL(0, 0)). A carry (9.5 ->
+                      // 10) can exceed that precision, as in ksqlDB.
                       const int32_t p = t[0].precision, s = t[0].scale;
-                      const sql_type ret = places ? sql_type::decimal(std::min(p + 1, 38), s)
-                                                  : sql_type::decimal(std::min(p - s + 1, 38), 0);
+                      const sql_type ret = places ? t[0] : sql_type::decimal(std::max(p - s, 1), 0);
                       return make_simple(ret, &decimal_fn<mode::round>);
                   }
                   default:
@@ -223,11 +228,10 @@ void register_math_functions(registry& r) {
                           return bind_int_identity(t[0]);
                       case type_kind::double_:
                           return make_simple(t[0], dbl);
-                      case type_kind::decimal: {
-                          const int32_t p = t[0].precision, s = t[0].scale;
-                          return make_simple(
-                              s == 0 ? t[0] : sql_type::decimal(std::min(p - s + 1, 38), 0), dec);
-                      }
+                      case type_kind::decimal:
+                          // Floor.java / Ceil.java: the input's precision and
+                          // scale (FLOOR(12.35) is 12.00).
+                          return make_simple(t[0], dec);
                       default:
                           return no_match();
                   }

@@ -3,6 +3,14 @@
 // with Java's syntax for the common subset (classes, \d \w \s, groups,
 // (?:...), lookahead, quantifiers, anchors); Java-only syntax (named groups,
 // possessive quantifiers, \p{...}, lookbehind) is rejected as an invalid pattern.
+// Java's inline flags are taken at the start of a pattern: (?i) (ASCII
+// case-insensitive, as Java without UNICODE_CASE) and (?m); others, and
+// flags further in, are rejected.
+//
+// Java matches characters: the pattern and the text are decoded to code
+// points (std::wregex; wchar_t is 32 bits here), so '.' and [^ ] take one
+// character and an empty match falls between characters. \w, \d, \s and
+// case-insensitivity stay ASCII (the "C" locale), as in Java by default.
 //
 // Compiling a std::regex is expensive, so each thread keeps its last few
 // compiled patterns (a per-thread cache needs no lock and a pattern column
@@ -12,18 +20,73 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "streams/function_support.h"
+#include "streams/utf8.h"
 
 namespace cs::streams::fn {
 
 namespace {
 
+static_assert(sizeof(wchar_t) == 4, "std::wregex over code points needs a 32-bit wchar_t");
+
+std::wstring widen(std::string_view s) {
+    std::wstring out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        out += static_cast<wchar_t>(utf8::decode(s, i));
+    }
+    return out;
+}
+
+template <class It>
+std::string narrow(It begin, It end) {
+    std::string out;
+    for (It it = begin; it != end; ++it) {
+        append_utf8(out, static_cast<uint32_t>(*it));
+    }
+    return out;
+}
+
 struct cached_regex {
     std::string pattern;
-    std::shared_ptr<const std::regex> re;
+    std::shared_ptr<const std::wregex> re;
 };
 
-result<std::shared_ptr<const std::regex>> compiled(const std::string& pattern) {
+// Java's inline flags at the start of the pattern ("(?i)", "(?im)",
+// "(?-i)"): the syntax options and what follows them.
+result<std::pair<std::regex::flag_type, std::string_view>> leading_flags(std::string_view pattern) {
+    std::regex::flag_type flags = std::regex::ECMAScript;
+    while (pattern.starts_with("(?")) {
+        const size_t close = pattern.find(')');
+        const std::string_view letters =
+            pattern.substr(2, close == std::string_view::npos ? 0 : close - 2);
+        if (letters.empty() ||
+            letters.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") !=
+                std::string_view::npos) {
+            break;  // a group such as (?:...) or (?=...)
+        }
+        bool on = true;
+        for (const char c : letters) {
+            if (c == '-') {
+                on = false;
+            } else if (c == 'i' || c == 'm') {
+                const auto f = c == 'i' ? std::regex::icase : std::regex::multiline;
+                flags = on ? flags | f : flags & ~f;
+            } else {
+                return error{
+                    errc::invalid_argument,
+                    fmt::format(
+                        "Invalid regular expression '{}': inline flag '{}' is not supported",
+                        pattern, c)};
+            }
+        }
+        pattern.remove_prefix(close + 1);
+    }
+    return std::pair{flags, pattern};
+}
+
+result<std::shared_ptr<const std::wregex>> compiled(const std::string& pattern) {
     thread_local std::vector<cached_regex> cache;  // most recently used first
     for (size_t i = 0; i < cache.size(); ++i) {
         if (cache[i].pattern == pattern) {
@@ -33,9 +96,13 @@ result<std::shared_ptr<const std::regex>> compiled(const std::string& pattern) {
             return cache[0].re;
         }
     }
-    std::shared_ptr<const std::regex> re;
+    auto flags = leading_flags(pattern);
+    if (!flags) {
+        return flags.take_error();
+    }
+    std::shared_ptr<const std::wregex> re;
     try {
-        re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+        re = std::make_shared<const std::wregex>(widen(flags->second), flags->first);
     } catch (const std::regex_error& e) {
         return error{errc::invalid_argument,
                      fmt::format("Invalid regular expression '{}': {}", pattern, e.what())};
@@ -53,25 +120,30 @@ result<value> regexp_extract(std::span<const value> a, const sql_type&) {
     if (!re) {
         return re.take_error();
     }
-    const std::string& s = a[1].as_string();
+    const std::wstring s = widen(a[1].as_string());
     const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
-    std::smatch m;
+    // RegexpExtract.java: a group beyond the pattern's groups is NULL.
+    if (group > static_cast<int64_t>((*re)->mark_count())) {
+        return value();
+    }
+    std::wsmatch m;
     if (!std::regex_search(s, m, **re)) {
         return value();
     }
-    if (group < 0 || static_cast<size_t>(group) >= m.size()) {
+    if (group < 0) {
         return error{errc::invalid_argument,
                      fmt::format("REGEXP_EXTRACT: no group {} in '{}'", group, a[0].as_string())};
     }
     if (!m[static_cast<size_t>(group)].matched) {
         return value();
     }
-    return value(m[static_cast<size_t>(group)].str());
+    const auto& g = m[static_cast<size_t>(group)];
+    return value(narrow(g.first, g.second));
 }
 
 // Java's Matcher.replaceAll replacement syntax: $n is group n, ${name} is
 // not supported (no named groups), \x is a literal x.
-result<std::string> expand(const std::string& replacement, const std::smatch& m) {
+result<std::string> expand(const std::string& replacement, const std::wsmatch& m) {
     std::string out;
     for (size_t i = 0; i < replacement.size(); ++i) {
         const char c = replacement[i];
@@ -94,7 +166,7 @@ result<std::string> expand(const std::string& replacement, const std::smatch& m)
                 return error{errc::invalid_argument,
                              fmt::format("No group {} for replacement '{}'", group, replacement)};
             }
-            out += m[group].str();
+            out += narrow(m[group].first, m[group].second);
         } else {
             out += c;
         }
@@ -107,14 +179,14 @@ result<value> regexp_replace(std::span<const value> a, const sql_type&) {
     if (!re) {
         return re.take_error();
     }
-    const std::string& s = a[0].as_string();
+    const std::wstring s = widen(a[0].as_string());
     const std::string& replacement = a[2].as_string();
     std::string out;
-    auto begin = std::sregex_iterator(s.begin(), s.end(), **re);
+    auto begin = std::wsregex_iterator(s.begin(), s.end(), **re);
     size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-        const std::smatch& m = *it;
-        out.append(s, last, static_cast<size_t>(m.position(0)) - last);
+    for (auto it = begin; it != std::wsregex_iterator(); ++it) {
+        const std::wsmatch& m = *it;
+        out += narrow(s.begin() + static_cast<std::ptrdiff_t>(last), m[0].first);
         auto piece = expand(replacement, m);
         if (!piece) {
             return piece.take_error();
@@ -122,7 +194,7 @@ result<value> regexp_replace(std::span<const value> a, const sql_type&) {
         out += *piece;
         last = static_cast<size_t>(m.position(0) + m.length(0));
     }
-    out.append(s, last);
+    out += narrow(s.begin() + static_cast<std::ptrdiff_t>(last), s.end());
     return value(std::move(out));
 }
 

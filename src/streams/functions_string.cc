@@ -3,10 +3,15 @@
 // (ksqldb-engine .../function/udf/string); positions count code points (utf8.h).
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 
+#include <fmt/format.h>
+
+#include "base/strings.h"
 #include "streams/function_support.h"
+#include "streams/unicode_class.h"
 #include "streams/utf8.h"
 
 namespace cs::streams::fn {
@@ -179,146 +184,170 @@ result<value> split(std::span<const value> a, const sql_type&) {
     return value::array(std::move(out));
 }
 
-// INSTR(string, substring[, position[, occurrence]]): 1-based position of the
-// occurrence-th match searching forward from `position`, or backward from
-// len+position+1 when position is negative; 0 when there is none.
-int32_t instr(const std::string& s, const std::string& sub, int64_t position, int64_t occurrence) {
-    if (occurrence <= 0 || position == 0) {
+// INSTR(string, substring[, position[, occurrence]]) as Instr.java: 0 when
+// |position| > length; else the 1-based position of the occurrence-th
+// (overlapping) match in Commons' substring(string, position - 1), or, for a
+// negative position, in the reversed string searched from -position. 0 when
+// there is none.
+template <class S>
+int32_t instr(const S& str, const S& sub, int64_t position, int64_t occurrence) {
+    const auto n = static_cast<int64_t>(str.size());
+    const auto m = static_cast<int64_t>(sub.size());
+    if (position > n || position < -n) {
         return 0;
     }
-    const bool ascii = utf8::is_ascii(s);
-    const auto len = static_cast<int64_t>(ascii ? s.size() : utf8::length(s));
-    auto to_byte = [&](int64_t idx) {
-        return ascii ? static_cast<size_t>(idx) : utf8::byte_offset(s, static_cast<size_t>(idx));
-    };
-    auto to_char = [&](size_t byte) {
-        return static_cast<int32_t>(ascii ? byte : utf8::char_index(s, byte));
-    };
-    if (position > 0) {
-        if (position - 1 > len) {
+    // StringUtils.ordinalIndexOf(substring(hay, start), needle, occurrence).
+    auto find = [occurrence](const S& hay, int64_t start, const S& needle) -> int64_t {
+        const auto size = static_cast<int64_t>(hay.size());
+        start = std::clamp<int64_t>(start < 0 ? start + size : start, 0, size);
+        if (occurrence <= 0) {
+            return -1;
+        }
+        if (needle.empty()) {
             return 0;
         }
-        size_t from = to_byte(position - 1);
-        for (int64_t n = 0;; ++n) {
-            const size_t hit = s.find(sub, from);
-            if (hit == std::string::npos) {
-                return 0;
+        size_t from = static_cast<size_t>(start);
+        for (int64_t k = 1;; ++k, ++from) {
+            from = hay.find(needle, from);
+            if (from == S::npos) {
+                return -1;
             }
-            if (n + 1 == occurrence) {
-                return to_char(hit) + 1;
+            if (k == occurrence) {
+                return static_cast<int64_t>(from) - start;
             }
-            from = hit + 1;
         }
+    };
+    if (position < 0) {
+        const S reversed(str.rbegin(), str.rend());
+        const int64_t i = find(reversed, -position - 1, S(sub.rbegin(), sub.rend()));
+        return i < 0 ? 0 : static_cast<int32_t>(n + position - i - m + 2);
     }
-    const int64_t start = len + position;  // character index to search back from
-    if (start < 0) {
-        return 0;
-    }
-    size_t from = to_byte(start);
-    for (int64_t n = 0;; ++n) {
-        const size_t hit = s.rfind(sub, from);
-        if (hit == std::string::npos) {
-            return 0;
-        }
-        if (n + 1 == occurrence) {
-            return to_char(hit) + 1;
-        }
-        if (hit == 0) {
-            return 0;
-        }
-        from = hit - 1;
-    }
+    const int64_t i = find(str, position - 1, sub);
+    return i < 0 ? 0 : static_cast<int32_t>(i + position);
 }
 
+// A NULL string or substring gives 0 (Instr.java returns int).
 result<value> instr_fn(std::span<const value> a, const sql_type&) {
+    for (size_t i = 2; i < a.size(); ++i) {
+        if (a[i].is_null()) {
+            return value();
+        }
+    }
+    if (a[0].is_null() || a[1].is_null()) {
+        return value(int32_t{0});
+    }
     const int64_t position = a.size() > 2 ? a[2].as_int() : 1;
     const int64_t occurrence = a.size() > 3 ? a[3].as_int() : 1;
-    return value(instr(a[0].as_string(), a[1].as_string(), position, occurrence));
-}
-
-// MASK family: upper-case letters -> 'X', lower-case -> 'x', digits -> 'n',
-// anything else -> '-' (ksqlDB's defaults; the replacement characters can
-// be given as extra arguments, NULL keeping that class unmasked).
-struct mask_chars {
-    std::optional<char> upper = 'X', lower = 'x', digit = 'n', other = '-';
-};
-
-char mask_char(char c, const mask_chars& m) {
-    std::optional<char> r;
-    if (c >= 'A' && c <= 'Z') {
-        r = m.upper;
-    } else if (c >= 'a' && c <= 'z') {
-        r = m.lower;
-    } else if (c >= '0' && c <= '9') {
-        r = m.digit;
-    } else {
-        r = m.other;
+    const std::string& s = a[0].as_string();
+    const std::string& sub = a[1].as_string();
+    if (utf8::is_ascii(s) && utf8::is_ascii(sub)) {
+        return value(instr(s, sub, position, occurrence));
     }
-    return r ? *r : c;
+    return value(instr(utf8::code_points(s), utf8::code_points(sub), position, occurrence));
 }
+
+// MASK family (ksqlDB's Masker): each character is classified as Java's
+// Character.getType does (unicode_class.h); upper-case letters -> 'X',
+// lower-case -> 'x', decimal digits -> 'n', anything else -> '-'. The
+// replacement characters can be given as extra arguments, NULL keeping that
+// class unmasked; a replacement that is not exactly one character is an error.
+// Indexed by unicode::char_class (upper, lower, digit, other).
+using mask_chars = std::array<std::optional<uint32_t>, 4>;
+constexpr mask_chars default_masks = {'X', 'x', 'n', '-'};
 
 // Masks characters [from, to) (code point indices) of s.
 std::string mask_range(const std::string& s, size_t from, size_t to, const mask_chars& m) {
     std::string out;
     out.reserve(s.size());
     size_t index = 0;
-    for (size_t i = 0; i < s.size();) {
-        size_t n = 1;
-        while (i + n < s.size() && utf8::is_continuation(s[i + n])) {
-            ++n;
-        }
-        if (index >= from && index < to) {
-            out += n == 1 ? mask_char(s[i], m) : mask_char('?', m);
+    for (size_t i = 0; i < s.size(); ++index) {
+        const size_t start = i;
+        const uint32_t cp = utf8::decode(s, i);
+        const std::optional<uint32_t> r = index >= from && index < to
+                                              ? m[static_cast<size_t>(unicode::classify(cp))]
+                                              : std::nullopt;
+        if (r) {
+            append_utf8(out, *r);
         } else {
-            out.append(s, i, n);
+            out.append(s, start, i - start);
         }
-        i += n;
-        ++index;
     }
     return out;
 }
 
 // Replacement characters from the arguments after `first` (NULL: keep).
-mask_chars mask_args(std::span<const value> a, size_t first) {
-    mask_chars m;
-    std::optional<char>* slots[] = {&m.upper, &m.lower, &m.digit, &m.other};
-    for (size_t i = first, k = 0; i < a.size() && k < 4; ++i, ++k) {
-        if (a[i].is_null() || a[i].as_string().empty()) {
-            *slots[k] = std::nullopt;
-        } else {
-            *slots[k] = a[i].as_string()[0];
+// Like Masker.getMaskCharacter, a mask must be one (UTF-16) character.
+result<mask_chars> mask_args(std::span<const value> a, size_t first) {
+    mask_chars m = default_masks;
+    for (size_t i = first, k = 0; i < a.size() && k < m.size(); ++i, ++k) {
+        if (a[i].is_null()) {
+            m[k] = std::nullopt;
+            continue;
         }
+        const std::string& mask = a[i].as_string();
+        size_t end = 0;
+        const uint32_t cp = mask.empty() ? 0 : utf8::decode(mask, end);
+        if (mask.empty() || end != mask.size() || cp > 0xFFFF) {
+            return error{errc::invalid_argument,
+                         fmt::format("Invalid mask character. Must be only single character, "
+                                     "but was '{}'",
+                                     mask)};
+        }
+        m[k] = cp;
     }
     return m;
 }
 
 enum class mask_kind { all, left, right, keep_left, keep_right };
 
+constexpr const char* mask_name(mask_kind k) {
+    switch (k) {
+        case mask_kind::left:
+            return "mask_left";
+        case mask_kind::right:
+            return "mask_right";
+        case mask_kind::keep_left:
+            return "mask_keep_left";
+        case mask_kind::keep_right:
+            return "mask_keep_right";
+        default:
+            return "mask";
+    }
+}
+
 template <mask_kind K>
 result<value> mask(std::span<const value> a, const sql_type&) {
-    if (a[0].is_null()) {
+    constexpr bool counted = K != mask_kind::all;
+    // Masker.validateParams runs before the NULL check of the input.
+    if (counted && !a[1].is_null() && a[1].as_int() < 0) {
+        return error{errc::invalid_argument,
+                     fmt::format("function {} requires a non-negative number of characters to "
+                                 "mask or skip",
+                                 mask_name(K))};
+    }
+    auto m = mask_args(a, counted ? 2 : 1);
+    if (!m) {
+        return m.take_error();
+    }
+    if (a[0].is_null() || (counted && a[1].is_null())) {
         return value();
     }
     const std::string& s = a[0].as_string();
     if constexpr (K == mask_kind::all) {
-        return value(mask_range(s, 0, s.size(), mask_args(a, 1)));
+        return value(mask_range(s, 0, s.size(), *m));
     } else {
-        if (a[1].is_null()) {
-            return value();
-        }
-        const int64_t n = std::max<int64_t>(a[1].as_int(), 0);
+        const int64_t n = a[1].as_int();
         const size_t len = utf8::length(s);
         const auto count = static_cast<size_t>(std::min<int64_t>(n, static_cast<int64_t>(len)));
-        const mask_chars m = mask_args(a, 2);
         switch (K) {
             case mask_kind::left:
-                return value(mask_range(s, 0, count, m));
+                return value(mask_range(s, 0, count, *m));
             case mask_kind::right:
-                return value(mask_range(s, len - count, len, m));
+                return value(mask_range(s, len - count, len, *m));
             case mask_kind::keep_left:
-                return value(mask_range(s, count, len, m));
+                return value(mask_range(s, count, len, *m));
             default:
-                return value(mask_range(s, 0, len - count, m));
+                return value(mask_range(s, 0, len - count, *m));
         }
     }
 }
@@ -405,7 +434,7 @@ void register_string_functions(registry& r) {
                       return no_match();
                   }
               }
-              return make_simple(sql_type::integer(), &instr_fn);
+              return make_simple(sql_type::integer(), &instr_fn, false);
           });
     add_mask<mask_kind::all>(r, "MASK");
     add_mask<mask_kind::left>(r, "MASK_LEFT");

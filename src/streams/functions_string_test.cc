@@ -81,6 +81,30 @@ TEST(FunctionsString, InstrMatchesKsqlDocs) {
     EXPECT_EQ(call("INSTR", {s, str("OR"), i32(1), i32(4)}), value(int32_t{0}));
 }
 
+// Instr.java: NULL strings give 0, |position| > length gives 0, and the
+// search runs on Apache Commons' substring/ordinalIndexOf (a reversed copy
+// for negative positions).
+TEST(FunctionsString, InstrEdgesAsKsql) {
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_EQ(call("INSTR", {null_str, str("x")}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("x"), null_str, i32(1)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str(""), str("")}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str("")}), value(int32_t{1}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(3), i32(7)}), value(int32_t{3}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(4)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str(""), i32(-1)}), value(int32_t{4}));
+    EXPECT_EQ(call("INSTR", {str("abc"), str("c"), i32(0)}), value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("aaa"), str("aa"), i32(1), i32(2)}), value(int32_t{2}));
+    EXPECT_EQ(call("INSTR", {str("aaa"), str("aa"), i32(-1), i32(2)}), value(int32_t{1}));
+    EXPECT_EQ(call("INSTR", {str("CORPORATE FLOOR"), str("OR"), i32(-1)}), value(int32_t{14}));
+    EXPECT_EQ(call("INSTR", {str("CORPORATE FLOOR"), str("ATE"), i32(-3), i32(2)}),
+              value(int32_t{0}));
+    EXPECT_EQ(call("INSTR", {str("h\xC3\xA9llo h\xC3\xA9"), str("\xC3\xA9"), i32(-1)}),
+              value(int32_t{8}));
+    EXPECT_EQ(call("INSTR", {str("h\xC3\xA9llo h\xC3\xA9"), str("l"), i32(2), i32(2)}),
+              value(int32_t{4}));
+}
+
 TEST(FunctionsString, MaskFamilyMatchesKsqlDocs) {
     const typed s = str("AbCd#$123xy Z");
     EXPECT_EQ(call("MASK", {s}), value("XxXx--nnnxx-X"));
@@ -91,6 +115,42 @@ TEST(FunctionsString, MaskFamilyMatchesKsqlDocs) {
     EXPECT_EQ(call("MASK_KEEP_RIGHT", {s, i32(5)}), value("XxXx--nn3xy Z"));
     // A NULL replacement leaves that class as it is.
     EXPECT_EQ(call("MASK", {s, null_of(sql_type::string())}), value("AxCx--nnnxx-Z"));
+}
+
+// ksqlDB's Masker classifies each character with Character.getType.
+TEST(FunctionsString, MaskClassifiesUnicodeCharacters) {
+    const typed s = str("h\xC3\xA9llo W\xC3\xB6rld \xC3\x89\xD9\xA3");  // héllo Wörld É٣
+    EXPECT_EQ(call("MASK", {s}), value("xxxxx-Xxxxx-Xn"));
+    EXPECT_EQ(call("MASK_LEFT", {str("h\xC3\xA9llo"), i32(2)}), value("xxllo"));
+    EXPECT_EQ(call("MASK_RIGHT", {str("h\xC3\xA9llo"), i32(4)}), value("hxxxx"));
+    EXPECT_EQ(call("MASK_KEEP_LEFT", {str("\xC3\xA9t\xC3\xA9"), i32(1)}), value("\xC3\xA9xx"));
+    // Titlecase letters and symbols are "other"; emoji are one character here.
+    EXPECT_EQ(call("MASK", {str("\xC7\x85\xE2\x82\xAC\xF0\x9F\x98\x80")}), value("---"));
+    // A NULL mask keeps the character as it is, whatever its encoding.
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_EQ(call("MASK", {str("\xC3\xA9\xC3\x9C\xF0\x9F\x98\x80"), null_str, null_str, null_str,
+                            null_str}),
+              value("\xC3\xA9\xC3\x9C\xF0\x9F\x98\x80"));
+    // Mask characters may be any single character.
+    EXPECT_EQ(call("MASK", {str("aB1."), str("\xC3\x9C"), str("\xC3\xA9"), str("\xE2\x82\xAC"),
+                            str("\xC2\xB7")}),
+              value("\xC3\xA9\xC3\x9C\xE2\x82\xAC\xC2\xB7"));
+}
+
+// Masker.getMaskCharacter and validateParams throw: the record goes to the DLQ.
+TEST(FunctionsString, MaskRejectsBadArguments) {
+    const typed s = str("abc");
+    const typed null_str = null_of(sql_type::string());
+    EXPECT_FALSE(try_call("MASK", {s, str("**"), null_str, null_str, null_str}).ok());
+    EXPECT_FALSE(try_call("MASK", {s, str(""), null_str, null_str, null_str}).ok());
+    EXPECT_FALSE(try_call("MASK_LEFT", {s, i32(1), null_str, str("ab"), null_str, null_str}).ok());
+    for (const char* f : {"MASK_LEFT", "MASK_RIGHT", "MASK_KEEP_LEFT", "MASK_KEEP_RIGHT"}) {
+        EXPECT_FALSE(try_call(f, {s, i32(-1)}).ok()) << f;
+        EXPECT_FALSE(try_call(f, {null_str, i32(-1)}).ok()) << f;
+        EXPECT_EQ(call(f, {s, i32(0)}),
+                  value(std::string(f).find("KEEP") != std::string::npos ? "xxx" : "abc"))
+            << f;
+    }
 }
 
 TEST(FunctionsString, FunctionNamesAreSortedAndComplete) {

@@ -1,7 +1,8 @@
 // URL_EXTRACT_HOST/PATH/QUERY/FRAGMENT/PARAMETER/PORT/PROTOCOL, following
 // java.net.URI as ksqlDB's UDFs use it: path, query and fragment are
 // percent-decoded; a missing host, query, fragment or port is NULL; a
-// missing path is ''. A URL with characters URI rejects (spaces, control
+// missing path is '' (NULL in an opaque URI such as 'mailto:a@b.c', which
+// has no query either). A URL with characters URI rejects (spaces, control
 // characters, bad % escapes) is an error (the record goes to the DLQ).
 
 #include <fmt/format.h>
@@ -26,7 +27,7 @@ value opt_decoded(const std::optional<std::string_view>& s) {
     if (!s) {
         return value();
     }
-    return value(percent_decode(*s, false));
+    return value(percent_decode(*s));
 }
 
 result<value> host(std::span<const value> a, const sql_type&) {
@@ -34,7 +35,7 @@ result<value> host(std::span<const value> a, const sql_type&) {
         a[0], [](const url_parts& p) { return p.host ? value(std::string(*p.host)) : value(); });
 }
 result<value> path(std::span<const value> a, const sql_type&) {
-    return extract(a[0], [](const url_parts& p) { return value(percent_decode(p.path, false)); });
+    return extract(a[0], [](const url_parts& p) { return opt_decoded(p.path); });
 }
 result<value> query(std::span<const value> a, const sql_type&) {
     return extract(a[0], [](const url_parts& p) { return opt_decoded(p.query); });
@@ -50,23 +51,24 @@ result<value> protocol(std::span<const value> a, const sql_type&) {
 result<value> port(std::span<const value> a, const sql_type&) {
     return extract(a[0], [](const url_parts& p) { return p.port ? value(*p.port) : value(); });
 }
-// The first parameter with that name: its decoded value, '' for "name=",
-// NULL for a bare "name" or no such parameter.
+// As UrlExtractParameter: the decoded query (URI.getQuery()) split on '&',
+// each piece on its first '='; the first piece named so gives its value, ''
+// when it has no '='. '+' is not a space.
 result<value> parameter(std::span<const value> a, const sql_type&) {
     const std::string& name = a[1].as_string();
     return extract(a[0], [&](const url_parts& p) {
         if (!p.query) {
             return value();
         }
-        std::string_view q = *p.query;
+        const std::string decoded = percent_decode(*p.query);
+        std::string_view q = decoded;
         while (true) {
             const size_t amp = q.find('&');
             const std::string_view pair = q.substr(0, amp);
             const size_t eq = pair.find('=');
-            if (percent_decode(pair.substr(0, eq), true) == name) {
-                return eq == std::string_view::npos
-                           ? value()
-                           : value(percent_decode(pair.substr(eq + 1), true));
+            if (pair.substr(0, eq) == name) {
+                return value(eq == std::string_view::npos ? std::string()
+                                                          : std::string(pair.substr(eq + 1)));
             }
             if (amp == std::string_view::npos) {
                 return value();

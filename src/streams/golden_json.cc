@@ -244,47 +244,28 @@ class reader {
                 break;
             }
             char e = s_[i_++];
-            switch (e) {
-                case '"':
-                case '\\':
-                case '/':
-                    out += e;
-                    break;
-                case 'b':
-                    out += '\b';
-                    break;
-                case 'f':
-                    out += '\f';
-                    break;
-                case 'n':
-                    out += '\n';
-                    break;
-                case 'r':
-                    out += '\r';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'u': {
-                    uint32_t cp = 0;
-                    if (!hex4(cp)) {
-                        return fail("bad \\u escape");
-                    }
-                    if (cp >= 0xD800 && cp < 0xDC00) {
-                        uint32_t lo = 0;
-                        if (!literal("\\u") || !hex4(lo) || lo < 0xDC00 || lo >= 0xE000) {
-                            return fail("unpaired surrogate in a \\u escape");
-                        }
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    } else if (cp >= 0xDC00 && cp < 0xE000) {
-                        return fail("unpaired surrogate in a \\u escape");
-                    }
-                    append_utf8(out, cp);
-                    break;
-                }
-                default:
+            if (e != 'u') {
+                const char plain = json_escaped_char(e);
+                if (plain == '\0') {
                     return fail(std::string("bad escape \\") + e);
+                }
+                out += plain;
+                continue;
             }
+            uint32_t cp = 0;
+            if (!hex4(cp)) {
+                return fail("bad \\u escape");
+            }
+            if (cp >= 0xD800 && cp < 0xDC00) {
+                uint32_t lo = 0;
+                if (!literal("\\u") || !hex4(lo) || lo < 0xDC00 || lo >= 0xE000) {
+                    return fail("unpaired surrogate in a \\u escape");
+                }
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp < 0xE000) {
+                return fail("unpaired surrogate in a \\u escape");
+            }
+            append_utf8(out, cp);
         }
         return fail("unterminated string");
     }

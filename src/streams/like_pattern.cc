@@ -12,6 +12,14 @@ size_t next_code_point(std::string_view s, size_t i) {
     return i;
 }
 
+// Java's line terminators, which '.' (without DOTALL) does not match:
+// \n, \r, U+0085, U+2028, U+2029.
+bool line_terminator_at(std::string_view s, size_t i) {
+    const std::string_view rest = s.substr(i);
+    return rest.starts_with('\n') || rest.starts_with('\r') || rest.starts_with("\xC2\x85") ||
+           rest.starts_with("\xE2\x80\xA8") || rest.starts_with("\xE2\x80\xA9");
+}
+
 }  // namespace
 
 result<like_pattern> like_pattern::compile(std::string_view pattern, std::optional<char> escape) {
@@ -50,7 +58,12 @@ result<like_pattern> like_pattern::compile(std::string_view pattern, std::option
 
 bool like_pattern::matches(std::string_view s) const {
     // Greedy matching with one backtrack point: the last '%' seen. Linear
-    // for patterns without '%', O(n*m) worst case otherwise.
+    // for patterns without '%', O(n*m) worst case otherwise. '%' and '_'
+    // do not match line terminators (ksqlDB compiles LIKE to a Java regex
+    // without DOTALL). Greedy stays exact with that: a '%' cannot cross a
+    // terminator, so between two '%' the text after one can match at most
+    // once before the next terminator if it holds a terminator, and if it
+    // does not, an earlier match leaves the next '%' at least as much room.
     size_t pi = 0;
     size_t si = 0;
     size_t star_piece = std::string::npos;
@@ -63,7 +76,7 @@ bool like_pattern::matches(std::string_view s) const {
                 star_s = si;
                 continue;
             }
-            if (p.kind == piece_kind::any_one && si < s.size()) {
+            if (p.kind == piece_kind::any_one && si < s.size() && !line_terminator_at(s, si)) {
                 si = next_code_point(s, si);
                 ++pi;
                 continue;
@@ -77,7 +90,8 @@ bool like_pattern::matches(std::string_view s) const {
             return true;
         }
         // Mismatch: let the last '%' swallow one more character.
-        if (star_piece == std::string::npos || star_s >= s.size()) {
+        if (star_piece == std::string::npos || star_s >= s.size() ||
+            line_terminator_at(s, star_s)) {
             return false;
         }
         star_s = next_code_point(s, star_s);

@@ -2,7 +2,9 @@
 
 // SQL LIKE matching: '%' matches any sequence (also empty), '_' exactly one
 // character (a UTF-8 code point), the optional escape character makes the
-// next '%', '_' or escape literal. Case-sensitive, as in ksqlDB.
+// next '%', '_' or escape literal. Case-sensitive, as in ksqlDB; like
+// ksqlDB's regex without DOTALL, neither '%' nor '_' matches a line
+// terminator (\n, \r, U+0085, U+2028, U+2029).
 
 #include <optional>
 #include <string>

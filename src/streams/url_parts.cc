@@ -8,7 +8,7 @@
 
 namespace cs::streams {
 
-std::string percent_decode(std::string_view s, bool plus_is_space) {
+std::string percent_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
@@ -16,8 +16,6 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
             hex_digit(s[i + 2]) >= 0) {
             out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
             i += 2;
-        } else if (plus_is_space && s[i] == '+') {
-            out += ' ';
         } else {
             out += s[i];
         }
@@ -59,6 +57,12 @@ result<url_parts> parse_url(std::string_view url) {
             p.scheme = rest.substr(0, colon);
             rest = rest.substr(colon + 1);
         }
+    }
+    if (p.scheme && !rest.starts_with('/')) {
+        if (rest.empty()) {
+            return bad("expected a scheme-specific part");
+        }
+        return p;  // opaque
     }
     if (const size_t q = rest.find('?'); q != std::string_view::npos) {
         p.query = rest.substr(q + 1);

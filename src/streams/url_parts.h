@@ -16,8 +16,10 @@ struct url_parts {
     std::optional<std::string_view> scheme;
     std::optional<std::string_view> host;  // without brackets' content change: "[::1]" kept
     std::optional<int32_t> port;
-    std::string_view path;                     // raw (percent-encoded)
-    std::optional<std::string_view> query;     // raw, without '?'
+    // Raw (percent-encoded); both missing in an opaque URI ("mailto:a@b.c":
+    // a scheme, then no '/').
+    std::optional<std::string_view> path;
+    std::optional<std::string_view> query;     // without '?'
     std::optional<std::string_view> fragment;  // raw, without '#'
 };
 
@@ -25,8 +27,8 @@ struct url_parts {
 // characters, a bad percent escape, a non-numeric port.
 result<url_parts> parse_url(std::string_view url);
 
-// %XX decoding (invalid escapes are kept as is); plus_is_space for
-// application/x-www-form-urlencoded values (query parameters).
-std::string percent_decode(std::string_view s, bool plus_is_space);
+// %XX decoding (invalid escapes are kept as is; '+' stays '+', as in
+// java.net.URI).
+std::string percent_decode(std::string_view s);
 
 }  // namespace cs::streams
