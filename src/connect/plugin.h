@@ -63,6 +63,11 @@ class errant_record_reporter {
   public:
     virtual ~errant_record_reporter() = default;
     virtual void report(const record& r, const std::string& reason) = 0;
+    // Whether a reported record lets the rest of the batch go on
+    // (errors.tolerance=all). When not, the first errant record fails the
+    // task, so a task that writes in a transaction rolls the whole batch
+    // back instead of committing the others (Confluent's JDBC sink).
+    virtual bool tolerant() const { return true; }
 };
 
 class sink_task {
@@ -76,6 +81,12 @@ class sink_task {
     // The worker also calls put() with no records when a poll returned
     // nothing, so a task can act on time (rotate.schedule.interval.ms).
     virtual status put(std::span<const record> records) = 0;
+    // After a retriable put() failure: how long the worker waits before
+    // putting the same batch again (Connect's SinkTaskContext.timeout, which
+    // the JDBC sink sets to retry.backoff.ms), or -1 for the worker's own
+    // backoff (errors.retry.*). A task that counts its own retries returns
+    // a non-retriable error when they run out.
+    virtual int64_t retry_backoff_ms() const { return -1; }
     // Before committing: given the offset after the last record the worker
     // handed over (or skipped) per partition, returns what may be
     // committed. A task that buffers across puts (the S3 sink keeps files

@@ -64,6 +64,8 @@ class sink_worker final : public task_thread {
             reports.emplace_back(&r, reason);
             copies.push_back(r);
         }
+        bool tolerant() const override { return tolerate_all; }
+        bool tolerate_all = false;
         std::vector<std::pair<const record*, std::string>> reports;
         std::vector<record> copies;  // in case the sink reported a copy
         void clear() {
@@ -148,6 +150,7 @@ cs::status sink_worker::open() {
         return handler.take_error();
     }
     errors_ = std::move(handler).value();
+    reporter_.tolerate_all = errors_->policy().tolerate_all;
     client::client_settings settings;
     settings.set("auto.offset.reset", "earliest", "connect sink default");
     const client::client_settings configured = client_settings_for(
@@ -501,6 +504,10 @@ cs::status sink_worker::attempt_put() {
         policy_.retry_timeout_ms >= 0 && now - first_failure_ms_ >= policy_.retry_timeout_ms;
     if (past_timeout) {
         delay = policy_.retry_delay_max_ms;
+    }
+    if (int64_t asked = task_->retry_backoff_ms(); asked >= 0) {
+        delay = asked;  // the task paces (and counts) its own retries
+        past_timeout = false;
     }
     next_retry_ms_ = now + delay;
     update_counters([](task_counters& c) { ++c.retries; });

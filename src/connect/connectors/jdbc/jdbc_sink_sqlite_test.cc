@@ -150,6 +150,57 @@ TEST_F(JdbcSinkSqlite, AutoEvolveAddsNullableColumns) {
     EXPECT_EQ(dump("SELECT count(*) FROM clickstream_events"), "3|\n");
 }
 
+// errors.tolerance=none (the worker's reporter is not tolerant): a record
+// that cannot be written fails the put and nothing of its batch is
+// written, so a restart after the fix writes each record once (Confluent
+// rolls the whole put back).
+TEST_F(JdbcSinkSqlite, WithoutToleranceAnErrantRecordWritesNothingOfItsBatch) {
+    auto cfg = seed_config();
+    cfg["auto.evolve"] = "false";
+    auto task = start(seed_config());
+    std::vector<record> first{schemaless_click(1)};
+    ASSERT_TRUE(task->put(first).ok());
+    reporter_.tolerate = false;
+    auto strict = start(cfg);
+    record extra = schemaless_click(3);
+    auto e2 = extra.value.as_map();
+    e2.emplace_back("campaign", "spring");
+    extra.value = data::map(e2);
+    std::vector<record> batch{schemaless_click(2), extra, schemaless_click(4)};
+    auto st = strict->put(batch);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("auto-evolution is disabled"), std::string::npos) << st.message();
+    EXPECT_EQ(dump("SELECT count(*) FROM clickstream_events"), "1|\n");  // 2 and 4 rolled back
+}
+
+// A retriable failure (the database locked) is retried max.retries times,
+// retry.backoff.ms apart (the worker waits what retry_backoff_ms() says),
+// then fails for good.
+TEST_F(JdbcSinkSqlite, RetriableFailuresAreRetriedMaxRetriesTimes) {
+    auto cfg = seed_config();
+    cfg["max.retries"] = "1";  // each attempt waits SQLite's 5 s busy timeout
+    cfg["retry.backoff.ms"] = "250";
+    auto task = start(cfg);
+    EXPECT_EQ(task->retry_backoff_ms(), 250);
+    std::vector<record> first{schemaless_click(1)};
+    ASSERT_TRUE(task->put(first).ok());
+    auto db = open_connection({url_, "", "", 10});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->execute("BEGIN EXCLUSIVE").ok());  // holds the lock
+    std::vector<record> second{schemaless_click(2)};
+    auto st = task->put(second);
+    ASSERT_FALSE(st.ok());
+    EXPECT_TRUE(st.code() == errc::io || st.code() == errc::timed_out) << st.message();
+    auto last = task->put(second);
+    ASSERT_FALSE(last.ok());
+    EXPECT_FALSE(last.code() == errc::io || last.code() == errc::timed_out) << last.message();
+    EXPECT_NE(last.message().find("max.retries=1"), std::string::npos) << last.message();
+    ASSERT_TRUE((*db)->execute("ROLLBACK").ok());
+    auto again = start(cfg);  // the restarted task
+    ASSERT_TRUE(again->put(second).ok());
+    EXPECT_EQ(dump("SELECT count(*) FROM clickstream_events"), "2|\n");
+}
+
 TEST_F(JdbcSinkSqlite, DeleteEnabledTombstonesDeleteByKey) {
     auto cfg = seed_config();
     cfg["delete.enabled"] = "true";

@@ -71,6 +71,7 @@ status jdbc_sink_task::start(const config_map& config, errant_record_reporter& r
         return error{errc::invalid_argument, "invalid JDBC sink config: " + c.err().message};
     }
     cfg_ = std::move(*c);
+    retries_left_ = cfg_.max_retries;
     reporter_ = &reporter;
     auto d = dialect_of(cfg_.url);
     if (!d.ok()) {
@@ -125,6 +126,28 @@ status jdbc_sink_task::fail(error e) {
     return e;
 }
 
+error jdbc_sink_task::errant_failure(const std::pair<const record*, std::string>& errant) const {
+    const record& rec = *errant.first;
+    return error{
+        errc::invalid_argument,
+        fmt::format("record {}-{}@{} cannot be written: {} (errors.tolerance=none: "
+                    "nothing of the batch was written)",
+                    rec.topic, rec.partition.value_or(-1), rec.kafka_offset, errant.second)};
+}
+
+// Confluent's JdbcSinkTask: a retriable failure is retried max.retries
+// times, retry.backoff.ms apart (retry_backoff_ms()), then fails the task.
+status jdbc_sink_task::retry_or_fail(error e) {
+    status st = fail(std::move(e));
+    if (is_retriable(st.err()) && retries_left_-- <= 0) {
+        retries_left_ = cfg_.max_retries;
+        return error{errc::invalid_argument,
+                     fmt::format("{} (gave up after max.retries={} retries)", st.message(),
+                                 cfg_.max_retries)};
+    }
+    return st;
+}
+
 status jdbc_sink_task::put(std::span<const record> records) {
     errant_list errant;
     std::vector<pending> rows;
@@ -139,10 +162,10 @@ status jdbc_sink_task::put(std::span<const record> records) {
     }
     if (!rows.empty()) {
         if (auto st = ensure_connection(); !st.ok()) {
-            return st;
+            return retry_or_fail(st.err());
         }
         if (auto st = conn_->begin(); !st.ok()) {
-            return fail(st.err());
+            return retry_or_fail(st.err());
         }
         for (size_t i = 0; i < rows.size();) {
             size_t j = i + 1;
@@ -150,15 +173,24 @@ status jdbc_sink_task::put(std::span<const record> records) {
                 ++j;
             }
             if (auto st = write_run(std::span(rows).subspan(i, j - i), errant); !st.ok()) {
-                return fail(st.err());
+                return retry_or_fail(st.err());
             }
             i = j;
         }
+        if (!errant.empty() && !reporter_->tolerant()) {
+            // errors.tolerance=none: the task fails on this record, and
+            // nothing of the batch is written (Confluent rolls the put's
+            // transaction back), so a restart writes it once.
+            return fail(errant_failure(errant.front()));
+        }
         if (auto st = conn_->commit(); !st.ok()) {
-            return fail(st.err());
+            return retry_or_fail(st.err());
         }
         end_txn(true);
+    } else if (!errant.empty() && !reporter_->tolerant()) {
+        return errant_failure(errant.front());
     }
+    retries_left_ = cfg_.max_retries;
     for (const auto& [rec, reason] : errant) {
         logger()->warn("JDBC sink {}: record {}-{}@{} cannot be written: {}", cfg_.connector_name,
                        rec->topic, rec->partition.value_or(-1), rec->kafka_offset, reason);

@@ -47,6 +47,7 @@ class jdbc_sink_task final : public sink_task {
   public:
     status start(const config_map& config, errant_record_reporter& reporter) override;
     status put(std::span<const record> records) override;
+    int64_t retry_backoff_ms() const override { return cfg_.retry_backoff_ms; }
     void stop() override;
 
     // Statements executed so far (tests and the benchmark look at batching).
@@ -72,6 +73,10 @@ class jdbc_sink_task final : public sink_task {
     result<std::optional<table_info>> describe(const table_id& id);
     std::string column_key(const std::string& name) const;
     status fail(error e);
+    // fail(), and a retriable failure turned final once max.retries are used.
+    status retry_or_fail(error e);
+    error errant_failure(const std::pair<const record*, std::string>& errant) const;
+    int retries_left_ = 10;  // cfg_.max_retries after start
     // Upsert: one statement may not update a row twice; keeps each key's
     // last record, in record order.
     static std::vector<pending*> last_per_key(std::span<pending* const> rows);

@@ -120,10 +120,10 @@ std::vector<config_key> sink_config_keys() {
         make_config_key("quote.sql.identifiers", "STRING", "always", "MEDIUM", "DDL Support",
                         "Whether to quote table and column names.", {"always", "never"}),
         make_config_key("max.retries", "INT", "10", "MEDIUM", "Retries",
-                        "Accepted for compatibility; the worker retries retriable failures "
-                        "(errors.retry.timeout)."),
+                        "How often a batch that failed for a retriable reason (the database "
+                        "away, a lock timeout) is retried before the task fails."),
         make_config_key("retry.backoff.ms", "INT", "3000", "MEDIUM", "Retries",
-                        "Accepted for compatibility; see max.retries."),
+                        "The wait between those retries."),
     };
 }
 

@@ -20,6 +20,8 @@ struct collecting_reporter final : errant_record_reporter {
     void report(const record& r, const std::string& reason) override {
         reported.emplace_back(r, reason);
     }
+    bool tolerant() const override { return tolerate; }
+    bool tolerate = true;  // errors.tolerance=all
 };
 
 inline schema_ptr make_schema(schema_type t, bool optional = false, std::string name = {}) {
