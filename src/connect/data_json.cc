@@ -39,7 +39,13 @@ void append_plain_json(std::string& out, const data& v) {
     } else if (v.is_double()) {
         const double d = v.as_double();
         if (std::isfinite(d)) {
+            // A FLOAT64 keeps its fraction, as Jackson writes it (1.0, not
+            // 1), so readers that infer types see a double.
+            const size_t start = out.size();
             fmt::format_to(std::back_inserter(out), "{}", d);
+            if (out.find_first_of(".eE", start) == std::string::npos) {
+                out += ".0";
+            }
         } else {
             out += "null";  // JSON has no NaN or Infinity
         }

@@ -2,6 +2,7 @@
 
 #include "connect/converters/converter.h"
 #include "connect/converters/encoding.h"
+#include "connect/data_json.h"
 
 namespace cs::connect {
 namespace {
@@ -204,6 +205,13 @@ TEST(JsonConverterTest, WritingChecksTypes) {
     s->type = schema_type::int32;
     EXPECT_FALSE(c->from_connect("t", s, data("x")).ok());
     EXPECT_FALSE(c->from_connect("t", s, data()).ok());  // required, no default
+}
+
+TEST(PlainJsonTest, DoublesKeepTheirFractionAsJacksonWritesThem) {
+    std::string out;
+    append_plain_json(
+        out, data::list({data(1.0), data(1000.0), data(2.5), data(1e22), data(int64_t{3})}));
+    EXPECT_EQ(out, "[1.0,1000.0,2.5,1e+22,3]");
 }
 
 TEST(StringConverterTest, BothDirections) {
