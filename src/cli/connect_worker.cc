@@ -1,5 +1,6 @@
 #include "cli/connect_worker.h"
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 
@@ -124,29 +125,43 @@ result<std::unique_ptr<connect_worker>> connect_worker::start(
     w->tasks_ = std::make_unique<connect::runtime_task_host>(worker.settings);
     w->herder_ = std::make_unique<connect::herder>(*w->plugins_, *w->store_, *w->tasks_,
                                                    worker.settings.worker_id);
-    if (auto s = w->herder_->start(); !s) {
-        return error{s.code(), "cannot read the worker's state: " + s.message()};
-    }
-    for (const auto& f : files) {
-        auto r = w->herder_->put_config(f.name, f.config, f.initial, true);
-        if (!r) {
-            w->stop();
-            return error{r.err().code, fmt::format("connector {}: {}", f.name, r.err().message)};
-        }
-        logger->info("connector {} {}", f.name, r->created ? "created" : "updated");
-    }
-
+    // REST listens before any connector starts: a port in use (a second
+    // worker on the same machine) fails here, before this worker joins
+    // its connectors' consumer groups. Until the state is read, requests
+    // get 503.
     w->api_ = std::make_unique<connect::rest::rest_api>(*w->herder_, CLICKSTREAM_VERSION);
     auto* api = w->api_.get();
+    auto ready = std::make_shared<std::atomic<bool>>(false);
     auto server = connect::http::server::start(
         {.host = worker.rest_host, .port = worker.rest_port, .threads = 4, .limits = {}},
-        [api](const connect::http::request& req) { return api->handle(req); });
+        [api, ready](const connect::http::request& req) {
+            if (!ready->load(std::memory_order_acquire)) {
+                return connect::http::response::json(
+                    503, R"({"error_code":503,"message":"the worker is starting: it is )"
+                         R"(reading its connectors' state from Kafka"})");
+            }
+            return api->handle(req);
+        });
     if (!server) {
         w->stop();
         return error{server.err().code,
                      fmt::format("Connect REST listener {}:{}: {}", worker.rest_host,
                                  worker.rest_port, server.err().message)};
     }
+    if (auto s = w->herder_->start(); !s) {
+        (*server)->stop();
+        return error{s.code(), "cannot read the worker's state: " + s.message()};
+    }
+    for (const auto& f : files) {
+        auto r = w->herder_->put_config(f.name, f.config, f.initial, true);
+        if (!r) {
+            (*server)->stop();
+            w->stop();
+            return error{r.err().code, fmt::format("connector {}: {}", f.name, r.err().message)};
+        }
+        logger->info("connector {} {}", f.name, r->created ? "created" : "updated");
+    }
+    ready->store(true, std::memory_order_release);
     w->server_ = std::move(*server);
     logger->info("Connect worker {} (group {}) serving REST on http://{}:{}",
                  worker.settings.worker_id, worker.group_id, worker.rest_host, w->server_->port());

@@ -249,6 +249,18 @@ def test_jdbc_sqlite_sink_end_to_end():
             assert dups == [] and total == 36, (dups, total)
             assert "bad" not in [r[0] for r in rows(db, table)]
 
+            # A second worker on the same REST port fails at once, before it
+            # resumes any connector (it would join the sink's consumer group).
+            second_log = os.path.join(work, "second.log")
+            with open(second_log, "wb") as out:
+                res = subprocess.run([BINARY, "connect", "--worker", w.props], stdout=out,
+                                     stderr=subprocess.STDOUT, timeout=60)
+            with open(second_log, "rb") as f:
+                text = f.read().decode(errors="replace")
+            assert res.returncode != 0, text
+            assert "REST listener" in text, text
+            assert "resuming connector" not in text and f"task {name}-" not in text, text
+
             code, _ = w.curl("DELETE", f"/connectors/{name}")
             assert code == 204, code
             w.stop()
