@@ -94,7 +94,11 @@ class builder {
             add(make_config_key(key_name, "STRING", std::string(), "MEDIUM", "", ""));
             it = index_.find(key_name);
         }
-        out_.configs[it->second].value.errors.push_back(std::move(message));
+        auto& errors = out_.configs[it->second].value.errors;
+        if (!errors.empty() && config_.find(key_name) == config_.end()) {
+            return;  // a missing key is one error, as Connect reports it
+        }
+        errors.push_back(std::move(message));
     }
 
     bool has_errors(const std::string& key_name) const {

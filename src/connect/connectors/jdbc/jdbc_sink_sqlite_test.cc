@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "connect/config_validation.h"
 #include "connect/connectors/jdbc/db_connection.h"
 #include "connect/connectors/jdbc/jdbc_sink_connector.h"
 #include "connect/connectors/jdbc/jdbc_sink_task.h"
 #include "connect/connectors/jdbc/test_records.h"
+#include "connect/plugin_registry.h"
 
 namespace cs::connect::jdbc {
 namespace {
@@ -285,6 +287,24 @@ TEST_F(JdbcSinkSqlite, UpdateModeChangesOnlyExistingRows) {
     std::vector<record> updates{changed, schemaless_click(2)};  // 2 does not exist
     ASSERT_TRUE(task->put(updates).ok());
     EXPECT_EQ(dump("SELECT user_name FROM clickstream_events"), "Bob|\n");
+}
+
+// A missing required key is one error, however many checks notice it
+// (Connect lists one per key; the plugin's own check had doubled it).
+TEST_F(JdbcSinkSqlite, AMissingRequiredKeyIsOneError) {
+    plugin_registry plugins;
+    std::shared_ptr<const connector_plugin> plugin = make_jdbc_sink_connector();
+    plugins.add_connector(plugin);
+    auto infos = validate_connector_config(
+        plugins, {{"connector.class", jdbc_sink_class}, {"name", "j"}, {"topics", "t"}},
+        plugin.get());
+    EXPECT_EQ(infos.error_count, 1) << fmt::format("{}", fmt::join(infos.all_errors(), "; "));
+    for (const auto& c : infos.configs) {
+        if (c.value.name == "connection.url") {
+            ASSERT_EQ(c.value.errors.size(), 1u);
+            EXPECT_NE(c.value.errors[0].find("Missing required configuration"), std::string::npos);
+        }
+    }
 }
 
 TEST_F(JdbcSinkSqlite, ConfigProblems) {
