@@ -73,6 +73,7 @@ class column_writer {
         }
         put_fixed<int64_t>(v, static_cast<uint64_t>(v));
     }
+    void put_float(float v);
     void put_double(double v);
     void put_bytes(bytes_view v);
 

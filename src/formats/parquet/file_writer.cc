@@ -34,14 +34,17 @@ status validate(const schema& columns) {
                 ok = c.type == physical_type::byte_array;
                 break;
             case logical_type::timestamp_micros:
+            case logical_type::timestamp_millis:
                 ok = c.type == physical_type::int64;
                 break;
             case logical_type::date:
+            case logical_type::time_millis:
                 ok = c.type == physical_type::int32;
                 break;
             case logical_type::decimal:
                 ok = (c.type == physical_type::int32 && c.precision >= 1 && c.precision <= 9) ||
-                     (c.type == physical_type::int64 && c.precision >= 1 && c.precision <= 18);
+                     (c.type == physical_type::int64 && c.precision >= 1 && c.precision <= 18) ||
+                     (c.type == physical_type::byte_array && c.precision >= 1);
                 ok = ok && c.scale >= 0 && c.scale <= c.precision;
                 break;
         }

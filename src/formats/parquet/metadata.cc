@@ -13,7 +13,22 @@ using thrift::ctype;
 constexpr int32_t kConvertedUtf8 = 0;
 constexpr int32_t kConvertedDecimal = 5;
 constexpr int32_t kConvertedDate = 6;
+constexpr int32_t kConvertedTimeMillis = 7;
+constexpr int32_t kConvertedTimestampMillis = 9;
 constexpr int32_t kConvertedTimestampMicros = 10;
+
+// LogicalType field 8 (TIMESTAMP) or 7 (TIME), UTC-adjusted, with TimeUnit
+// member 1 (MILLIS) or 2 (MICROS).
+void write_time_logical(compact_writer& w, int16_t type_field, int16_t unit_field) {
+    w.field_struct(10);  // LogicalType
+    w.field_struct(type_field);
+    w.field_bool(1, true);  // isAdjustedToUTC
+    w.field_struct(2);      // unit: TimeUnit
+    w.field_empty_struct(unit_field);
+    w.end_struct();
+    w.end_struct();
+    w.end_struct();
+}
 
 void write_leaf(compact_writer& w, const column_spec& c) {
     w.begin_struct();
@@ -31,14 +46,15 @@ void write_leaf(compact_writer& w, const column_spec& c) {
             break;
         case logical_type::timestamp_micros:
             w.field_i32(6, kConvertedTimestampMicros);
-            w.field_struct(10);       // LogicalType
-            w.field_struct(8);        // TIMESTAMP: TimestampType
-            w.field_bool(1, true);    // isAdjustedToUTC
-            w.field_struct(2);        // unit: TimeUnit
-            w.field_empty_struct(2);  // MICROS
-            w.end_struct();
-            w.end_struct();
-            w.end_struct();
+            write_time_logical(w, 8, 2);  // TIMESTAMP, MICROS
+            break;
+        case logical_type::timestamp_millis:
+            w.field_i32(6, kConvertedTimestampMillis);
+            write_time_logical(w, 8, 1);  // TIMESTAMP, MILLIS
+            break;
+        case logical_type::time_millis:
+            w.field_i32(6, kConvertedTimeMillis);
+            write_time_logical(w, 7, 1);  // TIME, MILLIS
             break;
         case logical_type::date:
             w.field_i32(6, kConvertedDate);
