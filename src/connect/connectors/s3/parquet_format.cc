@@ -295,6 +295,14 @@ class parquet_writer final : public record_writer {
             for (size_t i = 0; i < cols_.size() && i < s.values.size(); ++i) {
                 values_[i] = &s.values[i];
             }
+            // A null into a REQUIRED column would leave the file unusable:
+            // the record is refused (errant) before any column takes a value.
+            for (size_t i = 0; i < cols_.size(); ++i) {
+                if (cols_[i].required && (values_[i] == nullptr || values_[i]->is_null())) {
+                    return error{errc::invalid_argument,
+                                 fmt::format("field {} is not optional but null", cols_[i].name)};
+                }
+            }
         } else {
             if (!value.is_map()) {
                 return false;

@@ -90,6 +90,25 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+    // A null in a non-optional field (JsonConverter refuses it, a transform
+    // might not) is an errant record; the file goes on without it.
+    {
+        cc::record r;
+        r.topic = "t";
+        r.partition = 0;
+        r.kafka_offset = offset;
+        auto sv = (*conv)->to_connect(
+            "t", fmt::format(R"({{"schema":{},"payload":{}}})", kSchema, kPayloads[0]));
+        cs::connect::struct_data s = sv->value.as_struct();
+        s.values[0] = cc::data();  // "id"
+        r.value_schema = sv->schema;
+        r.value = cc::data::struct_(std::move(s));
+        auto refused = w->write(r);
+        if (refused.ok()) {
+            std::fprintf(stderr, "a null in a REQUIRED column was not refused\n");
+            return 1;
+        }
+    }
     auto body = w->finish();
     if (!body) {
         std::fprintf(stderr, "finish: %s\n", body.err().message.c_str());
