@@ -63,7 +63,8 @@ column_writer::column_writer(const column_spec& spec, const column_options& opts
     : spec_(spec),
       opts_(opts),
       comp_(comp),
-      optional_(spec.rep == repetition::optional),
+      optional_(spec.max_def() > 0),
+      max_def_(static_cast<uint8_t>(spec.max_def())),
       width_(plain_width(spec.type)),
       chunk_stats_(stats_for(spec)),
       dict_mode_(opts.dictionary && spec.type != physical_type::boolean) {
@@ -88,7 +89,7 @@ void column_writer::put_bool(bool v) {
         return wrong_put("BOOLEAN");
     }
     if (optional_) {
-        defs_.push_back(1);
+        defs_.push_back(max_def_);
     }
     plain_.push_back(static_cast<std::byte>(v ? 1 : 0));
     page_plain_bytes_ += 1;
@@ -114,7 +115,7 @@ void column_writer::put_bytes(bytes_view v) {
         return wrong_put("BYTE_ARRAY");
     }
     if (optional_) {
-        defs_.push_back(1);
+        defs_.push_back(max_def_);
     }
     page_plain_bytes_ += 4 + v.size();
     if (dict_mode_) {
@@ -320,7 +321,7 @@ void column_writer::finish_page() {
     body_.clear();
     if (optional_) {
         body_.resize(4);
-        rle_encode(std::span<const uint8_t>(defs_), 1, body_);
+        rle_encode(std::span<const uint8_t>(defs_), std::bit_width(max_def_), body_);
         uint32_t n = static_cast<uint32_t>(body_.size() - 4);
         std::memcpy(body_.data(), &n, 4);
     }

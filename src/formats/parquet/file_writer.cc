@@ -22,7 +22,17 @@ status validate(const schema& columns) {
         if (c.name.empty()) {
             return error{errc::invalid_argument, "parquet column with an empty name"};
         }
-        if (!names.insert(c.name).second) {
+        std::string path;
+        for (const auto& g : c.groups) {
+            if (g.name.empty()) {
+                return error{errc::invalid_argument, "parquet group with an empty name"};
+            }
+            path += g.name + ".";
+        }
+        if (c.max_def() > 255) {
+            return error{errc::invalid_argument, "parquet column nested too deep"};
+        }
+        if (!names.insert(path + c.name).second) {
             return error{errc::invalid_argument,
                          fmt::format("parquet column {} appears twice", c.name)};
         }

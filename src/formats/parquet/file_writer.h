@@ -22,8 +22,9 @@
 //
 // One thread at a time (no internal locking).
 //
-// Scope: flat schemas of primitive columns only (no nested groups, lists or
-// maps, so no repetition levels); data pages v1; no page index, bloom
+// Scope: primitive columns, possibly inside REQUIRED/OPTIONAL groups
+// (column_spec::groups; definition levels up to 255), but nothing repeated
+// (no lists or maps, so no repetition levels); data pages v1; no page index, bloom
 // filters or encryption. After an error the writer is unusable and the file
 // incomplete.
 

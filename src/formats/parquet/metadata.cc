@@ -1,5 +1,7 @@
 #include "formats/parquet/metadata.h"
 
+#include <algorithm>
+
 #include "formats/parquet/thrift_compact.h"
 
 namespace cs::formats::parquet {
@@ -89,7 +91,10 @@ void write_column_chunk(compact_writer& w, const column_spec& c, const chunk_met
     for (encoding e : m.encodings) {
         w.elem_i32(static_cast<int32_t>(e));
     }
-    w.field_list(3, ctype::binary, 1);
+    w.field_list(3, ctype::binary, static_cast<uint32_t>(c.groups.size() + 1));
+    for (const auto& g : c.groups) {
+        w.elem_string(g.name);
+    }
     w.elem_string(c.name);
     w.field_i32(4, static_cast<int32_t>(m.codec));
     w.field_i64(5, m.num_values);
@@ -130,6 +135,57 @@ void write_column_chunk(compact_writer& w, const column_spec& c, const chunk_met
     }
     w.end_struct();  // ColumnMetaData
     w.end_struct();  // ColumnChunk
+}
+
+// Whether cols[i]'s path shares its first n groups with cols[j]'s.
+bool same_prefix(const schema& cols, size_t i, size_t j, size_t n) {
+    return cols[i].groups.size() >= n && cols[j].groups.size() >= n &&
+           std::equal(cols[i].groups.begin(), cols[i].groups.begin() + static_cast<long>(n),
+                      cols[j].groups.begin());
+}
+
+// Whether the group at depth d of cols[i]'s path starts at cols[i].
+bool opens_group(const schema& cols, size_t i, size_t d) {
+    return i == 0 || !same_prefix(cols, i, i - 1, d + 1);
+}
+
+// The children of the group at `depth` of cols[from]'s path (depth 0: the
+// root): columns and groups, each group counted once.
+int32_t children(const schema& cols, size_t from, size_t depth) {
+    int32_t n = 0;
+    for (size_t i = from; i < cols.size() && same_prefix(cols, i, from, depth); ++i) {
+        n += i == from || cols[i].groups.size() == depth || opens_group(cols, i, depth) ? 1 : 0;
+    }
+    return n;
+}
+
+// The schema: the root, then depth first every group (before its first
+// column) and column.
+void write_schema(compact_writer& w, const schema& cols) {
+    size_t elements = 1 + cols.size();
+    for (size_t i = 0; i < cols.size(); ++i) {
+        for (size_t d = 0; d < cols[i].groups.size(); ++d) {
+            elements += opens_group(cols, i, d) ? 1 : 0;
+        }
+    }
+    w.field_list(2, ctype::struct_, static_cast<uint32_t>(elements));
+    w.begin_struct();  // root group
+    w.field_string(4, "schema");
+    w.field_i32(5, children(cols, 0, 0));
+    w.end_struct();
+    for (size_t i = 0; i < cols.size(); ++i) {
+        const column_spec& c = cols[i];
+        for (size_t d = 0; d < c.groups.size(); ++d) {
+            if (opens_group(cols, i, d)) {
+                w.begin_struct();
+                w.field_i32(3, static_cast<int32_t>(c.groups[d].rep));
+                w.field_string(4, c.groups[d].name);
+                w.field_i32(5, children(cols, i, d + 1));
+                w.end_struct();
+            }
+        }
+        write_leaf(w, c);
+    }
 }
 
 }  // namespace
@@ -174,14 +230,7 @@ bytes encode_file_metadata(const file_meta_input& in) {
     compact_writer w(out);
     w.begin_struct();
     w.field_i32(1, 1);  // version
-    w.field_list(2, ctype::struct_, static_cast<uint32_t>(cols.size() + 1));
-    w.begin_struct();  // root group
-    w.field_string(4, "schema");
-    w.field_i32(5, static_cast<int32_t>(cols.size()));
-    w.end_struct();
-    for (const column_spec& c : cols) {
-        write_leaf(w, c);
-    }
+    write_schema(w, cols);
     w.field_i64(3, in.num_rows);
     w.field_list(4, ctype::struct_, static_cast<uint32_t>(in.row_groups->size()));
     int16_t ordinal = 0;

@@ -1,7 +1,8 @@
 #pragma once
 
-// The Parquet schema subset clickstream writes: a flat list of primitive
-// columns (no groups, lists or maps), each REQUIRED or OPTIONAL. Enum values
+// The Parquet schema subset clickstream writes: primitive columns, each
+// REQUIRED or OPTIONAL, possibly inside nested REQUIRED/OPTIONAL groups
+// (no repeated fields: no lists or maps). Enum values
 // are the on-disk numbers of parquet.thrift (Type, FieldRepetitionType,
 // CompressionCodec, Encoding, PageType, ConvertedType).
 
@@ -54,6 +55,25 @@ struct column_spec {
     repetition rep = repetition::optional;
     int32_t precision = 0;  // decimal only
     int32_t scale = 0;      // decimal only
+    // The groups (structs) the column sits in, outermost first, each
+    // REQUIRED or OPTIONAL; empty for a top-level column. Columns of one
+    // group must be adjacent in the schema.
+    struct group {
+        std::string name;
+        repetition rep = repetition::optional;
+        bool operator==(const group&) const = default;
+    };
+    std::vector<group> groups;
+
+    // The definition level of a present value: one per OPTIONAL group or
+    // column on the path. 0: no definition levels at all.
+    int16_t max_def() const {
+        int16_t d = rep == repetition::optional ? 1 : 0;
+        for (const group& g : groups) {
+            d = static_cast<int16_t>(d + (g.rep == repetition::optional ? 1 : 0));
+        }
+        return d;
+    }
 
     static column_spec boolean(std::string name, repetition r = repetition::optional);
     static column_spec int32(std::string name, repetition r = repetition::optional);
