@@ -3,7 +3,8 @@
 // object has the Parquet types Confluent's S3 sink (AvroData + parquet-avro)
 // writes: DECIMAL(precision, scale) on BYTE_ARRAY, DATE, TIME_MILLIS,
 // TIMESTAMP_MILLIS, FLOAT for float32, plain INT32 for int8/int16, REQUIRED
-// for non-optional fields; and that every value reads back right.
+// for non-optional fields, structs as (nested) groups; and that every value
+// reads back right.
 // Exit 77 (skipped) without tests/parquet's node_modules.
 // Usage: node types.mjs <fixture tool> <scratch dir>
 import path from 'node:path';
@@ -33,6 +34,11 @@ const expectSchema = {
   tod: ['INT32', 'OPTIONAL', 'TIME_MILLIS', null, null],
   ts: ['INT64', 'REQUIRED', 'TIMESTAMP_MILLIS', null, null],
   name: ['BYTE_ARRAY', 'REQUIRED', 'UTF8', null, null],
+  addr: [null, 'OPTIONAL', null, null, null],
+  city: ['BYTE_ARRAY', 'REQUIRED', 'UTF8', null, null],
+  zip: ['INT32', 'OPTIONAL', null, null, null],
+  geo: [null, 'OPTIONAL', null, null, null],
+  lat: ['DOUBLE', 'REQUIRED', null, null, null],
   flag: ['BOOLEAN', 'OPTIONAL', null, null, null],
   tags: ['BYTE_ARRAY', 'OPTIONAL', 'UTF8', null, null],
 };
@@ -55,18 +61,22 @@ for (const [col, needle] of [['ts', 'isAdjustedToUTC=1'], ['ts', 'MILLIS'], ['to
 const expectTypes = {
   id: 'BIGINT', i8: 'INTEGER', i16: 'INTEGER', f32: 'FLOAT', f64: 'DOUBLE', price: 'DECIMAL(10,2)',
   big: 'DOUBLE', day: 'DATE', tod: 'TIME WITH TIME ZONE', ts: 'TIMESTAMP WITH TIME ZONE', name: 'VARCHAR', flag: 'BOOLEAN',
-  tags: 'VARCHAR',
+  tags: 'VARCHAR', addr: 'STRUCT(city VARCHAR, zip INTEGER, geo STRUCT(lat DOUBLE))',
 };
 for (const [name, type] of await rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`)) {
   check(expectTypes[name] === type, `${name}: DuckDB type ${type}, expected ${expectTypes[name]}`);
 }
 
-const values = await rows(`SELECT id, i8, i16, f32, f64, price::VARCHAR, big, day::VARCHAR, tod::VARCHAR, epoch_ms(ts), name, flag, tags
+const values = await rows(`SELECT id, i8, i16, f32, f64, price::VARCHAR, big, day::VARCHAR, tod::VARCHAR, epoch_ms(ts), name, flag, tags,
+  addr IS NULL, addr.city, addr.zip, addr.geo IS NULL, addr.geo.lat
   FROM read_parquet('${file}') ORDER BY id`);
 const expectValues = [
-  ['1', '-7', '300', '1.5', '2.25', '2.01', '1.5', '2025-01-15', '12:34:56.789+00', '1736944496789', 'a', 'true', '["x","y"]'],
-  ['2', '127', null, '-0.25', '-10000000000', '-123.45', '-98765.432', '1970-01-01', '00:00:00+00', '-1', 'b', 'false', null],
-  ['3', '0', '-32768', null, '0', null, '0', null, null, '0', 'c', null, '[]'],
+  ['1', '-7', '300', '1.5', '2.25', '2.01', '1.5', '2025-01-15', '12:34:56.789+00', '1736944496789', 'a', 'true', '["x","y"]',
+    'false', 'Oslo', '150', 'false', '59.9'],
+  ['2', '127', null, '-0.25', '-10000000000', '-123.45', '-98765.432', '1970-01-01', '00:00:00+00', '-1', 'b', 'false', null,
+    'true', null, null, 'true', null],
+  ['3', '0', '-32768', null, '0', null, '0', null, null, '0', 'c', null, '[]',
+    'false', 'Bergen', null, 'true', null],
 ];
 check(values.length === expectValues.length, `rows: ${values.length}`);
 values.forEach((r, i) => {

@@ -1,4 +1,4 @@
-// ParquetFormat: records -> one flat Parquet file (formats/parquet) held in
+// ParquetFormat: records -> one Parquet file (formats/parquet) held in
 // memory until the object is complete. The column layout comes from the
 // first record's Connect STRUCT schema (typed as Confluent's AvroData +
 // parquet-avro would: see column_of_field), or, for schemaless map values, from
@@ -43,8 +43,9 @@ enum class kind {
 struct column {
     std::string name;
     kind k;
-    bool required = false;  // a non-optional Connect schema field
-    int32_t precision = 0;  // decimal only
+    bool required = false;                       // a non-optional Connect schema field
+    std::vector<pq::column_spec::group> groups;  // the structs it is in
+    int32_t precision = 0;                       // decimal only
     int32_t scale = 0;
 };
 
@@ -81,11 +82,16 @@ int32_t int_parameter(const schema& s, const char* name, int32_t fallback) {
     return ec == std::errc() && p == it->second.data() + it->second.size() ? v : fallback;
 }
 
-// The column of a Connect STRUCT field, typed as Confluent's S3 sink
-// (AvroData, then parquet-avro) types it. Nested types (struct, array, map)
-// stay JSON text.
+// A struct field with fields becomes a Parquet group.
+bool is_group(const field& f) {
+    return f.schema && f.schema->type == schema_type::struct_ && !f.schema->fields.empty();
+}
+
+// The column of a non-group Connect STRUCT field, typed as Confluent's S3
+// sink (AvroData, then parquet-avro) types it. Arrays and maps stay JSON
+// text.
 column column_of_field(const field& f) {
-    column c{f.name, kind::json};
+    column c{f.name, kind::json, false, {}};
     if (!f.schema) {
         return c;
     }
@@ -135,6 +141,33 @@ column column_of_field(const field& f) {
     return c;
 }
 
+// The columns of a field: one, or those of a struct's fields inside a group.
+void add_columns(std::vector<column>& cols, const field& f,
+                 std::vector<pq::column_spec::group>& groups) {
+    if (!is_group(f)) {
+        cols.push_back(column_of_field(f));
+        cols.back().groups = groups;
+        return;
+    }
+    groups.push_back(
+        {f.name, f.schema->optional ? pq::repetition::optional : pq::repetition::required});
+    for (const auto& sub : f.schema->fields) {
+        add_columns(cols, sub, groups);
+    }
+    groups.pop_back();
+}
+
+size_t leaf_count(const field& f) {
+    if (!is_group(f)) {
+        return 1;
+    }
+    size_t n = 0;
+    for (const auto& sub : f.schema->fields) {
+        n += leaf_count(sub);
+    }
+    return n;
+}
+
 pq::column_spec spec_of(const column& c) {
     const std::string& name = c.name;
     const auto rep = c.required ? pq::repetition::required : pq::repetition::optional;
@@ -166,6 +199,12 @@ pq::column_spec spec_of(const column& c) {
             return pq::column_spec::bytes(name, rep);
     }
     return pq::column_spec::string(name, rep);
+}
+
+pq::column_spec spec_of_column(const column& c) {
+    pq::column_spec spec = spec_of(c);
+    spec.groups = c.groups;
+    return spec;
 }
 
 // A value with a date and a time of day: "2025-01-15T13:45:10Z".
@@ -233,7 +272,7 @@ void add_fields(std::vector<column>& cols, const data_map& m, const std::string&
         auto known = std::find_if(cols.begin(), cols.end(),
                                   [&](const column& c) { return c.name == k.as_string(); });
         if (known == cols.end()) {
-            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field)});
+            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field), false, {}});
         } else if (!accepts(known->k, v)) {
             if (known->k == kind::int64 && v.is_double()) {
                 known->k = kind::float64;
@@ -281,27 +320,21 @@ class parquet_writer final : public record_writer {
             index_.emplace(cols_[i].name, i);
         }
         values_.resize(cols_.size());
+        levels_.resize(cols_.size());
     }
 
     result<bool> write(const record& r) override { return write_value(r.value, r.value_schema); }
 
     result<bool> write_value(const data& value, const schema_ptr& value_schema) {
         std::fill(values_.begin(), values_.end(), nullptr);
+        std::fill(levels_.begin(), levels_.end(), 0);
         if (schema_) {
             if (!value.is_struct() || !schemas_equal(value_schema.get(), schema_.get())) {
                 return false;
             }
-            const auto& s = value.as_struct();
-            for (size_t i = 0; i < cols_.size() && i < s.values.size(); ++i) {
-                values_[i] = &s.values[i];
-            }
-            // A null into a REQUIRED column would leave the file unusable:
-            // the record is refused (errant) before any column takes a value.
-            for (size_t i = 0; i < cols_.size(); ++i) {
-                if (cols_[i].required && (values_[i] == nullptr || values_[i]->is_null())) {
-                    return error{errc::invalid_argument,
-                                 fmt::format("field {} is not optional but null", cols_[i].name)};
-                }
+            size_t leaf = 0;
+            if (auto st = collect(value.as_struct(), *schema_, 0, leaf); !st) {
+                return st.err();
             }
         } else {
             if (!value.is_map()) {
@@ -345,9 +378,40 @@ class parquet_writer final : public record_writer {
     }
 
   private:
+    // Points values_ at the leaves of a struct value (in column order) and
+    // sets the definition level a null leaf has: `level` counts the OPTIONAL
+    // structs above that are present. A null in a non-optional field (a
+    // REQUIRED column or group) would leave the file unusable: the record
+    // is refused (errant) before any column takes a value.
+    status collect(const struct_data& s, const schema& sch, uint8_t level, size_t& leaf) {
+        for (size_t i = 0; i < sch.fields.size(); ++i) {
+            const field& f = sch.fields[i];
+            const data* v = i < s.values.size() ? &s.values[i] : nullptr;
+            const bool null = v == nullptr || v->is_null();
+            if (null && f.schema && !f.schema->optional) {
+                return error{errc::invalid_argument,
+                             fmt::format("field {} is not optional but null", f.name)};
+            }
+            if (!is_group(f)) {
+                values_[leaf] = v;
+                levels_[leaf++] = level;
+            } else if (null || !v->is_struct()) {
+                for (size_t n = leaf_count(f); n > 0; --n) {
+                    levels_[leaf++] = level;
+                }
+            } else {
+                const uint8_t inner = f.schema->optional ? level + 1 : level;
+                if (auto st = collect(v->as_struct(), *f.schema, inner, leaf); !st) {
+                    return st;
+                }
+            }
+        }
+        return {};
+    }
+
     void put(size_t i, const data* v) {
         if (v == nullptr || v->is_null()) {
-            writer_->put_null(i);
+            writer_->column(i).put_null_at(levels_[i]);
             return;
         }
         switch (cols_[i].k) {
@@ -420,6 +484,7 @@ class parquet_writer final : public record_writer {
     std::vector<column> cols_;
     std::unordered_map<std::string, size_t> index_;
     std::vector<const data*> values_;
+    std::vector<uint8_t> levels_;  // the definition level of a null value
     std::string decimal_scratch_;
     std::unique_ptr<pq::memory_sink> sink_;
     std::unique_ptr<pq::file_writer> writer_;
@@ -436,7 +501,7 @@ result<std::unique_ptr<parquet_writer>> open_parquet(const file_options& o,
                                                      std::vector<column> cols) {
     pq::schema spec;
     for (const auto& c : cols) {
-        spec.push_back(spec_of(c));
+        spec.push_back(spec_of_column(c));
     }
     auto sink = std::make_unique<pq::memory_sink>();
     pq::writer_options opts;
@@ -538,8 +603,9 @@ class parquet_format final : public record_format {
         if (first.value.is_struct() && first.value_schema &&
             first.value_schema->type == schema_type::struct_) {
             std::vector<column> cols;
+            std::vector<pq::column_spec::group> groups;
             for (const auto& f : first.value_schema->fields) {
-                cols.push_back(column_of_field(f));
+                add_columns(cols, f, groups);
             }
             if (cols.empty()) {
                 return error{errc::invalid_argument,

@@ -1,7 +1,8 @@
 // Test tool: turns JsonConverter records with a Connect schema
 // (schemas.enable=true) into one Parquet object through ParquetFormat, for
 // tests/s3/types.mjs to read back with DuckDB and check the Parquet types
-// (DECIMAL, DATE, TIME_MILLIS, TIMESTAMP_MILLIS, FLOAT, REQUIRED fields)
+// (DECIMAL, DATE, TIME_MILLIS, TIMESTAMP_MILLIS, FLOAT, REQUIRED fields,
+// structs as groups)
 // and values. Usage: s3_parquet_types_fixture <output directory>
 
 #include <cstdio>
@@ -17,7 +18,8 @@ namespace cc = cs::connect;
 
 namespace {
 
-// Every field type the sink maps; "tags" (an array) stays JSON text.
+// Every field type the sink maps: "addr" (a struct in a struct) becomes
+// groups; "tags" (an array) stays JSON text.
 constexpr const char* kSchema = R"({"type":"struct","name":"order","fields":[
  {"field":"id","type":"int64","optional":false},
  {"field":"i8","type":"int8","optional":false},
@@ -32,17 +34,23 @@ constexpr const char* kSchema = R"({"type":"struct","name":"order","fields":[
  {"field":"tod","type":"int32","optional":true,"name":"org.apache.kafka.connect.data.Time","version":1},
  {"field":"ts","type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1},
  {"field":"name","type":"string","optional":false},
+ {"field":"addr","type":"struct","optional":true,"fields":[
+  {"field":"city","type":"string","optional":false},
+  {"field":"zip","type":"int32","optional":true},
+  {"field":"geo","type":"struct","optional":true,"fields":[{"field":"lat","type":"double","optional":false}]}]},
  {"field":"flag","type":"boolean","optional":true},
  {"field":"tags","type":"array","items":{"type":"string"},"optional":true}
 ]})";
 
 constexpr const char* kPayloads[] = {
     R"({"id":1,"i8":-7,"i16":300,"f32":1.5,"f64":2.25,"price":2.01,"big":1.5,"day":20103,
-        "tod":45296789,"ts":1736944496789,"name":"a","flag":true,"tags":["x","y"]})",
+        "tod":45296789,"ts":1736944496789,"name":"a",
+        "addr":{"city":"Oslo","zip":150,"geo":{"lat":59.9}},"flag":true,"tags":["x","y"]})",
     R"({"id":2,"i8":127,"i16":null,"f32":-0.25,"f64":-1e10,"price":-123.45,"big":-98765.432,
-        "day":0,"tod":0,"ts":-1,"name":"b","flag":false,"tags":null})",
+        "day":0,"tod":0,"ts":-1,"name":"b","addr":null,"flag":false,"tags":null})",
     R"({"id":3,"i8":0,"i16":-32768,"f32":null,"f64":0,"price":null,"big":0,"day":null,
-        "tod":null,"ts":0,"name":"c","flag":null,"tags":[]})",
+        "tod":null,"ts":0,"name":"c",
+        "addr":{"city":"Bergen","zip":null,"geo":null},"flag":null,"tags":[]})",
 };
 
 }  // namespace
@@ -91,20 +99,27 @@ int main(int argc, char** argv) {
         }
     }
     // A null in a non-optional field (JsonConverter refuses it, a transform
-    // might not) is an errant record; the file goes on without it.
-    {
+    // might not) is an errant record; the file goes on without it. Both a
+    // top-level field ("id") and one in a present struct ("addr.city").
+    for (bool nested : {false, true}) {
         cc::record r;
         r.topic = "t";
         r.partition = 0;
         r.kafka_offset = offset;
         auto sv = (*conv)->to_connect(
             "t", fmt::format(R"({{"schema":{},"payload":{}}})", kSchema, kPayloads[0]));
-        cs::connect::struct_data s = sv->value.as_struct();
-        s.values[0] = cc::data();  // "id"
+        cc::struct_data s = sv->value.as_struct();
+        const size_t addr = static_cast<size_t>(sv->schema->find_field("addr")->index);
+        if (nested) {
+            cc::struct_data a = s.values[addr].as_struct();
+            a.values[0] = cc::data();  // "city"
+            s.values[addr] = cc::data::struct_(std::move(a));
+        } else {
+            s.values[0] = cc::data();  // "id"
+        }
         r.value_schema = sv->schema;
         r.value = cc::data::struct_(std::move(s));
-        auto refused = w->write(r);
-        if (refused.ok()) {
+        if (w->write(r).ok()) {
             std::fprintf(stderr, "a null in a REQUIRED column was not refused\n");
             return 1;
         }
