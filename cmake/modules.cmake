@@ -4,6 +4,11 @@
 #                                          a GoogleTest binary (default NAME_test) whose tests
 #                                          are registered in CTest with the module's label;
 #                                          slow suites get their own binary and LABELS slow
+#   cs_duckdb_test(NAME SCRIPT tests/x.mjs TOOL target [TIMEOUT s] [LABELS ...])
+#                                          a node script (tests/parquet/harness.mjs) that runs
+#                                          the fixture tool in a scratch directory and reads
+#                                          its files back with DuckDB; skipped without node
+#                                          or tests/parquet/node_modules
 # Includes are rooted at src/, so code says #include "storage/segment.h".
 
 set(CS_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
@@ -48,4 +53,21 @@ function(cs_tests name)
       PROPERTIES LABELS ${name}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   endif()
+endfunction()
+
+function(cs_duckdb_test name)
+  cmake_parse_arguments(D "" "SCRIPT;TOOL;TIMEOUT" "LABELS" ${ARGN})
+  find_program(NODE_EXECUTABLE node)
+  if(NOT NODE_EXECUTABLE)
+    return()
+  endif()
+  if(NOT D_TIMEOUT)
+    set(D_TIMEOUT 300)
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${NODE_EXECUTABLE} ${PROJECT_SOURCE_DIR}/${D_SCRIPT}
+                   $<TARGET_FILE:${D_TOOL}> ${CMAKE_CURRENT_BINARY_DIR}/${name}_scratch)
+  # harness.mjs exits 77 without tests/parquet/node_modules.
+  set_tests_properties(${name} PROPERTIES LABELS "${D_LABELS}" TIMEOUT ${D_TIMEOUT}
+                                          SKIP_RETURN_CODE 77)
 endfunction()

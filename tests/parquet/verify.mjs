@@ -7,21 +7,11 @@
 //     expected, and parquet_schema()'s converted/logical types
 //   - created_by and key/value metadata
 // Usage: node verify.mjs <parquet_duckdb_fixtures binary> <scratch directory>
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { runFixture } from './harness.mjs';
 
-const [tool, dir] = process.argv.slice(2);
-if (!tool || !dir) {
-  console.error('usage: node verify.mjs <fixture tool> <scratch dir>');
-  process.exit(2);
-}
-fs.rmSync(dir, { recursive: true, force: true });
-fs.mkdirSync(dir, { recursive: true });
-execFileSync(tool, [dir], { stdio: 'inherit' });
-
-const conn = await (await DuckDBInstance.create(':memory:')).connect();
+const { dir, conn } = await runFixture('verify.mjs');
 const failures = [];
 let checks = 0;
 function check(ok, what) {

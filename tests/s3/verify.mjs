@@ -8,26 +8,12 @@
 //   - columns a file lacks (a field that appeared later) are null in it.
 // DuckDB comes from tests/parquet's node_modules (@duckdb/node-api, pinned
 // there). Usage: node verify.mjs <fixture tool> <scratch dir>
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runFixture } from '../parquet/harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const duckdbEntry = path.join(here, '..', 'parquet', 'node_modules', '@duckdb', 'node-api', 'lib', 'index.js');
-const { DuckDBInstance } = await import(pathToFileURL(duckdbEntry).href);
-
-const [tool, dir] = process.argv.slice(2);
-if (!tool || !dir) {
-  console.error('usage: node verify.mjs <fixture tool> <scratch dir>');
-  process.exit(2);
-}
-fs.rmSync(dir, { recursive: true, force: true });
-fs.mkdirSync(dir, { recursive: true });
-execFileSync(tool, [dir], { stdio: 'inherit' });
+const { dir, conn } = await runFixture('verify.mjs');
 const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
-
-const conn = await (await DuckDBInstance.create(':memory:')).connect();
 const failures = [];
 let checks = 0;
 function check(ok, what) {

@@ -45,6 +45,7 @@ size_t plain_width(physical_type t) {
         case physical_type::boolean:
             return 1;  // as buffered; packed to bits at the page end
         case physical_type::int32:
+        case physical_type::float_:
             return 4;
         case physical_type::int64:
         case physical_type::double_:
@@ -62,9 +63,10 @@ column_writer::column_writer(const column_spec& spec, const column_options& opts
     : spec_(spec),
       opts_(opts),
       comp_(comp),
-      optional_(spec.rep == repetition::optional),
+      optional_(spec.max_def() > 0),
+      max_def_(static_cast<uint8_t>(spec.max_def())),
       width_(plain_width(spec.type)),
-      chunk_stats_(spec.type),
+      chunk_stats_(stats_for(spec)),
       dict_mode_(opts.dictionary && spec.type != physical_type::boolean) {
     if (opts_.page_values == 0) {
         opts_.page_values = 1;
@@ -87,11 +89,18 @@ void column_writer::put_bool(bool v) {
         return wrong_put("BOOLEAN");
     }
     if (optional_) {
-        defs_.push_back(1);
+        defs_.push_back(max_def_);
     }
     plain_.push_back(static_cast<std::byte>(v ? 1 : 0));
     page_plain_bytes_ += 1;
     end_value();
+}
+
+void column_writer::put_float(float v) {
+    if (spec_.type != physical_type::float_) [[unlikely]] {
+        return wrong_put("FLOAT");
+    }
+    put_fixed<float>(v, std::bit_cast<uint32_t>(v));
 }
 
 void column_writer::put_double(double v) {
@@ -106,7 +115,7 @@ void column_writer::put_bytes(bytes_view v) {
         return wrong_put("BYTE_ARRAY");
     }
     if (optional_) {
-        defs_.push_back(1);
+        defs_.push_back(max_def_);
     }
     page_plain_bytes_ += 4 + v.size();
     if (dict_mode_) {
@@ -243,6 +252,9 @@ void add_value(value_stats& st, physical_type t, bytes_view v) {
         case physical_type::int64:
             st.add_int(load_le<int64_t>(v.data()));
             break;
+        case physical_type::float_:
+            st.add_double(load_le<float>(v.data()));
+            break;
         case physical_type::double_:
             st.add_double(load_le<double>(v.data()));
             break;
@@ -276,6 +288,7 @@ void column_writer::page_stats_from_plain(value_stats& st) {
         case physical_type::boolean:
         case physical_type::int32:
         case physical_type::int64:
+        case physical_type::float_:
         case physical_type::double_:
             for (; p < end; p += width_) {
                 add_value(st, spec_.type, bytes_view(p, width_));
@@ -308,11 +321,11 @@ void column_writer::finish_page() {
     body_.clear();
     if (optional_) {
         body_.resize(4);
-        rle_encode(std::span<const uint8_t>(defs_), 1, body_);
+        rle_encode(std::span<const uint8_t>(defs_), std::bit_width(max_def_), body_);
         uint32_t n = static_cast<uint32_t>(body_.size() - 4);
         std::memcpy(body_.data(), &n, 4);
     }
-    value_stats page_stats(spec_.type);
+    value_stats page_stats = stats_for(spec_);
     page_stats.add_nulls(page_nulls_);
     encoding enc = encoding::plain;
     if (as_dict) {
@@ -423,7 +436,7 @@ status column_writer::write_chunk(byte_sink& sink, int64_t offset, chunk_meta& m
         meta.encodings.push_back(encoding::rle_dictionary);
     }
     meta.stats = std::move(chunk_stats_);
-    chunk_stats_ = value_stats(spec_.type);
+    chunk_stats_ = stats_for(spec_);
 
     if (pages_.capacity() > 4 * opts_.page_bytes) {
         bytes().swap(pages_);  // an unusually large row group: give the memory back

@@ -52,11 +52,14 @@ class column_writer {
     // One value (or null) per row. A put of the wrong type, or a null into a
     // REQUIRED column, is a caller bug: the value is dropped and error()
     // reports it.
-    void put_null() {
-        if (!optional_) [[unlikely]] {
+    void put_null() { put_null_at(static_cast<uint8_t>(max_def_ - 1)); }
+    // A null whose definition level is `level` (< max_def): the OPTIONAL
+    // groups or column of the path defined down to there.
+    void put_null_at(uint8_t level) {
+        if (level >= max_def_) [[unlikely]] {
             return wrong_put("null into REQUIRED column");
         }
-        defs_.push_back(0);
+        defs_.push_back(level);
         ++page_nulls_;
         end_value();
     }
@@ -73,6 +76,7 @@ class column_writer {
         }
         put_fixed<int64_t>(v, static_cast<uint64_t>(v));
     }
+    void put_float(float v);
     void put_double(double v);
     void put_bytes(bytes_view v);
 
@@ -101,7 +105,7 @@ class column_writer {
     template <class T>
     void put_fixed(T v, uint64_t key) {
         if (optional_) {
-            defs_.push_back(1);
+            defs_.push_back(max_def_);
         }
         page_plain_bytes_ += sizeof(T);
         if (dict_mode_) {
@@ -153,8 +157,9 @@ class column_writer {
     column_spec spec_;
     column_options opts_;
     page_compressor& comp_;
-    bool optional_;
-    size_t width_;  // PLAIN bytes of a fixed-width value; 0 for BYTE_ARRAY
+    bool optional_;    // has definition levels
+    uint8_t max_def_;  // column_spec::max_def()
+    size_t width_;     // PLAIN bytes of a fixed-width value; 0 for BYTE_ARRAY
 
     // Open page.
     std::vector<uint8_t> defs_;

@@ -80,6 +80,10 @@ const char* kind(const pq::column_spec& c) {
             return "timestamp";
         case pq::logical_type::date:
             return "date";
+        case pq::logical_type::time_millis:
+            return "time_millis";
+        case pq::logical_type::timestamp_millis:
+            return "timestamp_millis";
         case pq::logical_type::decimal:
             return "decimal";
         case pq::logical_type::none:
@@ -92,6 +96,8 @@ const char* kind(const pq::column_spec& c) {
             return "int32";
         case pq::physical_type::int64:
             return "int64";
+        case pq::physical_type::float_:
+            return "float";
         case pq::physical_type::double_:
             return "double";
         case pq::physical_type::byte_array:

@@ -22,7 +22,17 @@ status validate(const schema& columns) {
         if (c.name.empty()) {
             return error{errc::invalid_argument, "parquet column with an empty name"};
         }
-        if (!names.insert(c.name).second) {
+        std::string path;
+        for (const auto& g : c.groups) {
+            if (g.name.empty()) {
+                return error{errc::invalid_argument, "parquet group with an empty name"};
+            }
+            path += g.name + ".";
+        }
+        if (c.max_def() > 255) {
+            return error{errc::invalid_argument, "parquet column nested too deep"};
+        }
+        if (!names.insert(path + c.name).second) {
             return error{errc::invalid_argument,
                          fmt::format("parquet column {} appears twice", c.name)};
         }
@@ -34,14 +44,17 @@ status validate(const schema& columns) {
                 ok = c.type == physical_type::byte_array;
                 break;
             case logical_type::timestamp_micros:
+            case logical_type::timestamp_millis:
                 ok = c.type == physical_type::int64;
                 break;
             case logical_type::date:
+            case logical_type::time_millis:
                 ok = c.type == physical_type::int32;
                 break;
             case logical_type::decimal:
                 ok = (c.type == physical_type::int32 && c.precision >= 1 && c.precision <= 9) ||
-                     (c.type == physical_type::int64 && c.precision >= 1 && c.precision <= 18);
+                     (c.type == physical_type::int64 && c.precision >= 1 && c.precision <= 18) ||
+                     (c.type == physical_type::byte_array && c.precision >= 1);
                 ok = ok && c.scale >= 0 && c.scale <= c.precision;
                 break;
         }

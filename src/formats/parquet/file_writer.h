@@ -22,8 +22,9 @@
 //
 // One thread at a time (no internal locking).
 //
-// Scope: flat schemas of primitive columns only (no nested groups, lists or
-// maps, so no repetition levels); data pages v1; no page index, bloom
+// Scope: primitive columns, possibly inside REQUIRED/OPTIONAL groups
+// (column_spec::groups; definition levels up to 255), but nothing repeated
+// (no lists or maps, so no repetition levels); data pages v1; no page index, bloom
 // filters or encryption. After an error the writer is unusable and the file
 // incomplete.
 
@@ -69,6 +70,7 @@ class file_writer {
     void put_bool(size_t col, bool v) { writers_[col]->put_bool(v); }
     void put_int32(size_t col, int32_t v) { writers_[col]->put_int32(v); }
     void put_int64(size_t col, int64_t v) { writers_[col]->put_int64(v); }
+    void put_float(size_t col, float v) { writers_[col]->put_float(v); }
     void put_double(size_t col, double v) { writers_[col]->put_double(v); }
     void put_string(size_t col, std::string_view v) { writers_[col]->put_bytes(as_bytes(v)); }
     void put_bytes(size_t col, bytes_view v) { writers_[col]->put_bytes(v); }

@@ -1,5 +1,6 @@
 #include "formats/parquet/file_writer.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -145,6 +146,62 @@ TEST(ParquetColumnWriter, IntegerStatisticsAreSigned) {
     EXPECT_EQ(m.encodings, (std::vector<encoding>{encoding::plain}));  // REQUIRED: no levels
 }
 
+TEST(ParquetColumnWriter, FloatStatisticsAreFourBytesWithNaNsCounted) {
+    page_compressor comp(compression::none);
+    column_writer col(column_spec::float32("f"), column_options{}, comp);
+    for (float v : {1.5f, -0.25f, std::nanf(""), 3.0f}) {
+        col.put_float(v);
+    }
+    col.put_null();
+    column_writer other(column_spec::float32("g"), column_options{}, comp);
+    other.put_double(1.0);  // wrong type: FLOAT only
+    EXPECT_FALSE(other.error().ok());
+    chunk_capture sink;
+    chunk_meta m;
+    ASSERT_TRUE(col.write_chunk(sink, 4, m).ok());
+    EXPECT_EQ(m.type, physical_type::float_);
+    EXPECT_EQ(m.num_values, 5);
+    ASSERT_EQ(m.stats.min_bytes().size(), 4u);
+    float lo, hi;
+    std::memcpy(&lo, m.stats.min_bytes().data(), 4);
+    std::memcpy(&hi, m.stats.max_bytes().data(), 4);
+    EXPECT_EQ(lo, -0.25f);
+    EXPECT_EQ(hi, 3.0f);
+    EXPECT_EQ(m.stats.nan_count(), 1);
+    EXPECT_EQ(m.stats.null_count(), 1);
+}
+
+TEST(ParquetColumnWriter, ByteArrayDecimalsHaveNoMinMax) {
+    page_compressor comp(compression::none);
+    column_writer col(column_spec::decimal_bytes("d", 64, 2), column_options{}, comp);
+    // 2.01 and -1.00 as big-endian two's complement unscaled values: byte
+    // order would put -1.00 (0xff9c) above 2.01 (0x00c9).
+    for (std::string v : {std::string("\x00\xc9", 2), std::string("\xff\x9c", 2)}) {
+        col.put_bytes(as_bytes(v));
+    }
+    col.put_null();
+    chunk_capture sink;
+    chunk_meta m;
+    ASSERT_TRUE(col.write_chunk(sink, 4, m).ok());
+    EXPECT_EQ(m.stats.null_count(), 1);
+    bytes encoded;
+    thrift::compact_writer w(encoded);
+    w.begin_struct();
+    w.field_struct(1);
+    m.stats.write(w, 4096);
+    w.end_struct();
+    w.end_struct();
+    // Only null_count: no max_value/min_value (fields 5, 6) in the struct.
+    bytes only_nulls;
+    thrift::compact_writer w2(only_nulls);
+    w2.begin_struct();
+    w2.field_struct(1);
+    w2.field_i64(3, 1);
+    w2.end_struct();
+    w2.end_struct();
+    EXPECT_EQ(encoded, only_nulls);
+}
+
 TEST(ParquetFileWriter, LayoutOfAnEmptyFile) {
     memory_sink sink;
     auto w = file_writer::open(sink, {column_spec::string("s")});
@@ -231,6 +288,15 @@ TEST(ParquetFileWriter, RejectsBadSchemas) {
     EXPECT_FALSE(file_writer::open(sink, {bad}).ok());
     EXPECT_FALSE(file_writer::open(sink, {column_spec::decimal("d", 30, 2)}).ok());
     EXPECT_TRUE(file_writer::open(sink, {column_spec::decimal("d", 18, 2)}).ok());
+    EXPECT_TRUE(file_writer::open(sink, {column_spec::decimal_bytes("d", 64, 3)}).ok());
+    EXPECT_FALSE(file_writer::open(sink, {column_spec::decimal_bytes("d", 0, 0)}).ok());
+    EXPECT_FALSE(file_writer::open(sink, {column_spec::decimal_bytes("d", 4, 5)}).ok());
+    column_spec time_in_int64 = column_spec::int64("t");
+    time_in_int64.logical = logical_type::time_millis;
+    EXPECT_FALSE(file_writer::open(sink, {time_in_int64}).ok());
+    column_spec ts_in_int32 = column_spec::int32("t");
+    ts_in_int32.logical = logical_type::timestamp_millis;
+    EXPECT_FALSE(file_writer::open(sink, {ts_in_int32}).ok());
 }
 
 TEST(ParquetFileWriter, FileSinkWritesTheSameBytesAsMemory) {

@@ -1,5 +1,7 @@
 #include "formats/parquet/metadata.h"
 
+#include <algorithm>
+
 #include "formats/parquet/thrift_compact.h"
 
 namespace cs::formats::parquet {
@@ -13,7 +15,22 @@ using thrift::ctype;
 constexpr int32_t kConvertedUtf8 = 0;
 constexpr int32_t kConvertedDecimal = 5;
 constexpr int32_t kConvertedDate = 6;
+constexpr int32_t kConvertedTimeMillis = 7;
+constexpr int32_t kConvertedTimestampMillis = 9;
 constexpr int32_t kConvertedTimestampMicros = 10;
+
+// LogicalType field 8 (TIMESTAMP) or 7 (TIME), UTC-adjusted, with TimeUnit
+// member 1 (MILLIS) or 2 (MICROS).
+void write_time_logical(compact_writer& w, int16_t type_field, int16_t unit_field) {
+    w.field_struct(10);  // LogicalType
+    w.field_struct(type_field);
+    w.field_bool(1, true);  // isAdjustedToUTC
+    w.field_struct(2);      // unit: TimeUnit
+    w.field_empty_struct(unit_field);
+    w.end_struct();
+    w.end_struct();
+    w.end_struct();
+}
 
 void write_leaf(compact_writer& w, const column_spec& c) {
     w.begin_struct();
@@ -31,14 +48,15 @@ void write_leaf(compact_writer& w, const column_spec& c) {
             break;
         case logical_type::timestamp_micros:
             w.field_i32(6, kConvertedTimestampMicros);
-            w.field_struct(10);       // LogicalType
-            w.field_struct(8);        // TIMESTAMP: TimestampType
-            w.field_bool(1, true);    // isAdjustedToUTC
-            w.field_struct(2);        // unit: TimeUnit
-            w.field_empty_struct(2);  // MICROS
-            w.end_struct();
-            w.end_struct();
-            w.end_struct();
+            write_time_logical(w, 8, 2);  // TIMESTAMP, MICROS
+            break;
+        case logical_type::timestamp_millis:
+            w.field_i32(6, kConvertedTimestampMillis);
+            write_time_logical(w, 8, 1);  // TIMESTAMP, MILLIS
+            break;
+        case logical_type::time_millis:
+            w.field_i32(6, kConvertedTimeMillis);
+            write_time_logical(w, 7, 1);  // TIME, MILLIS
             break;
         case logical_type::date:
             w.field_i32(6, kConvertedDate);
@@ -73,7 +91,10 @@ void write_column_chunk(compact_writer& w, const column_spec& c, const chunk_met
     for (encoding e : m.encodings) {
         w.elem_i32(static_cast<int32_t>(e));
     }
-    w.field_list(3, ctype::binary, 1);
+    w.field_list(3, ctype::binary, static_cast<uint32_t>(c.groups.size() + 1));
+    for (const auto& g : c.groups) {
+        w.elem_string(g.name);
+    }
     w.elem_string(c.name);
     w.field_i32(4, static_cast<int32_t>(m.codec));
     w.field_i64(5, m.num_values);
@@ -114,6 +135,57 @@ void write_column_chunk(compact_writer& w, const column_spec& c, const chunk_met
     }
     w.end_struct();  // ColumnMetaData
     w.end_struct();  // ColumnChunk
+}
+
+// Whether cols[i]'s path shares its first n groups with cols[j]'s.
+bool same_prefix(const schema& cols, size_t i, size_t j, size_t n) {
+    return cols[i].groups.size() >= n && cols[j].groups.size() >= n &&
+           std::equal(cols[i].groups.begin(), cols[i].groups.begin() + static_cast<long>(n),
+                      cols[j].groups.begin());
+}
+
+// Whether the group at depth d of cols[i]'s path starts at cols[i].
+bool opens_group(const schema& cols, size_t i, size_t d) {
+    return i == 0 || !same_prefix(cols, i, i - 1, d + 1);
+}
+
+// The children of the group at `depth` of cols[from]'s path (depth 0: the
+// root): columns and groups, each group counted once.
+int32_t children(const schema& cols, size_t from, size_t depth) {
+    int32_t n = 0;
+    for (size_t i = from; i < cols.size() && same_prefix(cols, i, from, depth); ++i) {
+        n += i == from || cols[i].groups.size() == depth || opens_group(cols, i, depth) ? 1 : 0;
+    }
+    return n;
+}
+
+// The schema: the root, then depth first every group (before its first
+// column) and column.
+void write_schema(compact_writer& w, const schema& cols) {
+    size_t elements = 1 + cols.size();
+    for (size_t i = 0; i < cols.size(); ++i) {
+        for (size_t d = 0; d < cols[i].groups.size(); ++d) {
+            elements += opens_group(cols, i, d) ? 1 : 0;
+        }
+    }
+    w.field_list(2, ctype::struct_, static_cast<uint32_t>(elements));
+    w.begin_struct();  // root group
+    w.field_string(4, "schema");
+    w.field_i32(5, children(cols, 0, 0));
+    w.end_struct();
+    for (size_t i = 0; i < cols.size(); ++i) {
+        const column_spec& c = cols[i];
+        for (size_t d = 0; d < c.groups.size(); ++d) {
+            if (opens_group(cols, i, d)) {
+                w.begin_struct();
+                w.field_i32(3, static_cast<int32_t>(c.groups[d].rep));
+                w.field_string(4, c.groups[d].name);
+                w.field_i32(5, children(cols, i, d + 1));
+                w.end_struct();
+            }
+        }
+        write_leaf(w, c);
+    }
 }
 
 }  // namespace
@@ -158,14 +230,7 @@ bytes encode_file_metadata(const file_meta_input& in) {
     compact_writer w(out);
     w.begin_struct();
     w.field_i32(1, 1);  // version
-    w.field_list(2, ctype::struct_, static_cast<uint32_t>(cols.size() + 1));
-    w.begin_struct();  // root group
-    w.field_string(4, "schema");
-    w.field_i32(5, static_cast<int32_t>(cols.size()));
-    w.end_struct();
-    for (const column_spec& c : cols) {
-        write_leaf(w, c);
-    }
+    write_schema(w, cols);
     w.field_i64(3, in.num_rows);
     w.field_list(4, ctype::struct_, static_cast<uint32_t>(in.row_groups->size()));
     int16_t ordinal = 0;

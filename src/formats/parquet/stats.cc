@@ -69,6 +69,7 @@ void value_stats::merge(const value_stats& o) {
         return;
     }
     switch (type_) {
+        case physical_type::float_:
         case physical_type::double_:
             add_double(o.dmin_);
             add_double(o.dmax_);
@@ -104,6 +105,8 @@ bytes value_stats::min_bytes() const {
             return le_bytes(static_cast<int32_t>(imin_));
         case physical_type::int64:
             return le_bytes(imin_);
+        case physical_type::float_:
+            return le_bytes(static_cast<float>(dmin_ == 0 ? -0.0 : dmin_));
         case physical_type::double_:
             // A zero minimum is written as -0.0 (parquet.thrift ColumnOrder rules).
             return le_bytes(dmin_ == 0 ? -0.0 : dmin_);
@@ -121,6 +124,8 @@ bytes value_stats::max_bytes() const {
             return le_bytes(static_cast<int32_t>(imax_));
         case physical_type::int64:
             return le_bytes(imax_);
+        case physical_type::float_:
+            return le_bytes(static_cast<float>(dmax_ == 0 ? 0.0 : dmax_));
         case physical_type::double_:
             return le_bytes(dmax_ == 0 ? 0.0 : dmax_);  // +0.0 for a zero maximum
         case physical_type::byte_array:
@@ -131,7 +136,7 @@ bytes value_stats::max_bytes() const {
 
 void value_stats::write(thrift::compact_writer& w, size_t max_value_bytes) const {
     w.field_i64(3, nulls_);
-    bool minmax = has_;
+    bool minmax = has_ && min_max_;
     if (minmax && type_ == physical_type::byte_array &&
         (bmin_.size() > max_value_bytes || bmax_.size() > max_value_bytes)) {
         minmax = false;
@@ -142,7 +147,7 @@ void value_stats::write(thrift::compact_writer& w, size_t max_value_bytes) const
         w.field_bool(7, true);
         w.field_bool(8, true);
     }
-    if (type_ == physical_type::double_) {
+    if (type_ == physical_type::double_ || type_ == physical_type::float_) {
         w.field_i64(9, nans_);
     }
 }

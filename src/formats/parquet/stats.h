@@ -3,9 +3,9 @@
 // Statistics of a page or column chunk: min/max under the column's
 // TypeDefinedOrder (signed for INT32/INT64 including DATE, TIMESTAMP and
 // DECIMAL; unsigned byte-wise for BYTE_ARRAY; false < true for BOOLEAN;
-// numeric for DOUBLE with NaNs left out and counted), plus the null count.
+// numeric for FLOAT/DOUBLE with NaNs left out and counted), plus the null count.
 // Serialised as Statistics fields 3 (null_count), 5/6 (max_value/min_value,
-// PLAIN without a length prefix), 7/8 (exact) and 9 (nan_count, DOUBLE only).
+// PLAIN without a length prefix), 7/8 (exact) and 9 (nan_count, FLOAT/DOUBLE only).
 
 #include <cstdint>
 #include <cstring>
@@ -19,7 +19,9 @@ namespace cs::formats::parquet {
 
 class value_stats {
   public:
-    explicit value_stats(physical_type t) : type_(t) {}
+    // min_max false: only null (and NaN) counts are written, for columns
+    // whose order is not the physical type's (BYTE_ARRAY DECIMAL).
+    explicit value_stats(physical_type t, bool min_max = true) : type_(t), min_max_(min_max) {}
     // Copies would share the views into the other's owned min/max.
     value_stats(const value_stats&) = delete;
     value_stats& operator=(const value_stats&) = delete;
@@ -59,6 +61,7 @@ class value_stats {
 
   private:
     physical_type type_;
+    bool min_max_;
     bool has_ = false;
     int64_t imin_ = 0, imax_ = 0;
     double dmin_ = 0, dmax_ = 0;
@@ -69,6 +72,13 @@ class value_stats {
 };
 
 // Unsigned byte-wise order, shorter prefix first.
+// What a column's statistics track: everything but min/max for BYTE_ARRAY
+// DECIMAL, whose values order as signed numbers.
+inline value_stats stats_for(const column_spec& c) {
+    return value_stats(
+        c.type, !(c.type == physical_type::byte_array && c.logical == logical_type::decimal));
+}
+
 inline bool bytes_less(bytes_view a, bytes_view b) {
     size_t n = a.size() < b.size() ? a.size() : b.size();
     int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);

@@ -25,6 +25,9 @@ column_spec column_spec::int32(std::string name, repetition r) {
 column_spec column_spec::int64(std::string name, repetition r) {
     return make(std::move(name), physical_type::int64, logical_type::none, r);
 }
+column_spec column_spec::float32(std::string name, repetition r) {
+    return make(std::move(name), physical_type::float_, logical_type::none, r);
+}
 column_spec column_spec::float64(std::string name, repetition r) {
     return make(std::move(name), physical_type::double_, logical_type::none, r);
 }
@@ -39,6 +42,19 @@ column_spec column_spec::timestamp_micros(std::string name, repetition r) {
 }
 column_spec column_spec::date(std::string name, repetition r) {
     return make(std::move(name), physical_type::int32, logical_type::date, r);
+}
+column_spec column_spec::time_millis(std::string name, repetition r) {
+    return make(std::move(name), physical_type::int32, logical_type::time_millis, r);
+}
+column_spec column_spec::timestamp_millis(std::string name, repetition r) {
+    return make(std::move(name), physical_type::int64, logical_type::timestamp_millis, r);
+}
+column_spec column_spec::decimal_bytes(std::string name, int32_t precision, int32_t scale,
+                                       repetition r) {
+    column_spec c = make(std::move(name), physical_type::byte_array, logical_type::decimal, r);
+    c.precision = precision;
+    c.scale = scale;
+    return c;
 }
 column_spec column_spec::decimal(std::string name, int32_t precision, int32_t scale, repetition r) {
     column_spec c =

@@ -1,7 +1,8 @@
 #pragma once
 
-// The Parquet schema subset clickstream writes: a flat list of primitive
-// columns (no groups, lists or maps), each REQUIRED or OPTIONAL. Enum values
+// The Parquet schema subset clickstream writes: primitive columns, each
+// REQUIRED or OPTIONAL, possibly inside nested REQUIRED/OPTIONAL groups
+// (no repeated fields: no lists or maps). Enum values
 // are the on-disk numbers of parquet.thrift (Type, FieldRepetitionType,
 // CompressionCodec, Encoding, PageType, ConvertedType).
 
@@ -15,6 +16,7 @@ enum class physical_type : int32_t {
     boolean = 0,
     int32 = 1,
     int64 = 2,
+    float_ = 4,
     double_ = 5,
     byte_array = 6,
 };
@@ -28,7 +30,10 @@ enum class logical_type {
     string,            // BYTE_ARRAY: LogicalType STRING + ConvertedType UTF8
     timestamp_micros,  // INT64: TIMESTAMP(isAdjustedToUTC=true, MICROS) + TIMESTAMP_MICROS
     date,              // INT32 days since 1970-01-01: DATE + ConvertedType DATE
-    decimal,           // INT32/INT64 unscaled value: DECIMAL(precision, scale)
+    decimal,           // INT32/INT64 unscaled value, or BYTE_ARRAY big-endian two's
+                       // complement unscaled value: DECIMAL(precision, scale)
+    time_millis,       // INT32 millis of the day: TIME(isAdjustedToUTC=true, MILLIS) + TIME_MILLIS
+    timestamp_millis,  // INT64: TIMESTAMP(isAdjustedToUTC=true, MILLIS) + TIMESTAMP_MILLIS
 };
 
 enum class compression : int32_t {
@@ -50,18 +55,45 @@ struct column_spec {
     repetition rep = repetition::optional;
     int32_t precision = 0;  // decimal only
     int32_t scale = 0;      // decimal only
+    // The groups (structs) the column sits in, outermost first, each
+    // REQUIRED or OPTIONAL; empty for a top-level column. Columns of one
+    // group must be adjacent in the schema.
+    struct group {
+        std::string name;
+        repetition rep = repetition::optional;
+        bool operator==(const group&) const = default;
+    };
+    std::vector<group> groups;
+
+    // The definition level of a present value: one per OPTIONAL group or
+    // column on the path. 0: no definition levels at all.
+    int16_t max_def() const {
+        int16_t d = rep == repetition::optional ? 1 : 0;
+        for (const group& g : groups) {
+            d = static_cast<int16_t>(d + (g.rep == repetition::optional ? 1 : 0));
+        }
+        return d;
+    }
 
     static column_spec boolean(std::string name, repetition r = repetition::optional);
     static column_spec int32(std::string name, repetition r = repetition::optional);
     static column_spec int64(std::string name, repetition r = repetition::optional);
+    static column_spec float32(std::string name, repetition r = repetition::optional);
     static column_spec float64(std::string name, repetition r = repetition::optional);
     static column_spec string(std::string name, repetition r = repetition::optional);
     static column_spec bytes(std::string name, repetition r = repetition::optional);
     static column_spec timestamp_micros(std::string name, repetition r = repetition::optional);
     static column_spec date(std::string name, repetition r = repetition::optional);
+    static column_spec time_millis(std::string name, repetition r = repetition::optional);
+    static column_spec timestamp_millis(std::string name, repetition r = repetition::optional);
     // INT32 when precision <= 9, INT64 when precision <= 18.
     static column_spec decimal(std::string name, int32_t precision, int32_t scale,
                                repetition r = repetition::optional);
+    // BYTE_ARRAY DECIMAL (any precision >= 1): what parquet-avro writes for
+    // Avro bytes with the decimal logical type. No min/max statistics (their
+    // order is signed, the writer's BYTE_ARRAY order unsigned).
+    static column_spec decimal_bytes(std::string name, int32_t precision, int32_t scale,
+                                     repetition r = repetition::optional);
 };
 
 using schema = std::vector<column_spec>;

@@ -1,10 +1,12 @@
-// ParquetFormat: records -> one flat Parquet file (formats/parquet) held in
+// ParquetFormat: records -> one Parquet file (formats/parquet) held in
 // memory until the object is complete. The column layout comes from the
-// first record's Connect STRUCT schema, or, for schemaless map values, from
+// first record's Connect STRUCT schema (typed as Confluent's AvroData +
+// parquet-avro would: see column_of_field), or, for schemaless map values, from
 // the union of the fields of the file's first `sample_rows` records (held
 // as values until then; see record_format.h).
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,7 +22,32 @@ namespace {
 
 namespace pq = formats::parquet;
 
-enum class kind { string, int32, int64, float64, boolean, timestamp, bytes, json };
+// Schemaless columns use string, int64, float64, boolean, timestamp (micros
+// from ISO-8601 text) and json; the others come from Connect schemas only.
+enum class kind {
+    string,
+    int32,  // INT8, INT16, INT32 and Date (days) values
+    int64,
+    float32,
+    float64,
+    boolean,
+    timestamp,         // TIMESTAMP_MICROS from text (schemaless)
+    timestamp_millis,  // Connect Timestamp (epoch millis), as parquet-avro writes it
+    time_millis,       // Connect Time (millis of the day)
+    date,              // Connect Date (days since the epoch)
+    decimal,           // Connect Decimal: big-endian two's complement unscaled bytes
+    bytes,
+    json,
+};
+
+struct column {
+    std::string name;
+    kind k;
+    bool required = false;                       // a non-optional Connect schema field
+    std::vector<pq::column_spec::group> groups;  // the structs it is in
+    int32_t precision = 0;                       // decimal only
+    int32_t scale = 0;
+};
 
 bool schemas_equal(const schema* a, const schema* b) {
     if (a == b) {
@@ -41,47 +68,143 @@ bool schemas_equal(const schema* a, const schema* b) {
            schemas_equal(a->value_schema.get(), b->value_schema.get());
 }
 
-kind kind_of_schema(const schema& s) {
+// Decimal precision when the schema has no connect.decimal.precision
+// parameter: Confluent AvroData's CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT.
+constexpr int32_t kDefaultDecimalPrecision = 64;
+
+int32_t int_parameter(const schema& s, const char* name, int32_t fallback) {
+    auto it = s.parameters.find(name);
+    if (it == s.parameters.end()) {
+        return fallback;
+    }
+    int32_t v = 0;
+    auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    return ec == std::errc() && p == it->second.data() + it->second.size() ? v : fallback;
+}
+
+// A struct field with fields becomes a Parquet group.
+bool is_group(const field& f) {
+    return f.schema && f.schema->type == schema_type::struct_ && !f.schema->fields.empty();
+}
+
+// The column of a non-group Connect STRUCT field, typed as Confluent's S3
+// sink (AvroData, then parquet-avro) types it. Arrays and maps stay JSON
+// text.
+column column_of_field(const field& f) {
+    column c{f.name, kind::json, false, {}};
+    if (!f.schema) {
+        return c;
+    }
+    const schema& s = *f.schema;
+    c.required = !s.optional;
     switch (s.type) {
         case schema_type::int8:
         case schema_type::int16:
+            c.k = kind::int32;
+            break;
         case schema_type::int32:
-            return kind::int32;
+            c.k = s.name == date_logical   ? kind::date
+                  : s.name == time_logical ? kind::time_millis
+                                           : kind::int32;
+            break;
         case schema_type::int64:
-            return s.name == timestamp_logical ? kind::timestamp : kind::int64;
+            c.k = s.name == timestamp_logical ? kind::timestamp_millis : kind::int64;
+            break;
         case schema_type::float32:
+            c.k = kind::float32;
+            break;
         case schema_type::float64:
-            return kind::float64;
+            c.k = kind::float64;
+            break;
         case schema_type::boolean:
-            return kind::boolean;
+            c.k = kind::boolean;
+            break;
         case schema_type::string:
-            return kind::string;
+            c.k = kind::string;
+            break;
         case schema_type::bytes:
-            return kind::bytes;
+            c.k = kind::bytes;
+            if (s.name == decimal_logical) {
+                c.k = kind::decimal;
+                c.scale = int_parameter(s, "scale", 0);
+                c.precision =
+                    int_parameter(s, "connect.decimal.precision", kDefaultDecimalPrecision);
+                if (c.precision < 1 || c.scale < 0 || c.scale > c.precision) {
+                    c.k = kind::bytes;  // not a DECIMAL Parquet can declare
+                }
+            }
+            break;
         default:
-            return kind::json;
+            c.required = false;  // JSON text; null for a null nested value
+            break;
     }
+    return c;
 }
 
-pq::column_spec spec_of(const std::string& name, kind k) {
-    switch (k) {
+// The columns of a field: one, or those of a struct's fields inside a group.
+void add_columns(std::vector<column>& cols, const field& f,
+                 std::vector<pq::column_spec::group>& groups) {
+    if (!is_group(f)) {
+        cols.push_back(column_of_field(f));
+        cols.back().groups = groups;
+        return;
+    }
+    groups.push_back(
+        {f.name, f.schema->optional ? pq::repetition::optional : pq::repetition::required});
+    for (const auto& sub : f.schema->fields) {
+        add_columns(cols, sub, groups);
+    }
+    groups.pop_back();
+}
+
+size_t leaf_count(const field& f) {
+    if (!is_group(f)) {
+        return 1;
+    }
+    size_t n = 0;
+    for (const auto& sub : f.schema->fields) {
+        n += leaf_count(sub);
+    }
+    return n;
+}
+
+pq::column_spec spec_of(const column& c) {
+    const std::string& name = c.name;
+    const auto rep = c.required ? pq::repetition::required : pq::repetition::optional;
+    switch (c.k) {
         case kind::string:
         case kind::json:
-            return pq::column_spec::string(name);
+            return pq::column_spec::string(name, rep);
         case kind::int32:
-            return pq::column_spec::int32(name);
+            return pq::column_spec::int32(name, rep);
         case kind::int64:
-            return pq::column_spec::int64(name);
+            return pq::column_spec::int64(name, rep);
+        case kind::float32:
+            return pq::column_spec::float32(name, rep);
         case kind::float64:
-            return pq::column_spec::float64(name);
+            return pq::column_spec::float64(name, rep);
         case kind::boolean:
-            return pq::column_spec::boolean(name);
+            return pq::column_spec::boolean(name, rep);
         case kind::timestamp:
-            return pq::column_spec::timestamp_micros(name);
+            return pq::column_spec::timestamp_micros(name, rep);
+        case kind::timestamp_millis:
+            return pq::column_spec::timestamp_millis(name, rep);
+        case kind::time_millis:
+            return pq::column_spec::time_millis(name, rep);
+        case kind::date:
+            return pq::column_spec::date(name, rep);
+        case kind::decimal:
+            return pq::column_spec::decimal_bytes(name, c.precision, c.scale, rep);
         case kind::bytes:
-            return pq::column_spec::bytes(name);
+            return pq::column_spec::bytes(name, rep);
     }
-    return pq::column_spec::string(name);
+    return pq::column_spec::string(name, rep);
+}
+
+pq::column_spec spec_of_column(const column& c) {
+    pq::column_spec spec = spec_of(c);
+    spec.groups = c.groups;
+    return spec;
 }
 
 // A value with a date and a time of day: "2025-01-15T13:45:10Z".
@@ -108,16 +231,16 @@ bool accepts(kind k, const data& v) {
         case kind::json:
             return true;  // any value, as JSON text
         case kind::int32:
+        case kind::float32:
+        case kind::timestamp_millis:
+        case kind::time_millis:
+        case kind::date:
+        case kind::decimal:
         case kind::bytes:
             return false;  // only from Connect schemas
     }
     return false;
 }
-
-struct column {
-    std::string name;
-    kind k;
-};
 
 kind kind_of_value(const std::string& field, const data& v, const std::string& ts_field) {
     if (v.is_string()) {
@@ -149,7 +272,7 @@ void add_fields(std::vector<column>& cols, const data_map& m, const std::string&
         auto known = std::find_if(cols.begin(), cols.end(),
                                   [&](const column& c) { return c.name == k.as_string(); });
         if (known == cols.end()) {
-            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field)});
+            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field), false, {}});
         } else if (!accepts(known->k, v)) {
             if (known->k == kind::int64 && v.is_double()) {
                 known->k = kind::float64;
@@ -197,19 +320,21 @@ class parquet_writer final : public record_writer {
             index_.emplace(cols_[i].name, i);
         }
         values_.resize(cols_.size());
+        levels_.resize(cols_.size());
     }
 
     result<bool> write(const record& r) override { return write_value(r.value, r.value_schema); }
 
     result<bool> write_value(const data& value, const schema_ptr& value_schema) {
         std::fill(values_.begin(), values_.end(), nullptr);
+        std::fill(levels_.begin(), levels_.end(), 0);
         if (schema_) {
             if (!value.is_struct() || !schemas_equal(value_schema.get(), schema_.get())) {
                 return false;
             }
-            const auto& s = value.as_struct();
-            for (size_t i = 0; i < cols_.size() && i < s.values.size(); ++i) {
-                values_[i] = &s.values[i];
+            size_t leaf = 0;
+            if (auto st = collect(value.as_struct(), *schema_, 0, leaf); !st) {
+                return st.err();
             }
         } else {
             if (!value.is_map()) {
@@ -253,9 +378,40 @@ class parquet_writer final : public record_writer {
     }
 
   private:
+    // Points values_ at the leaves of a struct value (in column order) and
+    // sets the definition level a null leaf has: `level` counts the OPTIONAL
+    // structs above that are present. A null in a non-optional field (a
+    // REQUIRED column or group) would leave the file unusable: the record
+    // is refused (errant) before any column takes a value.
+    status collect(const struct_data& s, const schema& sch, uint8_t level, size_t& leaf) {
+        for (size_t i = 0; i < sch.fields.size(); ++i) {
+            const field& f = sch.fields[i];
+            const data* v = i < s.values.size() ? &s.values[i] : nullptr;
+            const bool null = v == nullptr || v->is_null();
+            if (null && f.schema && !f.schema->optional) {
+                return error{errc::invalid_argument,
+                             fmt::format("field {} is not optional but null", f.name)};
+            }
+            if (!is_group(f)) {
+                values_[leaf] = v;
+                levels_[leaf++] = level;
+            } else if (null || !v->is_struct()) {
+                for (size_t n = leaf_count(f); n > 0; --n) {
+                    levels_[leaf++] = level;
+                }
+            } else {
+                const uint8_t inner = f.schema->optional ? level + 1 : level;
+                if (auto st = collect(v->as_struct(), *f.schema, inner, leaf); !st) {
+                    return st;
+                }
+            }
+        }
+        return {};
+    }
+
     void put(size_t i, const data* v) {
         if (v == nullptr || v->is_null()) {
-            writer_->put_null(i);
+            writer_->column(i).put_null_at(levels_[i]);
             return;
         }
         switch (cols_[i].k) {
@@ -269,7 +425,17 @@ class parquet_writer final : public record_writer {
                 break;
             }
             case kind::int32:
+            case kind::date:
+            case kind::time_millis:
                 writer_->put_int32(i, static_cast<int32_t>(v->as_int()));
+                break;
+            case kind::timestamp_millis:
+                writer_->put_int64(i, v->as_int());
+                break;
+            case kind::float32:
+                writer_->put_float(i,
+                                   static_cast<float>(v->is_int() ? static_cast<double>(v->as_int())
+                                                                  : v->as_double()));
                 break;
             case kind::int64:
                 writer_->put_int64(i, v->as_int());
@@ -288,7 +454,25 @@ class parquet_writer final : public record_writer {
             case kind::bytes:
                 writer_->put_bytes(i, as_bytes(v->as_bytes().data));
                 break;
+            case kind::decimal:
+                writer_->put_bytes(i, as_bytes(decimal_bytes(cols_[i], v->as_bytes().data)));
+                break;
         }
+    }
+
+    // The unscaled value as written. DuckDB reads a DECIMAL wider than 38
+    // digits (Confluent's default precision is 64) as DOUBLE, and gets it
+    // right only when the two's complement bytes come in whole 8-byte words;
+    // such values are sign-extended to a multiple of 8 bytes (the same
+    // number under the Parquet spec).
+    const std::string& decimal_bytes(const column& c, const std::string& unscaled) {
+        if (c.precision <= 38 || unscaled.empty() || unscaled.size() % 8 == 0) {
+            return unscaled;
+        }
+        const char sign = (static_cast<unsigned char>(unscaled[0]) & 0x80) != 0 ? '\xff' : '\0';
+        decimal_scratch_.assign(8 - unscaled.size() % 8, sign);
+        decimal_scratch_ += unscaled;
+        return decimal_scratch_;
     }
 
   public:
@@ -300,6 +484,8 @@ class parquet_writer final : public record_writer {
     std::vector<column> cols_;
     std::unordered_map<std::string, size_t> index_;
     std::vector<const data*> values_;
+    std::vector<uint8_t> levels_;  // the definition level of a null value
+    std::string decimal_scratch_;
     std::unique_ptr<pq::memory_sink> sink_;
     std::unique_ptr<pq::file_writer> writer_;
 };
@@ -315,7 +501,7 @@ result<std::unique_ptr<parquet_writer>> open_parquet(const file_options& o,
                                                      std::vector<column> cols) {
     pq::schema spec;
     for (const auto& c : cols) {
-        spec.push_back(spec_of(c.name, c.k));
+        spec.push_back(spec_of_column(c));
     }
     auto sink = std::make_unique<pq::memory_sink>();
     pq::writer_options opts;
@@ -417,8 +603,9 @@ class parquet_format final : public record_format {
         if (first.value.is_struct() && first.value_schema &&
             first.value_schema->type == schema_type::struct_) {
             std::vector<column> cols;
+            std::vector<pq::column_spec::group> groups;
             for (const auto& f : first.value_schema->fields) {
-                cols.push_back({f.name, f.schema ? kind_of_schema(*f.schema) : kind::json});
+                add_columns(cols, f, groups);
             }
             if (cols.empty()) {
                 return error{errc::invalid_argument,

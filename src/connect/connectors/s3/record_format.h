@@ -1,8 +1,12 @@
 #pragma once
 
 // The S3 sink's output formats (format.class):
-//   ParquetFormat: one flat column per top-level field of the value. With a
-//     Connect schema (STRUCT value) the columns follow it. Schemaless values
+//   ParquetFormat: one column per field of the value. With a Connect schema
+//     (STRUCT value) the columns follow it, typed as Confluent's S3 sink
+//     (AvroData + parquet-avro) types them: REQUIRED for non-optional
+//     fields, FLOAT for float32, DECIMAL, DATE, TIME_MILLIS and
+//     TIMESTAMP_MILLIS for Connect's logical types, struct fields as Parquet
+//     groups; array and map fields as JSON text (docs/connect.md). Schemaless values
 //     (maps) are held until the file has min(flush.size, 10000) records (or
 //     is finished), and the columns are the union of their fields: string,
 //     int64, double, boolean, and TIMESTAMP(UTC, micros) for ISO-8601
