@@ -13,6 +13,7 @@ build_pkgs=(
   librdkafka-dev libpq-dev libsqlite3-dev libsimdjson-dev
   libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev
   libssl-dev libcurl4-openssl-dev
+  tzdata  # /usr/share/zoneinfo: named time zones (base/time_zone.h)
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(

@@ -11,7 +11,7 @@
 #include "streams/parser.h"
 #include "streams/sql_error.h"
 #include "streams/time_format.h"
-#include "streams/time_zone.h"
+#include "base/time_zone.h"
 
 namespace cs::streams {
 

@@ -15,7 +15,7 @@
 #include "streams/serde.h"
 #include "streams/sql_error.h"
 #include "streams/time_format.h"
-#include "streams/time_zone.h"
+#include "base/time_zone.h"
 
 namespace cs::streams {
 namespace {

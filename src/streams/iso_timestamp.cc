@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "streams/civil_time.h"
+#include "base/civil_time.h"
 
 namespace cs::streams {
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "streams/time_zone.h"
+#include "base/time_zone.h"
 
 namespace cs::streams {
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "streams/civil_time.h"
+#include "base/civil_time.h"
 
 namespace cs::streams {
 namespace {
@@ -110,28 +110,6 @@ TEST(TimeFormat, RejectsUnsupportedPatterns) {
         auto f = time_format::compile(p);
         ASSERT_FALSE(f.ok()) << p;
         EXPECT_EQ(f.err().code, errc::invalid_argument);
-    }
-}
-
-TEST(TimeZone, FixedAndNamedZones) {
-    EXPECT_EQ(zone("UTC").offset_at(0), 0);
-    EXPECT_EQ(zone("Z").offset_at(0), 0);
-    EXPECT_EQ(zone("+05:30").offset_at(0), 19800);
-    EXPECT_EQ(zone("-0800").offset_at(0), -28800);
-    EXPECT_EQ(zone("UTC+2").offset_at(0), 7200);
-    EXPECT_EQ(zone("GMT-03:00").offset_at(0), -10800);
-    const time_zone paris = zone("Europe/Paris");
-    EXPECT_EQ(paris.offset_at(utc_ms(2021, 1, 15) / 1000), 3600);
-    EXPECT_EQ(paris.offset_at(utc_ms(2021, 7, 15) / 1000), 7200);
-    // Beyond the last transition in the file the POSIX footer rule applies.
-    EXPECT_EQ(paris.offset_at(utc_ms(2060, 7, 15) / 1000), 7200);
-    EXPECT_EQ(paris.offset_at(utc_ms(2060, 12, 15) / 1000), 3600);
-    const time_zone ny = zone("America/New_York");
-    EXPECT_EQ(ny.offset_at(utc_ms(2021, 1, 15) / 1000), -18000);
-    EXPECT_EQ(ny.offset_at(utc_ms(2061, 7, 4) / 1000), -14400);
-    EXPECT_EQ(zone("Asia/Kolkata").offset_at(utc_ms(2021, 1, 1) / 1000), 19800);
-    for (std::string_view bad : {"Mars/Olympus", "../etc/passwd", "+25:00", "", "/etc/passwd"}) {
-        EXPECT_FALSE(time_zone::find(bad).ok()) << bad;
     }
 }
 

@@ -202,11 +202,11 @@ class replace_field final : public transformation {
 class value_to_key final : public transformation {
   public:
     status configure(const config_map& c) override {
-        fields_ = get_list(c, "fields");
-        if (fields_.empty()) {
-            return error{errc::invalid_argument,
-                         "Missing required configuration \"fields\" which has no default value."};
+        auto fields = get_required_list(c, "fields");
+        if (!fields) {
+            return fields.take_error();
         }
+        fields_ = std::move(*fields);
         return {};
     }
 
@@ -254,18 +254,9 @@ class value_to_key final : public transformation {
     std::vector<std::string> fields_;
 };
 
-class extract_field final : public transformation {
+class extract_field final : public single_field_transform {
   public:
-    explicit extract_field(side s) : side_(s) {}
-
-    status configure(const config_map& c) override {
-        auto f = get_required(c, "field");
-        if (!f) {
-            return f.take_error();
-        }
-        field_ = *f;
-        return {};
-    }
+    using single_field_transform::single_field_transform;
 
     result<std::optional<record>> apply(record r) const override {
         const schema_ptr& s = operating_schema(r, side_);
@@ -294,10 +285,6 @@ class extract_field final : public transformation {
         set_operating(r, side_, f->schema, std::move(out));
         return std::optional<record>(std::move(r));
     }
-
-  private:
-    side side_;
-    std::string field_;
 };
 
 }  // namespace

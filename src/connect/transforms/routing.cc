@@ -1,4 +1,4 @@
-// RegexRouter and Filter, and the predicates that gate any transform
+// RegexRouter, TimestampRouter and Filter, and the predicates that gate any transform
 // (TopicNameMatches, HasHeaderKey, RecordIsTombstone). Java regexes are
 // compiled as ECMAScript std::regex: the common syntax (classes, groups,
 // anchors, $1 in replacements) means the same; lookbehind and possessive
@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "connect/transforms/date_format.h"
 #include "connect/transforms/transform_util.h"
 #include "connect/transforms/transforms.h"
 
@@ -57,6 +58,42 @@ class regex_router final : public transformation {
   private:
     std::regex regex_;
     std::string replacement_;
+};
+
+// TimestampRouter: topic.format with ${topic} and ${timestamp} (the record
+// timestamp as timestamp.format, a SimpleDateFormat pattern, in UTC).
+class timestamp_router final : public transformation {
+  public:
+    status configure(const config_map& c) override {
+        topic_format_ = get_or(c, "topic.format", "${topic}-${timestamp}");
+        const std::string pattern = get_or(c, "timestamp.format", "yyyyMMdd");
+        auto f = smt::date_format::compile(pattern);
+        if (!f) {
+            return config_error("timestamp.format", pattern, f.err().message);
+        }
+        format_ = std::move(*f);
+        return {};
+    }
+    result<std::optional<record>> apply(record r) const override {
+        if (!r.timestamp) {
+            return smt::data_error(fmt::format("Timestamp missing on record: topic={}", r.topic));
+        }
+        r.topic = replace_all(replace_all(topic_format_, "${topic}", r.topic), "${timestamp}",
+                              format_.format(*r.timestamp));
+        return std::optional<record>(std::move(r));
+    }
+
+  private:
+    static std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+        for (size_t pos = s.find(from); pos != std::string::npos;
+             pos = s.find(from, pos + to.size())) {
+            s.replace(pos, from.size(), to);
+        }
+        return s;
+    }
+
+    std::string topic_format_;
+    smt::date_format format_ = *smt::date_format::compile("yyyyMMdd");
 };
 
 // Drops every record it is applied to; with a predicate, those matching it.
@@ -118,6 +155,9 @@ std::unique_ptr<transformation> make_routing_transform(std::string_view cls) {
     if (cls == "org.apache.kafka.connect.transforms.RegexRouter") {
         return std::make_unique<regex_router>();
     }
+    if (cls == "org.apache.kafka.connect.transforms.TimestampRouter") {
+        return std::make_unique<timestamp_router>();
+    }
     if (cls == "org.apache.kafka.connect.transforms.Filter") {
         return std::make_unique<filter>();
     }
@@ -157,6 +197,12 @@ std::unique_ptr<transformation> make_transformation(std::string_view cls) {
     if (auto t = smt::make_routing_transform(cls)) {
         return t;
     }
+    if (auto t = smt::make_shape_transform(cls)) {
+        return t;
+    }
+    if (auto t = smt::make_header_transform(cls)) {
+        return t;
+    }
     if (cls == "io.debezium.transforms.ExtractNewRecordState") {
         return smt::make_extract_new_record_state();
     }
@@ -165,14 +211,15 @@ std::unique_ptr<transformation> make_transformation(std::string_view cls) {
 
 std::vector<std::string> transformation_class_names() {
     std::vector<std::string> out = {"io.debezium.transforms.ExtractNewRecordState"};
-    for (const char* base :
-         {"Cast", "ExtractField", "InsertField", "ReplaceField", "TimestampConverter"}) {
+    for (const char* base : {"Cast", "ExtractField", "Flatten", "HeaderFrom", "HoistField",
+                             "InsertField", "MaskField", "ReplaceField", "TimestampConverter"}) {
         out.push_back(fmt::format("org.apache.kafka.connect.transforms.{}$Key", base));
         out.push_back(fmt::format("org.apache.kafka.connect.transforms.{}$Value", base));
     }
-    out.push_back("org.apache.kafka.connect.transforms.Filter");
-    out.push_back("org.apache.kafka.connect.transforms.RegexRouter");
-    out.push_back("org.apache.kafka.connect.transforms.ValueToKey");
+    for (const char* name : {"DropHeaders", "Filter", "InsertHeader", "RegexRouter",
+                             "TimestampRouter", "ValueToKey"}) {
+        out.push_back(fmt::format("org.apache.kafka.connect.transforms.{}", name));
+    }
     return out;
 }
 

@@ -135,6 +135,17 @@ result<std::string> get_required(const config_map& c, const std::string& key) {
     return it->second;
 }
 
+result<std::vector<std::string>> get_required_list(const config_map& c, const std::string& key) {
+    if (auto raw = get_required(c, key); !raw) {
+        return raw.take_error();
+    }
+    auto items = get_list(c, key);
+    if (items.empty()) {
+        return config_error(key, "[]", "Empty list");
+    }
+    return items;
+}
+
 result<bool> get_bool(const config_map& c, const std::string& key, bool def) {
     auto it = c.find(key);
     if (it == c.end()) {

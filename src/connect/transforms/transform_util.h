@@ -50,7 +50,28 @@ schema_ptr make_schema(schema_type t, bool optional, std::string name = {});
 std::string get_or(const config_map& c, const std::string& key, std::string def = {});
 std::vector<std::string> get_list(const config_map& c, const std::string& key);
 result<std::string> get_required(const config_map& c, const std::string& key);
+// A LIST config without default and with Kafka's NonEmptyListValidator.
+result<std::vector<std::string>> get_required_list(const config_map& c, const std::string& key);
 result<bool> get_bool(const config_map& c, const std::string& key, bool def);
+
+// Base of the $Key / $Value SMTs configured by one required `field`
+// (ExtractField, HoistField).
+class single_field_transform : public transformation {
+  public:
+    explicit single_field_transform(side s) : side_(s) {}
+    status configure(const config_map& c) override {
+        auto f = get_required(c, "field");
+        if (!f) {
+            return f.take_error();
+        }
+        field_ = *f;
+        return {};
+    }
+
+  protected:
+    side side_;
+    std::string field_;
+};
 
 // The data's value for a map key that is a string.
 const data* map_get(const data_map& m, std::string_view key);

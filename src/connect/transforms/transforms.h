@@ -37,6 +37,8 @@ std::unique_ptr<transformation> make_field_transform(std::string_view class_name
 std::unique_ptr<transformation> make_cast(std::string_view class_name);
 std::unique_ptr<transformation> make_timestamp_converter(std::string_view class_name);
 std::unique_ptr<transformation> make_routing_transform(std::string_view class_name);
+std::unique_ptr<transformation> make_shape_transform(std::string_view class_name);
+std::unique_ptr<transformation> make_header_transform(std::string_view class_name);
 std::unique_ptr<transformation> make_extract_new_record_state();
 }  // namespace smt
 

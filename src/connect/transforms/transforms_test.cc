@@ -548,3 +548,228 @@ TEST(ExtractNewRecordStateTest, SchemalessEnvelope) {
 
 }  // namespace
 }  // namespace cs::connect
+
+namespace cs::connect {
+namespace {
+
+std::string failure_of(const transform_chain& ch, record r) {
+    std::optional<transform_failure> failure;
+    EXPECT_FALSE(ch.apply(std::move(r), failure));
+    return failure ? failure->err.message : "<no failure>";
+}
+
+std::string config_error_of(config_map c) {
+    auto ch = transform_chain::from_config(c);
+    return ch.ok() ? "<ok>" : ch.err().message;
+}
+
+TEST(ValueToKeyTest, FieldsAreRequired) {
+    EXPECT_NE(
+        config_error_of({{"transforms", "vk"},
+                         {"transforms.vk.type", "org.apache.kafka.connect.transforms.ValueToKey"}})
+            .find("Missing required configuration \"fields\" which has no default value."),
+        std::string::npos);
+}
+
+TEST(TimestampRouterTest, DefaultsAndCustomFormats) {
+    // 1'700'000'000'000 is 2023-11-14T22:13:20Z.
+    auto ch = chain({{"transforms", "r"},
+                     {"transforms.r.type", "org.apache.kafka.connect.transforms.TimestampRouter"}});
+    auto out = run(ch, schema_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->topic, "clicks-20231114");
+    auto custom =
+        chain({{"transforms", "r"},
+               {"transforms.r.type", "org.apache.kafka.connect.transforms.TimestampRouter"},
+               {"transforms.r.topic.format", "${topic}_${timestamp}_${topic}"},
+               {"transforms.r.timestamp.format", "yyyy-MM-dd'T'HH"}});
+    out = run(custom, schemaless_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->topic, "clicks_2023-11-14T22_clicks");
+    record no_ts = schema_record();
+    no_ts.timestamp.reset();
+    EXPECT_NE(failure_of(ch, no_ts).find("Timestamp missing on record"), std::string::npos);
+}
+
+TEST(HoistFieldTest, WrapsValueAndKey) {
+    // Kafka's example: 42 with field=line becomes {"line": 42}.
+    auto ch = chain({{"transforms", "h"},
+                     {"transforms.h.type", "org.apache.kafka.connect.transforms.HoistField$Value"},
+                     {"transforms.h.field", "line"}});
+    record r = schemaless_record();
+    r.value = data(int64_t{42});
+    auto out = run(ch, r);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->value, data::map({{data("line"), data(int64_t{42})}}));
+    r.value_schema = prim(schema_type::int32);
+    out = run(ch, r);
+    ASSERT_TRUE(out);
+    ASSERT_TRUE(out->value_schema);
+    EXPECT_EQ(out->value_schema->type, schema_type::struct_);
+    ASSERT_EQ(out->value_schema->fields.size(), 1u);
+    EXPECT_EQ(out->value_schema->fields[0].name, "line");
+    EXPECT_EQ(out->value_schema->fields[0].schema->type, schema_type::int32);
+    EXPECT_EQ(field_of(*out, "line"), data(int64_t{42}));
+    auto key = chain({{"transforms", "h"},
+                      {"transforms.h.type", "org.apache.kafka.connect.transforms.HoistField$Key"},
+                      {"transforms.h.field", "id"}});
+    r = schemaless_record();
+    r.key = data("k1");
+    out = run(key, r);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->key, data::map({{data("id"), data("k1")}}));
+    EXPECT_NE(config_error_of(
+                  {{"transforms", "h"},
+                   {"transforms.h.type", "org.apache.kafka.connect.transforms.HoistField$Value"}})
+                  .find("\"field\""),
+              std::string::npos);
+}
+
+TEST(MaskFieldTest, ZeroValuesAndReplacement) {
+    auto ch = chain({{"transforms", "m"},
+                     {"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value"},
+                     {"transforms.m.fields", "timestamp,page"}});
+    auto out = run(ch, schema_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(field_of(*out, "user_id"), data("u1"));
+    EXPECT_EQ(field_of(*out, "timestamp"), data(int64_t{0}));
+    EXPECT_EQ(field_of(*out, "page"), data(""));
+    EXPECT_EQ(out->value_schema, event_schema);
+    out = run(ch, schemaless_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(field_of(*out, "timestamp"), data(int64_t{0}));
+    EXPECT_EQ(field_of(*out, "page"), data(""));
+
+    auto replaced =
+        chain({{"transforms", "m"},
+               {"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value"},
+               {"transforms.m.fields", "page,timestamp"},
+               {"transforms.m.replacement", "123"}});
+    out = run(replaced, schemaless_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(field_of(*out, "page"), data("123"));
+    EXPECT_EQ(field_of(*out, "timestamp"), data(int64_t{123}));
+    auto not_a_number =
+        chain({{"transforms", "m"},
+               {"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value"},
+               {"transforms.m.fields", "timestamp"},
+               {"transforms.m.replacement", "***"}});
+    EXPECT_EQ(failure_of(not_a_number, schema_record()),
+              "Unable to convert *** (class java.lang.String) to number");
+    EXPECT_NE(config_error_of(
+                  {{"transforms", "m"},
+                   {"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value"}})
+                  .find("\"fields\""),
+              std::string::npos);
+}
+
+TEST(FlattenTest, SchemalessAndStruct) {
+    // Kafka's example: {"content": {"id": 42, "name": {"first": "David", "middle": null}}}.
+    auto ch = chain({{"transforms", "f"},
+                     {"transforms.f.type", "org.apache.kafka.connect.transforms.Flatten$Value"}});
+    record r = schemaless_record();
+    r.value = data::map(
+        {{data("content"), data::map({{data("id"), data(int64_t{42})},
+                                      {data("name"), data::map({{data("first"), data("David")},
+                                                                {data("middle"), data()}})}})},
+         {data("tags"), data::list({data("a")})}});
+    auto out = run(ch, r);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->value, data::map({{data("content.id"), data(int64_t{42})},
+                                     {data("content.name.first"), data("David")},
+                                     {data("content.name.middle"), data()},
+                                     {data("tags"), data::list({data("a")})}}));
+
+    auto name_schema = struct_schema(
+        {{"first", prim(schema_type::string)}, {"middle", prim(schema_type::string, true)}});
+    auto optional_name = std::make_shared<schema>(*name_schema);
+    optional_name->optional = true;
+    auto outer =
+        struct_schema({{"id", prim(schema_type::int64)}, {"name", optional_name}}, "Person");
+    r.value_schema = outer;
+    r.value = make_struct(outer, {data(int64_t{42}), make_struct(name_schema, {"David", data()})});
+    auto under = chain({{"transforms", "f"},
+                        {"transforms.f.type", "org.apache.kafka.connect.transforms.Flatten$Value"},
+                        {"transforms.f.delimiter", "_"}});
+    out = run(under, r);
+    ASSERT_TRUE(out);
+    const auto& fs = out->value_schema->fields;
+    ASSERT_EQ(fs.size(), 3u);
+    EXPECT_EQ(fs[0].name, "id");
+    EXPECT_EQ(fs[1].name, "name_first");
+    EXPECT_TRUE(fs[1].schema->optional);  // its parent struct is optional
+    EXPECT_EQ(fs[2].name, "name_middle");
+    EXPECT_EQ(out->value_schema->name, "Person");
+    EXPECT_EQ(field_of(*out, "id"), data(int64_t{42}));
+    EXPECT_EQ(field_of(*out, "name_first"), data("David"));
+    EXPECT_EQ(field_of(*out, "name_middle"), data());
+}
+
+TEST(HeaderTransformsTest, InsertDropAndHeaderFrom) {
+    auto ins = chain({{"transforms", "i"},
+                      {"transforms.i.type", "org.apache.kafka.connect.transforms.InsertHeader"},
+                      {"transforms.i.header", "app"},
+                      {"transforms.i.value.literal", "clickstream"}});
+    auto out = run(ins, schema_record());
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->headers.size(), 1u);
+    EXPECT_EQ(out->headers[0].key, "app");
+    EXPECT_EQ(out->headers[0].value, std::optional<std::string>("clickstream"));
+
+    auto drop = chain({{"transforms", "d"},
+                       {"transforms.d.type", "org.apache.kafka.connect.transforms.DropHeaders"},
+                       {"transforms.d.headers", "a, c"}});
+    record r = schema_record();
+    r.headers = {header_of("a"), header_of("b"), header_of("a"), header_of("c")};
+    out = run(drop, r);
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->headers.size(), 1u);
+    EXPECT_EQ(out->headers[0].key, "b");
+
+    auto move =
+        chain({{"transforms", "h"},
+               {"transforms.h.type", "org.apache.kafka.connect.transforms.HeaderFrom$Value"},
+               {"transforms.h.fields", "user_id,timestamp"},
+               {"transforms.h.headers", "uid,ts"},
+               {"transforms.h.operation", "move"}});
+    out = run(move, schema_record());
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->headers.size(), 2u);
+    EXPECT_EQ(out->headers[0].key, "uid");
+    EXPECT_EQ(out->headers[0].value, std::optional<std::string>("u1"));
+    EXPECT_EQ(out->headers[1].value, std::optional<std::string>("1700000000000"));
+    ASSERT_EQ(out->value_schema->fields.size(), 1u);
+    EXPECT_EQ(out->value_schema->fields[0].name, "page");
+    EXPECT_EQ(field_of(*out, "page"), data("/home"));
+    out = run(move, schemaless_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->value, data::map({{data("page"), data("/home")}}));
+
+    auto copy =
+        chain({{"transforms", "h"},
+               {"transforms.h.type", "org.apache.kafka.connect.transforms.HeaderFrom$Value"},
+               {"transforms.h.fields", "page"},
+               {"transforms.h.headers", "p"},
+               {"transforms.h.operation", "copy"}});
+    out = run(copy, schema_record());
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->headers.at(0).value, std::optional<std::string>("/home"));
+    EXPECT_EQ(field_of(*out, "page"), data("/home"));
+
+    EXPECT_NE(config_error_of(
+                  {{"transforms", "h"},
+                   {"transforms.h.type", "org.apache.kafka.connect.transforms.HeaderFrom$Value"},
+                   {"transforms.h.fields", "a,b"},
+                   {"transforms.h.headers", "a"},
+                   {"transforms.h.operation", "copy"}})
+                  .find("same number of elements"),
+              std::string::npos);
+    EXPECT_NE(
+        config_error_of({{"transforms", "d"},
+                         {"transforms.d.type", "org.apache.kafka.connect.transforms.DropHeaders"}})
+            .find("\"headers\""),
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace cs::connect

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/civil_time.h"
 #include "connect/connectors/jdbc/value_text.h"
 
 namespace cs::connect::jdbc {
@@ -71,8 +72,19 @@ col_type infer_type(const data& d) {
     return col_type::json;
 }
 
-// The value bound for a column. Errors name the field.
-result<sql_param> to_param(const std::string& name, col_type t, const schema* s, const data& d) {
+// Milliseconds since the epoch shifted to db.timezone's wall clock, as the
+// JDBC driver renders a value bound with a Calendar in that zone.
+int64_t local_ms(const time_zone& zone, int64_t ms) {
+    return ms + int64_t{zone.offset_at(civil::floor_div(ms, 1000))} * 1000;
+}
+
+// The value bound for a column. Errors name the field. Date, Time and
+// Timestamp values are written as the civil date/time in db.timezone, as
+// Confluent's sink binds them (setDate/setTime/setTimestamp with a Calendar
+// of that zone): a Date is its UTC midnight seen in the zone, a Time its
+// instant on 1970-01-01 UTC seen in the zone.
+result<sql_param> to_param(const std::string& name, col_type t, const schema* s, const data& d,
+                           const time_zone& zone) {
     if (d.is_null()) {
         return sql_param{};
     }
@@ -131,17 +143,20 @@ result<sql_param> to_param(const std::string& name, col_type t, const schema* s,
         }
         case col_type::date:
             if (d.is_int()) {
-                return sql_param{date_text(d.as_int())};
+                constexpr int64_t ms_per_day = 86'400'000;
+                return sql_param{date_text(
+                    civil::floor_div(local_ms(zone, d.as_int() * ms_per_day), ms_per_day))};
             }
             return mismatch("a Date (days since epoch)");
         case col_type::time:
             if (d.is_int()) {
-                return sql_param{time_text(d.as_int())};
+                return sql_param{
+                    time_text(civil::floor_mod(local_ms(zone, d.as_int()), 86'400'000))};
             }
             return mismatch("a Time (ms of day)");
         case col_type::timestamp:
             if (d.is_int()) {
-                return sql_param{timestamp_text(d.as_int())};
+                return sql_param{timestamp_text(local_ms(zone, d.as_int()))};
             }
             return mismatch("a Timestamp (ms since epoch)");
         case col_type::json:
@@ -211,7 +226,7 @@ struct builder {
         if (key) {
             spec.optional = false;
         }
-        auto p = to_param(name, spec.type, s, d);
+        auto p = to_param(name, spec.type, s, d, c.db_timezone);
         if (!p.ok()) {
             return p.take_error();
         }

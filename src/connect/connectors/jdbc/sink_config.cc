@@ -112,7 +112,8 @@ std::vector<config_key> sink_config_keys() {
         make_config_key("fields.include", "LIST", "", "MEDIUM", "Data Mapping",
                         "Alias of fields.whitelist."),
         make_config_key("db.timezone", "STRING", "UTC", "MEDIUM", "Data Mapping",
-                        "Time zone of TIMESTAMP columns (only UTC is supported)."),
+                        "Zone whose civil time DATE/TIME/TIMESTAMP columns are written in (UTC, "
+                        "+02:00, Europe/Berlin)."),
         make_config_key("auto.create", "BOOLEAN", "false", "MEDIUM", "DDL Support",
                         "Create the destination table (CREATE TABLE) when it is missing."),
         make_config_key("auto.evolve", "BOOLEAN", "false", "MEDIUM", "DDL Support",
@@ -178,9 +179,11 @@ result<sink_config> parse_sink_config(const config_map& m, std::vector<config_pr
     c.retry_backoff_ms = r.integer("retry.backoff.ms", 3000, 0);
     c.connection_attempts = r.integer("connection.attempts", 3, 1);
     c.connection_backoff_ms = r.integer("connection.backoff.ms", 10000, 0);
-    auto tz = r.str("db.timezone", "UTC");
-    if (tz != "UTC" && tz != "Etc/UTC") {
-        problems.push_back({"db.timezone", "only UTC is supported"});
+    const std::string tz = r.str("db.timezone", "UTC");
+    if (auto zone = time_zone::find(tz)) {
+        c.db_timezone = std::move(*zone);
+    } else {
+        problems.push_back({"db.timezone", fmt::format("Invalid time zone identifier '{}'", tz)});
     }
     if (c.delete_enabled && c.pk != pk_mode::record_key) {
         problems.push_back({"delete.enabled", "Deletes are only supported for pk.mode record_key"});

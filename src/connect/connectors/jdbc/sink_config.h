@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/time_zone.h"
 #include "connect/plugin.h"
 
 namespace cs::connect::jdbc {
@@ -34,6 +35,7 @@ struct sink_config {
     int retry_backoff_ms = 3000;
     int connection_attempts = 3;
     int connection_backoff_ms = 10000;
+    time_zone db_timezone;  // Date/Time/Timestamp columns hold civil time in it
 };
 
 std::vector<config_key> sink_config_keys();

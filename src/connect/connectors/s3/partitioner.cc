@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "base/civil_time.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "base/time_zone.h"
 #include "connect/connectors/s3/time_util.h"
 
 namespace cs::connect::s3 {
@@ -133,11 +135,11 @@ class field_partitioner final : public partitioner {
 
 class time_partitioner final : public partitioner {
   public:
-    time_partitioner(joda_pattern pattern, int64_t duration_ms, int64_t tz_offset_ms,
+    time_partitioner(joda_pattern pattern, int64_t duration_ms, time_zone zone,
                      std::unique_ptr<timestamp_extractor> ex)
         : pattern_(std::move(pattern)),
           duration_ms_(duration_ms),
-          tz_offset_ms_(tz_offset_ms),
+          zone_(std::move(zone)),
           extractor_(std::move(ex)) {}
 
     result<std::string> encode_partition(const record& r) const override {
@@ -145,22 +147,28 @@ class time_partitioner final : public partitioner {
         if (!ts) {
             return ts.err();
         }
-        int64_t local = *ts + tz_offset_ms_;
+        // As TimeBasedPartitioner.getPartition: the zone's local time, floored
+        // to the duration, back to an instant (a floored local time in a DST
+        // gap moves forward), printed in the zone's civil time.
+        int64_t local = *ts + offset_ms_at(*ts);
         if (duration_ms_ > 0) {
-            int64_t q = local / duration_ms_;
-            if (local % duration_ms_ < 0) {
-                --q;
-            }
-            local = q * duration_ms_;
+            local = civil::floor_div(local, duration_ms_) * duration_ms_;
+            const int64_t instant =
+                local - int64_t{zone_.offset_for_local(civil::floor_div(local, 1000))} * 1000;
+            local = instant + offset_ms_at(instant);
         }
         return pattern_.format(civil_from_ms(local));
     }
     const timestamp_extractor* extractor() const override { return extractor_.get(); }
 
   private:
+    int64_t offset_ms_at(int64_t ms) const {
+        return int64_t{zone_.offset_at(civil::floor_div(ms, 1000))} * 1000;
+    }
+
     joda_pattern pattern_;
     int64_t duration_ms_;
-    int64_t tz_offset_ms_;
+    time_zone zone_;
     std::unique_ptr<timestamp_extractor> extractor_;
 };
 
@@ -256,9 +264,11 @@ result<std::unique_ptr<partitioner>> make_partitioner(const config_map& config,
     if (tz.empty()) {
         return error{errc::invalid_argument, fmt::format("{} needs timezone", cls)};
     }
-    auto offset = parse_timezone(tz);
-    if (!offset) {
-        return offset.err();
+    auto zone = time_zone::find(tz);
+    if (!zone) {
+        return error{
+            errc::invalid_argument,
+            fmt::format("timezone '{}' is not a known time zone id ({})", tz, zone.err().message)};
     }
     auto pattern = joda_pattern::compile(format);
     if (!pattern) {
@@ -275,8 +285,8 @@ result<std::unique_ptr<partitioner>> make_partitioner(const config_map& config,
     if (!ex) {
         return ex.err();
     }
-    return std::unique_ptr<partitioner>(
-        std::make_unique<time_partitioner>(std::move(*pattern), duration, *offset, std::move(*ex)));
+    return std::unique_ptr<partitioner>(std::make_unique<time_partitioner>(
+        std::move(*pattern), duration, std::move(*zone), std::move(*ex)));
 }
 
 }  // namespace cs::connect::s3

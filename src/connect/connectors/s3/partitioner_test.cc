@@ -75,9 +75,9 @@ TEST(S3Partitioner, TimeBasedDerivesDurationFromPathFormat) {
     config_map no_tz = c;
     no_tz.erase("timezone");
     EXPECT_FALSE(make_partitioner(no_tz, clk));
-    config_map dst = c;
-    dst["timezone"] = "America/New_York";
-    EXPECT_FALSE(make_partitioner(dst, clk));
+    config_map unknown = c;
+    unknown["timezone"] = "America/Gotham";
+    EXPECT_FALSE(make_partitioner(unknown, clk));
 }
 
 TEST(S3Partitioner, DurationAndTimeZoneFloorTheTime) {
@@ -92,6 +92,39 @@ TEST(S3Partitioner, DurationAndTimeZoneFloorTheTime) {
     EXPECT_EQ(encode(c, with_value({}, 1'736'948'699'000), clk), "2025-01-15/14-30");
     auto p = make_partitioner(c, clk);
     EXPECT_FALSE((*p)->encode_partition(with_value({})));  // no Kafka timestamp
+}
+
+TEST(S3Partitioner, NamedTimeZonesFollowDaylightSaving) {
+    manual_clock clk;
+    config_map c{{"partitioner.class", "TimeBasedPartitioner"},
+                 {"path.format", "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH"},
+                 {"partition.duration.ms", "3600000"},
+                 {"locale", "en"},
+                 {"timezone", "America/New_York"},
+                 {"timestamp.extractor", "Record"}};
+    // 2025-01-15T13:45:10Z is 08:45 EST (-05:00); 2025-07-15T13:45:10Z is 09:45 EDT.
+    EXPECT_EQ(encode(c, with_value({}, 1'736'948'710'000), clk),
+              "year=2025/month=01/day=15/hour=08");
+    EXPECT_EQ(encode(c, with_value({}, 1'752'587'110'000), clk),
+              "year=2025/month=07/day=15/hour=09");
+    c["timezone"] = "Asia/Kolkata";  // +05:30: 13:45:10Z is 19:15 local
+    EXPECT_EQ(encode(c, with_value({}, 1'736'948'710'000), clk),
+              "year=2025/month=01/day=15/hour=19");
+    // Daily buckets start at local midnight: 2025-03-30T21:30Z is 23:30 CEST.
+    c = {{"partitioner.class", "DailyPartitioner"},
+         {"locale", "en"},
+         {"timezone", "Europe/Berlin"},
+         {"timestamp.extractor", "Record"}};
+    EXPECT_EQ(encode(c, with_value({}, 1'743'370'200'000), clk), "year=2025/month=03/day=30");
+    // The night of the change to summer time (02:00 -> 03:00): 01:30Z is 03:30.
+    c = {{"partitioner.class", "HourlyPartitioner"},
+         {"locale", "en"},
+         {"timezone", "Europe/Berlin"},
+         {"timestamp.extractor", "Record"}};
+    EXPECT_EQ(encode(c, with_value({}, 1'743'298'200'000), clk),
+              "year=2025/month=03/day=30/hour=03");
+    c["timezone"] = "Mars/Olympus_Mons";
+    EXPECT_FALSE(make_partitioner(c, clk));
 }
 
 TEST(S3Partitioner, WallclockDailyAndHourly) {

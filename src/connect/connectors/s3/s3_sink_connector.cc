@@ -56,7 +56,10 @@ std::vector<config_key> s3_sink_connector::config_keys() const {
         k("partition.duration.ms", "LONG", "-1",
           "Time bucket; derived from path.format when unset.", "Partitioner"),
         k("locale", "STRING", "", "Locale of path.format.", "Partitioner"),
-        k("timezone", "STRING", "", "UTC or a fixed offset.", "Partitioner"),
+        k("timezone", "STRING", "",
+          "Zone of the partition path: UTC, a fixed offset (+02:00) or a region id "
+          "(Europe/Berlin).",
+          "Partitioner"),
         k("timestamp.extractor", "STRING", "Wallclock", "Wallclock, Record or RecordField.",
           "Partitioner"),
         k("timestamp.field", "STRING", "timestamp", "RecordField's field (dot path).",

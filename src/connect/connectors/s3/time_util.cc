@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/civil_time.h"
+
 namespace cs::connect::s3 {
 namespace {
 
@@ -23,45 +25,24 @@ bool digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
     return true;
 }
 
-int days_in_month(int64_t y, int m) {
-    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
 const char* const month_names[] = {"January",   "February", "March",    "April",
                                    "May",       "June",     "July",     "August",
                                    "September", "October",  "November", "December"};
 
 }  // namespace
 
-// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years).
 int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2 ? 1 : 0;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return civil::days_from_civil(y, m, d);
 }
 
 civil_time civil_from_ms(int64_t ms) {
-    int64_t days = ms / ms_per_day;
-    int64_t rem = ms % ms_per_day;
-    if (rem < 0) {
-        rem += ms_per_day;
-        --days;
-    }
-    const int64_t z = days + 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t days = civil::floor_div(ms, ms_per_day);
+    const int64_t rem = ms - days * ms_per_day;
+    const civil::date date = civil::civil_from_days(days);
     civil_time t;
-    t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    t.year = yoe + era * 400 + (t.month <= 2 ? 1 : 0);
+    t.year = date.year;
+    t.month = date.month;
+    t.day = date.day;
     t.hour = static_cast<int>(rem / 3'600'000);
     t.minute = static_cast<int>(rem / 60'000 % 60);
     t.second = static_cast<int>(rem / 1000 % 60);
@@ -74,7 +55,7 @@ std::optional<int64_t> parse_iso8601_micros(std::string_view s) {
         s[7] != '-' || !digits(s, 8, 2, d)) {
         return std::nullopt;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, static_cast<int>(mo))) {
+    if (mo < 1 || mo > 12 || d < 1 || d > civil::days_in_month(y, static_cast<int32_t>(mo))) {
         return std::nullopt;
     }
     size_t pos = 10;
@@ -142,40 +123,6 @@ std::optional<int64_t> parse_iso8601_micros(std::string_view s) {
     const int64_t days = days_from_civil(y, static_cast<int>(mo), static_cast<int>(d));
     const int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
     return secs * 1'000'000 + frac_us;
-}
-
-result<int64_t> parse_timezone(std::string_view id) {
-    std::string_view rest = id;
-    for (std::string_view p : {"Etc/UTC", "Etc/GMT", "UTC", "GMT", "Z"}) {
-        if (rest == p) {
-            return int64_t{0};
-        }
-    }
-    for (std::string_view p : {"UTC", "GMT"}) {
-        if (rest.starts_with(p)) {
-            rest.remove_prefix(p.size());
-            break;
-        }
-    }
-    if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) {
-        const int64_t sign = rest[0] == '-' ? -1 : 1;
-        int64_t h = 0, m = 0;
-        if (digits(rest, 1, 2, h)) {
-            size_t pos = 3;
-            if (pos < rest.size() && rest[pos] == ':') {
-                ++pos;
-            }
-            if (pos == rest.size() || (digits(rest, pos, 2, m) && pos + 2 == rest.size())) {
-                if (h <= 18 && m < 60) {
-                    return sign * (h * 3'600'000 + m * 60'000);
-                }
-            }
-        }
-    }
-    return error{errc::unsupported,
-                 fmt::format("time zone '{}' is not supported (use UTC or a fixed offset "
-                             "like +01:00; zones with daylight saving are not available)",
-                             id)};
 }
 
 result<joda_pattern> joda_pattern::compile(std::string_view p) {

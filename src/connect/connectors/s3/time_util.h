@@ -1,12 +1,8 @@
 #pragma once
 
 // Time helpers of the S3 sink: ISO-8601 parsing (timestamp fields), civil
-// date arithmetic, fixed-offset time zones, and Joda-Time path.format
-// patterns ('year'=YYYY/'month'=MM/...) as TimeBasedPartitioner uses them.
-//
-// Time zones: UTC (also "GMT", "Z", "Etc/UTC") and fixed offsets
-// ("+02:00", "UTC-05:30"). Region ids with daylight saving ("Europe/Paris")
-// are rejected at configuration time: GCC 12's libstdc++ has no tz database.
+// date arithmetic and Joda-Time path.format patterns ('year'=YYYY/'month'=MM/...)
+// as TimeBasedPartitioner uses them. Time zones are base/time_zone.h.
 
 #include <cstdint>
 #include <optional>
@@ -34,9 +30,6 @@ civil_time civil_from_ms(int64_t ms);  // UTC fields of ms since epoch
 // (a missing zone means UTC) -> microseconds since the epoch. nullopt when
 // the text is not ISO-8601 as a whole.
 std::optional<int64_t> parse_iso8601_micros(std::string_view text);
-
-// Offset of the zone in ms (UTC = 0), or an error for an unsupported id.
-result<int64_t> parse_timezone(std::string_view id);
 
 // A compiled Joda-Time pattern. Supported letters: Y/y (year), M (month;
 // MMM/MMMM names in English), d (day), H (hour), m (minute), s (second);

@@ -36,14 +36,6 @@ TEST(S3TimeUtil, ParsesIso8601) {
     EXPECT_FALSE(parse_iso8601_micros("1736948710123"));
 }
 
-TEST(S3TimeUtil, TimeZones) {
-    EXPECT_EQ(*parse_timezone("UTC"), 0);
-    EXPECT_EQ(*parse_timezone("Etc/UTC"), 0);
-    EXPECT_EQ(*parse_timezone("+02:00"), 7'200'000);
-    EXPECT_EQ(*parse_timezone("UTC-05:30"), -19'800'000);
-    EXPECT_EQ(parse_timezone("Europe/Paris").err().code, errc::unsupported);
-}
-
 TEST(S3TimeUtil, JodaPatterns) {
     auto p = joda_pattern::compile("'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH/");
     ASSERT_TRUE(p) << p.err().message;

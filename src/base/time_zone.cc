@@ -1,4 +1,4 @@
-#include "streams/time_zone.h"
+#include "base/time_zone.h"
 
 #include <algorithm>
 #include <fstream>
@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "streams/civil_time.h"
+#include "base/civil_time.h"
 
-namespace cs::streams {
+namespace cs {
 
 // The parsed contents of a TZif file (RFC 8536): transition instants with
 // the UTC offset in effect from each, and the footer's POSIX rule for
@@ -417,4 +417,4 @@ const std::string& time_zone::id() const {
     return *id_;
 }
 
-}  // namespace cs::streams
+}  // namespace cs

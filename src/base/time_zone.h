@@ -1,6 +1,7 @@
 #pragma once
 
-// Time zones for the time functions and TIMESTAMP_FORMAT: "UTC"/"Z"/"GMT",
+// Time zones (streams time functions and TIMESTAMP_FORMAT, the S3 sink's
+// partitioner, the JDBC sink's db.timezone): "UTC"/"Z"/"GMT",
 // fixed offsets ("+02:00", "-0530", "UTC+2", "GMT-03:00") and IANA region
 // names ("Europe/Paris"), read from the system's TZif files under
 // /usr/share/zoneinfo (never through TZ/setenv/localtime_r, which are not
@@ -15,7 +16,7 @@
 
 #include "base/result.h"
 
-namespace cs::streams {
+namespace cs {
 
 class time_zone {
   public:
@@ -44,4 +45,4 @@ class time_zone {
     std::shared_ptr<const std::string> id_;
 };
 
-}  // namespace cs::streams
+}  // namespace cs

@@ -1,12 +1,12 @@
 #pragma once
 
 // Proleptic Gregorian calendar arithmetic (Howard Hinnant's days_from_civil /
-// civil_from_days algorithms), used by the time functions and formats so no
+// civil_from_days algorithms), used by the time zones, time functions and formats so no
 // code depends on the C library's time zone state.
 
 #include <cstdint>
 
-namespace cs::streams::civil {
+namespace cs::civil {
 
 struct date {
     int64_t year = 1970;
@@ -57,4 +57,4 @@ constexpr int32_t weekday(int64_t days) {
     return static_cast<int32_t>(floor_mod(days + 3, 7));
 }
 
-}  // namespace cs::streams::civil
+}  // namespace cs::civil
