@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "base/time_zone.h"
 #include "client/admin.h"
 #include "streams/command_log.h"
 #include "streams/parser.h"
 #include "streams/sql_error.h"
 #include "streams/time_format.h"
-#include "base/time_zone.h"
 
 namespace cs::streams {
 

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "base/time_zone.h"
 #include "client/admin.h"
 #include "client/producer.h"
 #include "streams/binder.h"
@@ -15,7 +16,6 @@
 #include "streams/serde.h"
 #include "streams/sql_error.h"
 #include "streams/time_format.h"
-#include "base/time_zone.h"
 
 namespace cs::streams {
 namespace {

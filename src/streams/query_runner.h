@@ -103,8 +103,8 @@ struct query_counters {
     // WHERE false/NULL, INNER JOIN misses, NULL join keys (in a table query
     // a row WHERE drops is a tombstone: produced)
     std::atomic<uint64_t> filtered{0};
-    std::atomic<uint64_t> skipped{0};   // null values dropped (WHERE, join, TIMESTAMP column)
-    std::atomic<int64_t> lag{0};        // records behind the high watermarks
+    std::atomic<uint64_t> skipped{0};  // null values dropped (WHERE, join, TIMESTAMP column)
+    std::atomic<int64_t> lag{0};       // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
     std::vector<std::unique_ptr<std::atomic<uint64_t>>> join_misses;  // per join step
 };
