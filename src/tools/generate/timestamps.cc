@@ -4,39 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "base/civil_time.h"
+
 namespace cs::tools::gen {
 namespace {
 
 constexpr int64_t ms_per_day = 86'400'000;
-
-// Days since 1970-01-01 of a civil date (March-based years make February the
-// last month, so leap days fall at the end of a 400-year era's cycle).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2 ? 1 : 0;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-struct civil {
-    int64_t year;
-    int month;
-    int day;
-};
-
-civil civil_from_days(int64_t z) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const int64_t doe = z - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    return {yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
 
 int64_t floor_div(int64_t a, int64_t b) {
     int64_t q = a / b;
@@ -50,15 +23,6 @@ void append_digits(std::string& out, int64_t v, int width) {
         out += '0';
     }
     out.append(buf, end);
-}
-
-bool is_leap(int64_t y) {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int days_in_month(int64_t y, int m) {
-    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
 // A cursor over the text being parsed.
@@ -103,7 +67,7 @@ error bad_time(std::string_view text) {
 void append_iso8601_ms(std::string& out, int64_t epoch_ms) {
     const int64_t days = floor_div(epoch_ms, ms_per_day);
     const int64_t in_day = epoch_ms - days * ms_per_day;
-    const civil c = civil_from_days(days);
+    const civil::date c = civil::civil_from_days(days);
     append_digits(out, c.year, 4);
     out += '-';
     append_digits(out, c.month, 2);
@@ -145,7 +109,8 @@ result<int64_t> parse_start_time(std::string_view text) {
         !r.digits(2, day)) {
         return bad_time(text);
     }
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, static_cast<int>(month))) {
+    if (month < 1 || month > 12 || day < 1 ||
+        day > civil::days_in_month(year, static_cast<int32_t>(month))) {
         return bad_time(text);
     }
     int64_t offset_minutes = 0;
@@ -193,7 +158,8 @@ result<int64_t> parse_start_time(std::string_view text) {
     if (!r.done()) {
         return bad_time(text);
     }
-    const int64_t days = days_from_civil(year, month, day);
+    const int64_t days =
+        civil::days_from_civil(year, static_cast<int32_t>(month), static_cast<int32_t>(day));
     return days * ms_per_day + hour * 3'600'000 + minute * 60'000 + second * 1000 + millis -
            offset_minutes * 60'000;
 }
