@@ -4,6 +4,8 @@
 
 #include <variant>
 
+#include "protocol/messages/add_offsets_to_txn.h"
+#include "protocol/messages/add_partitions_to_txn.h"
 #include "protocol/messages/alter_configs.h"
 #include "protocol/messages/api_versions.h"
 #include "protocol/messages/create_partitions.h"
@@ -13,6 +15,7 @@
 #include "protocol/messages/delete_topics.h"
 #include "protocol/messages/describe_configs.h"
 #include "protocol/messages/describe_groups.h"
+#include "protocol/messages/end_txn.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"
 #include "protocol/messages/heartbeat.h"
@@ -26,6 +29,7 @@
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sync_group.h"
+#include "protocol/messages/txn_offset_commit.h"
 
 namespace cs::kafka {
 
@@ -37,7 +41,8 @@ using request_body =
                  describe_groups_request, list_groups_request, api_versions_request,
                  create_topics_request, delete_topics_request, delete_records_request,
                  init_producer_id_request, describe_configs_request, alter_configs_request,
-                 create_partitions_request, delete_groups_request>;
+                 create_partitions_request, delete_groups_request, add_partitions_to_txn_request,
+                 add_offsets_to_txn_request, end_txn_request, txn_offset_commit_request>;
 
 using response_body =
     std::variant<produce_response, fetch_response, list_offsets_response, metadata_response,
@@ -46,7 +51,8 @@ using response_body =
                  describe_groups_response, list_groups_response, api_versions_response,
                  create_topics_response, delete_topics_response, delete_records_response,
                  init_producer_id_response, describe_configs_response, alter_configs_response,
-                 create_partitions_response, delete_groups_response>;
+                 create_partitions_response, delete_groups_response, add_partitions_to_txn_response,
+                 add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response>;
 
 namespace detail {
 template <class Variant>
