@@ -163,6 +163,10 @@ status broker_state::start() {
     if (auto st = groups_->start(); !st) {
         return st;
     }
+    txns_ = std::make_unique<txn_service>(*this);
+    if (auto st = txns_->start(); !st) {
+        return st;
+    }
     started_ = true;
     logger->info("broker {} of cluster {} started: {} topics, {} partitions", node_id(),
                  cluster_id_, topics_->size(), partitions_.size());
@@ -196,6 +200,7 @@ status broker_state::open_topic_partitions(const topic_info& t, int32_t from) {
             auto producers = load_producer_state(*part->log, clock_.now_ms());
             if (producers.ok()) {
                 part->producers = std::move(*producers);
+                part->publish_txn_state();
             } else {
                 log::get("broker")->warn("{}: cannot rebuild idempotent producer state: {}",
                                          tp.to_string(), producers.err().message);
@@ -212,6 +217,7 @@ status broker_state::shutdown() {
     }
     stopped_ = true;
     fetches_.stop();
+    txns_->stop();
     groups_->stop();
     save_producer_snapshots();
     auto st = logs_->shutdown();
@@ -224,7 +230,7 @@ void broker_state::save_producer_snapshots() {
     std::shared_lock lock(partitions_mu_);
     for (const auto& [tp, part] : partitions_) {
         std::lock_guard append(part->append_mu);
-        if (part->producers.producer_count() == 0) {
+        if (part->producers.empty()) {
             continue;
         }
         if (auto st = save_producer_state(*part->log, part->producers); !st) {
@@ -240,6 +246,7 @@ void broker_state::tick() {
     }
     logs_->tick(clock_.now_ms());
     groups_->tick();
+    txns_->tick();
     expire_producers();
 }
 
@@ -259,12 +266,24 @@ void broker_state::expire_producers() {
     for (const auto& [tp, part] : partitions_) {
         std::lock_guard append(part->append_mu);
         forgotten += part->producers.expire(now, expiration);
+        part->producers.prune_aborted(part->log->log_start_offset().value());
+        part->publish_txn_state();
     }
     if (forgotten > 0) {
         log::get("broker")->info(
             "forgot {} idempotent producer state(s) silent for producer.id.expiration.ms = {}",
             forgotten, expiration);
     }
+}
+
+std::vector<std::shared_ptr<partition>> broker_state::all_partitions() const {
+    std::shared_lock lock(partitions_mu_);
+    std::vector<std::shared_ptr<partition>> out;
+    out.reserve(partitions_.size());
+    for (const auto& [tp, part] : partitions_) {
+        out.push_back(part);
+    }
+    return out;
 }
 
 std::shared_ptr<partition> broker_state::find_partition(const kafka::topic_partition& tp) const {

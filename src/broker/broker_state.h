@@ -10,6 +10,7 @@
 // check + write must be atomic). Nothing here blocks on the disk except
 // topic creation and deletion (rare, admin-driven).
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "broker/group_service.h"
 #include "broker/producer_state.h"
 #include "broker/topics/topic_table.h"
+#include "broker/txn_service.h"
 #include "config/broker_settings.h"
 #include "config/topic_config.h"
 #include "protocol/error_code.h"
@@ -37,6 +39,26 @@ struct partition {
     std::shared_ptr<storage::partition_log> log;
     std::mutex append_mu;  // guards producers and orders appends
     producer_state producers;
+
+    // Read without append_mu by fetches: the first offset of the oldest open
+    // transaction (-1: none), and whether any transaction was aborted here.
+    // Published under append_mu before a transaction's first batch is
+    // appended, so a read_committed fetch that reads the high watermark
+    // first never sees records of an open transaction.
+    std::atomic<int64_t> first_unstable{-1};
+    std::atomic<bool> has_aborted{false};
+
+    // After changing producers' transactions (append_mu held).
+    void publish_txn_state() {
+        first_unstable.store(producers.first_unstable_offset().value_or(-1));
+        has_aborted.store(producers.has_aborted());
+    }
+    // Kafka's last stable offset: the high watermark, or the first offset of
+    // the oldest open transaction before it. `hw` must have been read first.
+    kafka::offset last_stable_offset(kafka::offset hw) const {
+        int64_t first = first_unstable.load();
+        return first >= 0 && first < hw.value() ? kafka::offset(first) : hw;
+    }
 };
 
 // The outcome of an admin operation, as the wire reports it.
@@ -69,6 +91,7 @@ class broker_state {
 
     // The partition, or nullptr when the topic or partition does not exist.
     std::shared_ptr<partition> find_partition(const kafka::topic_partition& tp) const;
+    std::vector<std::shared_ptr<partition>> all_partitions() const;
 
     // The topic's effective configuration (broker settings + its overrides).
     result<config::topic_config> topic_config(const topic_info& t) const;
@@ -94,6 +117,7 @@ class broker_state {
                                  const config::topic_overrides& configs);
 
     group_service& groups() { return *groups_; }
+    txn_service& transactions() { return *txns_; }
 
   private:
     void expire_producers();
@@ -110,6 +134,7 @@ class broker_state {
     std::unique_ptr<storage::log_manager> logs_;
     fetch_waiters fetches_;
     std::unique_ptr<group_service> groups_;
+    std::unique_ptr<txn_service> txns_;
 
     mutable std::shared_mutex partitions_mu_;
     std::map<kafka::topic_partition, std::shared_ptr<partition>> partitions_;

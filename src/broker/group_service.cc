@@ -4,7 +4,7 @@
 
 #include "base/log.h"
 #include "broker/broker_state.h"
-#include "protocol/record_batch.h"
+#include "broker/internal_topic.h"
 
 namespace cs::broker {
 namespace {
@@ -17,10 +17,6 @@ group::coordinator_config coordinator_config_from(const config::broker_settings&
     c.offsets_retention_ms = s.offsets_retention_ms;
     c.offsets_topic_num_partitions = s.offsets_topic_num_partitions;
     return c;
-}
-
-std::string to_string(bytes_view b) {
-    return std::string(as_string_view(b));
 }
 
 }  // namespace
@@ -56,48 +52,22 @@ status group_service::load() {
         if (!part) {
             continue;
         }
-        auto next = part->log->log_start_offset();
-        while (next < part->log->high_watermark()) {
-            auto got = part->log->read(next, 1 << 20);
-            if (!got.ok()) {
-                return got.take_error();
-            }
-            if (got->slice.empty()) {
-                break;
-            }
-            auto data = got->slice.read_bytes();
-            if (!data.ok()) {
-                return data.take_error();
-            }
-            auto split = kafka::split_batches(*data);
-            if (!split.ok()) {
-                return split.take_error();
-            }
-            for (auto batch : split->batches) {
-                auto h = kafka::read_header(batch);
-                if (!h.ok()) {
-                    return h.take_error();
+        auto st = read_internal_records(
+            *part->log,
+            [&](bytes_view key, std::optional<bytes_view> value) {
+                group::offsets_record rec;
+                rec.key.assign(key.begin(), key.end());
+                if (value) {
+                    rec.value = bytes(value->begin(), value->end());
                 }
-                next = h->last_offset() + 1;
-                auto recs = kafka::decode_records(batch);
-                if (!recs.ok()) {
-                    log::get("group")->warn("{}-{}: skipping an unreadable batch at offset {}: {}",
-                                            kConsumerOffsetsTopic, p, h->base_offset,
-                                            recs.err().message);
-                    continue;
-                }
-                for (const auto& r : *recs) {
-                    if (!r.key) {
-                        continue;
-                    }
-                    group::offsets_record rec;
-                    rec.key.assign(r.key->begin(), r.key->end());
-                    if (r.value) {
-                        rec.value = bytes(r.value->begin(), r.value->end());
-                    }
-                    records.push_back(std::move(rec));
-                }
-            }
+                records.push_back(std::move(rec));
+            },
+            [&](int64_t offset, const error& e) {
+                log::get("group")->warn("{}-{}: skipping an unreadable batch at offset {}: {}",
+                                        kConsumerOffsetsTopic, p, offset, e.message);
+            });
+        if (!st) {
+            return st;
         }
     }
     auto summary = coordinator_->load(records);
@@ -132,25 +102,13 @@ void group_service::append(int32_t partition, std::vector<group::offsets_record>
                     fmt::format("{}-{} does not exist", kConsumerOffsetsTopic, partition)));
         return;
     }
-    kafka::batch_builder builder;
-    int64_t now = broker_.clk().now_ms();
-    for (auto& r : records) {
-        kafka::record_spec spec;
-        spec.key = to_string(r.key);
-        if (r.value) {
-            spec.value = to_string(*r.value);
-        }
-        spec.timestamp = now;
-        builder.add(std::move(spec));
-    }
-    bytes batch = builder.build();
-    auto appended = part->log->append(mutable_bytes_view(batch.data(), batch.size()));
+    auto appended = append_internal_records(*part->log, records, broker_.clk().now_ms());
     if (!appended.ok()) {
         done(appended.take_error());
         return;
     }
     // Durable completion arrives on the flusher thread: hop back to ours.
-    part->log->wait_durable(appended->last_offset, [this, done = std::move(done)](status st) {
+    part->log->wait_durable(*appended, [this, done = std::move(done)](status st) {
         exec_.post([done, st] { done(st); });
     });
 }

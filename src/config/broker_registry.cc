@@ -18,9 +18,6 @@ const char* const no_zookeeper =
 const char* const no_replicas = "a single node has no follower replicas to fetch or to wait for";
 const char* const no_quorum =
     "a single node is its own controller; there is no controller quorum to reach";
-const char* const no_transactions =
-    "transactions are not supported yet (a transactional producer is refused at "
-    "InitProducerId)";
 const char* const one_replica =
     "a single node holds one copy of each partition, so 1 is the most it can give";
 
@@ -446,9 +443,7 @@ std::vector<property_def> broker_properties() {
          .type = int32,
          .default_value = "50",
          .min = 1,
-         .doc = "Partitions of __transaction_state. Do not change it once the topic exists.",
-         .on_single_node = single_node::ignored,
-         .single_node_note = no_transactions},
+         .doc = "Partitions of __transaction_state. Do not change it once the topic exists."},
         {.name = "transaction.state.log.replication.factor",
          .type = int32,
          .default_value = "3",
@@ -468,24 +463,18 @@ std::vector<property_def> broker_properties() {
          .type = int32,
          .default_value = "104857600",
          .min = 1,
-         .doc = "Segment size of __transaction_state.",
-         .on_single_node = single_node::ignored,
-         .single_node_note = no_transactions},
+         .doc = "Segment size of __transaction_state."},
         {.name = "transaction.max.timeout.ms",
          .type = int32,
          .default_value = "900000",
          .min = 1,
-         .doc = "The largest transaction timeout a producer may ask for.",
-         .on_single_node = single_node::ignored,
-         .single_node_note = no_transactions},
+         .doc = "The largest transaction timeout a producer may ask for."},
         {.name = "transactional.id.expiration.ms",
          .type = int32,
          .default_value = "604800000",
          .min = 1,
          .doc = "A transactional id with no transaction for this long is forgotten.",
-         .dynamic = true,
-         .on_single_node = single_node::ignored,
-         .single_node_note = no_transactions},
+         .dynamic = true},
         {.name = "producer.id.expiration.ms",
          .type = int32,
          .default_value = "86400000",

@@ -179,6 +179,7 @@ broker_settings make_broker_settings(const resolved_config& c, diagnostics& diag
     s.transaction_state_log_replication_factor =
         c.get_int("transaction.state.log.replication.factor");
     s.transaction_state_log_min_isr = c.get_int("transaction.state.log.min.isr");
+    s.transaction_state_log_segment_bytes = c.get_int("transaction.state.log.segment.bytes");
     s.transaction_max_timeout_ms = c.get_int("transaction.max.timeout.ms");
     s.transactional_id_expiration_ms = c.get_int("transactional.id.expiration.ms");
     s.producer_id_expiration_ms = c.get_int("producer.id.expiration.ms");

@@ -65,6 +65,7 @@ struct broker_settings {
     int32_t transaction_state_log_num_partitions = 0;
     int32_t transaction_state_log_replication_factor = 1;
     int32_t transaction_state_log_min_isr = 1;
+    int32_t transaction_state_log_segment_bytes = 0;
     int32_t transaction_max_timeout_ms = 0;
     int32_t transactional_id_expiration_ms = 0;
     int32_t producer_id_expiration_ms = 0;

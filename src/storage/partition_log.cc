@@ -252,7 +252,8 @@ void partition_log::maybe_flush_periodically(int64_t now_ms) {
 
 // ---- reads ----
 
-result<fetch_result> partition_log::read(kafka::offset start, uint64_t max_bytes, bool min_one) {
+result<fetch_result> partition_log::read(kafka::offset start, uint64_t max_bytes, bool min_one,
+                                         std::optional<kafka::offset> upto) {
     std::lock_guard lock(mu_);
     fetch_result out;
     out.high_watermark = next_offset_;
@@ -262,16 +263,24 @@ result<fetch_result> partition_log::read(kafka::offset start, uint64_t max_bytes
                      fmt::format("{}: offset {} outside [{}, {}]", tp_.to_string(), start.value(),
                                  log_start_.value(), next_offset_.value())};
     }
-    if (start == next_offset_) {
+    const kafka::offset end = upto ? std::min(*upto, next_offset_) : next_offset_;
+    if (start >= end) {
         return out;
     }
     auto it = segments_.upper_bound(start);
     if (it != segments_.begin()) {
         --it;
     }
-    for (; it != segments_.end(); ++it) {
-        auto slice =
-            it->second->read(start, max_bytes, min_one, std::numeric_limits<uint64_t>::max());
+    for (; it != segments_.end() && it->first < end; ++it) {
+        uint64_t max_position = std::numeric_limits<uint64_t>::max();
+        if (it->second->next_offset() > end) {
+            auto pos = it->second->position_of(end);
+            if (!pos) {
+                return error{pos.err().code, tp_.to_string() + ": " + pos.err().message};
+            }
+            max_position = *pos;
+        }
+        auto slice = it->second->read(start, max_bytes, min_one, max_position);
         if (!slice) {
             return error{slice.err().code, tp_.to_string() + ": " + slice.err().message};
         }

@@ -104,7 +104,11 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     // Whole batches from the one holding `start`, at most max_bytes except
     // that the first batch is always returned whole (KIP-74). start == high
     // watermark gives an empty slice; outside [log start, hw] is out_of_range.
-    result<fetch_result> read(kafka::offset start, uint64_t max_bytes, bool min_one = true);
+    // `upto` stops before the batch holding that offset (read_committed
+    // fetches stop at the last stable offset); start >= upto gives an empty
+    // slice.
+    result<fetch_result> read(kafka::offset start, uint64_t max_bytes, bool min_one = true,
+                              std::optional<kafka::offset> upto = std::nullopt);
 
     // ListOffsets: the first offset whose record timestamp >= ts, nullopt if
     // no record has one. ts -1 (latest) gives the high watermark, -2

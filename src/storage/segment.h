@@ -138,6 +138,8 @@ class segment {
     kafka::offset next_offset() const { return next_offset_; }
     uint64_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
+    // Byte position of the first batch whose last offset >= target (size if none).
+    result<uint64_t> position_of(kafka::offset target) const;
     // Largest batch maxTimestamp (-1 when none).
     int64_t max_timestamp() const { return max_ts_; }
     // For retention when no batch had a timestamp: the clock at create/open.
@@ -151,8 +153,6 @@ class segment {
 
     // Header of the batch at `pos`, nullopt at/after `end`.
     result<std::optional<kafka::batch_header>> header_at(uint64_t pos, uint64_t end) const;
-    // Byte position of the first batch whose last offset >= target (size_ if none).
-    result<uint64_t> position_of(kafka::offset target) const;
     void note_batch(const batch_meta& m, uint64_t position);
     status index_batch(const batch_meta& m, uint64_t position);
     status reset_state();

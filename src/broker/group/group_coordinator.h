@@ -83,6 +83,14 @@ class group_coordinator {
     leave_group_response leave_group(const leave_group_request& req);
 
     void commit_offsets(offset_commit_request req, offset_commit_callback done);
+    // TxnOffsetCommit v3+ names the consumer's member and generation (KIP-447):
+    // a zombie of an earlier generation is refused before its offsets join a
+    // transaction. none when they match, or when the request names no member.
+    error_code check_txn_offset_commit(const offset_commit_request& req) const;
+    // The offsets of a committed transaction become the group's committed
+    // offsets (Kafka: the commit marker in __consumer_offsets), whatever the
+    // group's membership is now; the group is created if need be.
+    void commit_transactional_offsets(offset_commit_request req, offset_commit_callback done);
     offset_fetch_response fetch_offsets(const offset_fetch_request& req) const;
 
     described_group describe_group(const std::string& group_id) const;

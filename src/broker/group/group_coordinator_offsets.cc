@@ -153,6 +153,44 @@ void group_coordinator::commit_offsets(offset_commit_request req, offset_commit_
     }
 }
 
+error_code group_coordinator::check_txn_offset_commit(const offset_commit_request& req) const {
+    if (req.generation_id < 0 && req.member_id.empty() && !req.group_instance_id) {
+        return error_code::none;
+    }
+    const group_metadata* g = find(req.group_id);
+    if (g == nullptr) {
+        return error_code::illegal_generation;
+    }
+    if (g->is_static_member_fenced(req.group_instance_id, req.member_id)) {
+        return error_code::fenced_instance_id;
+    }
+    if (!req.member_id.empty() && !g->has(req.member_id)) {
+        return error_code::unknown_member_id;
+    }
+    if (req.generation_id >= 0 && req.generation_id != g->generation()) {
+        return error_code::illegal_generation;
+    }
+    return error_code::none;
+}
+
+void group_coordinator::commit_transactional_offsets(offset_commit_request req,
+                                                     offset_commit_callback done) {
+    flush_on_exit guard{*this};
+    group_metadata* g = find(req.group_id);
+    if (g == nullptr) {
+        g = &get_or_create(req.group_id);
+    }
+    if (g->is(group_state::dead)) {
+        std::vector<offset_commit_partition_result> out;
+        for (const auto& p : req.partitions) {
+            out.push_back({p.tp, error_code::coordinator_not_available});
+        }
+        post([done = std::move(done), out = std::move(out)]() { done(out); });
+        return;
+    }
+    do_commit(*g, req, done);
+}
+
 void group_coordinator::do_commit(group_metadata& g, offset_commit_request& req,
                                   offset_commit_callback& done) {
     std::vector<offset_commit_partition_result> results;

@@ -2,120 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "broker/internal_record_io.h"
+
 namespace cs::group {
 
-namespace {
-
-void put_string(byte_writer& w, std::string_view s) {
-    w.put<int16_t>(static_cast<int16_t>(s.size()));
-    w.put_bytes(s);
-}
-
-void put_nullable_string(byte_writer& w, const std::optional<std::string>& s) {
-    if (!s) {
-        w.put<int16_t>(-1);
-        return;
-    }
-    put_string(w, *s);
-}
-
-void put_bytes_field(byte_writer& w, const bytes& b) {
-    w.put<int32_t>(static_cast<int32_t>(b.size()));
-    w.put_bytes(bytes_view(b));
-}
-
-// Bounds-checked big-endian reader; the first failure sticks so a decoder can
-// read a whole field group and check once.
-class reader {
-  public:
-    reader(bytes_view in, const char* what) : in_(in), what_(what) {}
-
-    template <class T>
-    T get() {
-        if (!need(sizeof(T))) {
-            return T{};
-        }
-        T v = load_be<T>(in_.data() + pos_);
-        pos_ += sizeof(T);
-        return v;
-    }
-
-    std::optional<std::string> nullable_string() {
-        auto len = get<int16_t>();
-        if (failed_ || len < 0) {
-            if (len < -1) {
-                fail(fmt::format("negative string length {}", len));
-            }
-            return std::nullopt;
-        }
-        if (!need(static_cast<size_t>(len))) {
-            return std::nullopt;
-        }
-        std::string s(reinterpret_cast<const char*>(in_.data() + pos_), static_cast<size_t>(len));
-        pos_ += static_cast<size_t>(len);
-        return s;
-    }
-
-    std::string string() {
-        auto s = nullable_string();
-        if (!s && !failed_) {
-            fail("null in a non-nullable string");
-        }
-        return s.value_or(std::string{});
-    }
-
-    bytes bytes_field() {
-        auto len = get<int32_t>();
-        if (failed_) {
-            return {};
-        }
-        if (len < 0) {
-            // Kafka's schema marks these non-nullable; read a null as empty.
-            return {};
-        }
-        if (!need(static_cast<size_t>(len))) {
-            return {};
-        }
-        bytes b(in_.begin() + static_cast<std::ptrdiff_t>(pos_),
-                in_.begin() + static_cast<std::ptrdiff_t>(pos_ + static_cast<size_t>(len)));
-        pos_ += static_cast<size_t>(len);
-        return b;
-    }
-
-    size_t remaining() const { return in_.size() - pos_; }
-    bool failed() const { return failed_; }
-
-    error err() const {
-        return error{errc::corrupt, fmt::format("__consumer_offsets {}: {} at byte {} of {}", what_,
-                                                message_, pos_, in_.size())};
-    }
-
-  private:
-    bool need(size_t n) {
-        if (failed_) {
-            return false;
-        }
-        if (in_.size() - pos_ < n) {
-            fail(fmt::format("truncated (needs {} more bytes)", n));
-            return false;
-        }
-        return true;
-    }
-    void fail(std::string m) {
-        if (!failed_) {
-            failed_ = true;
-            message_ = std::move(m);
-        }
-    }
-
-    bytes_view in_;
-    const char* what_;
-    size_t pos_ = 0;
-    bool failed_ = false;
-    std::string message_;
-};
-
-}  // namespace
+using broker::internal_record_reader;
+using broker::put_bytes_field;
+using broker::put_nullable_string;
+using broker::put_string;
 
 bytes encode_offset_commit_key(const offset_commit_key& key) {
     bytes out;
@@ -181,7 +75,7 @@ bytes encode_group_metadata_value(const group_metadata_value& value, int16_t ver
 }
 
 result<offsets_record_key> decode_offsets_record_key(bytes_view key) {
-    reader r(key, "record key");
+    internal_record_reader r(key, "__consumer_offsets record key");
     auto version = r.get<int16_t>();
     if (r.failed()) {
         return r.err();
@@ -211,7 +105,7 @@ result<offsets_record_key> decode_offsets_record_key(bytes_view key) {
 }
 
 result<offset_commit_value> decode_offset_commit_value(bytes_view value) {
-    reader r(value, "offset commit value");
+    internal_record_reader r(value, "__consumer_offsets offset commit value");
     auto version = r.get<int16_t>();
     if (r.failed()) {
         return r.err();
@@ -238,7 +132,7 @@ result<offset_commit_value> decode_offset_commit_value(bytes_view value) {
 }
 
 result<group_metadata_value> decode_group_metadata_value(bytes_view value) {
-    reader r(value, "group metadata value");
+    internal_record_reader r(value, "__consumer_offsets group metadata value");
     auto version = r.get<int16_t>();
     if (r.failed()) {
         return r.err();

@@ -40,6 +40,7 @@ struct fetch_operation {
         int64_t total = 0;
         bool any_error = false;
         bool first_data = true;
+        const bool read_committed = req.isolation_level == 1;
         for (const auto& topic : req.topics) {
             auto& tout = resp.responses.emplace_back();
             tout.topic = topic.topic;
@@ -56,19 +57,33 @@ struct fetch_operation {
                 }
                 uint64_t limit = static_cast<uint64_t>(std::clamp<int64_t>(
                     std::min<int64_t>(p.partition_max_bytes, budget - total), 0, INT32_MAX));
-                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data);
+                // The high watermark before the last stable offset: see
+                // partition::first_unstable.
+                const kafka::offset hw = part->log->high_watermark();
+                const kafka::offset lso = part->last_stable_offset(hw);
+                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data,
+                                           read_committed ? std::optional(lso) : std::nullopt);
                 if (!got.ok()) {
                     pout.error_code = kafka::to_wire(to_kafka_error(got.err().code));
                     pout.high_watermark = part->log->high_watermark().value();
-                    pout.last_stable_offset = pout.high_watermark;
+                    pout.last_stable_offset = lso.value();
                     pout.log_start_offset = part->log->log_start_offset().value();
                     any_error = true;
                     continue;
                 }
-                pout.high_watermark = got->high_watermark.value();
-                // No transactions yet: the last stable offset is the high watermark.
-                pout.last_stable_offset = pout.high_watermark;
+                pout.high_watermark = std::max(got->high_watermark, hw).value();
+                pout.last_stable_offset = lso.value();
                 pout.log_start_offset = got->log_start_offset.value();
+                if (read_committed && !got->slice.empty() && part->has_aborted.load()) {
+                    // The aborted transactions the returned batches may
+                    // hold, so the client can drop their records.
+                    std::lock_guard lock(part->append_mu);
+                    auto aborted = part->producers.aborted_between(p.fetch_offset, lso.value());
+                    auto& list = pout.aborted_transactions.emplace();
+                    for (const auto& a : aborted) {
+                        list.push_back({a.producer_id, a.first_offset});
+                    }
+                }
                 if (!got->slice.empty()) {
                     total += static_cast<int64_t>(got->slice.length);
                     records.push_back({resp.responses.size() - 1, tout.partitions.size() - 1,

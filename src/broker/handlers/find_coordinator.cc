@@ -7,8 +7,8 @@ namespace cs::broker {
 
 void find_coordinator_handler::handle(request_context& ctx, request&& req, reply<response> r) {
     response resp;
-    // key_type 0 = group, 1 = transactional id. One node coordinates both;
-    // transactions themselves are not supported yet.
+    // key_type 0 = group, 1 = transactional id: this one node coordinates
+    // both.
     if (req.key_type != 0 && req.key_type != 1) {
         resp.error_code = kafka::to_wire(kafka::error_code::invalid_request);
         resp.error_message = "unknown coordinator key type " + std::to_string(req.key_type);

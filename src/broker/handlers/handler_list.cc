@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "broker/handlers/add_offsets_to_txn.h"
+#include "broker/handlers/add_partitions_to_txn.h"
 #include "broker/handlers/alter_configs.h"
 #include "broker/handlers/api_versions.h"
 #include "broker/handlers/create_partitions.h"
@@ -11,6 +13,7 @@
 #include "broker/handlers/delete_topics.h"
 #include "broker/handlers/describe_configs.h"
 #include "broker/handlers/describe_groups.h"
+#include "broker/handlers/end_txn.h"
 #include "broker/handlers/fetch.h"
 #include "broker/handlers/find_coordinator.h"
 #include "broker/handlers/heartbeat.h"
@@ -25,22 +28,38 @@
 #include "broker/handlers/offset_fetch.h"
 #include "broker/handlers/produce.h"
 #include "broker/handlers/sync_group.h"
+#include "broker/handlers/txn_offset_commit.h"
 
 namespace cs::broker {
 namespace {
 
 constexpr std::array kHandlers = {
-    entry_for<produce_handler>(),           entry_for<fetch_handler>(),
-    entry_for<list_offsets_handler>(),      entry_for<metadata_handler>(),
-    entry_for<offset_commit_handler>(),     entry_for<offset_fetch_handler>(),
-    entry_for<find_coordinator_handler>(),  entry_for<join_group_handler>(),
-    entry_for<heartbeat_handler>(),         entry_for<leave_group_handler>(),
-    entry_for<sync_group_handler>(),        entry_for<describe_groups_handler>(),
-    entry_for<list_groups_handler>(),       entry_for<api_versions_handler>(),
-    entry_for<create_topics_handler>(),     entry_for<delete_topics_handler>(),
-    entry_for<delete_records_handler>(),    entry_for<init_producer_id_handler>(),
-    entry_for<describe_configs_handler>(),  entry_for<alter_configs_handler>(),
-    entry_for<create_partitions_handler>(), entry_for<delete_groups_handler>(),
+    entry_for<produce_handler>(),
+    entry_for<fetch_handler>(),
+    entry_for<list_offsets_handler>(),
+    entry_for<metadata_handler>(),
+    entry_for<offset_commit_handler>(),
+    entry_for<offset_fetch_handler>(),
+    entry_for<find_coordinator_handler>(),
+    entry_for<join_group_handler>(),
+    entry_for<heartbeat_handler>(),
+    entry_for<leave_group_handler>(),
+    entry_for<sync_group_handler>(),
+    entry_for<describe_groups_handler>(),
+    entry_for<list_groups_handler>(),
+    entry_for<api_versions_handler>(),
+    entry_for<create_topics_handler>(),
+    entry_for<delete_topics_handler>(),
+    entry_for<delete_records_handler>(),
+    entry_for<init_producer_id_handler>(),
+    entry_for<describe_configs_handler>(),
+    entry_for<alter_configs_handler>(),
+    entry_for<create_partitions_handler>(),
+    entry_for<delete_groups_handler>(),
+    entry_for<add_partitions_to_txn_handler>(),
+    entry_for<add_offsets_to_txn_handler>(),
+    entry_for<end_txn_handler>(),
+    entry_for<txn_offset_commit_handler>(),
 };
 
 }  // namespace

@@ -27,6 +27,18 @@ void list_offsets_handler::handle(request_context& ctx, request&& req, reply<res
                 continue;
             }
             pout.leader_epoch = 0;
+            if (req.isolation_level == 1 && found->has_value()) {
+                // read_committed sees offsets below the last stable offset
+                // only: "latest" is the LSO, a timestamp found at or beyond it
+                // is not found (as Kafka).
+                kafka::offset hw = part->log->high_watermark();
+                kafka::offset lso = part->last_stable_offset(hw);
+                if (p.timestamp == -1) {
+                    (*found)->offset = lso;
+                } else if ((*found)->offset >= lso) {
+                    found->reset();
+                }
+            }
             if (found->has_value()) {
                 pout.timestamp = (*found)->timestamp;
                 pout.offset = (*found)->offset.value();

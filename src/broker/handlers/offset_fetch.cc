@@ -20,7 +20,11 @@ void offset_fetch_handler::handle(request_context& ctx, request&& req, reply<res
     }
     auto out = share(std::move(r));
     int16_t version = ctx.version();
-    ctx.broker.groups().post([fr = std::move(fr), out, version](group::group_coordinator& c) {
+    // require_stable (v7+; librdkafka's read_committed consumers set it): a
+    // partition whose offset an open transaction is about to change answers
+    // UNSTABLE_OFFSET_COMMIT, and the consumer asks again (KIP-447).
+    txn_service* txns = req.require_stable ? &ctx.broker.transactions() : nullptr;
+    ctx.broker.groups().post([fr = std::move(fr), out, version, txns](group::group_coordinator& c) {
         auto res = c.fetch_offsets(fr);
         response resp;
         if (version >= 2) {
@@ -39,6 +43,11 @@ void offset_fetch_handler::handle(request_context& ctx, request&& req, reply<res
             part.metadata = std::move(p.metadata);
             // v0-v1 have no top-level error: a group error goes on each partition.
             auto err = p.error != kafka::error_code::none || version >= 2 ? p.error : res.error;
+            if (err == kafka::error_code::none && txns != nullptr &&
+                txns->has_pending_offsets(fr.group_id, p.tp)) {
+                err = kafka::error_code::unstable_offset_commit;
+                part.committed_offset = -1;
+            }
             part.error_code = kafka::to_wire(err);
         }
         out->send(resp);

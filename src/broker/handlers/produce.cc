@@ -168,6 +168,22 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
     }
     std::lock_guard lock(part.append_mu);
     bool idempotent = h.producer_id >= 0;
+    if (h.is_transactional()) {
+        // Checked under the append lock: the coordinator marks the
+        // transaction prepared before it takes this lock to write the marker,
+        // so no record of it can land after its marker.
+        auto e = ctx.broker.transactions().check_produce(h.producer_id, h.producer_epoch, part.tp);
+        if (e != kafka::error_code::none) {
+            set_error(out, e,
+                      fmt::format("{}: transactional batch of producer id {} epoch {}: {}",
+                                  part.tp.to_string(), h.producer_id, h.producer_epoch,
+                                  e == kafka::error_code::invalid_txn_state
+                                      ? "the partition is not in an open transaction "
+                                        "(AddPartitionsToTxn first)"
+                                      : "not the transactional id's current producer"));
+            return std::nullopt;
+        }
+    }
     if (idempotent) {
         int32_t last_seq =
             static_cast<int32_t>((static_cast<int64_t>(h.base_sequence) + h.last_offset_delta) %
@@ -185,10 +201,21 @@ std::optional<kafka::offset> append_partition(request_context& ctx, partition& p
             return std::nullopt;
         }
     }
+    // A transaction's first batch here: publish its first offset before the
+    // records become visible (the last stable offset stops there).
+    const bool opens_txn = h.is_transactional() && !part.producers.in_txn(h.producer_id);
+    if (opens_txn) {
+        part.producers.begin_txn(h.producer_id, part.log->high_watermark().value());
+        part.publish_txn_state();
+    }
     storage::append_options append_opts;
     append_opts.crc_verified = true;  // validate_batch above checked it
     auto appended =
         part.log->append(mutable_bytes_view(records.data(), records.size()), append_opts);
+    if (!appended.ok() && opens_txn) {
+        part.producers.cancel_txn(h.producer_id);
+        part.publish_txn_state();
+    }
     if (!appended.ok()) {
         const auto& e = appended.err();
         log::get("broker")->debug("produce to {} from {} rejected: {}", part.tp.to_string(),
@@ -238,11 +265,6 @@ void produce_handler::handle(request_context& ctx, request&& req, reply<response
             if (!acks_valid) {
                 set_error(out, kafka::error_code::invalid_required_acks,
                           "acks must be -1 (all), 0 or 1");
-                continue;
-            }
-            if (req.transactional_id) {
-                set_error(out, kafka::error_code::transactional_id_authorization_failed,
-                          "transactions are not supported by this broker yet");
                 continue;
             }
             kafka::topic_partition tp{topic.name, kafka::partition_id(data.index)};
