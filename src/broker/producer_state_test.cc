@@ -66,5 +66,64 @@ TEST(ProducerState, ExpiresProducersSilentForTheExpirationTime) {
     EXPECT_EQ(s.check(2, 0, 9, 9).kind, verdict::append);
 }
 
+TEST(ProducerState, OpenTransactionsHoldTheLastStableOffset) {
+    producer_state s;
+    EXPECT_FALSE(s.first_unstable_offset());
+    s.begin_txn(1, 10);
+    s.begin_txn(2, 12);
+    s.begin_txn(1, 15);  // a later batch of the same transaction
+    EXPECT_EQ(s.first_unstable_offset(), 10);
+    EXPECT_TRUE(s.end_txn(1, 0, /*commit=*/true, 20, 0));
+    EXPECT_EQ(s.first_unstable_offset(), 12);
+    EXPECT_FALSE(s.has_aborted());
+    EXPECT_TRUE(s.end_txn(2, 0, /*commit=*/false, 21, 0));
+    EXPECT_FALSE(s.first_unstable_offset());
+    ASSERT_TRUE(s.has_aborted());
+    EXPECT_EQ(s.aborted(), (std::deque<aborted_txn>{{2, 12, 21}}));
+    // A marker where the producer had nothing open changes nothing but its epoch.
+    EXPECT_FALSE(s.end_txn(3, 0, false, 22, 0));
+    EXPECT_EQ(s.aborted().size(), 1u);
+}
+
+TEST(ProducerState, AbortedTransactionsOverlappingAFetch) {
+    producer_state s;
+    s.add_aborted({1, 0, 5});
+    s.add_aborted({2, 3, 9});
+    s.add_aborted({3, 20, 25});
+    auto ids = [](const std::vector<aborted_txn>& v) {
+        std::vector<int64_t> out;
+        for (const auto& a : v) {
+            out.push_back(a.producer_id);
+        }
+        return out;
+    };
+    EXPECT_EQ(ids(s.aborted_between(6, 30)), (std::vector<int64_t>{2, 3}));
+    EXPECT_EQ(ids(s.aborted_between(0, 4)), (std::vector<int64_t>{1, 2}));
+    EXPECT_EQ(ids(s.aborted_between(10, 20)), (std::vector<int64_t>{}));
+    s.prune_aborted(6);
+    EXPECT_EQ(ids(s.aborted_between(0, 100)), (std::vector<int64_t>{2, 3}));
+}
+
+TEST(ProducerState, AMarkerWithANewerEpochFencesTheOldProducer) {
+    producer_state s;
+    s.record(5, 0, {0, 3, 0, 3, -1}, 0);
+    s.begin_txn(5, 0);
+    // The coordinator aborted with a bumped epoch (a new producer of the id).
+    s.end_txn(5, 1, false, 4, 0);
+    EXPECT_EQ(s.check(5, 0, 4, 4).kind, verdict::reject);
+    EXPECT_EQ(s.check(5, 0, 4, 4).error, kafka::error_code::invalid_producer_epoch);
+    EXPECT_EQ(s.check(5, 1, 0, 0).kind, verdict::append);
+}
+
+TEST(ProducerState, ProducersWithAnOpenTransactionDoNotExpire) {
+    producer_state s;
+    s.record(1, 0, {0, 0, 0, 0, -1}, 0);
+    s.record(2, 0, {0, 0, 1, 1, -1}, 0);
+    s.begin_txn(2, 1);
+    EXPECT_EQ(s.expire(1'000'000, 1000), 1u);
+    EXPECT_EQ(s.producer_count(), 1u);
+    EXPECT_TRUE(s.in_txn(2));
+}
+
 }  // namespace
 }  // namespace cs::broker

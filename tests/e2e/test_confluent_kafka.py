@@ -145,25 +145,6 @@ def test_idempotent_producer_and_compression():
             assert set(b.stored_codecs(topic)) == {codec_id}, (codec, b.stored_codecs(topic))
 
 
-def test_transactional_producer_is_refused_clearly():
-    # Transactions come with a later issue. Until then init_transactions()
-    # fails at once (no producer id whose transactions would be ignored) and
-    # the broker's log says why: InitProducerId's response has no message.
-    with Broker() as b:
-        p = Producer({"bootstrap.servers": b.bootstrap, "transactional.id": "clicks-tx"})
-        try:
-            p.init_transactions(10)
-        except KafkaException as e:
-            assert e.args[0].code() == 53, e  # TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-        else:
-            raise AssertionError("init_transactions succeeded against a broker without them")
-        deadline = time.time() + 5
-        while "transactions are not supported by this broker yet" not in b.output():
-            assert time.time() < deadline, b.output()
-            time.sleep(0.1)
-        assert "transactional.id 'clicks-tx'" in b.output()
-
-
 if __name__ == "__main__":
     run_tests([
         test_seed_producer_with_headers,
@@ -171,5 +152,4 @@ if __name__ == "__main__":
         test_seed_consumer_poll_loop_in_group,
         test_admin_client,
         test_idempotent_producer_and_compression,
-        test_transactional_producer_is_refused_clearly,
     ])
