@@ -57,21 +57,26 @@ struct fetch_operation {
                 }
                 uint64_t limit = static_cast<uint64_t>(std::clamp<int64_t>(
                     std::min<int64_t>(p.partition_max_bytes, budget - total), 0, INT32_MAX));
-                // The high watermark before the last stable offset: see
-                // partition::first_unstable.
-                const kafka::offset hw = part->log->high_watermark();
-                const kafka::offset lso = part->last_stable_offset(hw);
-                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data,
-                                           read_committed ? std::optional(lso) : std::nullopt);
+                // The high watermark is read before the last stable offset
+                // (see partition::first_unstable): here for read_committed,
+                // which reads up to the LSO; else inside read().
+                std::optional<kafka::offset> upto;
+                if (read_committed) {
+                    upto = part->last_stable_offset(part->log->high_watermark());
+                }
+                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data, upto);
                 if (!got.ok()) {
                     pout.error_code = kafka::to_wire(to_kafka_error(got.err().code));
                     pout.high_watermark = part->log->high_watermark().value();
-                    pout.last_stable_offset = lso.value();
+                    pout.last_stable_offset =
+                        part->last_stable_offset(kafka::offset(pout.high_watermark)).value();
                     pout.log_start_offset = part->log->log_start_offset().value();
                     any_error = true;
                     continue;
                 }
-                pout.high_watermark = std::max(got->high_watermark, hw).value();
+                const kafka::offset lso =
+                    upto ? *upto : part->last_stable_offset(got->high_watermark);
+                pout.high_watermark = got->high_watermark.value();
                 pout.last_stable_offset = lso.value();
                 pout.log_start_offset = got->log_start_offset.value();
                 if (read_committed && !got->slice.empty() && part->has_aborted.load()) {
