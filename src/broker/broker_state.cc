@@ -52,6 +52,28 @@ int64_t get_int64(const config::resolved_config& c, std::string_view key) {
     return e.def->type == config::value_type::int32 ? c.get_int(key) : c.get_long(key);
 }
 
+// The partition's transactions as its log cleaner needs them.
+class partition_txn_view final : public storage::txn_view {
+  public:
+    explicit partition_txn_view(const std::shared_ptr<partition>& p) : part_(p) {}
+    bool aborted(int64_t producer_id, int64_t offset) const override {
+        auto p = part_.lock();
+        if (!p || !p->has_aborted.load()) {
+            return false;
+        }
+        std::lock_guard lock(p->append_mu);
+        return p->producers.is_aborted(producer_id, offset);
+    }
+    std::optional<int64_t> first_unstable() const override {
+        auto p = part_.lock();
+        int64_t first = p ? p->first_unstable.load() : -1;
+        return first >= 0 ? std::optional<int64_t>(first) : std::nullopt;
+    }
+
+  private:
+    std::weak_ptr<partition> part_;
+};
+
 }  // namespace
 
 broker_state::broker_state(config::broker_config cfg, clock& clk)
@@ -197,6 +219,7 @@ status broker_state::open_topic_partitions(const topic_info& t, int32_t from) {
         part->tp = tp;
         part->log = std::move(log);
         if (!is_internal_topic(t.name)) {
+            part->log->set_txn_view(std::make_shared<partition_txn_view>(part));
             auto producers = load_producer_state(*part->log, clock_.now_ms());
             if (producers.ok()) {
                 part->producers = std::move(*producers);

@@ -130,6 +130,15 @@ std::vector<aborted_txn> producer_state::aborted_between(int64_t from, int64_t t
     return out;
 }
 
+bool producer_state::is_aborted(int64_t producer_id, int64_t offset) const {
+    for (const auto& a : aborted_between(offset, offset + 1)) {
+        if (a.producer_id == producer_id) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void producer_state::prune_aborted(int64_t log_start) {
     while (!aborted_.empty() && aborted_.front().last_offset < log_start) {
         aborted_.pop_front();

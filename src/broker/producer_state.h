@@ -96,6 +96,8 @@ class producer_state {
     // Aborted transactions that overlap [from, to).
     std::vector<aborted_txn> aborted_between(int64_t from, int64_t to) const;
     bool has_aborted() const { return !aborted_.empty(); }
+    // Whether the producer's batch at `offset` is in one of its aborted transactions.
+    bool is_aborted(int64_t producer_id, int64_t offset) const;
     // Forgets aborted transactions wholly below the log start offset.
     void prune_aborted(int64_t log_start);
     // For snapshots: open transactions (producer id -> first offset) and the

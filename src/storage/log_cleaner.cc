@@ -146,16 +146,23 @@ result<compaction_stats> partition_log::compact(int64_t now_ms) {
     std::vector<cleanable_segment> cleanable;
     log_config cfg;
     kafka::offset first_uncleanable{0};
+    std::shared_ptr<const txn_view> txns;
     {
         std::lock_guard lock(mu_);
         if (!cfg_.cleanup_compact || failed_ || segments_.size() < 2) {
             return stats;
         }
         cfg = cfg_;
+        txns = txn_view_;
+        // Kafka cleans below the last stable offset only.
+        const std::optional<int64_t> unstable = txns ? txns->first_unstable() : std::nullopt;
         for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
             segment& s = *it->second;
             int64_t ts = s.max_timestamp() >= 0 ? s.max_timestamp() : s.created_ms();
             if (now_ms - ts < cfg.min_compaction_lag_ms) {
+                break;
+            }
+            if (unstable && s.next_offset().value() > *unstable) {
                 break;
             }
             auto slice = s.read(s.base_offset(), std::numeric_limits<uint64_t>::max(), true,
@@ -174,6 +181,17 @@ result<compaction_stats> partition_log::compact(int64_t now_ms) {
         return stats;
     }
 
+    // A data batch of an aborted transaction: dropped whole, and not a
+    // key's latest value.
+    auto aborted = [&](bytes_view batch) {
+        if (!txns) {
+            return false;
+        }
+        auto h = kafka::read_header(batch);
+        return h.ok() && h->is_transactional() && !h->is_control() &&
+               txns->aborted(h->producer_id, h->base_offset);
+    };
+
     // Pass 1: key -> latest offset.
     std::unordered_map<std::string, int64_t> latest;
     for (const auto& c : cleanable) {
@@ -185,6 +203,9 @@ result<compaction_stats> partition_log::compact(int64_t now_ms) {
             }
             if (b->empty()) {
                 break;
+            }
+            if (aborted(*b)) {
+                continue;
             }
             auto st = for_each_record(*b, [&](const record_ref& r) {
                 if (r.key) {
@@ -246,7 +267,11 @@ result<compaction_stats> partition_log::compact(int64_t now_ms) {
             if (b->empty()) {
                 break;
             }
+            const bool drop = aborted(*b);
             auto filtered = filter_batch(*b, [&](const record_ref& r) {
+                if (drop) {
+                    return false;
+                }
                 if (!r.key) {
                     return true;
                 }

@@ -259,5 +259,63 @@ TEST_F(LogCleanerTest, SurvivesRestartAndFinishesAnInterruptedSwap) {
     EXPECT_FALSE(std::filesystem::exists(swap));
 }
 
+// The broker's transactions as the cleaner sees them: one producer's
+// aborted range, and an optional open transaction.
+class fake_txns final : public txn_view {
+  public:
+    int64_t aborted_pid = -1;
+    int64_t aborted_first = 0;
+    int64_t aborted_last = -1;
+    std::optional<int64_t> unstable;
+    bool aborted(int64_t pid, int64_t at) const override {
+        return pid == aborted_pid && at >= aborted_first && at <= aborted_last;
+    }
+    std::optional<int64_t> first_unstable() const override { return unstable; }
+};
+
+TEST_F(LogCleanerTest, RecordsOfAbortedTransactionsAreDroppedNotKeptAsLatest) {
+    auto log = open();
+    auto txns = std::make_shared<fake_txns>();
+    log->set_txn_view(txns);
+    int64_t ts = clock_.now_ms() - 2 * hour;
+    put(*log, {{"alice", "committed"}}, ts);  // offset 0
+    // A transactional batch of producer 7 at offset 1, later aborted.
+    kafka::batch_builder b;
+    b.producer(7, 0, 0).attributes(kafka::batch_attr::transactional).add("alice", "aborted", ts);
+    bytes data = b.build();
+    ASSERT_TRUE(log->append(data, {.client_batch = false}).ok());
+    txns->aborted_pid = 7;
+    txns->aborted_first = 1;
+    txns->aborted_last = 1;
+    for (int i = 0; i < 4; ++i) {
+        put(*log, {{"bob", "b" + std::to_string(i)}}, ts);
+    }
+    put(*log, {{"zz", std::string(300, 'z')}}, ts);
+    ASSERT_TRUE(log->compact(clock_.now_ms()).ok());
+    auto c = contents(*log);
+    // alice keeps her committed value; the aborted record is gone.
+    EXPECT_EQ(c[0], (std::pair<std::string, std::string>{"alice", "committed"}));
+    EXPECT_FALSE(c.contains(1));
+}
+
+TEST_F(LogCleanerTest, NothingFromAnOpenTransactionOnIsCleaned) {
+    auto log = open();
+    auto txns = std::make_shared<fake_txns>();
+    log->set_txn_view(txns);
+    int64_t ts = clock_.now_ms() - 2 * hour;
+    for (int i = 0; i < 6; ++i) {
+        put(*log, {{"alice", "a" + std::to_string(i)}}, ts);
+    }
+    put(*log, {{"zz", std::string(300, 'z')}}, ts);
+    txns->unstable = 0;  // a transaction opened at offset 0: nothing is decided
+    auto stats = log->compact(clock_.now_ms());
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->records_removed, 0);
+    txns->unstable.reset();
+    stats = log->compact(clock_.now_ms());
+    ASSERT_TRUE(stats.ok());
+    EXPECT_GT(stats->records_removed, 0);
+}
+
 }  // namespace
 }  // namespace cs::storage

@@ -331,6 +331,11 @@ void partition_log::set_config(const log_config& cfg) {
     }
 }
 
+void partition_log::set_txn_view(std::shared_ptr<const txn_view> view) {
+    std::lock_guard lock(mu_);
+    txn_view_ = std::move(view);
+}
+
 log_config partition_log::config() const {
     std::lock_guard lock(mu_);
     return cfg_;

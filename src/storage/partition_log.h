@@ -77,6 +77,20 @@ struct open_options {
     kafka::offset log_start_offset{0};
 };
 
+// What the log cleaner must know of transactions, which the broker tracks
+// (storage does not read transaction markers): records of aborted
+// transactions are dropped by compaction rather than kept as a key's latest
+// value, and nothing at or after the first offset of an open transaction is
+// cleaned (its fate is not known yet), as Kafka's cleaner does.
+class txn_view {
+  public:
+    virtual ~txn_view() = default;
+    // Whether the batch of producer_id at `offset` belongs to an aborted transaction.
+    virtual bool aborted(int64_t producer_id, int64_t offset) const = 0;
+    // The first offset of the oldest open transaction, if any.
+    virtual std::optional<int64_t> first_unstable() const = 0;
+};
+
 class partition_log : public std::enable_shared_from_this<partition_log> {
   public:
     using durable_callback = std::function<void(status)>;
@@ -144,6 +158,8 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     status flush_all();
 
     void set_config(const log_config& cfg);
+    // The broker's transactions for the cleaner (may be null: no transactions).
+    void set_txn_view(std::shared_ptr<const txn_view> view);
     log_config config() const;
 
     kafka::offset high_watermark() const;
@@ -199,6 +215,7 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     // Segments swapped in by crash recovery of a compaction: their indexes
     // are rebuilt at load.
     std::set<kafka::offset> rebuild_indexes_;
+    std::shared_ptr<const txn_view> txn_view_;  // guarded by mu_
 };
 
 }  // namespace cs::storage
