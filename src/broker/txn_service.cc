@@ -166,6 +166,10 @@ void txn_service::init_producer_id(kafka::init_producer_id_request req, int16_t 
         if (busy_.contains(id)) {
             return done(error_code::concurrent_transactions, -1, -1);
         }
+        if (auto st = ensure_topic(); !st) {
+            log::get("txn")->error("cannot create {}: {}", kTransactionStateTopic, st.message());
+            return done(error_code::coordinator_not_available, -1, -1);
+        }
         txn_metadata* m = find(id);
         if (m == nullptr) {
             txn_metadata next;

@@ -21,6 +21,7 @@
 // (its epoch bumped, so the late producer is fenced), as Kafka does.
 //
 // State is durable in the internal compacted topic __transaction_state
+// (created with the first transactional producer)
 // (txn/txn_records.h), replayed at start-up: a transaction found prepared is
 // completed then, an open one keeps running (or times out).
 //
@@ -70,7 +71,7 @@ class txn_service {
     txn_service(const txn_service&) = delete;
     txn_service& operator=(const txn_service&) = delete;
 
-    // Creates __transaction_state if needed, replays it, aborts what
+    // Replays __transaction_state if it exists, aborts what
     // partitions hold open for producers the coordinator no longer knows, and
     // (asynchronously) completes prepared transactions.
     status start();
@@ -121,6 +122,8 @@ class txn_service {
     void complete(const std::string& id, bool only_open, error_callback done);
     void abort_timed_out();
     void expire_ids();
+    // Creates __transaction_state unless it exists (blocking: once).
+    status ensure_topic();
     status load();
     status abort_orphans();
     void publish(const txn_metadata& m);
@@ -146,6 +149,7 @@ class txn_service {
     std::atomic<int64_t> committed_{0};
     std::atomic<int64_t> aborted_{0};
     std::atomic<int64_t> timed_out_{0};
+    bool topic_ready_ = false;  // coordinator thread (start() before it runs)
     bool stopped_ = false;
 };
 

@@ -233,17 +233,29 @@ void txn_service::expire_ids() {
 
 // ------------------------------------------------------------------- start-up
 
-status txn_service::start() {
-    const auto& s = broker_.settings();
-    if (auto st = broker_.ensure_internal_topic(
-            kTransactionStateTopic, s.transaction_state_log_num_partitions,
-            {{"cleanup.policy", "compact"},
-             {"segment.bytes", std::to_string(s.transaction_state_log_segment_bytes)}});
-        !st) {
-        return st;
+status txn_service::ensure_topic() {
+    if (topic_ready_) {
+        return {};
     }
-    if (auto st = load(); !st) {
-        return st;
+    const auto& s = broker_.settings();
+    auto st = broker_.ensure_internal_topic(
+        kTransactionStateTopic, s.transaction_state_log_num_partitions,
+        {{"cleanup.policy", "compact"},
+         {"segment.bytes", std::to_string(s.transaction_state_log_segment_bytes)}});
+    topic_ready_ = st.ok();
+    return st;
+}
+
+status txn_service::start() {
+    // Created with the first transactional producer, as Kafka does: a
+    // broker that never sees one keeps no 50 empty partitions.
+    if (broker_.topics().find(kTransactionStateTopic)) {
+        if (auto st = ensure_topic(); !st) {
+            return st;
+        }
+        if (auto st = load(); !st) {
+            return st;
+        }
     }
     if (auto st = abort_orphans(); !st) {
         return st;
