@@ -58,6 +58,7 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
     auto s = settings_for(b);
     s.set("group.id", "test-reader", "test");
     s.set("enable.auto.commit", "false", "test");
+    s.set("isolation.level", "read_committed", "test");
     config::diagnostics diags;
     auto c = client::consumer::create(s, diags);
     EXPECT_TRUE(c.ok());
@@ -84,6 +85,18 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
     }
     (void)(*c)->close();
     return out;
+}
+
+status step_until(query_runner& r, const std::atomic<uint64_t>& counter, uint64_t want,
+                  std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (counter.load() < want && std::chrono::steady_clock::now() < deadline) {
+        auto n = r.step();
+        if (!n) {
+            return n.err();
+        }
+    }
+    return {};
 }
 
 status step_until_idle(query_runner& r) {
