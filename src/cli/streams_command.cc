@@ -134,9 +134,14 @@ int run_streams(const streams_options& o) {
         }
         next += interval;
         for (const auto& q : (*engine)->query_statuses()) {
-            std::cerr << fmt::format("{}: {} consumed {}, produced {}, dlq {}, lag {}{}\n", q.id,
+            std::string txns = q.exactly_once
+                                   ? fmt::format(", transactions committed {}, aborted {}",
+                                                 q.txn_committed, q.txn_aborted)
+                                   : "";
+            std::cerr << fmt::format("{}: {} consumed {}, produced {}, dlq {}, lag {}{}{}\n", q.id,
                                      streams::query_state_name(q.state), q.consumed, q.produced,
-                                     q.dlq, q.lag, q.error.empty() ? "" : " error: " + q.error);
+                                     q.dlq, q.lag, txns,
+                                     q.error.empty() ? "" : " error: " + q.error);
         }
     }
     (*engine)->stop_all();
