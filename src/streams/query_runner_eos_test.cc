@@ -29,6 +29,7 @@ using namespace std::chrono_literals;
 using test::col;
 
 constexpr int16_t add_partitions_to_txn_api = 24;
+constexpr int16_t end_txn_api = 26;
 
 std::vector<test::test_record> clicks(int first, int count) {
     std::vector<test::test_record> out;
@@ -183,6 +184,40 @@ TEST_P(QueryRunnerEosTest, AnAbortedTransactionsInputIsProcessedAgainOnce) {
     EXPECT_EQ(r->counters().produced.load(), 10u);
     r->stop();
     expect_names(test::read_topic(*broker_, "out", 1, 11, 3s), 0, 10);
+}
+
+// EndTxn answers PRODUCER_FENCED (another producer took over the
+// transactional.id): librdkafka's producer is unusable, the query stops
+// saying why, and nothing of the transaction counts as produced.
+TEST_P(QueryRunnerEosTest, AFencedProducerStopsTheQuery) {
+    if (auto st = broker_->fail_next_requests(end_txn_api, {RD_KAFKA_RESP_ERR_PRODUCER_FENCED});
+        !st) {
+        GTEST_SKIP() << st.message();
+    }
+    test::produce(*broker_, "clicks", clicks(0, 3));
+    auto r = runner(0ms);
+    ASSERT_TRUE(r->prepare().ok());
+    status failed;
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (failed.ok() && std::chrono::steady_clock::now() < deadline) {
+        if (auto n = r->step(); !n) {
+            failed = n.err();
+        }
+    }
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(r->state(), query_state::failed);
+    // librdkafka reports PRODUCER_FENCED as its own _FENCED.
+    EXPECT_EQ(r->last_error().rfind("fatal transaction error, the query stops: committing the "
+                                    "transaction: _FENCED: ",
+                                    0),
+              0u)
+        << r->last_error();
+    EXPECT_NE(r->last_error().find("fenced by a newer instance"), std::string::npos)
+        << r->last_error();
+    EXPECT_EQ(r->counters().produced.load(), 0u);
+    EXPECT_EQ(r->counters().txn_committed.load(), 0u);
+    r->stop();
+    EXPECT_EQ(r->state(), query_state::failed);
 }
 
 // A runner that dies with its transaction open (output sent, nothing

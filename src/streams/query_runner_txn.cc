@@ -171,10 +171,13 @@ status query_runner::commit_transaction() {
         return abort_and_rewind(st.message());
     }
     if (!st.ok()) {
-        return status(errc::io, fmt::format("{}{}", st.message(),
+        // Fatal: fenced by a newer producer, or refused by the broker; no
+        // transaction of this producer can commit any more.
+        return status(errc::io, fmt::format("{}{}",
                                             st.kind() == client::txn_failure::fatal
-                                                ? " (fatal: the producer cannot go on)"
-                                                : ""));
+                                                ? "fatal transaction error, the query stops: "
+                                                : "",
+                                            st.message()));
     }
     txn_open_ = false;
     txn_start_.clear();
