@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,23 @@ std::string next_transactional_id(const std::string& group) {
 // read_committed readers of the output may wait behind the open transaction
 // of an instance that crashed.
 constexpr std::string_view default_txn_timeout_ms = "10000";
+
+// Calls f until it succeeds, fails other than retriably, or the deadline;
+// a short pause between tries, as some retriable errors come back at once
+// (no coordinator yet).
+template <class F>
+client::txn_status retrying(std::chrono::steady_clock::time_point deadline, F f) {
+    constexpr std::chrono::milliseconds backoff{100};
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        auto st = f(std::max(left, std::chrono::milliseconds(1)));
+        if (st.kind() != client::txn_failure::retriable || left <= backoff) {
+            return st;
+        }
+        std::this_thread::sleep_for(backoff);
+    }
+}
 
 }  // namespace
 
@@ -71,18 +89,14 @@ void query_runner::make_transactional(client::client_settings& consumer,
 }
 
 status query_runner::init_transactions() {
-    const auto deadline = std::chrono::steady_clock::now() + options_.flush_timeout;
-    for (;;) {
-        auto st = producer_->init_transactions(options_.flush_timeout);
-        if (st.ok()) {
-            return {};
-        }
-        if (st.kind() != client::txn_failure::retriable ||
-            std::chrono::steady_clock::now() >= deadline) {
-            return status(errc::io, fmt::format("query {}: exactly_once_v2 needs transactions: {}",
-                                                plan_.id, st.message()));
-        }
+    auto st = retrying(
+        std::chrono::steady_clock::now() + options_.flush_timeout,
+        [&](std::chrono::milliseconds left) { return producer_->init_transactions(left); });
+    if (!st.ok()) {
+        return status(errc::io, fmt::format("query {}: exactly_once_v2 needs transactions: {}",
+                                            plan_.id, st.message()));
     }
+    return {};
 }
 
 status query_runner::begin_transaction(std::span<const client::message> batch) {
@@ -111,24 +125,6 @@ bool query_runner::transaction_refused(const status& st) {
     }
     return true;
 }
-
-namespace {
-
-// Calls f until it succeeds, fails other than retriably, or the deadline.
-template <class F>
-client::txn_status retrying(std::chrono::steady_clock::time_point deadline, F f) {
-    for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        auto st = f(std::max(left, std::chrono::milliseconds(1)));
-        if (st.kind() != client::txn_failure::retriable ||
-            std::chrono::steady_clock::now() >= deadline) {
-            return st;
-        }
-    }
-}
-
-}  // namespace
 
 status query_runner::commit_transaction() {
     if (!txn_open_) {
