@@ -10,6 +10,7 @@
 // needs aborted records hidden from read_committed readers, or offsets
 // committed in a transaction, skips where a probe shows the broker lacks it.
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -62,19 +63,26 @@ class QueryRunnerEosTest : public ::testing::TestWithParam<std::string> {
         return s;
     }
 
-    // The broker's answer to a transactional InitProducerId: "" when it
-    // grants one, the error when it is TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-    // (any other failure fails the test).
-    std::string transactions_refused() {
+    // A producer with this transactional.id, and its init_transactions().
+    std::pair<std::unique_ptr<client::producer>, client::txn_status> transactional(
+        const std::string& id) {
         auto s = settings();
-        s.set("transactional.id", "probe-" + std::string(broker_->name()), "test");
+        s.set("transactional.id", id, "test");
         config::diagnostics diags;
         auto p = client::producer::create(s, diags);
         EXPECT_TRUE(p.ok()) << p.err().message;
         if (!p.ok()) {
-            return "";
+            return {};
         }
         auto st = (*p)->init_transactions(30s);
+        return {std::move(*p), st};
+    }
+
+    // The broker's answer to a transactional InitProducerId: "" when it
+    // grants one, the error when it is TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    // (any other failure fails the test).
+    std::string transactions_refused() {
+        auto [p, st] = transactional("probe-" + std::string(broker_->name()));
         if (st.code() == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED) {
             return st.message();
         }
@@ -85,29 +93,48 @@ class QueryRunnerEosTest : public ::testing::TestWithParam<std::string> {
     // Whether a read_committed reader skips an aborted transaction's
     // records: writes one to "probe" in a transaction, aborts it, reads.
     bool hides_aborted_records() {
-        auto s = settings();
-        s.set("transactional.id", "probe-aborted", "test");
-        config::diagnostics diags;
-        auto p = client::producer::create(s, diags);
-        EXPECT_TRUE(p.ok());
-        EXPECT_TRUE((*p)->init_transactions(30s).ok());
-        EXPECT_TRUE((*p)->begin_transaction().ok());
-        EXPECT_TRUE((*p)->send({.topic = "probe", .value = "aborted"}).ok());
-        EXPECT_TRUE((*p)->flush(10s).ok());
-        auto st = (*p)->abort_transaction(10s);
+        auto [p, init] = transactional("probe-aborted");
+        EXPECT_TRUE(init.ok()) << init.message();
+        EXPECT_TRUE(p->begin_transaction().ok());
+        EXPECT_TRUE(p->send({.topic = "probe", .value = "aborted"}).ok());
+        EXPECT_TRUE(p->flush(10s).ok());
+        auto st = p->abort_transaction(10s);
         EXPECT_TRUE(st.ok()) << st.message();
         return test::read_topic(*broker_, "probe", 1, 1, 2s).empty();
     }
 
-    std::unique_ptr<query_runner> runner(std::chrono::milliseconds commit_interval = 1h) {
+    // Whether offsets sent in a committed transaction become the group's
+    // committed offsets (the mock cluster drops them).
+    bool keeps_transactional_offsets() {
+        auto [p, init] = transactional("probe-offsets");
+        EXPECT_TRUE(init.ok()) << init.message();
+        EXPECT_TRUE(p->begin_transaction().ok());
+        client::group_metadata_handle group(rd_kafka_consumer_group_metadata_new("probe-group"));
+        EXPECT_TRUE(p->send_offsets_to_transaction({{"probe", 0, 1}}, group.get(), 10s).ok());
+        EXPECT_TRUE(p->commit_transaction(10s).ok());
+        auto c = settings();
+        c.set("group.id", "probe-group", "test");
+        config::diagnostics diags;
+        auto consumer = client::consumer::create(c, diags);
+        EXPECT_TRUE(consumer.ok());
+        auto committed = (*consumer)->committed({{"probe", 0}}, 10s);
+        EXPECT_TRUE(committed.ok());
+        return committed.ok() && committed->at(0).offset == 1;
+    }
+
+    std::unique_ptr<query_runner> runner(std::chrono::milliseconds commit_interval = 1h,
+                                         std::chrono::milliseconds poll_timeout = 100ms) {
         runner_options opts;
         opts.auto_offset_reset = "earliest";
         opts.commit_interval = commit_interval;
+        opts.poll_timeout = poll_timeout;
         opts.guarantee = processing_guarantee::exactly_once_v2;
+        auto s = settings();
+        s.set("heartbeat.interval.ms", "100", "test: see a rebalance at once");
         // SELECT K AS KEY, NAME FROM clicks; a value that is not JSON goes
         // to the DLQ.
         auto r = query_runner::create(
-            test::keyed_plan("out", col(0, sql_type::string(), "K"), true), {}, settings(), opts);
+            test::keyed_plan("out", col(0, sql_type::string(), "K"), true), {}, s, opts);
         EXPECT_TRUE(r.ok()) << r.err().message;
         return std::move(*r);
     }
@@ -218,6 +245,36 @@ TEST_P(QueryRunnerEosTest, AFencedProducerStopsTheQuery) {
     EXPECT_EQ(r->counters().txn_committed.load(), 0u);
     r->stop();
     EXPECT_EQ(r->state(), query_state::failed);
+}
+
+// Before a rebalance takes a runner's partition, its open transaction
+// commits (the output and the offsets), so the partition's next owner does
+// not process that input again.
+TEST_P(QueryRunnerEosTest, TheOpenTransactionCommitsBeforeARebalanceMovesThePartition) {
+    test::produce(*broker_, "clicks", clicks(0, 3));
+    // A's polls are long: none of them finds nothing (and commits) before
+    // the deadline below, so only the revocation can commit by then.
+    auto a = runner(1h, 3s);
+    ASSERT_TRUE(a->prepare().ok());
+    ASSERT_TRUE(test::step_until(*a, a->counters().consumed, 3).ok());
+    ASSERT_EQ(a->counters().consumed.load(), 3u);
+    ASSERT_EQ(a->counters().txn_committed.load(), 0u);
+
+    auto b = runner();
+    EXPECT_TRUE(test::run_while_second_member_joins(
+        *a, *b, [&] { return a->counters().txn_committed.load() == 1; }, 2500ms));
+    EXPECT_EQ(a->counters().produced.load(), 3u);
+    EXPECT_EQ(a->last_error(), "");
+    EXPECT_EQ(b->last_error(), "");
+    const uint64_t b_read = b->counters().consumed.load();
+    a->stop();
+    b->stop();
+    // B starts at the offsets A's transaction committed, where the broker
+    // keeps them (the mock drops them: B reads from the beginning there).
+    if (keeps_transactional_offsets()) {
+        EXPECT_EQ(b_read, 0u);
+        expect_names(test::read_topic(*broker_, "out", 1, 4, 2s), 0, 3);
+    }
 }
 
 // A runner that dies with its transaction open (output sent, nothing

@@ -400,36 +400,14 @@ TEST_F(QueryRunnerTest, ProcessedRecordsAreCommittedBeforeARebalanceMovesThem) {
     ASSERT_TRUE(committed_offsets(a->group_id()).empty());
 
     auto b = make(100ms);
-    std::atomic<bool> done{false};
-    std::thread tb([&] {
-        if (b->prepare().ok()) {
-            while (!done.load()) {
-                (void)b->step();
-            }
-        }
-    });
-    // A polls again once B has joined (slow under sanitizers), so the
-    // deadline below counts from A's first poll.
-    auto joined = std::chrono::steady_clock::now() + 60s;
-    while (b->state() != query_state::running && b->state() != query_state::failed &&
-           std::chrono::steady_clock::now() < joined) {
-        std::this_thread::sleep_for(10ms);
-    }
-    std::thread ta([&] {
-        while (!done.load()) {
-            (void)a->step();
-        }
-    });
-    auto deadline = std::chrono::steady_clock::now() + 2500ms;
     std::vector<client::partition_offset> committed;
-    while (committed.empty() && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(50ms);
-        committed = committed_offsets(a->group_id());
-    }
-    std::this_thread::sleep_for(1s);  // the partition's new owner has started reading
-    done.store(true);
-    ta.join();
-    tb.join();
+    (void)test::run_while_second_member_joins(
+        *a, *b,
+        [&] {
+            committed = committed_offsets(a->group_id());
+            return !committed.empty();
+        },
+        2500ms);
     ASSERT_EQ(committed.size(), 1u);
     EXPECT_EQ(committed[0].offset, 3);
     EXPECT_EQ(a->counters().consumed.load() + b->counters().consumed.load(), 3u);

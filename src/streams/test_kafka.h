@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,6 +56,15 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
 // timeout passed. The first failed step's error.
 status step_until(query_runner& r, const std::atomic<uint64_t>& counter, uint64_t want,
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// A rebalance between two members of a query's group: b prepares (joins)
+// and steps on a thread of its own; once it has joined, a (already
+// running) steps on another. Waits up to `timeout` from then for `until`
+// (polled every 20 ms), then one more second for the partitions' new owner
+// to start reading, and stops both threads. Whether `until` held.
+bool run_while_second_member_joins(query_runner& a, query_runner& b,
+                                   const std::function<bool()>& until,
+                                   std::chrono::milliseconds timeout);
 
 // Steps r through two polls that find nothing: the first returns early when
 // an output batch is due (and sends it), the second waits the whole poll
