@@ -38,9 +38,10 @@ struct streams_options {
 };
 
 // Settings of the properties file: ksqlDB's own (ksql.*, auto.offset.reset,
-// ksql.streams.*) become engine properties; the rest are client settings.
+// ksql.streams.*, processing.guarantee) become engine properties; the rest
+// are client settings (librdkafka would refuse processing.guarantee).
 bool is_engine_property(const std::string& key) {
-    return key.starts_with("ksql.") || key == "auto.offset.reset";
+    return key.starts_with("ksql.") || key == "auto.offset.reset" || key == "processing.guarantee";
 }
 
 int run_streams(const streams_options& o) {
@@ -134,9 +135,14 @@ int run_streams(const streams_options& o) {
         }
         next += interval;
         for (const auto& q : (*engine)->query_statuses()) {
-            std::cerr << fmt::format("{}: {} consumed {}, produced {}, dlq {}, lag {}{}\n", q.id,
+            std::string txns = q.exactly_once
+                                   ? fmt::format(", transactions committed {}, aborted {}",
+                                                 q.txn_committed, q.txn_aborted)
+                                   : "";
+            std::cerr << fmt::format("{}: {} consumed {}, produced {}, dlq {}, lag {}{}{}\n", q.id,
                                      streams::query_state_name(q.state), q.consumed, q.produced,
-                                     q.dlq, q.lag, q.error.empty() ? "" : " error: " + q.error);
+                                     q.dlq, q.lag, txns,
+                                     q.error.empty() ? "" : " error: " + q.error);
         }
     }
     (*engine)->stop_all();

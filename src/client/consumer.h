@@ -184,6 +184,21 @@ class consumer {
     result<std::vector<topic_partition_offset>> committed(
         const std::vector<topic_partition_offset>& partitions, std::chrono::milliseconds timeout);
     result<std::vector<topic_partition_offset>> assignment() const;
+    // Moves the read position of assigned partitions: the next poll_batch
+    // hands out their records from these offsets (records fetched before
+    // are dropped). consumer_seek.cc.
+    status seek(const std::vector<topic_partition_offset>& offsets,
+                std::chrono::milliseconds timeout);
+    // Seeks each partition to the group's committed offset, or, where the
+    // group has none, to the offset given for it (a transactional reader
+    // rewinding an aborted transaction passes where that transaction began
+    // reading). Returns the offsets sought.
+    result<std::vector<topic_partition_offset>> seek_to_committed(
+        const std::vector<topic_partition_offset>& fallback, std::chrono::milliseconds timeout);
+    // The group's generation and member id as of now, for
+    // producer::send_offsets_to_transaction (so a commit of a member the
+    // group has since replaced is refused).
+    result<group_metadata_handle> group_metadata() const;
     // The partition's offsets as of its last fetch response (no request);
     // nullopt when none is known yet.
     std::optional<watermark_offsets> cached_watermarks(const std::string& topic,

@@ -339,6 +339,35 @@ TEST_P(ConsumerTest, MembersCommittingEachBatchReadEveryRecordOnce) {
     ASSERT_TRUE(b->close().ok());
 }
 
+// seek_to_committed rewinds the group's partitions to its committed offsets,
+// or where it has none to the offset given, with either fetch path.
+TEST_P(ConsumerTest, SeekToCommittedRewindsToTheGroupsOffsetsOrTheFallback) {
+    ASSERT_TRUE(broker_->create_topic("rewind", 1).ok());
+    produce("rewind", 60, 1);
+    for (bool committed : {true, false}) {
+        SCOPED_TRACE(committed);
+        auto c = make({{"group.id", committed ? "rewind-committed" : "rewind-none"},
+                       {"auto.offset.reset", "earliest"},
+                       {"enable.auto.commit", "false"}});
+        ASSERT_TRUE(c->subscribe({"rewind"}).ok());
+        auto first = receive(*c, 50);
+        ASSERT_EQ(first.size(), 50u);
+        if (committed) {
+            ASSERT_TRUE(c->commit({{"rewind", 0, 40}}, commit_mode::sync).ok());
+        }
+        auto gm = c->group_metadata();
+        ASSERT_TRUE(gm.ok()) << gm.err().message;
+        auto to = c->seek_to_committed({{"rewind", 0, 7}}, 5s);
+        ASSERT_TRUE(to.ok()) << to.err().message;
+        ASSERT_EQ(to->size(), 1u);
+        EXPECT_EQ(to->at(0).offset, committed ? 40 : 7);
+        auto again = receive(*c, 5);
+        ASSERT_EQ(again.size(), 5u);
+        EXPECT_EQ(again.front().offset(), committed ? 40 : 7);
+        ASSERT_TRUE(c->close().ok());
+    }
+}
+
 TEST_P(ConsumerTest, UnknownSubscribedTopicIsAnError) {
     if (!ours()) {
         GTEST_SKIP() << "the mock cluster creates every topic a client asks about";

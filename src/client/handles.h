@@ -43,6 +43,8 @@ using config_resource_handle =
     rd_handle<rd_kafka_ConfigResource_t, rd_kafka_ConfigResource_destroy>;
 using delete_group_handle = rd_handle<rd_kafka_DeleteGroup_t, rd_kafka_DeleteGroup_destroy>;
 using error_handle = rd_handle<rd_kafka_error_t, rd_kafka_error_destroy>;
+using group_metadata_handle =
+    rd_handle<rd_kafka_consumer_group_metadata_t, rd_kafka_consumer_group_metadata_destroy>;
 
 inline void destroy_metadata(const rd_kafka_metadata_t* m) {
     rd_kafka_metadata_destroy(m);

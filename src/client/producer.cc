@@ -26,6 +26,7 @@ result<std::unique_ptr<producer>> producer::create(const client_settings& settin
     }
     (void)conf->release();  // owned by rk now
     p->rk_.reset(rk);
+    p->transactional_ = settings.find("transactional.id") != nullptr;
     if (options.builtin_produce) {
         p->enable_builtin_produce(settings);
     }
@@ -51,6 +52,10 @@ void producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaqu
     } else {
         ++self->stats_.failed;
         ++self->stats_.failures[rd_kafka_err2str(m->err)];
+        if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+            m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+            ++self->stats_.purged;
+        }
     }
 }
 
@@ -105,9 +110,11 @@ status producer::send(const outgoing_record& r) {
             rd_kafka_poll(rk_.get(), 100);
             continue;
         }
-        return {
-            err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? errc::too_large : errc::invalid_argument,
-            fmt::format("{}: {}", r.topic, rd_kafka_err2str(err))};
+        errc code = err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ? errc::too_large
+                    : err == RD_KAFKA_RESP_ERR__STATE || err == RD_KAFKA_RESP_ERR__FATAL
+                        ? errc::io
+                        : errc::invalid_argument;
+        return {code, fmt::format("{}: {}", r.topic, rd_kafka_err2str(err))};
     }
 }
 

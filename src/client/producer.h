@@ -4,6 +4,12 @@
 // ends as delivered or failed (with the broker's or librdkafka's reason), so
 // a tool can say exactly what was lost. Not thread-safe: one thread sends,
 // polls and flushes (delivery callbacks run inside poll/flush on that thread).
+//
+// With a transactional.id in the settings the producer is transactional
+// (librdkafka's produce path only): init_transactions() once, then
+// begin_transaction(), send(), send_offsets_to_transaction(),
+// commit_transaction() or abort_transaction(); each returns a txn_status
+// that says what the caller may do next, as librdkafka classifies the error.
 
 #include <chrono>
 #include <cstdint>
@@ -40,7 +46,10 @@ struct delivery_stats {
     uint64_t sent = 0;       // accepted by send()
     uint64_t delivered = 0;  // acknowledged by the broker
     uint64_t failed = 0;     // reported failed by a delivery report
-    uint64_t bytes = 0;      // key + value bytes delivered
+    // Of failed: purged by librdkafka because their transaction failed or
+    // was aborted (the transaction's error says why, not these records).
+    uint64_t purged = 0;
+    uint64_t bytes = 0;  // key + value bytes delivered
     // Failure reason -> count (e.g. "Broker: Message size too large" -> 3).
     std::map<std::string, uint64_t> failures;
     uint64_t in_flight() const { return sent - delivered - failed; }
@@ -55,6 +64,39 @@ struct producer_options {
     bool builtin_produce = false;
 };
 
+// What a failed transactional call leaves the caller to do, as librdkafka
+// classifies its error (rd_kafka_error_is_retriable, _txn_requires_abort,
+// _is_fatal).
+enum class txn_failure {
+    none,
+    retriable,  // call the same function again
+    abortable,  // abort_transaction(), then begin a new transaction
+    fatal,      // the producer is unusable (fenced, unauthorized, ...)
+    other,      // a usage error (the wrong state for the call)
+};
+
+class txn_status {
+  public:
+    txn_status() = default;
+    // Takes ownership of e (nullptr: success); `what` names the call.
+    static txn_status from(rd_kafka_error_t* e, std::string_view what);
+
+    bool ok() const { return kind_ == txn_failure::none; }
+    txn_failure kind() const { return kind_; }
+    // The broker's or librdkafka's code, e.g.
+    // RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
+    rd_kafka_resp_err_t code() const { return code_; }
+    // "committing the transaction: PRODUCER_FENCED: ...".
+    const std::string& message() const { return message_; }
+    status to_status() const;
+
+  private:
+    txn_failure kind_ = txn_failure::none;
+    rd_kafka_resp_err_t code_ = RD_KAFKA_RESP_ERR_NO_ERROR;
+    std::string message_;
+};
+
+struct topic_partition_offset;
 class direct_producer;
 
 class producer {
@@ -71,7 +113,9 @@ class producer {
     // Queues one record, waiting (serving delivery reports) while librdkafka's
     // queue is full. An error means the record was not accepted (unknown
     // topic/partition, too large for message.max.bytes, ...) and is not
-    // counted as sent.
+    // counted as sent. errc::io: the producer takes no records now, the
+    // record aside (its transaction failed and must be aborted, or the
+    // producer failed fatally).
     status send(const outgoing_record& r);
     // Fetches the partitions of topics now, so the first send() to each is
     // not held back until librdkafka's next metadata refresh (up to ~1 s
@@ -88,6 +132,26 @@ class producer {
     // Waits until every sent record is delivered or failed, or timeout. An
     // error when records are still in flight at the end.
     status flush(std::chrono::milliseconds timeout);
+
+    // Transactions (a transactional.id in the settings). Each call blocks
+    // for up to timeout where librdkafka's does.
+    bool transactional() const { return transactional_; }
+    // Registers the transactional.id with its coordinator, fencing an older
+    // producer with the same id and aborting its open transaction.
+    txn_status init_transactions(std::chrono::milliseconds timeout);
+    txn_status begin_transaction();
+    // Commits a consumer group's offsets (the next record to read of each
+    // partition) as part of the open transaction; `group` is the consumer's
+    // consumer::group_metadata(), so a zombie member's commit is refused.
+    txn_status send_offsets_to_transaction(const std::vector<topic_partition_offset>& offsets,
+                                           const rd_kafka_consumer_group_metadata_t* group,
+                                           std::chrono::milliseconds timeout);
+    // Flushes what was sent, then commits: the records and offsets become
+    // visible to read_committed consumers together.
+    txn_status commit_transaction(std::chrono::milliseconds timeout);
+    // Purges unsent records (their delivery reports count as failed and
+    // purged) and aborts: nothing of the transaction becomes visible.
+    txn_status abort_transaction(std::chrono::milliseconds timeout);
 
     const delivery_stats& stats() const { return stats_; }
     // "1000 delivered, 2 failed (Broker: Unknown topic or partition: 2)".
@@ -112,6 +176,7 @@ class producer {
 
     kafka_handle rk_;
     delivery_stats stats_;
+    bool transactional_ = false;
     // After rk_: destroyed before it, as librdkafka requires.
     std::unordered_map<std::string, topic_handle, name_hash, std::equal_to<>> topics_;
     // The built-in path (nullptr: librdkafka produces). Destroyed before rk_,

@@ -94,6 +94,58 @@ TEST_P(ProducerTest, RecordLargerThanMessageMaxBytesIsRefusedAtSend) {
     EXPECT_EQ(p->stats().sent, 0u);
 }
 
+// Each transactional call says what the caller may do next: a broker that
+// refuses transactions is fatal; a transaction whose partitions could not be
+// added must be aborted (its records are purged), and the next one works.
+TEST_P(ProducerTest, TransactionErrorsSayWhatTheCallerMayDo) {
+    ASSERT_TRUE(broker_->create_topic("t", 1).ok());
+    auto p = make({{"transactional.id", "txn-test"}});
+    ASSERT_TRUE(p->transactional());
+    auto init = p->init_transactions(30s);
+    if (!init.ok()) {
+        // Our broker until its transaction coordinator lands.
+        EXPECT_EQ(init.code(), RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+        EXPECT_EQ(init.kind(), txn_failure::fatal);
+        EXPECT_EQ(init.message().rfind("initializing transactions: "
+                                       "TRANSACTIONAL_ID_AUTHORIZATION_FAILED: ",
+                                       0),
+                  0u)
+            << init.message();
+        GTEST_SKIP() << init.message();
+    }
+    ASSERT_TRUE(p->begin_transaction().ok());
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(p->send({.topic = "t", .value = "committed"}).ok());
+    }
+    auto st = p->commit_transaction(10s);
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(p->stats().delivered, 3u);
+
+    constexpr int16_t add_partitions_to_txn = 24;
+    if (auto injected = broker_->fail_next_requests(add_partitions_to_txn,
+                                                    {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+        !injected) {
+        GTEST_SKIP() << injected.message();
+    }
+    ASSERT_TRUE(p->begin_transaction().ok());
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(p->send({.topic = "t", .value = "aborted"}).ok());
+    }
+    st = p->commit_transaction(10s);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.kind(), txn_failure::abortable) << st.message();
+    EXPECT_EQ(st.message().rfind("committing the transaction: ", 0), 0u) << st.message();
+    st = p->abort_transaction(10s);
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(p->stats().failed, 2u);
+    EXPECT_EQ(p->stats().purged, 2u);
+
+    ASSERT_TRUE(p->begin_transaction().ok());
+    ASSERT_TRUE(p->send({.topic = "t", .value = "committed"}).ok());
+    ASSERT_TRUE(p->commit_transaction(10s).ok());
+    EXPECT_EQ(p->stats().delivered, 4u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Brokers, ProducerTest, ::testing::Values(true, false),
                          [](const auto& p) { return p.param ? "clickstream" : "mock"; });
 

@@ -62,6 +62,10 @@ struct query_status {
     uint64_t produced = 0;
     uint64_t dlq = 0;
     int64_t lag = 0;
+    // exactly_once_v2 queries: transactions committed and aborted.
+    bool exactly_once = false;
+    uint64_t txn_committed = 0;
+    uint64_t txn_aborted = 0;
     std::string error;
 };
 

@@ -61,6 +61,15 @@ result<runner_options> engine::make_runner_options() const {
             o.commit_interval = std::chrono::milliseconds(*ms);
         }
     }
+    for (const char* k : {"processing.guarantee", "ksql.streams.processing.guarantee"}) {
+        if (auto it = session_props_.find(k); it != session_props_.end()) {
+            auto g = parse_processing_guarantee(k, it->second);
+            if (!g) {
+                return g.take_error();
+            }
+            o.guarantee = *g;
+        }
+    }
     return o;
 }
 
@@ -400,13 +409,15 @@ result<std::string> engine::terminate(const ast::terminate_stmt& t) {
             const auto begin = std::chrono::steady_clock::now();
             q->runner->stop();
             log::get("streams")->info(
-                "query {} terminated in {} ms ({} records consumed, {} produced, {} to the DLQ)",
+                "query {} terminated in {} ms ({} records consumed, {} produced, {} to the DLQ, "
+                "{} transactions committed, {} aborted)",
                 q->id,
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - begin)
                     .count(),
                 q->runner->counters().consumed.load(), q->runner->counters().produced.load(),
-                q->runner->counters().dlq.load());
+                q->runner->counters().dlq.load(), q->runner->counters().txn_committed.load(),
+                q->runner->counters().txn_aborted.load());
         }
     }
     return std::string(t.all ? "All queries terminated." : "Query terminated.");
@@ -527,6 +538,9 @@ std::vector<query_status> engine::query_statuses() const {
             s.produced = c.produced.load();
             s.dlq = c.dlq.load();
             s.lag = c.lag.load();
+            s.exactly_once = q->runner->guarantee() == processing_guarantee::exactly_once_v2;
+            s.txn_committed = c.txn_committed.load();
+            s.txn_aborted = c.txn_aborted.load();
             s.error = q->runner->last_error();
         }
         out.push_back(std::move(s));

@@ -16,6 +16,16 @@
 namespace cs::streams {
 namespace {
 
+// ", transactions committed N, aborted M" for an exactly_once_v2 query
+// (at least once has none to count).
+std::string transaction_counters(const query_runner& r) {
+    if (r.guarantee() != processing_guarantee::exactly_once_v2) {
+        return "";
+    }
+    return fmt::format(", transactions committed {}, aborted {}", r.counters().txn_committed.load(),
+                       r.counters().txn_aborted.load());
+}
+
 std::string text_table(const std::vector<std::string>& header,
                        const std::vector<std::vector<std::string>>& rows) {
     std::vector<size_t> width(header.size());
@@ -259,10 +269,11 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
             if ((reads_it || q->sink == def->name) && q->runner) {
                 const auto& c = q->runner->counters();
                 counters += fmt::format(
-                    "{}: consumed {}, produced {}, dlq {}, filtered {}, skipped {}, lag {}, "
+                    "{}: consumed {}, produced {}, dlq {}, filtered {}, skipped {}, lag {}{}, "
                     "state {}\n",
                     q->id, c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
-                    c.skipped.load(), c.lag.load(), query_state_name(q->runner->state()));
+                    c.skipped.load(), c.lag.load(), transaction_counters(*q->runner),
+                    query_state_name(q->runner->state()));
             }
         }
         out += "\nQueries that read from this " +
@@ -317,9 +328,10 @@ result<std::string> engine::explain(const ast::explain_stmt& e, const ast::state
                 out += fmt::format(
                     "Status               : {}\nConsumer group       : {}\n"
                     "Counters             : consumed {}, produced {}, dlq {}, "
-                    "lag {}\n",
+                    "lag {}{}\n",
                     query_state_name(q->runner->state()), q->runner->group_id(), c.consumed.load(),
-                    c.produced.load(), c.dlq.load(), c.lag.load());
+                    c.produced.load(), c.dlq.load(), c.lag.load(),
+                    transaction_counters(*q->runner));
             }
             return out + execution_plan(q->plan);
         }

@@ -304,5 +304,42 @@ TEST_F(EngineTest, CommitIntervalIsASessionProperty) {
     ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).produced == 1; }));
 }
 
+// processing.guarantee (or ksql.streams.processing.guarantee) picks a
+// query's guarantee when it starts; a value ksqlDB does not know fails the
+// statement, naming the key and the values it takes.
+TEST_F(EngineTest, ProcessingGuaranteeIsASessionProperty) {
+    ASSERT_TRUE(broker_->create_topic("src", 1).ok());
+    auto e = make_engine();
+    run(*e, "CREATE STREAM src (a INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON');");
+    run(*e, "SET 'processing.guarantee'='exactly_twice';");
+    auto bad = fails(*e, "CREATE STREAM copy1 AS SELECT a FROM src;");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.message().find("processing.guarantee: 'exactly_twice' is not one of "
+                                 "at_least_once, exactly_once_v2, exactly_once"),
+              std::string::npos)
+        << bad.message();
+    EXPECT_TRUE(e->query_statuses().empty());
+
+    run(*e, "UNSET 'processing.guarantee';");
+    run(*e, "SET 'ksql.streams.processing.guarantee'='at_least_twice';");
+    bad = fails(*e, "CREATE STREAM copy2 AS SELECT a FROM src;");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.message().find("ksql.streams.processing.guarantee: 'at_least_twice'"),
+              std::string::npos)
+        << bad.message();
+
+    // exactly_once is Kafka's deprecated name: run as exactly_once_v2.
+    run(*e, "SET 'ksql.streams.processing.guarantee'='exactly_once';");
+    run(*e, "CREATE STREAM copy3 AS SELECT a FROM src;");
+    run(*e, "SET 'ksql.streams.processing.guarantee'='at_least_once';");
+    run(*e, "CREATE STREAM copy4 AS SELECT a FROM src;");
+    auto s = e->query_statuses();
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].sink, "COPY3");
+    EXPECT_TRUE(s[0].exactly_once);
+    EXPECT_EQ(s[1].sink, "COPY4");
+    EXPECT_FALSE(s[1].exactly_once);
+}
+
 }  // namespace
 }  // namespace cs::streams

@@ -196,25 +196,34 @@ status query_runner::prepare() {
     if (cs.find("isolation.level") == nullptr) {
         cs.set("isolation.level", "read_uncommitted", "query runner (as Kafka Streams)");
     }
-    auto consumer = client::consumer::create(
-        cs, diags, [this](const client::rebalance_event& e) { on_rebalance(e); },
-        {.builtin_fetch = options_.builtin_fetch});
-    if (!consumer) {
-        return consumer.err();
-    }
-    consumer_ = std::move(*consumer);
     client::client_settings ps = settings_;
     if (ps.find("acks") == nullptr) {
         ps.set("acks", "all", "query runner");
     }
     // ksqlDB's output lands where its Java producer puts each key.
     client::default_to_java_partitioner(ps, "query runner (as ksqlDB)");
-    auto producer =
-        client::producer::create(ps, diags, {.builtin_produce = options_.builtin_produce});
+    if (exactly_once()) {
+        make_transactional(cs, ps);
+    }
+    // Neither of our own paths reads read_committed or writes transactions.
+    auto consumer = client::consumer::create(
+        cs, diags, [this](const client::rebalance_event& e) { on_rebalance(e); },
+        {.builtin_fetch = options_.builtin_fetch && !exactly_once()});
+    if (!consumer) {
+        return consumer.err();
+    }
+    consumer_ = std::move(*consumer);
+    auto producer = client::producer::create(
+        ps, diags, {.builtin_produce = options_.builtin_produce && !exactly_once()});
     if (!producer) {
         return producer.err();
     }
     producer_ = std::move(*producer);
+    if (exactly_once()) {
+        if (auto st = init_transactions(); !st) {
+            return st;
+        }
+    }
     // Without this the first output waits for librdkafka's next metadata
     // refresh (~1 s) to learn the sink's partitions.
     if (auto st =
@@ -251,6 +260,9 @@ void query_runner::send_to_dlq(const client::message& m, std::string_view stage,
                                .headers = std::move(headers),
                                .timestamp_ms = ts > 0 ? ts : 0});
     if (!st) {
+        if (transaction_refused(st)) {
+            return;  // read again after the abort
+        }
         // Not even the DLQ takes it (too large, ...): stop rather than lose it.
         fail(error{st.code(),
                    fmt::format("{}-{}@{}: cannot write to DLQ {}: {}", m.topic(), m.partition(),
@@ -507,7 +519,9 @@ void query_runner::send_output(const client::message& m, bool key_null,
                          .value = value,
                          .timestamp_ms = rowtime > 0 ? rowtime : 0});
     if (!st) {
-        send_to_dlq(m, "produce", st.message(), b);
+        if (!transaction_refused(st)) {
+            send_to_dlq(m, "produce", st.message(), b);
+        }
         return;
     }
     ++b.outputs;
@@ -515,11 +529,14 @@ void query_runner::send_output(const client::message& m, bool key_null,
 
 // The one place where processed input becomes committed: wait for every
 // record sent so far to be acknowledged, then commit the offsets stored
-// after processing. (Exactly-once replaces this with
-// send_offsets_to_transaction + commit_transaction.)
+// after processing; or, exactly once, commit the transaction that holds
+// both (commit_transaction).
 status query_runner::deliver_and_commit() {
     if (uncommitted_.records == 0) {
         return {};
+    }
+    if (exactly_once()) {
+        return commit_transaction();
     }
     if (auto st = producer_->flush(options_.flush_timeout); !st) {
         return status(st.code(), fmt::format("output not acknowledged: {}", st.message()));
@@ -551,11 +568,23 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
     if (e.what != client::rebalance_event::kind::revoked) {
         return;
     }
+    for (const auto& p : e.partitions) {
+        if (p.topic == plan_.source.topic) {
+            revoking_.push_back(p.partition);
+        }
+    }
     if (!e.lost && state_.load() == query_state::running) {
         if (auto st = deliver_and_commit(); !st) {
             fail(st.err());
         }
+    } else if (e.lost && txn_open_ && state_.load() == query_state::running) {
+        // Its offsets can no longer be committed: the partitions' new owner
+        // processes the input again, so the output must not become visible.
+        if (auto st = abort_and_rewind("the group's assignment was lost"); !st) {
+            fail(st.err());
+        }
     }
+    revoking_.clear();
     std::erase_if(positions_, [&](const auto& pos) {
         for (const auto& p : e.partitions) {
             if (p.topic == plan_.source.topic && p.partition == pos.first) {
@@ -596,6 +625,7 @@ result<size_t> query_runner::step() {
                      fmt::format("query {} is {}", plan_.id, query_state_name(state_.load()))};
     }
     batch_.clear();
+    rewound_.clear();  // a rewind before this poll concerns no record of it
     // Back before an open output batch is due (our own producer sends only
     // when called).
     auto wait = producer_->max_wait(options_.poll_timeout);
@@ -604,7 +634,19 @@ result<size_t> query_runner::step() {
         fail(n.err());
         return n.take_error();
     }
-    if (*n > 0) {
+    if (!rewound_.empty()) {
+        drop_rewound(batch_);
+    }
+    if (state_.load() != query_state::running) {
+        return error{errc::io, last_error()};  // a rebalance callback failed it
+    }
+    if (!batch_.empty() && exactly_once()) {
+        if (auto st = begin_transaction(batch_); !st) {
+            fail(st.err());
+            return st.err();
+        }
+    }
+    if (!batch_.empty()) {
         batch_state b;
         b.locks.reserve(tables_.size());
         for (const auto& t : tables_) {
@@ -616,7 +658,8 @@ result<size_t> query_runner::step() {
         }
         b.locks.clear();  // let the table readers apply updates
         counters_.consumed.fetch_add(batch_.size(), std::memory_order_relaxed);
-        if (auto st = consumer_->store_offsets(batch_); !st) {
+        // Exactly once, the offsets are committed by the transaction.
+        if (auto st = exactly_once() ? status() : consumer_->store_offsets(batch_); !st) {
             fail(st.err());
             return st.err();
         }
@@ -628,6 +671,14 @@ result<size_t> query_runner::step() {
         uncommitted_.dlq += b.dlq;
         counters_.batches.fetch_add(1, std::memory_order_relaxed);
         update_lag(batch_);
+    }
+    if (!txn_failed_.empty()) {
+        // The transaction takes no more records: abort it now and read its
+        // input again.
+        if (auto st = deliver_and_commit(); !st) {
+            fail(st.err());
+            return st.err();
+        }
     }
     // Nothing new in a whole poll timeout: caught up, commit. Nothing new
     // before an open output batch was due: send it now, there is nothing to
@@ -673,6 +724,12 @@ void query_runner::stop() {
             fail(st.err());
         }
     }
+    if (producer_ && txn_open_) {
+        // Failed with a transaction open: end it now rather than leave
+        // read_committed readers waiting for transaction.timeout.ms.
+        (void)producer_->abort_transaction(options_.flush_timeout);
+        txn_open_ = false;
+    }
     if (consumer_) {
         (void)consumer_->close();
         consumer_.reset();
@@ -684,6 +741,22 @@ void query_runner::stop() {
     if (state_.load() != query_state::failed) {
         state_.store(query_state::stopped);
     }
+}
+
+void query_runner::abandon() {
+    stop_.store(true);
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+    // Not running: the revocation close() triggers commits nothing.
+    state_.store(query_state::stopped);
+    batch_.clear();
+    if (consumer_) {
+        (void)consumer_->close();
+        consumer_.reset();
+    }
+    producer_.reset();
+    txn_open_ = false;
 }
 
 }  // namespace cs::streams

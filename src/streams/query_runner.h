@@ -7,17 +7,28 @@
 // refusal) goes to the query's dead-letter topic instead, with its original
 // key, value and headers plus headers naming the error (dlq_header_*).
 //
-// Delivery is at least once: processed offsets are stored after each batch
-// and committed every commit_interval (as Kafka Streams does), only after
-// every output and DLQ record sent so far is acknowledged
-// (deliver_and_commit(), the single commit path: it becomes the
-// transactional commit later). Meanwhile the next batches are read,
-// processed and sent: the runner does not wait for acknowledgements per
-// batch. A delivery failure stops the query in state failed without
-// committing, so the uncommitted records are read again by whoever owns
-// the partitions next; a crash repeats at most a commit interval's output.
-// A commit the group refuses (mid-rebalance) is logged; the offsets stay
-// stored for the next commit.
+// Delivery is at least once by default: processed offsets are stored after
+// each batch and committed every commit_interval (as Kafka Streams does),
+// only after every output and DLQ record sent so far is acknowledged
+// (deliver_and_commit(), the single commit path). Meanwhile the next batches
+// are read, processed and sent: the runner does not wait for
+// acknowledgements per batch. A delivery failure stops the query in state
+// failed without committing, so the uncommitted records are read again by
+// whoever owns the partitions next; a crash repeats at most a commit
+// interval's output. A commit the group refuses (mid-rebalance) is logged;
+// the offsets stay stored for the next commit.
+//
+// With processing_guarantee::exactly_once_v2 (ksqlDB's
+// processing.guarantee=exactly_once_v2) the output and DLQ records and the
+// input offsets are committed together in one Kafka transaction
+// (query_runner_txn.cc): a transaction begins with the first batch after a
+// commit, and the same commit points end it (send_offsets_to_transaction
+// with the group's metadata, then commit_transaction). The input is read
+// read_committed through librdkafka, the output written by librdkafka's
+// transactional producer. An abortable failure aborts the transaction and
+// rewinds the input to the committed offsets, so the aborted input is
+// processed again; a fatal one (fenced) stops the query; a refused record
+// stops it as at least once does, with its transaction aborted.
 //
 // A stream record with a null value (a tombstone) passes through a
 // projection and PARTITION BY as a record with a null value (the key as
@@ -45,6 +56,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -73,6 +85,15 @@ inline constexpr std::string_view dlq_header_query = "__streams.error.query";
 // service id is "default_".
 std::string query_group_id(std::string_view service_id, std::string_view query_id);
 
+// ksqlDB's processing.guarantee (also ksql.streams.processing.guarantee).
+enum class processing_guarantee { at_least_once, exactly_once_v2 };
+
+// "at_least_once", "exactly_once_v2", or "exactly_once" (Kafka's deprecated
+// name, run as v2 as Kafka Streams 3 does); anything else is an error naming
+// `key` and the allowed values.
+result<processing_guarantee> parse_processing_guarantee(std::string_view key,
+                                                        std::string_view value);
+
 struct runner_options {
     std::string service_id = "default_";  // ksql.service.id
     // Where a new group starts: ksqlDB's default is latest.
@@ -94,6 +115,7 @@ struct runner_options {
     // (client::producer_options), where the settings allow it.
     bool builtin_produce = true;
     timestamp_parser parse_timestamp;  // for the source's TIMESTAMP_FORMAT
+    processing_guarantee guarantee = processing_guarantee::at_least_once;
 };
 
 struct query_counters {
@@ -106,6 +128,11 @@ struct query_counters {
     std::atomic<uint64_t> skipped{0};  // null values dropped (WHERE, join, TIMESTAMP column)
     std::atomic<int64_t> lag{0};       // records behind the high watermarks
     std::atomic<uint64_t> batches{0};
+    // exactly_once_v2: transactions committed, and aborted (their input was
+    // read again, so consumed, filtered, skipped and join_misses count it
+    // again; produced and dlq count committed records only).
+    std::atomic<uint64_t> txn_committed{0};
+    std::atomic<uint64_t> txn_aborted{0};
     std::vector<std::unique_ptr<std::atomic<uint64_t>>> join_misses;  // per join step
 };
 
@@ -137,6 +164,11 @@ class query_runner {
     // Stops the thread (if any), commits what was processed, leaves the
     // group. Idempotent.
     void stop();
+    // Ends the query as a crash would, for recovery tests: stops the thread,
+    // leaves the group, and destroys the producer without committing or
+    // aborting (an open transaction stays open on the broker until its
+    // transaction.timeout.ms). State stopped.
+    void abandon();
 
     const query_plan& plan() const { return plan_; }
     const query_counters& counters() const { return counters_; }
@@ -144,6 +176,7 @@ class query_runner {
     // The error that ended the query (state failed), else empty.
     std::string last_error() const;
     const std::string& group_id() const { return group_id_; }
+    processing_guarantee guarantee() const { return options_.guarantee; }
 
   private:
     query_runner() = default;
@@ -166,6 +199,26 @@ class query_runner {
     void send_to_dlq(const client::message& m, std::string_view stage, std::string_view error,
                      batch_state& b);
     status deliver_and_commit();
+    // exactly_once_v2 (query_runner_txn.cc).
+    bool exactly_once() const {
+        return options_.guarantee == processing_guarantee::exactly_once_v2;
+    }
+    // Makes the consumer and producer settings transactional.
+    void make_transactional(client::client_settings& consumer, client::client_settings& producer);
+    status init_transactions();
+    // Before a batch is processed: begins a transaction unless one is open,
+    // and notes where it starts reading each partition.
+    status begin_transaction(std::span<const client::message> batch);
+    status commit_transaction();
+    // Aborts the open transaction and rewinds the partitions it read (but
+    // those being revoked) to the group's committed offsets.
+    status abort_and_rewind(std::string_view why);
+    // Whether a send() failed because the transaction takes no more records
+    // (it failed asynchronously); notes why in txn_failed_.
+    bool transaction_refused(const status& st);
+    // Drops the records of rewound partitions that poll_batch had taken
+    // before the rewind (they are read again).
+    void drop_rewound(std::vector<client::message>& batch);
     void on_rebalance(const client::rebalance_event& e);
     void update_lag(std::span<const client::message> batch);
     void fail(const error& e);
@@ -214,6 +267,19 @@ class query_runner {
         std::chrono::steady_clock::time_point since;
     } uncommitted_;
     uint64_t failed_at_commit_ = 0;  // the producer's failed records then
+
+    // exactly_once_v2: a transaction is open since the first batch after
+    // the last commit; txn_start_ holds the first offset it read of each
+    // partition (partition -> offset), where an abort rewinds to when the
+    // group has no committed offset.
+    bool txn_open_ = false;
+    std::string txn_failed_;  // why the open transaction takes no records
+    std::vector<std::pair<int32_t, int64_t>> txn_start_;
+    std::vector<int32_t> revoking_;  // partitions a revocation is taking away
+    // Rewound inside poll_batch (a rebalance callback): these partitions'
+    // records among the first rewound_before_ of the batch predate the rewind.
+    std::vector<int32_t> rewound_;
+    size_t rewound_before_ = 0;
 
     query_counters counters_;
     std::atomic<query_state> state_{query_state::created};

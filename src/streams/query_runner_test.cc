@@ -18,14 +18,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::col;
-
-column_def column(std::string name, sql_type t, column_origin o = column_origin::value) {
-    return column_def{.name = std::move(name),
-                      .type = std::move(t),
-                      .origin = o,
-                      .header_key = {},
-                      .not_null = false};
-}
+using test::column;
+using test::keyed_plan;
 
 source_def clicks_def() {
     source_def d;
@@ -89,30 +83,6 @@ query_plan enrich_plan(join_kind kind = join_kind::left) {
     return p;
 }
 
-source_def keyed_def() {
-    source_def d;
-    d.name = "KEYED";
-    d.topic = "clicks";
-    d.columns = {column("K", sql_type::string(), column_origin::key),
-                 column("NAME", sql_type::string()), column("TS", sql_type::bigint())};
-    return d;
-}
-
-// SELECT <key> AS KEY (key column), NAME FROM keyed [PARTITION BY <key>] into `sink`.
-query_plan keyed_plan(std::string sink, expr_ptr key, bool key_only) {
-    query_plan p;
-    p.id = "CSAS_" + sink;
-    p.source = keyed_def();
-    p.joined_width = 3;
-    p.projections = {{.name = "KEY", .expr = std::move(key), .is_key = true, .key_only = key_only},
-                     {.name = "NAME", .expr = col(1, sql_type::string(), "NAME")}};
-    p.sink.name = sink;
-    p.sink.topic = sink;
-    p.sink.columns = {column("KEY", sql_type::string(), column_origin::key),
-                      column("NAME", sql_type::string())};
-    return p;
-}
-
 class QueryRunnerTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -159,15 +129,11 @@ class QueryRunnerTest : public ::testing::Test {
     // Steps until `consumed` records have been read in all (or a deadline),
     // then, unless `commit` is false, until what was processed is committed.
     static void run_until(query_runner& r, uint64_t consumed, bool commit = true) {
-        auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (r.counters().consumed.load() < consumed &&
-               std::chrono::steady_clock::now() < deadline) {
-            auto n = r.step();
-            ASSERT_TRUE(n.ok()) << n.err().message;
-        }
+        auto st = test::step_until(r, r.counters().consumed, consumed);
+        ASSERT_TRUE(st.ok()) << st.message();
         ASSERT_EQ(r.counters().consumed.load(), consumed);
         if (commit) {
-            auto st = test::step_until_idle(r);
+            st = test::step_until_idle(r);
             ASSERT_TRUE(st.ok()) << st.message();
         }
     }
@@ -434,36 +400,14 @@ TEST_F(QueryRunnerTest, ProcessedRecordsAreCommittedBeforeARebalanceMovesThem) {
     ASSERT_TRUE(committed_offsets(a->group_id()).empty());
 
     auto b = make(100ms);
-    std::atomic<bool> done{false};
-    std::thread tb([&] {
-        if (b->prepare().ok()) {
-            while (!done.load()) {
-                (void)b->step();
-            }
-        }
-    });
-    // A polls again once B has joined (slow under sanitizers), so the
-    // deadline below counts from A's first poll.
-    auto joined = std::chrono::steady_clock::now() + 60s;
-    while (b->state() != query_state::running && b->state() != query_state::failed &&
-           std::chrono::steady_clock::now() < joined) {
-        std::this_thread::sleep_for(10ms);
-    }
-    std::thread ta([&] {
-        while (!done.load()) {
-            (void)a->step();
-        }
-    });
-    auto deadline = std::chrono::steady_clock::now() + 2500ms;
     std::vector<client::partition_offset> committed;
-    while (committed.empty() && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(50ms);
-        committed = committed_offsets(a->group_id());
-    }
-    std::this_thread::sleep_for(1s);  // the partition's new owner has started reading
-    done.store(true);
-    ta.join();
-    tb.join();
+    (void)test::run_while_second_member_joins(
+        *a, *b,
+        [&] {
+            committed = committed_offsets(a->group_id());
+            return !committed.empty();
+        },
+        2500ms);
     ASSERT_EQ(committed.size(), 1u);
     EXPECT_EQ(committed[0].offset, 3);
     EXPECT_EQ(a->counters().consumed.load() + b->counters().consumed.load(), 3u);

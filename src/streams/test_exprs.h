@@ -1,7 +1,8 @@
 #pragma once
 
-// Test-only row_expr implementations for building query plans by hand (the
-// planner compiles real SQL; these let the runtime be tested on its own).
+// Test-only row_expr implementations and small plans for building query
+// plans by hand (the planner compiles real SQL; these let the runtime be
+// tested on its own).
 
 #include <functional>
 #include <string>
@@ -10,6 +11,15 @@
 #include "streams/query_plan.h"
 
 namespace cs::streams::test {
+
+// A column of a source or sink definition.
+inline column_def column(std::string name, sql_type t, column_origin o = column_origin::value) {
+    return column_def{.name = std::move(name),
+                      .type = std::move(t),
+                      .origin = o,
+                      .header_key = {},
+                      .not_null = false};
+}
 
 // A column of the joined row.
 class column_ref final : public row_expr {
@@ -44,6 +54,31 @@ class lambda_expr final : public row_expr {
 
 inline expr_ptr col(size_t index, sql_type t, std::string name) {
     return std::make_shared<column_ref>(index, std::move(t), std::move(name));
+}
+
+// STREAM KEYED (K VARCHAR KEY, NAME VARCHAR, TS BIGINT) on topic clicks.
+inline source_def keyed_def() {
+    source_def d;
+    d.name = "KEYED";
+    d.topic = "clicks";
+    d.columns = {column("K", sql_type::string(), column_origin::key),
+                 column("NAME", sql_type::string()), column("TS", sql_type::bigint())};
+    return d;
+}
+
+// SELECT <key> AS KEY (key column), NAME FROM keyed [PARTITION BY <key>] into `sink`.
+inline query_plan keyed_plan(std::string sink, expr_ptr key, bool key_only) {
+    query_plan p;
+    p.id = "CSAS_" + sink;
+    p.source = keyed_def();
+    p.joined_width = 3;
+    p.projections = {{.name = "KEY", .expr = std::move(key), .is_key = true, .key_only = key_only},
+                     {.name = "NAME", .expr = col(1, sql_type::string(), "NAME")}};
+    p.sink.name = sink;
+    p.sink.topic = sink;
+    p.sink.columns = {column("KEY", sql_type::string(), column_origin::key),
+                      column("NAME", sql_type::string())};
+    return p;
 }
 
 }  // namespace cs::streams::test

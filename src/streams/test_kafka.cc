@@ -1,5 +1,8 @@
 #include "streams/test_kafka.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace cs::streams::test {
@@ -58,6 +61,7 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
     auto s = settings_for(b);
     s.set("group.id", "test-reader", "test");
     s.set("enable.auto.commit", "false", "test");
+    s.set("isolation.level", "read_committed", "test");
     config::diagnostics diags;
     auto c = client::consumer::create(s, diags);
     EXPECT_TRUE(c.ok());
@@ -84,6 +88,55 @@ std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std
     }
     (void)(*c)->close();
     return out;
+}
+
+status step_until(query_runner& r, const std::atomic<uint64_t>& counter, uint64_t want,
+                  std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (counter.load() < want && std::chrono::steady_clock::now() < deadline) {
+        auto n = r.step();
+        if (!n) {
+            return n.err();
+        }
+    }
+    return {};
+}
+
+bool run_while_second_member_joins(query_runner& a, query_runner& b,
+                                   const std::function<bool()>& until,
+                                   std::chrono::milliseconds timeout) {
+    using namespace std::chrono_literals;
+    std::atomic<bool> done{false};
+    std::thread tb([&] {
+        if (b.prepare().ok()) {
+            while (!done.load()) {
+                (void)b.step();
+            }
+        }
+    });
+    // A polls again once B has joined (slow under sanitizers), so the
+    // timeout counts from A's first poll.
+    auto joined = std::chrono::steady_clock::now() + 60s;
+    while (b.state() != query_state::running && b.state() != query_state::failed &&
+           std::chrono::steady_clock::now() < joined) {
+        std::this_thread::sleep_for(10ms);
+    }
+    std::thread ta([&] {
+        while (!done.load()) {
+            (void)a.step();
+        }
+    });
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool held = until();
+    while (!held && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+        held = until();
+    }
+    std::this_thread::sleep_for(1s);  // the partition's new owner has started reading
+    done.store(true);
+    ta.join();
+    tb.join();
+    return held;
 }
 
 status step_until_idle(query_runner& r) {

@@ -3,7 +3,9 @@
 // Test helpers for the streams runtime tests: client settings for a test
 // broker, producing records, reading a whole topic back. Test code only.
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,10 +46,25 @@ struct read_record {
 read_record to_read_record(const client::message& m);
 
 // Reads topic from the beginning of every partition until `count` records
-// arrived or the timeout passed.
+// arrived or the timeout passed. read_committed: a transaction's records
+// only once it committed, none of an aborted one.
 std::vector<read_record> read_topic(const cs::testing::test_broker& b, const std::string& topic,
                                     int partitions, size_t count,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+// Steps r until `counter` (one of r.counters()) reaches `want`, or the
+// timeout passed. The first failed step's error.
+status step_until(query_runner& r, const std::atomic<uint64_t>& counter, uint64_t want,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// A rebalance between two members of a query's group: b prepares (joins)
+// and steps on a thread of its own; once it has joined, a (already
+// running) steps on another. Waits up to `timeout` from then for `until`
+// (polled every 20 ms), then one more second for the partitions' new owner
+// to start reading, and stops both threads. Whether `until` held.
+bool run_while_second_member_joins(query_runner& a, query_runner& b,
+                                   const std::function<bool()>& until,
+                                   std::chrono::milliseconds timeout);
 
 // Steps r through two polls that find nothing: the first returns early when
 // an output batch is due (and sends it), the second waits the whole poll

@@ -52,6 +52,10 @@ class clickstream_broker final : public test_broker {
     std::string bootstrap() const override { return bootstrap_; }
     const char* name() const override { return "clickstream"; }
     bool has_admin_apis() const override { return true; }
+    status fail_next_requests(int16_t api_key, const std::vector<int16_t>&) override {
+        return {errc::unsupported,
+                fmt::format("our broker cannot be told to fail requests (API key {})", api_key)};
+    }
     status create_topic(const std::string& topic, int partitions) override {
         auto r = broker_->state().create_topic(topic, partitions, 1, {}, false);
         if (!r.ok()) {
@@ -91,6 +95,14 @@ class mock_cluster final : public test_broker {
     std::string bootstrap() const override { return bootstrap_; }
     const char* name() const override { return "mock"; }
     bool has_admin_apis() const override { return false; }
+    status fail_next_requests(int16_t api_key, const std::vector<int16_t>& errors) override {
+        std::vector<rd_kafka_resp_err_t> codes;
+        for (int16_t e : errors) {
+            codes.push_back(static_cast<rd_kafka_resp_err_t>(e));
+        }
+        rd_kafka_mock_push_request_errors_array(cluster_, api_key, codes.size(), codes.data());
+        return {};
+    }
     status create_topic(const std::string& topic, int partitions) override {
         rd_kafka_resp_err_t err =
             rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);

@@ -9,9 +9,11 @@
 // The mock cluster implements fewer APIs (no CreateTopics, DescribeConfigs,
 // ListGroups, ...): create_topic() uses its own call there.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -27,6 +29,11 @@ class test_broker {
     // Whether the broker implements the admin APIs (CreateTopics,
     // DescribeConfigs, ListGroups, DescribeGroups, DeleteGroups, ...).
     virtual bool has_admin_apis() const = 0;
+    // Makes the broker answer the next requests of Kafka API `api_key` (e.g.
+    // 24, AddPartitionsToTxn) with these error codes, one request each
+    // (librdkafka's rd_kafka_mock_push_request_errors). Our broker has no
+    // such hook: errc::unsupported.
+    virtual status fail_next_requests(int16_t api_key, const std::vector<int16_t>& errors) = 0;
 };
 
 // Extra server.properties lines for our broker, e.g. "num.partitions=3\n".
