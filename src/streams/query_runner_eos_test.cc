@@ -1,8 +1,6 @@
 // query_runner with processing.guarantee=exactly_once_v2, against
-// librdkafka's mock cluster and our broker. Our broker refuses transactions
-// until its transaction coordinator lands (a transactional InitProducerId
-// gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED): its runs skip on exactly that
-// error and start running once it is gone.
+// librdkafka's mock cluster and our broker. Injected request errors are the
+// mock's (rd_kafka_mock_push_request_errors): those tests skip on our broker.
 //
 // librdkafka 2.0's mock cluster speaks the transactional APIs but keeps no
 // transaction state in its logs (no control records, the last stable offset
@@ -50,9 +48,6 @@ class QueryRunnerEosTest : public ::testing::TestWithParam<std::string> {
         for (const char* t : {"clicks", "out", "out-dlq", "probe"}) {
             ASSERT_TRUE(broker_->create_topic(t, 1).ok()) << t;
         }
-        if (std::string why = transactions_refused(); !why.empty()) {
-            GTEST_SKIP() << broker_->name() << " refuses transactions: " << why;
-        }
     }
 
     client::client_settings settings() const {
@@ -76,18 +71,6 @@ class QueryRunnerEosTest : public ::testing::TestWithParam<std::string> {
         }
         auto st = (*p)->init_transactions(30s);
         return {std::move(*p), st};
-    }
-
-    // The broker's answer to a transactional InitProducerId: "" when it
-    // grants one, the error when it is TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-    // (any other failure fails the test).
-    std::string transactions_refused() {
-        auto [p, st] = transactional("probe-" + std::string(broker_->name()));
-        if (st.code() == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED) {
-            return st.message();
-        }
-        EXPECT_TRUE(st.ok()) << st.message();
-        return "";
     }
 
     // Whether a read_committed reader skips an aborted transaction's
