@@ -28,6 +28,14 @@ CREATE STREAM IF NOT EXISTS clickstream (user_id VARCHAR NOT NULL KEY,
   WITH (KAFKA_TOPIC='clickstream', VALUE_FORMAT='JSON', PARTITIONS=3,
         TIMESTAMP='timestamp', TIMESTAMP_FORMAT='yyyy-MM-dd''T''HH:mm:ss[.SSS]X');
 
+-- Exactly once, as the seeds' Flink job (EXACTLY_ONCE checkpointing) and
+-- Kafka Streams' EOS v2: each commit writes the enriched events, their DLQ
+-- records and the input offsets in one Kafka transaction, so a read_committed
+-- reader (the sinks; librdkafka's default) sees every click once, also after
+-- a crash or a rebalance. Remove this line for at-least-once and the faster
+-- built-in fetch/produce path (docs/streams.md).
+SET 'processing.guarantee'='exactly_once_v2';
+
 -- EnrichedClick (timestamp, user_id, device_id, url, user_name, device_type,
 -- url_category), keyed by {"user_id", "timestamp"} so the seeds' JDBC sink
 -- (pk.mode=record_key, pk.fields=user_id,timestamp) upserts on it.

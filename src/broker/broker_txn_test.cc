@@ -354,5 +354,45 @@ TEST_F(BrokerTxnTest, EndingATransactionThatWasNeverBegunIsRefused) {
     EXPECT_EQ(end(c, "nobody", p, true), wire(error_code::invalid_producer_id_mapping));
 }
 
+// librdkafka sends AddPartitionsToTxn (to the transaction coordinator) and
+// TxnOffsetCommit (to the group coordinator, another connection) at once:
+// the second waits for the first rather than failing with
+// CONCURRENT_TRANSACTIONS, which cost every send_offsets_to_transaction a
+// 500 ms retry.
+TEST_F(BrokerTxnTest, RequestsOfOneTransactionalIdWaitForEachOther) {
+    wire_client c(port_);
+    create(c, "tx", 10);
+    create(c, "in");
+    auto p = init(c, "t1");
+    kafka::add_offsets_to_txn_request add;
+    add.transactional_id = "t1";
+    add.producer_id = p.id;
+    add.producer_epoch = p.epoch;
+    add.group_id = "g";
+    ASSERT_EQ(c.call<kafka::add_offsets_to_txn_response>(add, 3)->error_code, 0);
+    wire_client other(port_);
+    for (int round = 0; round < 10; ++round) {
+        kafka::add_partitions_to_txn_request parts;
+        parts.transactional_id = "t1";
+        parts.producer_id = p.id;
+        parts.producer_epoch = p.epoch;
+        parts.topics.push_back({"tx", {round}});  // a new partition: a write each round
+        kafka::txn_offset_commit_request offsets;
+        offsets.transactional_id = "t1";
+        offsets.group_id = "g";
+        offsets.producer_id = p.id;
+        offsets.producer_epoch = p.epoch;
+        offsets.topics.push_back({"in", {{0, round, -1, std::string("")}}});
+        ASSERT_TRUE(c.send(parts, 3));
+        ASSERT_TRUE(other.send(offsets, 3));
+        auto added = c.receive<kafka::add_partitions_to_txn_response>(3);
+        auto committed = other.receive<kafka::txn_offset_commit_response>(3);
+        ASSERT_TRUE(added && committed);
+        EXPECT_EQ(added->results_by_topic.at(0).results_by_partition.at(0).partition_error_code, 0);
+        EXPECT_EQ(committed->topics.at(0).partitions.at(0).error_code, 0) << "round " << round;
+    }
+    EXPECT_EQ(end(c, "t1", p, true), 0);
+}
+
 }  // namespace
 }  // namespace cs::broker

@@ -27,11 +27,15 @@
 //
 // Threading: the coordinator's state lives on its own thread (serial
 // executor, "cs:txn"); request entry points post there and answer through
-// their callbacks. check_produce() and has_pending_offsets() may be called
+// their callbacks. The requests of one transactional id run one after
+// another: one that arrives while a write of the id is in flight waits for
+// it (librdkafka sends AddPartitionsToTxn and TxnOffsetCommit at once, on
+// two connections) instead of failing with CONCURRENT_TRANSACTIONS. check_produce() and has_pending_offsets() may be called
 // from any thread: they read a view published under a mutex.
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,6 +112,11 @@ class txn_service {
     // The error for a request of (pid, epoch) on m, none when it may go on.
     kafka::error_code check_producer(const txn_metadata* m, int64_t pid, int16_t epoch,
                                      bool producer_fenced_supported) const;
+    // Runs task now, or after the id's writes in flight complete.
+    void run_for(const std::string& id, std::function<void()> task);
+    void acquire(const std::string& id);
+    void release(const std::string& id);
+    bool busy(const std::string& id) const;
     // Writes m's record; `done` runs on the coordinator thread once durable.
     void persist(const txn_metadata& m, std::function<void(status)> done);
     // Makes `next` the id's state once durable, then calls done(none), or
@@ -132,7 +141,11 @@ class txn_service {
     broker_state& broker_;
     serial_executor exec_{"cs:txn"};
     std::map<std::string, txn_metadata> txns_;  // coordinator thread only
-    std::set<std::string> busy_;                // ids with a write or an end in flight
+    // Requests of one transactional id run one at a time: while a write or
+    // an end is in flight for it (busy_ counts them), later requests wait
+    // in waiting_ and run in order when it completes.
+    std::map<std::string, int> busy_;
+    std::map<std::string, std::deque<std::function<void()>>> waiting_;
 
     // Published for other threads (view_mu_).
     struct producer_view {

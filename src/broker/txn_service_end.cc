@@ -66,34 +66,34 @@ void txn_service::end(const std::string& id, bool commit, error_callback done) {
     txn_metadata next = *find(id);
     next.state = commit ? txn_state::prepare_commit : txn_state::prepare_abort;
     next.last_update_ms = now();
-    busy_.insert(id);
+    acquire(id);
     persist(next, [this, id, next, done = std::move(done)](status st) {
-        busy_.erase(id);
         if (!st.ok()) {
             log::get("txn")->warn("transactional id '{}': writing {} to {} failed: {}", id,
                                   state_name(next.state), kTransactionStateTopic, st.message());
             done(error_code::coordinator_not_available);
-            return;
+        } else {
+            txns_[id] = next;
+            publish(next);
+            complete(id, /*only_open=*/false, done);
         }
-        txns_[id] = next;
-        publish(next);
-        complete(id, /*only_open=*/false, done);
+        release(id);
     });
 }
 
 void txn_service::complete(const std::string& id, bool only_open, error_callback done) {
     const txn_metadata m = *find(id);
     const bool commit = m.state == txn_state::prepare_commit;
-    busy_.insert(id);
+    acquire(id);
     auto j = std::make_shared<join>();
     j->then = [this, id, commit, done](status st) {
-        busy_.erase(id);
         if (!st.ok()) {
             // Stays prepared: tick() tries again; the client retries EndTxn
             // and is told CONCURRENT_TRANSACTIONS meanwhile.
             log::get("txn")->error("transactional id '{}': completing its {} failed: {}", id,
                                    commit ? "commit" : "abort", st.message());
             done(error_code::coordinator_not_available);
+            release(id);
             return;
         }
         txn_metadata next = *find(id);
@@ -115,6 +115,7 @@ void txn_service::complete(const std::string& id, bool only_open, error_callback
             }
         });
         done(error_code::none);
+        release(id);
     };
     for (const auto& tp : m.partitions) {
         auto part = broker_.find_partition(tp);
@@ -170,7 +171,7 @@ void txn_service::tick() {
         expire_ids();
         // Prepared transactions whose completion failed before.
         for (const auto& [id, m] : txns_) {
-            if (m.prepared() && !busy_.contains(id)) {
+            if (m.prepared() && !busy(id)) {
                 complete(id, /*only_open=*/true, [](error_code) {});
                 break;  // one per tick: the rest on the next ones
             }
@@ -182,7 +183,7 @@ void txn_service::abort_timed_out() {
     const int64_t t = now();
     std::vector<std::string> expired;
     for (auto& [id, m] : txns_) {
-        if (m.state == txn_state::ongoing && !busy_.contains(id) && m.start_ms >= 0 &&
+        if (m.state == txn_state::ongoing && !busy(id) && m.start_ms >= 0 &&
             t - m.start_ms > m.timeout_ms) {
             expired.push_back(id);
         }
@@ -216,7 +217,7 @@ void txn_service::expire_ids() {
     for (const auto& [id, m] : txns_) {
         bool ended = m.state == txn_state::empty || m.state == txn_state::complete_commit ||
                      m.state == txn_state::complete_abort;
-        if (ended && !busy_.contains(id) && t - m.last_update_ms > expiration) {
+        if (ended && !busy(id) && t - m.last_update_ms > expiration) {
             idle.push_back(id);
         }
     }

@@ -83,6 +83,8 @@ class sink_worker final : public task_thread {
     cs::status attempt_put();
     cs::status commit();
     // Commits the offsets that moved since the last commit (synchronously).
+    // Moves position_ past the transaction markers the consumer skipped.
+    void advance_past_control_records();
     void commit_offsets(const std::map<tp_key, int64_t>& offsets);
     void pause_partitions(bool pause);
     void on_rebalance(const client::rebalance_event& ev);
@@ -391,12 +393,39 @@ cs::status sink_worker::commit() {
     }
     // Every record taken so far has been put: the task says how much of it
     // is durable.
+    advance_past_control_records();
     commit_offsets(task_->pre_commit(position_));
     pending_.clear();
     originals_.clear();
     pending_offsets_.clear();
     has_pending_ = false;
     return {};
+}
+
+// A transactional producer ends each transaction with a marker in every
+// partition it wrote, which the consumer skips: it never reaches take(), but
+// librdkafka's position moves past it. Committing that position, as Kafka's
+// consumers do, leaves a caught-up partition with lag 0 rather than 1 per
+// marker (an exactly-once query's output, read by this sink).
+void sink_worker::advance_past_control_records() {
+    if (position_.empty()) {
+        return;
+    }
+    std::vector<client::topic_partition_offset> parts;
+    for (const auto& [tp, next] : position_) {
+        parts.push_back({tp.first, tp.second, next});
+    }
+    auto list = client::to_partition_list(parts);
+    if (rd_kafka_position(consumer_->handle(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return;
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        const auto& e = list->elems[i];
+        auto it = position_.find({e.topic, e.partition});
+        if (e.err == RD_KAFKA_RESP_ERR_NO_ERROR && it != position_.end() && e.offset > it->second) {
+            it->second = e.offset;
+        }
+    }
 }
 
 void sink_worker::commit_offsets(const std::map<tp_key, int64_t>& offsets) {
