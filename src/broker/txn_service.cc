@@ -152,6 +152,10 @@ void txn_service::update(txn_metadata next, error_callback done) {
     });
 }
 
+void txn_service::on_id(const std::string& id, std::function<void()> task) {
+    exec_.post([this, id, task = std::move(task)]() mutable { run_for(id, std::move(task)); });
+}
+
 void txn_service::run_for(const std::string& id, std::function<void()> task) {
     if (busy(id)) {
         waiting_[id].push_back(std::move(task));
@@ -194,88 +198,85 @@ void txn_service::release(const std::string& id) {
 
 void txn_service::init_producer_id(kafka::init_producer_id_request req, int16_t version,
                                    init_callback done) {
-    exec_.post([this, req = std::move(req), version, done = std::move(done)]() mutable {
-        std::string txn_id = req.transactional_id.value_or("");
-        run_for(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
-            const std::string id = req.transactional_id.value_or("");
-            const bool fenced_ok = version >= 4;
-            if (req.transaction_timeout_ms <= 0 ||
-                req.transaction_timeout_ms > broker_.settings().transaction_max_timeout_ms) {
-                return done(error_code::invalid_transaction_timeout, -1, -1);
+    std::string txn_id = req.transactional_id.value_or("");
+    on_id(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
+        const std::string id = req.transactional_id.value_or("");
+        const bool fenced_ok = version >= 4;
+        if (req.transaction_timeout_ms <= 0 ||
+            req.transaction_timeout_ms > broker_.settings().transaction_max_timeout_ms) {
+            return done(error_code::invalid_transaction_timeout, -1, -1);
+        }
+        if (auto st = ensure_topic(); !st) {
+            log::get("txn")->error("cannot create {}: {}", kTransactionStateTopic, st.message());
+            return done(error_code::coordinator_not_available, -1, -1);
+        }
+        txn_metadata* m = find(id);
+        if (m == nullptr) {
+            txn_metadata next;
+            next.transactional_id = id;
+            next.producer_id = broker_.next_producer_id();
+            next.producer_epoch = 0;
+            next.timeout_ms = req.transaction_timeout_ms;
+            int64_t pid = next.producer_id;
+            return update(std::move(next), [done, pid](error_code e) {
+                done(e, e == error_code::none ? pid : -1, e == error_code::none ? 0 : -1);
+            });
+        }
+        if (m->prepared()) {
+            return done(error_code::concurrent_transactions, -1, -1);
+        }
+        if (req.producer_id >= 0) {
+            // KIP-360: a producer re-initialising names its id and epoch; only
+            // the current one (or the one whose epoch the coordinator bumped
+            // when it aborted on timeout) may.
+            bool current =
+                req.producer_id == m->producer_id && (req.producer_epoch == m->producer_epoch ||
+                                                      req.producer_epoch == m->last_producer_epoch);
+            if (!current) {
+                return done(
+                    fenced_ok ? error_code::producer_fenced : error_code::invalid_producer_epoch,
+                    -1, -1);
             }
-            if (auto st = ensure_topic(); !st) {
-                log::get("txn")->error("cannot create {}: {}", kTransactionStateTopic,
-                                       st.message());
-                return done(error_code::coordinator_not_available, -1, -1);
-            }
-            txn_metadata* m = find(id);
-            if (m == nullptr) {
-                txn_metadata next;
-                next.transactional_id = id;
+        }
+        auto finish_init = [this, id, timeout = req.transaction_timeout_ms, done]() {
+            txn_metadata* cur = find(id);
+            txn_metadata next = *cur;
+            next.last_producer_epoch = -1;
+            if (next.producer_epoch >= std::numeric_limits<int16_t>::max() - 1) {
                 next.producer_id = broker_.next_producer_id();
                 next.producer_epoch = 0;
-                next.timeout_ms = req.transaction_timeout_ms;
-                int64_t pid = next.producer_id;
-                return update(std::move(next), [done, pid](error_code e) {
-                    done(e, e == error_code::none ? pid : -1, e == error_code::none ? 0 : -1);
-                });
+            } else {
+                ++next.producer_epoch;
             }
-            if (m->prepared()) {
-                return done(error_code::concurrent_transactions, -1, -1);
-            }
-            if (req.producer_id >= 0) {
-                // KIP-360: a producer re-initialising names its id and epoch; only
-                // the current one (or the one whose epoch the coordinator bumped
-                // when it aborted on timeout) may.
-                bool current = req.producer_id == m->producer_id &&
-                               (req.producer_epoch == m->producer_epoch ||
-                                req.producer_epoch == m->last_producer_epoch);
-                if (!current) {
-                    return done(fenced_ok ? error_code::producer_fenced
-                                          : error_code::invalid_producer_epoch,
-                                -1, -1);
-                }
-            }
-            auto finish_init = [this, id, timeout = req.transaction_timeout_ms, done]() {
-                txn_metadata* cur = find(id);
-                txn_metadata next = *cur;
-                next.last_producer_epoch = -1;
-                if (next.producer_epoch >= std::numeric_limits<int16_t>::max() - 1) {
-                    next.producer_id = broker_.next_producer_id();
-                    next.producer_epoch = 0;
-                } else {
-                    ++next.producer_epoch;
-                }
-                next.timeout_ms = timeout;
-                next.state = txn_state::empty;
-                next.partitions.clear();
-                next.groups.clear();
-                next.offsets.clear();
-                next.start_ms = -1;
-                int64_t pid = next.producer_id;
-                int16_t epoch = next.producer_epoch;
-                update(std::move(next), [done, pid, epoch](error_code e) {
-                    if (e != error_code::none) {
-                        return done(e, -1, -1);
-                    }
-                    done(error_code::none, pid, epoch);
-                });
-            };
-            if (m->state != txn_state::ongoing) {
-                return finish_init();
-            }
-            // The previous producer of this id left a transaction open: abort it
-            // (markers with a bumped epoch fence that producer in every
-            // partition), then hand out the next epoch.
-            log::get("txn")->info(
-                "transactional id '{}' re-initialised with a transaction open: aborting it", id);
-            ++m->producer_epoch;
-            end(id, /*commit=*/false, [finish_init, done](error_code e) {
+            next.timeout_ms = timeout;
+            next.state = txn_state::empty;
+            next.partitions.clear();
+            next.groups.clear();
+            next.offsets.clear();
+            next.start_ms = -1;
+            int64_t pid = next.producer_id;
+            int16_t epoch = next.producer_epoch;
+            update(std::move(next), [done, pid, epoch](error_code e) {
                 if (e != error_code::none) {
                     return done(e, -1, -1);
                 }
-                finish_init();
+                done(error_code::none, pid, epoch);
             });
+        };
+        if (m->state != txn_state::ongoing) {
+            return finish_init();
+        }
+        // The previous producer of this id left a transaction open: abort it
+        // (markers with a bumped epoch fence that producer in every
+        // partition), then hand out the next epoch.
+        log::get("txn")->info(
+            "transactional id '{}' re-initialised with a transaction open: aborting it", id);
+        ++m->producer_epoch;
+        end(id, /*commit=*/false, [finish_init, done](error_code e) {
+            if (e != error_code::none) {
+                return done(e, -1, -1);
+            }
+            finish_init();
         });
     });
 }
@@ -284,59 +285,57 @@ void txn_service::init_producer_id(kafka::init_producer_id_request req, int16_t 
 
 void txn_service::add_partitions(kafka::add_partitions_to_txn_request req, int16_t version,
                                  std::function<void(kafka::add_partitions_to_txn_response)> done) {
-    exec_.post([this, req = std::move(req), version, done = std::move(done)]() mutable {
-        std::string txn_id = req.transactional_id;
-        run_for(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
-            using response = kafka::add_partitions_to_txn_response;
-            // Copies the topics: the last answer is given after this task returns.
-            auto answer = [topics = req.topics](auto error_for) {
-                response resp;
-                for (const auto& t : topics) {
-                    auto& out = resp.results_by_topic.emplace_back();
-                    out.name = t.name;
-                    for (int32_t p : t.partitions) {
-                        out.results_by_partition.push_back(
-                            {p, kafka::to_wire(error_for(
-                                    kafka::topic_partition{t.name, kafka::partition_id(p)}))});
-                    }
-                }
-                return resp;
-            };
-            auto all = [answer](error_code e) { return answer([e](const auto&) { return e; }); };
-            txn_metadata* m = find(req.transactional_id);
-            if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
-                e != error_code::none) {
-                return done(all(e));
-            }
-            if (m->prepared()) {
-                return done(all(error_code::concurrent_transactions));
-            }
-            std::set<kafka::topic_partition> unknown;
-            txn_metadata next = *m;
-            for (const auto& t : req.topics) {
+    std::string txn_id = req.transactional_id;
+    on_id(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
+        using response = kafka::add_partitions_to_txn_response;
+        // Copies the topics: the last answer is given after this task returns.
+        auto answer = [topics = req.topics](auto error_for) {
+            response resp;
+            for (const auto& t : topics) {
+                auto& out = resp.results_by_topic.emplace_back();
+                out.name = t.name;
                 for (int32_t p : t.partitions) {
-                    kafka::topic_partition tp{t.name, kafka::partition_id(p)};
-                    if (!broker_.find_partition(tp)) {
-                        unknown.insert(tp);
-                    }
-                    next.partitions.insert(tp);
+                    out.results_by_partition.push_back(
+                        {p, kafka::to_wire(error_for(
+                                kafka::topic_partition{t.name, kafka::partition_id(p)}))});
                 }
             }
-            if (!unknown.empty()) {
-                return done(answer([&](const kafka::topic_partition& tp) {
-                    return unknown.contains(tp) ? error_code::unknown_topic_or_partition
-                                                : error_code::operation_not_attempted;
-                }));
+            return resp;
+        };
+        auto all = [answer](error_code e) { return answer([e](const auto&) { return e; }); };
+        txn_metadata* m = find(req.transactional_id);
+        if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
+            e != error_code::none) {
+            return done(all(e));
+        }
+        if (m->prepared()) {
+            return done(all(error_code::concurrent_transactions));
+        }
+        std::set<kafka::topic_partition> unknown;
+        txn_metadata next = *m;
+        for (const auto& t : req.topics) {
+            for (int32_t p : t.partitions) {
+                kafka::topic_partition tp{t.name, kafka::partition_id(p)};
+                if (!broker_.find_partition(tp)) {
+                    unknown.insert(tp);
+                }
+                next.partitions.insert(tp);
             }
-            if (m->state == txn_state::ongoing && next.partitions == m->partitions) {
-                return done(all(error_code::none));
-            }
-            if (m->state != txn_state::ongoing) {
-                next.state = txn_state::ongoing;
-                next.start_ms = now();
-            }
-            update(std::move(next), [done, all](error_code e) { done(all(e)); });
-        });
+        }
+        if (!unknown.empty()) {
+            return done(answer([&](const kafka::topic_partition& tp) {
+                return unknown.contains(tp) ? error_code::unknown_topic_or_partition
+                                            : error_code::operation_not_attempted;
+            }));
+        }
+        if (m->state == txn_state::ongoing && next.partitions == m->partitions) {
+            return done(all(error_code::none));
+        }
+        if (m->state != txn_state::ongoing) {
+            next.state = txn_state::ongoing;
+            next.start_ms = now();
+        }
+        update(std::move(next), [done, all](error_code e) { done(all(e)); });
     });
 }
 
@@ -344,28 +343,26 @@ void txn_service::add_partitions(kafka::add_partitions_to_txn_request req, int16
 
 void txn_service::add_offsets(kafka::add_offsets_to_txn_request req, int16_t version,
                               error_callback done) {
-    exec_.post([this, req = std::move(req), version, done = std::move(done)]() mutable {
-        std::string txn_id = req.transactional_id;
-        run_for(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
-            txn_metadata* m = find(req.transactional_id);
-            if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
-                e != error_code::none) {
-                return done(e);
-            }
-            if (m->prepared()) {
-                return done(error_code::concurrent_transactions);
-            }
-            if (m->state == txn_state::ongoing && m->groups.contains(req.group_id)) {
-                return done(error_code::none);
-            }
-            txn_metadata next = *m;
-            next.groups.insert(req.group_id);
-            if (m->state != txn_state::ongoing) {
-                next.state = txn_state::ongoing;
-                next.start_ms = now();
-            }
-            update(std::move(next), std::move(done));
-        });
+    std::string txn_id = req.transactional_id;
+    on_id(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
+        txn_metadata* m = find(req.transactional_id);
+        if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
+            e != error_code::none) {
+            return done(e);
+        }
+        if (m->prepared()) {
+            return done(error_code::concurrent_transactions);
+        }
+        if (m->state == txn_state::ongoing && m->groups.contains(req.group_id)) {
+            return done(error_code::none);
+        }
+        txn_metadata next = *m;
+        next.groups.insert(req.group_id);
+        if (m->state != txn_state::ongoing) {
+            next.state = txn_state::ongoing;
+            next.start_ms = now();
+        }
+        update(std::move(next), std::move(done));
     });
 }
 
@@ -373,50 +370,47 @@ void txn_service::add_offsets(kafka::add_offsets_to_txn_request req, int16_t ver
 
 void txn_service::txn_offset_commit(kafka::txn_offset_commit_request req,
                                     std::function<void(kafka::txn_offset_commit_response)> done) {
-    exec_.post([this, req = std::move(req), done = std::move(done)]() mutable {
-        std::string txn_id = req.transactional_id;
-        run_for(txn_id, [this, req = std::move(req), done = std::move(done)]() mutable {
-            std::map<kafka::topic_partition, error_code> errors;
-            auto answer = [&](error_code all) { return offsets_answer(req.topics, errors, all); };
-            txn_metadata* m = find(req.transactional_id);
-            if (auto e = check_producer(m, req.producer_id, req.producer_epoch, false);
-                e != error_code::none) {
-                return done(answer(e));
-            }
-            if (m->prepared()) {
-                return done(answer(error_code::concurrent_transactions));
-            }
-            if (m->state != txn_state::ongoing || !m->groups.contains(req.group_id)) {
-                // AddOffsetsToTxn first: without it the offsets would never
-                // reach the group.
-                return done(answer(error_code::invalid_txn_state));
-            }
-            txn_metadata next = *m;
-            // offset.metadata.max.bytes, as the group coordinator applies it.
-            const auto max_metadata =
-                static_cast<size_t>(group::coordinator_config{}.offset_metadata_max_bytes);
-            bool any = false;
-            for (const auto& t : req.topics) {
-                for (const auto& p : t.partitions) {
-                    kafka::topic_partition tp{t.name, kafka::partition_id(p.partition_index)};
-                    if (!broker_.find_partition(tp)) {
-                        errors[tp] = error_code::unknown_topic_or_partition;
-                    } else if (p.committed_metadata &&
-                               p.committed_metadata->size() > max_metadata) {
-                        errors[tp] = error_code::offset_metadata_too_large;
-                    } else {
-                        next.offsets[req.group_id][tp] = {
-                            p.committed_offset, p.committed_leader_epoch, p.committed_metadata};
-                        any = true;
-                    }
+    std::string txn_id = req.transactional_id;
+    on_id(txn_id, [this, req = std::move(req), done = std::move(done)]() mutable {
+        std::map<kafka::topic_partition, error_code> errors;
+        auto answer = [&](error_code all) { return offsets_answer(req.topics, errors, all); };
+        txn_metadata* m = find(req.transactional_id);
+        if (auto e = check_producer(m, req.producer_id, req.producer_epoch, false);
+            e != error_code::none) {
+            return done(answer(e));
+        }
+        if (m->prepared()) {
+            return done(answer(error_code::concurrent_transactions));
+        }
+        if (m->state != txn_state::ongoing || !m->groups.contains(req.group_id)) {
+            // AddOffsetsToTxn first: without it the offsets would never
+            // reach the group.
+            return done(answer(error_code::invalid_txn_state));
+        }
+        txn_metadata next = *m;
+        // offset.metadata.max.bytes, as the group coordinator applies it.
+        const auto max_metadata =
+            static_cast<size_t>(group::coordinator_config{}.offset_metadata_max_bytes);
+        bool any = false;
+        for (const auto& t : req.topics) {
+            for (const auto& p : t.partitions) {
+                kafka::topic_partition tp{t.name, kafka::partition_id(p.partition_index)};
+                if (!broker_.find_partition(tp)) {
+                    errors[tp] = error_code::unknown_topic_or_partition;
+                } else if (p.committed_metadata && p.committed_metadata->size() > max_metadata) {
+                    errors[tp] = error_code::offset_metadata_too_large;
+                } else {
+                    next.offsets[req.group_id][tp] = {p.committed_offset, p.committed_leader_epoch,
+                                                      p.committed_metadata};
+                    any = true;
                 }
             }
-            if (!any) {
-                return done(answer(error_code::none));
-            }
-            update(std::move(next), [done, topics = req.topics, errors](error_code e) {
-                done(offsets_answer(topics, errors, e));
-            });
+        }
+        if (!any) {
+            return done(answer(error_code::none));
+        }
+        update(std::move(next), [done, topics = req.topics, errors](error_code e) {
+            done(offsets_answer(topics, errors, e));
         });
     });
 }
@@ -424,29 +418,27 @@ void txn_service::txn_offset_commit(kafka::txn_offset_commit_request req,
 // ----------------------------------------------------------------------- EndTxn
 
 void txn_service::end_txn(kafka::end_txn_request req, int16_t version, error_callback done) {
-    exec_.post([this, req = std::move(req), version, done = std::move(done)]() mutable {
-        std::string txn_id = req.transactional_id;
-        run_for(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
-            txn_metadata* m = find(req.transactional_id);
-            if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
-                e != error_code::none) {
-                return done(e);
-            }
-            switch (m->state) {
-                case txn_state::ongoing:
-                    return end(req.transactional_id, req.committed, std::move(done));
-                case txn_state::complete_commit:
-                    // A retry of the EndTxn that completed it is answered alike.
-                    return done(req.committed ? error_code::none : error_code::invalid_txn_state);
-                case txn_state::complete_abort:
-                    return done(req.committed ? error_code::invalid_txn_state : error_code::none);
-                case txn_state::prepare_commit:
-                case txn_state::prepare_abort:
-                    return done(error_code::concurrent_transactions);
-                default:
-                    return done(error_code::invalid_txn_state);
-            }
-        });
+    std::string txn_id = req.transactional_id;
+    on_id(txn_id, [this, req = std::move(req), version, done = std::move(done)]() mutable {
+        txn_metadata* m = find(req.transactional_id);
+        if (auto e = check_producer(m, req.producer_id, req.producer_epoch, version >= 2);
+            e != error_code::none) {
+            return done(e);
+        }
+        switch (m->state) {
+            case txn_state::ongoing:
+                return end(req.transactional_id, req.committed, std::move(done));
+            case txn_state::complete_commit:
+                // A retry of the EndTxn that completed it is answered alike.
+                return done(req.committed ? error_code::none : error_code::invalid_txn_state);
+            case txn_state::complete_abort:
+                return done(req.committed ? error_code::invalid_txn_state : error_code::none);
+            case txn_state::prepare_commit:
+            case txn_state::prepare_abort:
+                return done(error_code::concurrent_transactions);
+            default:
+                return done(error_code::invalid_txn_state);
+        }
     });
 }
 

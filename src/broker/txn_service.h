@@ -30,8 +30,8 @@
 // their callbacks. The requests of one transactional id run one after
 // another: one that arrives while a write of the id is in flight waits for
 // it (librdkafka sends AddPartitionsToTxn and TxnOffsetCommit at once, on
-// two connections) instead of failing with CONCURRENT_TRANSACTIONS. check_produce() and has_pending_offsets() may be called
-// from any thread: they read a view published under a mutex.
+// two connections) instead of failing with CONCURRENT_TRANSACTIONS. check_produce() and
+// has_pending_offsets() may be called from any thread: they read a view published under a mutex.
 
 #include <atomic>
 #include <cstdint>
@@ -112,6 +112,8 @@ class txn_service {
     // The error for a request of (pid, epoch) on m, none when it may go on.
     kafka::error_code check_producer(const txn_metadata* m, int64_t pid, int16_t epoch,
                                      bool producer_fenced_supported) const;
+    // Runs task on the coordinator thread, after the id's writes in flight.
+    void on_id(const std::string& id, std::function<void()> task);
     // Runs task now, or after the id's writes in flight complete.
     void run_for(const std::string& id, std::function<void()> task);
     void acquire(const std::string& id);
