@@ -1,6 +1,7 @@
 // kafkajs (pure JavaScript Kafka client, pinned in package.json) against a real
 // `clickstream broker`: admin, producer (keys, headers, acks -1, none/gzip)
-// and a consumer group that commits and is resumed by a second member.
+// a consumer group that commits and is resumed by a second member, and
+// transactions (commit, abort, read_committed vs readUncommitted).
 //
 // Run: CLICKSTREAM_BINARY=.../clickstream node --test tests/e2e/js/kafkajs.test.mjs
 // (after `npm ci --prefix tests/e2e/js`). The broker is started here the same
@@ -284,4 +285,47 @@ test('a second member of a group resumes from the committed offsets', track(asyn
   const all = new Set([...first, ...second].map((r) => r.headers.id));
   assert.equal(first.length + second.length, expected.size);
   assert.equal(all.size, expected.size, 'the two members together saw every record exactly once');
+}));
+
+test('transactions: committed records reach read_committed consumers, aborted ones do not', track(async () => {
+  const topic = 'js-txn';
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
+  await admin.disconnect();
+  const producer = kafka.producer({
+    transactionalId: 'js-txn-writer', idempotent: true, maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  const committed = await producer.transaction();
+  await committed.send({ topic, messages: [{ key: 'a', value: 'c1' }, { key: 'b', value: 'c2' }] });
+  await committed.commit();
+  const aborted = await producer.transaction();
+  await aborted.send({ topic, messages: [{ key: 'a', value: 'x1' }, { key: 'b', value: 'x2' }] });
+  await aborted.abort();
+  const last = await producer.transaction();
+  await last.send({ topic, messages: [{ key: 'a', value: 'c3' }] });
+  await last.commit();
+  await producer.disconnect();
+
+  const read = async (groupId, readUncommitted, want) => {
+    const consumer = kafka.consumer({ groupId, readUncommitted });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const values = [];
+    const done = new Promise((resolve) => {
+      consumer.run({
+        eachMessage: async ({ message }) => {
+          values.push(message.value.toString());
+          if (values.length >= want) resolve();
+        },
+      });
+    });
+    await within(done, 20000);
+    await sleep(1000);  // anything more would arrive now
+    await consumer.disconnect();
+    return values.sort();
+  };
+  assert.deepEqual(await read('js-txn-committed', false, 3), ['c1', 'c2', 'c3']);
+  assert.deepEqual(await read('js-txn-uncommitted', true, 5), ['c1', 'c2', 'c3', 'x1', 'x2']);
 }));
