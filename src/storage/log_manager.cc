@@ -51,8 +51,13 @@ result<std::unique_ptr<log_manager>> log_manager::open(log_manager_options opts,
 
 status log_manager::load_dir(const std::filesystem::path& dir) {
     std::error_code ec;
-    // A new or empty directory has no shutdown to speak of.
-    const bool fresh = !std::filesystem::exists(dir, ec) || std::filesystem::is_empty(dir, ec);
+    // A new directory has no shutdown to speak of: no partitions and no
+    // checkpoint yet (the broker may have written its meta.properties).
+    bool fresh = !std::filesystem::exists(dir / file_names::recovery_point_checkpoint, ec);
+    for (const auto& de : std::filesystem::directory_iterator(dir, ec)) {
+        fresh = fresh && !de.is_directory();
+    }
+    ec.clear();
     std::filesystem::create_directories(dir, ec);
     if (ec) {
         return error{errc::io, fmt::format("create log dir {}: {}", dir.string(), ec.message())};
