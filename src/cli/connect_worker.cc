@@ -125,6 +125,7 @@ result<std::unique_ptr<connect_worker>> connect_worker::start(
     w->tasks_ = std::make_unique<connect::runtime_task_host>(worker.settings);
     w->herder_ = std::make_unique<connect::herder>(*w->plugins_, *w->store_, *w->tasks_,
                                                    worker.settings.worker_id);
+    w->herder_->set_topic_tracking(worker.topic_tracking, worker.topic_tracking_allow_reset);
     // REST listens before any connector starts: a port in use (a second
     // worker on the same machine) fails here, before this worker joins
     // its connectors' consumer groups. Until the state is read, requests

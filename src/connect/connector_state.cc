@@ -80,4 +80,20 @@ status memory_state_store::put_task_status(const std::string& name, int task,
     return {};
 }
 
+status memory_state_store::put_active_topic(const topic_status& t) {
+    state_.active_topics[t.connector][t.topic] = t;
+    return {};
+}
+
+status memory_state_store::remove_active_topic(const std::string& connector,
+                                               const std::string& topic) {
+    if (auto it = state_.active_topics.find(connector); it != state_.active_topics.end()) {
+        it->second.erase(topic);
+        if (it->second.empty()) {
+            state_.active_topics.erase(it);
+        }
+    }
+    return {};
+}
+
 }  // namespace cs::connect

@@ -4,6 +4,7 @@
 // them, target states as the config topic stores them, and the store that
 // persists both (config topic + status topic; in memory for tests).
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,15 @@ struct state_info {
     bool operator==(const state_info&) const = default;
 };
 
+// A topic a connector's task has used (Connect's TopicStatus, KIP-558).
+struct topic_status {
+    std::string topic;
+    std::string connector;
+    int task = 0;
+    int64_t discover_timestamp = 0;  // ms since the epoch
+    bool operator==(const topic_status&) const = default;
+};
+
 // Everything the config and status topics hold, as read back at start.
 struct stored_state {
     std::map<std::string, config_map> connectors;
@@ -41,6 +51,8 @@ struct stored_state {
     std::map<std::string, std::vector<config_map>> tasks;
     std::map<std::string, state_info> connector_status;
     std::map<std::pair<std::string, int>, state_info> task_status;
+    // connector -> topic -> when and by which task it was first used
+    std::map<std::string, std::map<std::string, topic_status>> active_topics;
 };
 
 // Persistence of connector configs, task configs, target states (config
@@ -59,6 +71,9 @@ class state_store {
     virtual status put_connector_status(const std::string& name, const state_info& s) = 0;
     virtual status put_task_status(const std::string& name, int task,
                                    const std::optional<state_info>& s) = 0;
+    // Active topics (status topic): one record per connector and topic.
+    virtual status put_active_topic(const topic_status& t) = 0;
+    virtual status remove_active_topic(const std::string& connector, const std::string& topic) = 0;
     // The Kafka cluster id (GET /), empty when unknown.
     virtual std::string cluster_id() = 0;
 };
@@ -76,6 +91,8 @@ class memory_state_store : public state_store {
     status put_connector_status(const std::string& name, const state_info& s) override;
     status put_task_status(const std::string& name, int task,
                            const std::optional<state_info>& s) override;
+    status put_active_topic(const topic_status& t) override;
+    status remove_active_topic(const std::string& connector, const std::string& topic) override;
     std::string cluster_id() override { return "memory"; }
 
     const stored_state& state() const { return state_; }

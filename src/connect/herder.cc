@@ -1,6 +1,7 @@
 #include "connect/herder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include <fmt/format.h>
@@ -113,6 +114,7 @@ status herder::start() {
     }
     std::lock_guard lock(mu_);
     started_ = true;
+    active_topics_ = stored->active_topics;
     for (const auto& [name, config] : stored->connectors) {
         connector_rt c;
         c.config = config;
@@ -143,6 +145,7 @@ void herder::stop() {
         }
         set_connector_state(name, c, run_state::unassigned);
     }
+    record_active_topics();
     connectors_.clear();
 }
 
@@ -454,6 +457,7 @@ void herder::start_task(const std::string& name, connector_rt& c, task_rt& t) {
 void herder::stop_task(task_rt& t) {
     if (t.runner) {
         t.runner->stop();
+        record_active_topics(t);
         t.runner.reset();
     }
     t.generation = 0;  // late events of the old runner are ignored
@@ -719,11 +723,112 @@ void herder::apply(const task_event& e) {
     }
 }
 
+void herder::set_topic_tracking(bool enable, bool allow_reset) {
+    std::lock_guard lock(mu_);
+    track_topics_ = enable;
+    allow_topic_reset_ = allow_reset;
+}
+
+std::vector<std::string> herder::active_topics(const std::string& name) {
+    std::lock_guard lock(mu_);
+    record_active_topics();
+    std::vector<std::string> out;
+    if (auto it = active_topics_.find(name); it != active_topics_.end()) {
+        for (const auto& [topic, st] : it->second) {
+            out.push_back(topic);
+        }
+    }
+    return out;
+}
+
+status herder::reset_active_topics(const std::string& name) {
+    std::lock_guard lock(mu_);
+    if (auto* c = find(name)) {
+        for (auto& t : c->tasks) {
+            if (t.runner) {
+                t.runner->forget_active_topics();
+            }
+        }
+    }
+    std::erase_if(unsaved_topics_, [&](const topic_status& t) { return t.connector == name; });
+    auto it = active_topics_.find(name);
+    if (it == active_topics_.end()) {
+        return {};
+    }
+    for (auto t = it->second.begin(); t != it->second.end();) {
+        if (auto s = store_.remove_active_topic(name, t->first); !s) {
+            return s;
+        }
+        t = it->second.erase(t);
+    }
+    active_topics_.erase(it);
+    logger()->info("reset the active topics of connector {}", name);
+    return {};
+}
+
+void herder::record_active_topics(task_rt& t) {
+    if (!track_topics_ || !t.runner) {
+        return;
+    }
+    const std::string& connector = t.runner->spec().connector;
+    auto known = active_topics_.find(connector);
+    for (auto& topic : t.runner->take_active_topics()) {
+        if (known == active_topics_.end() || !known->second.contains(topic)) {
+            unsaved_topics_.push_back(
+                topic_status{std::move(topic), connector, t.id,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count()});
+        }
+    }
+}
+
+void herder::record_active_topics() {
+    if (!track_topics_) {
+        return;
+    }
+    for (auto& [name, c] : connectors_) {
+        for (auto& t : c.tasks) {
+            record_active_topics(t);
+        }
+    }
+    std::vector<topic_status> failed;
+    for (auto& t : unsaved_topics_) {
+        auto& known = active_topics_[t.connector];
+        if (known.contains(t.topic)) {
+            continue;
+        }
+        if (auto s = store_.put_active_topic(t); !s) {
+            logger()->warn("cannot record topic {} as active for connector {} (will retry): {}",
+                           t.topic, t.connector, s.message());
+            failed.push_back(std::move(t));
+            continue;
+        }
+        logger()->info("connector {} uses topic {} (task {})", t.connector, t.topic, t.task);
+        known.emplace(t.topic, t);
+    }
+    unsaved_topics_ = std::move(failed);
+    std::erase_if(active_topics_, [](const auto& kv) { return kv.second.empty(); });
+}
+
 void herder::event_loop() {
     set_thread_name("cs:herder");
     std::unique_lock lock(events_mu_);
     for (;;) {
-        events_cv_.wait(lock, [this] { return events_stop_ || !events_.empty(); });
+        // Once a second with nothing else to do: the topics tasks reported.
+        if (!events_cv_.wait_for(lock, std::chrono::seconds(1),
+                                 [this] { return events_stop_ || !events_.empty(); })) {
+            events_busy_ = true;
+            lock.unlock();
+            {
+                std::lock_guard herder_lock(mu_);
+                record_active_topics();
+            }
+            lock.lock();
+            events_busy_ = false;
+            events_cv_.notify_all();
+            continue;
+        }
         if (events_.empty() && events_stop_) {
             return;
         }

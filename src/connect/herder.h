@@ -154,6 +154,19 @@ class herder {
     // The connector's plugin type ("sink"/"source"), for the offsets API.
     result<plugin_type> connector_type(const std::string& name) const;
 
+    // Topic tracking (KIP-558; worker keys topic.tracking.enable and
+    // topic.tracking.allow.reset). Set before start().
+    void set_topic_tracking(bool enable, bool allow_reset);
+    bool topic_tracking() const { return track_topics_; }
+    bool topic_tracking_reset() const { return allow_topic_reset_; }
+    // GET /connectors/{name}/topics: the topics the connector's tasks have
+    // used since it was created or last reset, sorted. As in Connect, a name
+    // without a connector (a deleted one) answers its recorded topics too.
+    std::vector<std::string> active_topics(const std::string& name);
+    // PUT /connectors/{name}/topics/reset: forgets them (in the status topic
+    // too); running tasks report a topic again with its next record.
+    status reset_active_topics(const std::string& name);
+
     // Blocks until every queued task state change has been applied (tests).
     void drain_events();
 
@@ -197,6 +210,10 @@ class herder {
     void stop_task(task_rt& t);
     void apply(const task_event& e);
     void event_loop();
+    // Persists the topics running tasks have reported since the last call
+    // (and writes that failed before). With mu_ held.
+    void record_active_topics(task_rt& t);
+    void record_active_topics();
     config_map restore_hidden(const config_map& incoming, const config_map* stored,
                               const connector_plugin* plugin) const;
 
@@ -210,6 +227,10 @@ class herder {
     uint64_t next_generation_ = 1;
     int status_generation_ = 0;
     bool started_ = false;
+    bool track_topics_ = true;
+    bool allow_topic_reset_ = true;
+    std::map<std::string, std::map<std::string, topic_status>> active_topics_;
+    std::vector<topic_status> unsaved_topics_;  // writes to retry
 
     std::mutex events_mu_;
     std::condition_variable events_cv_;

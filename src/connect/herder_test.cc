@@ -1,5 +1,8 @@
 #include "connect/herder.h"
 
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "connect/rest/test_plugin.h"
@@ -131,6 +134,53 @@ TEST_F(Herder, AliasesResolve) {
     cfg["connector.class"] = "TestSinkConnector";
     cfg["name"] = "d";
     EXPECT_TRUE(h->put_config("d", cfg, std::nullopt, false).ok());
+}
+
+TEST_F(Herder, ActiveTopicsAreRecordedKeptAcrossRestartsAndReset) {
+    {
+        auto h = start_worker();
+        ASSERT_TRUE(h->put_config("c", sink_config("c", 2), std::nullopt, false).ok());
+        EXPECT_TRUE(h->active_topics("c").empty());
+        host_.use_topic("c", 0, "clicks");
+        host_.use_topic("c", 1, "clicks");
+        host_.use_topic("c", 1, "views");
+        EXPECT_EQ(h->active_topics("c"), (std::vector<std::string>{"clicks", "views"}));
+        EXPECT_EQ(store_.state().active_topics.at("c").at("clicks").task, 0);
+        EXPECT_EQ(store_.state().active_topics.at("c").at("views").task, 1);
+        EXPECT_GT(store_.state().active_topics.at("c").at("views").discover_timestamp, 0);
+        // Reported by a task that stops before the herder looked: kept.
+        host_.use_topic("c", 0, "late");
+        h->stop();
+    }
+    auto h = start_worker();
+    EXPECT_EQ(h->active_topics("c"), (std::vector<std::string>{"clicks", "late", "views"}));
+    ASSERT_TRUE(h->reset_active_topics("c").ok());
+    EXPECT_TRUE(h->active_topics("c").empty());
+    EXPECT_EQ(store_.state().active_topics.count("c"), 0u);
+    host_.use_topic("c", 1, "views");
+    EXPECT_EQ(h->active_topics("c"), (std::vector<std::string>{"views"}));
+    // The background loop records too, without anyone asking.
+    host_.use_topic("c", 0, "clicks");
+    for (int i = 0; i < 50 && !store_.state().active_topics.at("c").contains("clicks"); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(store_.state().active_topics.at("c").contains("clicks"));
+    // Deleting the connector keeps its topics, as Connect does.
+    ASSERT_TRUE(h->remove("c").ok());
+    EXPECT_EQ(h->active_topics("c"), (std::vector<std::string>{"clicks", "views"}));
+    EXPECT_TRUE(h->active_topics("never").empty());
+}
+
+TEST_F(Herder, TopicTrackingDisabledRecordsNothing) {
+    auto h = std::make_unique<herder>(plugins_, store_, host_, "w1:8083");
+    h->set_topic_tracking(false, false);
+    ASSERT_TRUE(h->start().ok());
+    ASSERT_TRUE(h->put_config("c", sink_config("c"), std::nullopt, false).ok());
+    host_.use_topic("c", 0, "clicks");
+    EXPECT_TRUE(h->active_topics("c").empty());
+    EXPECT_TRUE(store_.state().active_topics.empty());
+    EXPECT_FALSE(h->topic_tracking());
+    EXPECT_FALSE(h->topic_tracking_reset());
 }
 
 TEST(Secrets, KeysThatHoldSecrets) {

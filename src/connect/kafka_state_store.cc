@@ -77,6 +77,53 @@ std::optional<std::pair<std::string, int>> split_task_key(std::string_view rest)
     }
 }
 
+std::string topic_status_key(std::string_view connector, std::string_view topic) {
+    return fmt::format("status-topic-{}:connector-{}", topic, connector);
+}
+
+std::string topic_status_json(const topic_status& t) {
+    std::string inner;
+    formats::json_object_writer w(inner);
+    w.string("name", t.topic)
+        .string("connector", t.connector)
+        .number("task", int64_t{t.task})
+        .number("discoverTimestamp", t.discover_timestamp);
+    w.close();
+    std::string out;
+    formats::json_object_writer o(out);
+    o.raw("topic", inner);
+    o.close();
+    return out;
+}
+
+// Connect reads the connector and topic from the key (a topic name has no
+// ':'), the rest from the value.
+std::optional<topic_status> parse_topic_status(std::string_view key,
+                                               const std::optional<data>& value) {
+    constexpr std::string_view sep = ":connector-";
+    key.remove_prefix(std::string_view("status-topic-").size());
+    size_t at = key.find(sep);
+    if (at == std::string_view::npos || at == 0 || at + sep.size() == key.size()) {
+        return std::nullopt;
+    }
+    topic_status t;
+    t.topic = std::string(key.substr(0, at));
+    t.connector = std::string(key.substr(at + sep.size()));
+    if (value) {
+        const data* inner = rest::find_member(*value, "topic");
+        if (inner == nullptr) {
+            return std::nullopt;
+        }
+        if (const data* task = rest::find_member(*inner, "task"); task && task->is_int()) {
+            t.task = static_cast<int>(task->as_int());
+        }
+        if (const data* ts = rest::find_member(*inner, "discoverTimestamp"); ts && ts->is_int()) {
+            t.discover_timestamp = ts->as_int();
+        }
+    }
+    return t;
+}
+
 }  // namespace
 
 client::client_settings merged_settings(const client::client_settings& common,
@@ -318,11 +365,32 @@ result<stored_state> kafka_state_store::load() {
         return statuses.take_error();
     }
     for (const auto& [key, value] : *statuses) {
-        std::optional<state_info> s;
+        std::optional<data> parsed;
         if (value) {
-            if (auto parsed = rest::parse_json(*value)) {
-                s = parse_status(*parsed);
+            if (auto p = rest::parse_json(*value)) {
+                parsed = std::move(*p);
             }
+        }
+        if (key.starts_with("status-topic-")) {
+            if (value && !parsed) {
+                continue;
+            }
+            if (auto t = parse_topic_status(key, parsed)) {
+                if (value) {
+                    out.active_topics[t->connector][t->topic] = *t;
+                } else if (auto it = out.active_topics.find(t->connector);
+                           it != out.active_topics.end()) {
+                    it->second.erase(t->topic);
+                    if (it->second.empty()) {
+                        out.active_topics.erase(it);
+                    }
+                }
+            }
+            continue;
+        }
+        std::optional<state_info> s;
+        if (parsed) {
+            s = parse_status(*parsed);
         }
         if (key.starts_with("status-connector-")) {
             std::string name = key.substr(17);
@@ -388,6 +456,16 @@ status kafka_state_store::put_task_status(const std::string& name, int task,
                                           const std::optional<state_info>& s) {
     return write(worker_.status_topic, fmt::format("status-task-{}-{}", name, task),
                  s ? std::optional<std::string>(status_json(*s)) : std::nullopt);
+}
+
+status kafka_state_store::put_active_topic(const topic_status& t) {
+    return write(worker_.status_topic, topic_status_key(t.connector, t.topic),
+                 topic_status_json(t));
+}
+
+status kafka_state_store::remove_active_topic(const std::string& connector,
+                                              const std::string& topic) {
+    return write(worker_.status_topic, topic_status_key(connector, topic), std::nullopt);
 }
 
 }  // namespace cs::connect

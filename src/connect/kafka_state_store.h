@@ -11,6 +11,9 @@
 // status.storage.topic (compacted):
 //   status-connector-<name>, status-task-<name>-<i>
 //                        {"state":"RUNNING","trace":null,"worker_id":"h:8083","generation":N}
+//   status-topic-<topic>:connector-<name>
+//                        {"topic":{"name":"t","connector":"c","task":0,"discoverTimestamp":ms}}
+//                        null: reset (topic tracking, KIP-558)
 //
 // The three topics (and offset.storage.topic, which the task runtime uses)
 // are created at start with cleanup.policy=compact when missing. Every write
@@ -46,6 +49,8 @@ class kafka_state_store : public state_store {
     status put_connector_status(const std::string& name, const state_info& s) override;
     status put_task_status(const std::string& name, int task,
                            const std::optional<state_info>& s) override;
+    status put_active_topic(const topic_status& t) override;
+    status remove_active_topic(const std::string& connector, const std::string& topic) override;
     std::string cluster_id() override;
 
   private:

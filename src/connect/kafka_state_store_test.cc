@@ -39,13 +39,22 @@ worker_config worker_for(const std::string& bootstrap) {
     return w;
 }
 
-// Every (key, value) of a topic, in offset order per partition.
+// Every (key, value) of a topic up to its end offsets at the time of the
+// call, in offset order per partition.
 std::vector<std::pair<std::string, std::optional<std::string>>> read_topic(
-    const std::string& bootstrap, const std::string& topic, int partitions, size_t expect) {
+    const std::string& bootstrap, const std::string& topic, int partitions) {
     client::client_settings s;
     s.set("bootstrap.servers", bootstrap, "test");
     s.set("group.id", "reader", "test");
     config::diagnostics diags;
+    auto admin = client::admin_client::create(s, diags);
+    EXPECT_TRUE(admin.ok());
+    size_t expect = 0;
+    for (int p = 0; p < partitions; ++p) {
+        auto w = (*admin)->query_watermarks({topic, p});
+        EXPECT_TRUE(w.ok());
+        expect += w.ok() ? static_cast<size_t>(w->high - w->low) : 0;
+    }
     auto c = client::consumer::create(s, diags);
     EXPECT_TRUE(c.ok());
     std::vector<client::topic_partition_offset> parts;
@@ -55,14 +64,10 @@ std::vector<std::pair<std::string, std::optional<std::string>>> read_topic(
     EXPECT_TRUE((*c)->assign(parts).ok());
     std::vector<std::pair<std::string, std::optional<std::string>>> out;
     std::vector<client::message> batch;
-    // At least `expect` records, then on until the partitions stay quiet:
-    // which of them come first is not fixed, so stopping at `expect` could
-    // miss the one a test looks for.
-    for (int i = 0, quiet = 0; i < 100 && (out.size() < expect || quiet < 5); ++i) {
+    for (int i = 0; i < 300 && out.size() < expect; ++i) {
         batch.clear();
         auto n = (*c)->poll_batch(batch, 1000, std::chrono::milliseconds(100));
         EXPECT_TRUE(n.ok());
-        quiet = n.ok() && *n == 0 ? quiet + 1 : 0;
         for (const auto& m : batch) {
             out.emplace_back(
                 std::string(m.key().value_or("")),
@@ -92,6 +97,10 @@ TEST(KafkaStateStore, RestartedWorkerResumesConnectorsFromTheTopics) {
         ASSERT_TRUE(h.stop_connector("stopped").ok());
         ASSERT_TRUE(h.put_config("deleted", sink_config("deleted", 1), std::nullopt, false).ok());
         ASSERT_TRUE(h.remove("deleted").ok());
+        host.use_topic("run", 1, "clicks");
+        host.use_topic("run", 0, "gone");
+        EXPECT_EQ(h.active_topics("run"), (std::vector<std::string>{"clicks", "gone"}));
+        ASSERT_TRUE((*store)->remove_active_topic("run", "gone").ok());
         EXPECT_FALSE((*store)->cluster_id().empty());
         h.drain_events();
         h.stop();
@@ -112,7 +121,7 @@ TEST(KafkaStateStore, RestartedWorkerResumesConnectorsFromTheTopics) {
         }
         EXPECT_TRUE(compact) << t.status.name;
     }
-    auto records = read_topic(broker->bootstrap(), "t-configs", 1, 12);
+    auto records = read_topic(broker->bootstrap(), "t-configs", 1);
     std::map<std::string, std::optional<std::string>> latest;
     for (const auto& [k, v] : records) {
         latest[k] = v;
@@ -126,7 +135,7 @@ TEST(KafkaStateStore, RestartedWorkerResumesConnectorsFromTheTopics) {
     EXPECT_EQ(latest["target-state-paused"], "{\"state\":\"PAUSED\",\"state.v2\":\"PAUSED\"}");
     EXPECT_EQ(latest["target-state-stopped"], "{\"state\":\"PAUSED\",\"state.v2\":\"STOPPED\"}");
     EXPECT_EQ(latest["connector-deleted"], std::nullopt) << "a tombstone";
-    auto statuses = read_topic(broker->bootstrap(), "t-status", 2, 5);
+    auto statuses = read_topic(broker->bootstrap(), "t-status", 2);
     bool saw_status = false;
     for (const auto& [k, v] : statuses) {
         if (k == "status-connector-run" && v) {
@@ -136,6 +145,21 @@ TEST(KafkaStateStore, RestartedWorkerResumesConnectorsFromTheTopics) {
         }
     }
     EXPECT_TRUE(saw_status);
+    // Connect's TopicStatus record (KafkaStatusBackingStore), then a tombstone.
+    std::map<std::string, std::optional<std::string>> topic_status;
+    for (const auto& [k, v] : statuses) {
+        if (k.starts_with("status-topic-")) {
+            topic_status[k] = v;
+        }
+    }
+    ASSERT_TRUE(topic_status.count("status-topic-clicks:connector-run"));
+    const auto& clicks = topic_status["status-topic-clicks:connector-run"];
+    ASSERT_TRUE(clicks);
+    EXPECT_TRUE(clicks->starts_with(R"({"topic":{"name":"clicks","connector":"run","task":1,)"))
+        << *clicks;
+    EXPECT_NE(clicks->find("\"discoverTimestamp\":"), std::string::npos);
+    ASSERT_TRUE(topic_status.count("status-topic-gone:connector-run"));
+    EXPECT_EQ(topic_status["status-topic-gone:connector-run"], std::nullopt);
 
     // A second worker on the same topics resumes every connector.
     auto store = kafka_state_store::create(worker, diags);
@@ -153,6 +177,7 @@ TEST(KafkaStateStore, RestartedWorkerResumesConnectorsFromTheTopics) {
     EXPECT_EQ(h.connector_status("stopped")->connector.state, run_state::stopped);
     EXPECT_EQ((*h.info("run")).config.at("db.password"), "[hidden]");
     EXPECT_EQ(host.running(), 3);
+    EXPECT_EQ(h.active_topics("run"), (std::vector<std::string>{"clicks"}));
 }
 
 }  // namespace

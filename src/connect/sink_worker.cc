@@ -317,6 +317,7 @@ cs::status sink_worker::take(std::vector<client::message>& msgs) {
         pending_offsets_[tp] = m.offset() + 1;
         has_pending_ = true;
         update_counters([](task_counters& c) { ++c.records_read; });
+        note_topic(orig.topic);
 
         auto failed = [&](processing_error e) -> cs::status {
             update_counters([](task_counters& c) { ++c.records_failed; });

@@ -281,6 +281,32 @@ TEST_F(SinkWorkerTest, PauseStopsWritingAndResumeDeliversEverything) {
     }
 }
 
+TEST_F(SinkWorkerTest, ReportsEachTopicItReadsOnceUntilForgotten) {
+    ASSERT_TRUE(broker_->create_topic("clicks", 1));
+    ASSERT_TRUE(broker_->create_topic("views", 1));
+    auto log = std::make_shared<sink_log>();
+    auto s = spec("tracked");
+    s.task_config["topics"] = "clicks,views";
+    s.connector_config["topics"] = "clicks,views";
+    auto runner = start(s, log);
+    std::this_thread::sleep_for(500ms);
+    EXPECT_TRUE(runner->take_active_topics().empty()) << "no record read yet";
+    produce_events(0, 3);
+    ASSERT_TRUE(eventually([&] { return log->written_count() == 3; }));
+    EXPECT_EQ(runner->take_active_topics(), (std::vector<std::string>{"clicks"}));
+    produce_events(3, 6);
+    test::produce(broker_->bootstrap(), "views", {{"k", R"({"v":1})"}});
+    ASSERT_TRUE(eventually([&] { return log->written_count() == 7; }));
+    EXPECT_EQ(runner->take_active_topics(), (std::vector<std::string>{"views"}))
+        << "clicks was reported already";
+    runner->forget_active_topics();
+    produce_events(6, 7);
+    ASSERT_TRUE(eventually([&] { return log->written_count() == 8; }));
+    EXPECT_EQ(runner->take_active_topics(), (std::vector<std::string>{"clicks"}))
+        << "after a reset the next record reports its topic again";
+    runner->stop();
+}
+
 TEST_F(SinkWorkerTest, TransformsRunBeforeTheSink) {
     ASSERT_TRUE(broker_->create_topic("clicks", 1));
     produce_events(0, 4);

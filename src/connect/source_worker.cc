@@ -251,6 +251,7 @@ cs::status source_worker::handle_records(std::vector<record>& records) {
                                  fmt::format("{}: producing to {}: {}", stage_kafka_produce,
                                              out->topic, st.message())};
                 }
+                note_topic(out->topic);
                 produced = true;
             }
         }

@@ -72,6 +72,8 @@ TEST_F(SourceWorkerTest, ProducesConvertedRecordsAndResumesFromCommittedOffsets)
     runner->stop();
     EXPECT_EQ(runner->status().state, task_state::stopped);
     EXPECT_GE(runner->counters().records_written, 10u);
+    EXPECT_EQ(runner->take_active_topics(), (std::vector<std::string>{"pg-users"}))
+        << "the topic it wrote, once (topic tracking)";
 
     // The offset record is Connect's: key ["<connector>",{partition}].
     auto raw = test::read_topic(broker_->bootstrap(), "connect-offsets", 1);

@@ -123,6 +123,13 @@ class task_runner {
     virtual task_status status() const = 0;
     virtual task_counters counters() const = 0;
     virtual const task_spec& spec() const = 0;
+
+    // Connect's topic tracking (KIP-558): the topics this task has read
+    // records of (sink) or sent records to (source) since the last call, each
+    // reported once until forget_active_topics(), after which the next record
+    // of a topic reports it again (PUT /connectors/{name}/topics/reset).
+    virtual std::vector<std::string> take_active_topics() { return {}; }
+    virtual void forget_active_topics() {}
 };
 
 // ---- The offsets API (/connectors/{name}/offsets) ----

@@ -6,8 +6,12 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "base/thread_name.h"
 #include "connect/task_config.h"
@@ -39,6 +43,15 @@ class task_thread : public task_runner {
         return counters_;
     }
     const task_spec& spec() const override { return spec_; }
+    std::vector<std::string> take_active_topics() override {
+        std::lock_guard lock(mu_);
+        return std::exchange(new_topics_, {});
+    }
+    void forget_active_topics() override {
+        std::lock_guard lock(mu_);
+        new_topics_.clear();
+        topics_epoch_.fetch_add(1, std::memory_order_relaxed);
+    }
 
   protected:
     // The thread is named "cs:<connector>-<task>" (the connector name cut
@@ -67,6 +80,20 @@ class task_thread : public task_runner {
             on_state_(spec_, copy);
         }
     }
+    // On the task thread, for every record: a set look-up when the topic is
+    // known; the first record of a topic queues it for the herder.
+    void note_topic(std::string_view topic) {
+        if (uint64_t e = topics_epoch_.load(std::memory_order_relaxed); e != seen_epoch_) {
+            seen_topics_.clear();
+            seen_epoch_ = e;
+        }
+        if (seen_topics_.contains(topic)) {
+            return;
+        }
+        seen_topics_.emplace(topic);
+        std::lock_guard lock(mu_);
+        new_topics_.emplace_back(topic);
+    }
     template <class F>
     void update_counters(F&& f) {
         std::lock_guard lock(mu_);
@@ -84,6 +111,10 @@ class task_thread : public task_runner {
     task_status status_;
     bool published_ = false;
     task_counters counters_;
+    std::vector<std::string> new_topics_;             // guarded by mu_
+    std::atomic<uint64_t> topics_epoch_{0};           // bumped by forget_active_topics()
+    std::set<std::string, std::less<>> seen_topics_;  // task thread only
+    uint64_t seen_epoch_ = 0;                         // task thread only
     std::thread thread_;
 };
 

@@ -129,6 +129,14 @@ std::vector<config::property_def> worker_properties() {
          .doc = "Where Connect looks for plugin jars.",
          .on_single_node = single_node::ignored,
          .single_node_note = built_in},
+        {.name = "topic.tracking.enable",
+         .type = boolean,
+         .default_value = "true",
+         .doc = "Record the topics each connector uses (GET /connectors/{name}/topics)."},
+        {.name = "topic.tracking.allow.reset",
+         .type = boolean,
+         .default_value = "true",
+         .doc = "Allow PUT /connectors/{name}/topics/reset."},
         {.name = "plugin.discovery",
          .type = string,
          .doc = "How Connect discovers plugins.",
@@ -383,6 +391,8 @@ worker_config resolve_worker_config(const config::properties& props, config::dia
     out.status_topic = *rc.get_string("status.storage.topic");
     out.status_partitions = rc.get_int("status.storage.partitions");
     out.status_replication_factor = rc.get_int("status.storage.replication.factor");
+    out.topic_tracking = rc.get_bool("topic.tracking.enable");
+    out.topic_tracking_allow_reset = rc.get_bool("topic.tracking.allow.reset");
     for (const char* t : {"config.storage.topic", "offset.storage.topic", "status.storage.topic"}) {
         if (rc.get_string(t)->empty()) {
             const auto& e = rc.entry(t);

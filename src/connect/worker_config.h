@@ -47,6 +47,8 @@ struct worker_config {
     std::string status_topic = "connect-status";
     int status_partitions = 5;
     int status_replication_factor = -1;
+    bool topic_tracking = true;  // topic.tracking.enable
+    bool topic_tracking_allow_reset = true;
 };
 
 // The registry of worker keys (for docs and suggestions).

@@ -327,11 +327,17 @@ class dispatcher {
             if (what == "offsets") {
                 return offsets(name);
             }
+            if (what == "topics") {
+                return method() == "GET" ? active_topics(name) : method_not_allowed();
+            }
             if (what == "status" || what == "tasks" || what == "pause" || what == "resume" ||
                 what == "stop" || what == "restart") {
                 return method_not_allowed();
             }
             return not_found_path();
+        }
+        if (what == "topics" && seg_.size() == 4 && seg_[3] == "reset") {
+            return method() == "PUT" ? reset_active_topics(name) : method_not_allowed();
         }
         if (what == "tasks" && seg_.size() == 5) {
             auto id = parse_task_id(seg_[3]);
@@ -520,6 +526,43 @@ class dispatcher {
             return response::empty(204);
         }
         return response::json(202, status_json(**r));
+    }
+
+    // ConnectorsResource: 403 while topic.tracking.enable (or, for the
+    // reset, topic.tracking.allow.reset) is false; no 404 for a name without
+    // a connector.
+    response active_topics(const std::string& name) {
+        if (!h_.topic_tracking()) {
+            return error_response(403, "Topic tracking is disabled.");
+        }
+        std::string list = "[";
+        for (const auto& t : h_.active_topics(name)) {
+            if (list.size() > 1) {
+                list += ',';
+            }
+            formats::append_json_string(list, t);
+        }
+        list += ']';
+        std::string inner;
+        formats::json_object_writer iw(inner);
+        iw.raw("topics", list);
+        iw.close();
+        std::string out;
+        formats::json_object_writer w(out);
+        w.raw(name, inner);
+        w.close();
+        return response::json(200, std::move(out));
+    }
+
+    response reset_active_topics(const std::string& name) {
+        if (!h_.topic_tracking()) {
+            return error_response(403, "Topic tracking is disabled.");
+        }
+        if (!h_.topic_tracking_reset()) {
+            return error_response(403, "Topic tracking reset is disabled.");
+        }
+        auto s = h_.reset_active_topics(name);
+        return s ? response::empty(202) : from_error(s.err());
     }
 
     response offsets(const std::string& name) {

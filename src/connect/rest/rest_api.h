@@ -5,9 +5,6 @@
 // RootResource (see shared/reference/connect-sinks-parquet.md §1). Errors
 // are {"error_code": <status>, "message": "..."}. Secret values are
 // [hidden] in every body.
-//
-// Not served: GET /connectors/{name}/topics and PUT .../topics/reset
-// (topic tracking is not implemented); they answer 404.
 
 #include <string>
 

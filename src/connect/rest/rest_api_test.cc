@@ -479,6 +479,36 @@ TEST_F(RestApi, ValidateIs200EvenWhenInvalid) {
                  "request type TestSinkConnector");
 }
 
+TEST_F(RestApi, ActiveTopicsAndReset) {
+    ASSERT_EQ(create("t").status, 201);
+    auto empty = call("GET", "/connectors/t/topics");
+    EXPECT_EQ(empty.status, 200);
+    EXPECT_EQ(empty.body, R"({"t":{"topics":[]}})");
+    host_.use_topic("t", 1, "views");
+    host_.use_topic("t", 0, "clicks");
+    auto r = call("GET", "/connectors/t/topics");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, R"({"t":{"topics":["clicks","views"]}})");
+    auto reset = call("PUT", "/connectors/t/topics/reset");
+    EXPECT_EQ(reset.status, 202) << reset.body;
+    EXPECT_EQ(call("GET", "/connectors/t/topics").body, R"({"t":{"topics":[]}})");
+    // As Connect: no 404 for a name without a connector.
+    EXPECT_EQ(call("GET", "/connectors/nobody/topics").body, R"({"nobody":{"topics":[]}})");
+    EXPECT_EQ(call("PUT", "/connectors/nobody/topics/reset").status, 202);
+    expect_error(call("POST", "/connectors/t/topics"), 405, "HTTP 405");
+    expect_error(call("GET", "/connectors/t/topics/reset"), 405, "HTTP 405");
+}
+
+TEST_F(RestApi, TopicTrackingDisabledIs403) {
+    herder_->set_topic_tracking(true, false);
+    EXPECT_EQ(call("GET", "/connectors/t/topics").status, 200);
+    expect_error(call("PUT", "/connectors/t/topics/reset"), 403,
+                 "Topic tracking reset is disabled.");
+    herder_->set_topic_tracking(false, true);
+    expect_error(call("GET", "/connectors/t/topics"), 403, "Topic tracking is disabled.");
+    expect_error(call("PUT", "/connectors/t/topics/reset"), 403, "Topic tracking is disabled.");
+}
+
 TEST_F(RestApi, UnknownPathsAndMethods) {
     expect_error(call("GET", "/nope"), 404, "HTTP 404 Not Found");
     expect_error(call("GET", "/connectors/a/b/c/d/e"), 404, "HTTP 404 Not Found");

@@ -64,8 +64,22 @@ class fake_runner : public task_runner {
     task_counters counters() const override { return {}; }
     const task_spec& spec() const override { return spec_; }
     bool paused() const { return paused_; }
+    void use_topic(const std::string& topic) {
+        std::lock_guard lock(topics_mu_);
+        topics_.push_back(topic);
+    }
+    std::vector<std::string> take_active_topics() override {
+        std::lock_guard lock(topics_mu_);
+        return std::exchange(topics_, {});
+    }
+    void forget_active_topics() override {
+        std::lock_guard lock(topics_mu_);
+        topics_.clear();
+    }
 
   private:
+    std::mutex topics_mu_;
+    std::vector<std::string> topics_;
     fake_task_host& host_;
     task_spec spec_;
     task_state_listener on_state_;
@@ -98,6 +112,13 @@ status fake_task_host::reset_offsets(plugin_type, const std::string& connector) 
     std::lock_guard lock(mu_);
     offsets.erase(connector);
     return {};
+}
+
+void fake_task_host::use_topic(const std::string& connector, int task, const std::string& topic) {
+    std::lock_guard lock(mu_);
+    if (auto it = live_.find({connector, task}); it != live_.end()) {
+        it->second->use_topic(topic);
+    }
 }
 
 void fake_task_host::fail(const std::string& connector, int task, const std::string& trace) {

@@ -53,6 +53,8 @@ class fake_task_host : public task_host {
 
     // Makes the running task report FAILED with trace (as a task thread does).
     void fail(const std::string& connector, int task, const std::string& trace);
+    // Makes the running task report a record of topic (topic tracking).
+    void use_topic(const std::string& connector, int task, const std::string& topic);
     int starts() const;
     int running() const;  // started and not stopped
     bool paused(const std::string& connector, int task) const;
