@@ -489,7 +489,7 @@ int run_up(const up_options& o) {
     }
 
     // 5. The generator, continuing after what the topic already holds.
-    status_probe probe(**admin, db_url, p.lake, (*files)[0].name, (*files)[1].name);
+    status_probe probe(**admin, bootstrap, db_url, p.lake, (*files)[0].name, (*files)[1].name);
     const uint64_t already = probe.produced();
     std::atomic<bool> gen_done{false};
     std::atomic<int> gen_rc{0};
@@ -552,7 +552,7 @@ int run_up(const up_options& o) {
     std::fprintf(stderr, "clickstream up: stopping\n");
     (*connect)->stop();
     (*engine)->stop_all();
-    last = probe.sample(**engine);
+    last = probe.final_sample(**engine, stderr);
     admin->reset();
     b.stop();
     print_summary(stderr, last, p.dir, p.lake, p.db, bootstrap,

@@ -1,20 +1,24 @@
 #include "cli/up_status.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "client/consumer.h"
 #include "connect/connectors/jdbc/db_connection.h"
+#include "formats/parquet/footer_reader.h"
 
 namespace cs::cli {
 
 namespace fs = std::filesystem;
 
-status_probe::status_probe(client::admin_client& admin, std::string db, fs::path lake,
-                           std::string db_connector, std::string lake_connector)
+status_probe::status_probe(client::admin_client& admin, std::string bootstrap, std::string db,
+                           fs::path lake, std::string db_connector, std::string lake_connector)
     : admin_(admin),
+      bootstrap_(std::move(bootstrap)),
       db_(std::move(db)),
       lake_(std::move(lake)),
       db_group_("connect-" + db_connector),
@@ -96,6 +100,106 @@ stage_counts status_probe::sample(const streams::engine& engine) {
         }
     }
     c.db_rows = db_rows();
+    return c;
+}
+
+std::optional<int64_t> status_probe::count_records(const std::string& topic) {
+    auto md = admin_.metadata();
+    if (!md) {
+        return std::nullopt;
+    }
+    std::vector<client::topic_partition_offset> parts;
+    std::map<int32_t, int64_t> ends;
+    for (const auto& t : md->topics) {
+        if (t.name != topic) {
+            continue;
+        }
+        for (const auto& p : t.partitions) {
+            auto w = admin_.query_watermarks({topic, p.id});
+            if (!w) {
+                return std::nullopt;
+            }
+            if (w->high > w->low) {
+                parts.push_back({topic, p.id, client::offset_beginning});
+                ends[p.id] = w->high;
+            }
+        }
+    }
+    if (parts.empty()) {
+        return 0;
+    }
+    client::client_settings s;
+    s.set("bootstrap.servers", bootstrap_, "up");
+    s.set("group.id", "clickstream-up-summary", "up");
+    s.set("isolation.level", "read_committed", "up");
+    s.set("enable.auto.commit", "false", "up");
+    config::diagnostics diags;
+    auto c = client::consumer::create(s, diags);
+    if (!c || !(*c)->assign(parts)) {
+        return std::nullopt;
+    }
+    int64_t count = 0;
+    std::vector<client::message> batch;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        batch.clear();
+        auto n = (*c)->poll_batch(batch, 10000, std::chrono::milliseconds(100));
+        if (!n) {
+            return std::nullopt;
+        }
+        count += static_cast<int64_t>(*n);
+        // The position passes commit markers and aborted records, which
+        // poll_batch never hands out: done when every partition is past
+        // its end offset.
+        auto list = client::to_partition_list(parts);
+        if (rd_kafka_position((*c)->handle(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            continue;
+        }
+        bool done = true;
+        for (int i = 0; i < list->cnt; ++i) {
+            done = done && list->elems[i].offset >= ends[list->elems[i].partition];
+        }
+        if (done) {
+            (void)(*c)->close();
+            return count;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<int64_t> status_probe::parquet_file_rows(std::FILE* err) {
+    int64_t rows = 0;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(lake_, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".parquet") {
+            auto n = formats::parquet::file_num_rows(it->path());
+            if (!n) {
+                std::fprintf(err, "clickstream up: %s\n", n.err().message.c_str());
+                return std::nullopt;
+            }
+            rows += *n;
+        }
+    }
+    return ec ? std::nullopt : std::optional<int64_t>(rows);
+}
+
+stage_counts status_probe::final_sample(const streams::engine& engine, std::FILE* err) {
+    stage_counts c = sample(engine);
+    auto count = [&](const char* topic, int64_t& into) {
+        if (auto n = count_records(topic)) {
+            into = *n;
+        } else {
+            std::fprintf(err,
+                         "clickstream up: cannot count the records of %s; the summary shows its "
+                         "end offsets\n",
+                         topic);
+        }
+    };
+    count("enriched-clickstream", c.enriched);
+    count("clickstream-dlq", c.dlq);
+    if (auto rows = parquet_file_rows(err)) {
+        c.parquet_rows = *rows;
+    }
     return c;
 }
 

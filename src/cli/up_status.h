@@ -1,14 +1,18 @@
 #pragma once
 
 // What `clickstream up` shows while it runs and when it ends: counts read
-// from where the data is (topic end offsets, the sinks' committed offsets,
-// the database, the lake directory), never from counters that restart with
-// the process, so a resumed run shows the totals.
+// from where the data is, never from counters that restart with the
+// process, so a resumed run shows the totals. The live line reads offsets
+// (topic end offsets, the sinks' committed offsets; cheap, but with
+// exactly-once each transaction's commit marker takes an offset too); the
+// summary counts records: a read_committed pass over the enriched and DLQ
+// topics, the rows in the Parquet files' footers and in the database.
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "client/admin.h"
@@ -22,7 +26,7 @@ struct stage_counts {
     int64_t dlq = 0;            // records in clickstream-dlq
     int64_t db_rows = -1;       // rows in the sink table; -1: not there yet
     int64_t parquet_files = 0;  // .parquet files under the lake
-    int64_t parquet_rows = 0;   // records the Parquet sink committed (in finished files)
+    int64_t parquet_rows = 0;   // live: offsets the Parquet sink committed; summary: rows in files
     int64_t sql_lag = 0;        // records the SQL queries have yet to read
     int64_t db_lag = 0;         // enriched records the database sink has yet to commit
     int64_t lake_lag = 0;       // enriched records the Parquet sink has yet to commit
@@ -37,18 +41,28 @@ struct stage_counts {
 class status_probe {
   public:
     // db: "<jdbc url>|<user>|<password>" of the database sink.
-    status_probe(client::admin_client& admin, std::string db, std::filesystem::path lake,
-                 std::string db_connector, std::string lake_connector);
+    status_probe(client::admin_client& admin, std::string bootstrap, std::string db,
+                 std::filesystem::path lake, std::string db_connector, std::string lake_connector);
 
     int64_t produced();
     stage_counts sample(const streams::engine& engine);
+    // sample() with records counted instead of offsets (enriched, dlq,
+    // parquet_rows), for the summary once the pipeline has stopped. A count
+    // that cannot be made keeps the offset-based value and says so on err.
+    stage_counts final_sample(const streams::engine& engine, std::FILE* err);
 
   private:
+    // Committed records in topic (read_committed, from the beginning to the
+    // end offsets as of the call); nullopt when it cannot be read.
+    std::optional<int64_t> count_records(const std::string& topic);
+    // Rows in the finished .parquet files under the lake (their footers).
+    std::optional<int64_t> parquet_file_rows(std::FILE* err);
     int64_t end_offsets(const std::string& topic);
     int64_t committed(const std::string& group, const std::string& topic);
     int64_t db_rows();
 
     client::admin_client& admin_;
+    std::string bootstrap_;
     std::string db_;
     std::filesystem::path lake_;
     std::string db_group_;

@@ -98,7 +98,28 @@ def kcat_all(broker, topic):
     return [line.split("\t", 1) for line in res.stdout.decode().splitlines()]
 
 
+def summary(work):
+    """The numbers of the last summary `up` printed."""
+    with open(os.path.join(work, "up.out"), "rb") as f:
+        text = f.read().decode(errors="replace")
+    last = text[text.rindex("clickstream up: summary"):]
+    out = {}
+    for label, key in (("enriched", "enriched"), ("dead-letter (DLQ)", "dlq"),
+                       ("database rows", "db"), ("Parquet files / rows", "parquet")):
+        line = next(l for l in last.splitlines() if l.strip().startswith(label))
+        out[key] = line.strip()[len(label):].split()
+    return out
+
+
 def check(work, port, want, dlq):
+    # The summary counts records, not offsets (exactly-once output holds a
+    # commit marker per partition and transaction).
+    got = summary(work)
+    assert got["enriched"] == [str(len(want))], (got, len(want))
+    assert got["dlq"] == [str(len(dlq))], (got, len(dlq))
+    assert got["db"] == [str(len(want))], got
+    assert got["parquet"][2] == str(len(want)), got
+
     # The topics, read back through a broker on the same data directory.
     with Broker(log_dir=work, port=port, extra={"log.dirs": os.path.join(work, "data")}) as b:
         out = kcat_all(b, "enriched-clickstream")
