@@ -56,6 +56,7 @@ const fn::registry& builtins() {
         fn::register_string_shape_functions(reg);
         fn::register_power_functions(reg);
         fn::register_collection_functions(reg);
+        fn::register_array_functions(reg);
         return reg;
     }();
     return r;
