@@ -6,7 +6,7 @@
 //     (ARRAY_CONCAT only when both are);
 //   - ARRAY_MAX/MIN skip NULL elements (NULL for an empty array); ARRAY_SORT
 //     puts NULLs last in both directions and is NULL for a direction other
-//     than ASC/DESC;
+//     than ASC[ENDING]/DESC[ENDING];
 //   - SLICE is 1-based and inclusive, NULL when out of range, an error when
 //     the start is past the end;
 //   - GENERATE_SERIES fails the record for a zero step or one pointing away
@@ -136,9 +136,9 @@ class array_sort final : public bound_function {
             std::string d = a[1].as_string();
             std::transform(d.begin(), d.end(), d.begin(),
                            [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-            if (d == "DESC") {
+            if (d == "DESC" || d == "DESCENDING") {
                 dir = -1;
-            } else if (d != "ASC") {
+            } else if (d != "ASC" && d != "ASCENDING") {
                 return value();
             }
         }
@@ -235,8 +235,7 @@ class generate_series final : public bound_function {
         }
         int64_t diff = end - start;
         if ((diff > 0 && step < 0) || (diff < 0 && step > 0)) {
-            return error{errc::invalid_argument,
-                         fmt::format("GENERATE_SERIES has invalid step: {}", step)};
+            return error{errc::invalid_argument, "GENERATE_SERIES step has wrong sign"};
         }
         uint64_t size = 1 + static_cast<uint64_t>(diff / step);
         constexpr uint64_t max_size = 1'000'000;
@@ -365,9 +364,17 @@ void register_array_functions(registry& r) {
               return make_simple(t[0], &slice, false);
           });
     r.add(
-        "ENTRIES", {"ENTRIES(MAP<STRING, V>, BOOLEAN) -> ARRAY<STRUCT<K STRING, V V>>"},
+        "ENTRIES",
+        {"ENTRIES(MAP<STRING, INTEGER|BIGINT|DOUBLE|BOOLEAN|STRING>, BOOLEAN) -> ARRAY<STRUCT<K, "
+         "V>>"},
         [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
-            if (t.size() != 2 || !is(t[0], type_kind::map) || !is(t[1], type_kind::boolean)) {
+            // ksqlDB has ENTRIES for these value types only.
+            static constexpr type_kind values[] = {type_kind::integer, type_kind::bigint,
+                                                   type_kind::double_, type_kind::boolean,
+                                                   type_kind::string};
+            if (t.size() != 2 || !is(t[0], type_kind::map) || !is(t[1], type_kind::boolean) ||
+                std::find(std::begin(values), std::end(values), t[0].children[0].kind) ==
+                    std::end(values)) {
                 return no_match();
             }
             sql_type entry = sql_type::struct_({"K", "V"}, {sql_type::string(), t[0].children[0]});

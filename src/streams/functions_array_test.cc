@@ -72,6 +72,7 @@ TEST(FunctionsArray, SortPutsNullsLastBothWays) {
     EXPECT_EQ(call("ARRAY_SORT", {ints({2, std::nullopt, -1, 3}), str("desc")}),
               ints({3, 2, -1, std::nullopt}).v);
     EXPECT_EQ(call("ARRAY_SORT", {strs({"foo", "Food", "bar"})}), strs({"Food", "bar", "foo"}).v);
+    EXPECT_EQ(call("ARRAY_SORT", {ints({1, 2}), str("Descending")}), ints({2, 1}).v);
     EXPECT_TRUE(call("ARRAY_SORT", {ints({1}), str("sideways")}).is_null());
     EXPECT_TRUE(call("ARRAY_SORT", {null_ints()}).is_null());
 }
@@ -103,7 +104,9 @@ TEST(FunctionsArray, GenerateSeries) {
     auto zero = try_call("GENERATE_SERIES", {i32(1), i32(5), i32(0)});
     ASSERT_FALSE(zero.ok());
     EXPECT_NE(zero.err().message.find("step cannot be zero"), std::string::npos);
-    EXPECT_FALSE(try_call("GENERATE_SERIES", {i32(1), i32(5), i32(-1)}).ok());
+    auto sign = try_call("GENERATE_SERIES", {i32(1), i32(5), i32(-1)});
+    ASSERT_FALSE(sign.ok());
+    EXPECT_NE(sign.err().message.find("wrong sign"), std::string::npos);
     EXPECT_FALSE(try_call("GENERATE_SERIES", {i64(0), i64(int64_t{1} << 40)}).ok());
     EXPECT_FALSE(try_call("GENERATE_SERIES", {dbl(1), dbl(2)}).ok());
 }
@@ -126,6 +129,9 @@ TEST(FunctionsArray, MapsFromArraysEntriesAndUnion) {
     ASSERT_EQ(e.as_array().size(), 2u);
     EXPECT_EQ(e.as_array()[0],
               value::struct_(value_struct{{value(std::string("a")), value(int32_t{1})}}));
+    EXPECT_FALSE(try_call("ENTRIES", {typed{value::map({}), sql_type::map(sql_type::bytes())},
+                                      typed{value(true), sql_type::boolean()}})
+                     .ok());
     value kept = call("ENTRIES", {unsorted, typed{value(false), sql_type::boolean()}});
     EXPECT_EQ(kept.as_array()[0],
               value::struct_(value_struct{{value(std::string("b")), value(int32_t{2})}}));
