@@ -57,6 +57,7 @@ const fn::registry& builtins() {
         fn::register_power_functions(reg);
         fn::register_collection_functions(reg);
         fn::register_array_functions(reg);
+        fn::register_text_functions(reg);
         return reg;
     }();
     return r;

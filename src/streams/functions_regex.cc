@@ -1,6 +1,6 @@
-// REGEXP_EXTRACT(pattern, string[, group]) and REGEXP_REPLACE(string, pattern,
-// replacement). Patterns are ECMAScript regexes (std::regex), which agree
-// with Java's syntax for the common subset (classes, \d \w \s, groups,
+// REGEXP_EXTRACT(pattern, string[, group]), REGEXP_EXTRACT_ALL, REGEXP_REPLACE(string,
+// pattern, replacement) and REGEXP_SPLIT_TO_ARRAY(string, pattern). Patterns are ECMAScript regexes
+// (std::regex), which agree with Java's syntax for the common subset (classes, \d \w \s, groups,
 // (?:...), lookahead, quantifiers, anchors); Java-only syntax (named groups,
 // possessive quantifiers, \p{...}, lookbehind) is rejected as an invalid pattern.
 // Java's inline flags are taken at the start of a pattern: (?i) (ASCII
@@ -198,9 +198,96 @@ result<value> regexp_replace(std::span<const value> a, const sql_type&) {
     return value(std::move(out));
 }
 
+// RegexpExtractAll.java: every match's group (NULL where the group took no
+// part); a group beyond the pattern's is NULL.
+result<value> regexp_extract_all(std::span<const value> a, const sql_type&) {
+    auto re = compiled(a[0].as_string());
+    if (!re) {
+        return re.take_error();
+    }
+    const std::wstring s = widen(a[1].as_string());
+    const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
+    if (group > static_cast<int64_t>((*re)->mark_count())) {
+        return value();
+    }
+    value_list out;
+    for (auto it = std::wsregex_iterator(s.begin(), s.end(), **re); it != std::wsregex_iterator();
+         ++it) {
+        if (group < 0) {
+            return error{
+                errc::invalid_argument,
+                fmt::format("REGEXP_EXTRACT_ALL: no group {} in '{}'", group, a[0].as_string())};
+        }
+        const auto& g = (*it)[static_cast<size_t>(group)];
+        out.push_back(g.matched ? value(narrow(g.first, g.second)) : value());
+    }
+    return value::array(std::move(out));
+}
+
+// RegexpSplitToArray.java: a pattern that matches the empty string splits
+// as Java's Pattern.split (no leading piece for a match of nothing at the
+// start, trailing empty pieces dropped); any other as Guava's Splitter
+// (every piece kept).
+result<value> regexp_split_to_array(std::span<const value> a, const sql_type&) {
+    auto re = compiled(a[1].as_string());
+    if (!re) {
+        return re.take_error();
+    }
+    const std::wstring s = widen(a[0].as_string());
+    const bool java_split = std::regex_match(std::wstring(), **re);
+    std::vector<std::string> pieces;
+    size_t index = 0;
+    bool matched = false;
+    for (auto it = std::wsregex_iterator(s.begin(), s.end(), **re); it != std::wsregex_iterator();
+         ++it) {
+        const auto start = static_cast<size_t>(it->position(0));
+        const auto end = start + static_cast<size_t>(it->length(0));
+        if (java_split && index == 0 && start == 0 && end == 0) {
+            continue;
+        }
+        matched = true;
+        pieces.push_back(narrow(s.begin() + static_cast<std::ptrdiff_t>(index),
+                                s.begin() + static_cast<std::ptrdiff_t>(start)));
+        index = end;
+    }
+    if (!matched) {
+        return value::array({value(a[0].as_string())});
+    }
+    pieces.push_back(narrow(s.begin() + static_cast<std::ptrdiff_t>(index), s.end()));
+    if (java_split) {
+        while (!pieces.empty() && pieces.back().empty()) {
+            pieces.pop_back();
+        }
+    }
+    value_list out;
+    for (auto& p : pieces) {
+        out.emplace_back(std::move(p));
+    }
+    return value::array(std::move(out));
+}
+
 }  // namespace
 
 void register_regex_functions(registry& r) {
+    r.add("REGEXP_EXTRACT_ALL",
+          {"REGEXP_EXTRACT_ALL(STRING pattern, STRING) -> ARRAY<STRING>",
+           "REGEXP_EXTRACT_ALL(STRING pattern, STRING, INTEGER group)"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if ((t.size() != 2 && t.size() != 3) || !is(t[0], type_kind::string) ||
+                  !is(t[1], type_kind::string) ||
+                  (t.size() == 3 && !is(t[2], type_kind::integer))) {
+                  return no_match();
+              }
+              return make_simple(sql_type::array(sql_type::string()), &regexp_extract_all);
+          });
+    r.add("REGEXP_SPLIT_TO_ARRAY",
+          {"REGEXP_SPLIT_TO_ARRAY(STRING, STRING pattern) -> ARRAY<STRING>"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 2 || !is(t[0], type_kind::string) || !is(t[1], type_kind::string)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::array(sql_type::string()), &regexp_split_to_array);
+          });
     r.add("REGEXP_EXTRACT",
           {"REGEXP_EXTRACT(STRING pattern, STRING)",
            "REGEXP_EXTRACT(STRING pattern, STRING, INTEGER group)"},

@@ -4,11 +4,14 @@
 // missing path is '' (NULL in an opaque URI such as 'mailto:a@b.c', which
 // has no query either). A URL with characters URI rejects (spaces, control
 // characters, bad % escapes) is an error (the record goes to the DLQ).
+// URL_ENCODE_PARAM / URL_DECODE_PARAM as application/x-www-form-urlencoded.
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "streams/function_support.h"
 #include "streams/url_parts.h"
+#include "streams/utf8.h"
 
 namespace cs::streams::fn {
 
@@ -78,6 +81,59 @@ result<value> parameter(std::span<const value> a, const sql_type&) {
     });
 }
 
+// UrlEncodeParam.java (Guava's urlFormParameterEscaper): letters, digits
+// and "-_.*" stay, a space becomes '+', every other byte of the UTF-8 text
+// %XX with upper-case hex.
+result<value> encode_param(std::span<const value> a, const sql_type&) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : a[0].as_string()) {
+        const auto b = static_cast<unsigned char>(c);
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '*') {
+            out += c;
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += hex[b >> 4];
+            out += hex[b & 0x0f];
+        }
+    }
+    return value(std::move(out));
+}
+
+// UrlDecodeParam.java (java.net.URLDecoder, UTF-8): '+' is a space, %XX a
+// byte; an incomplete or non-hex escape is an error, as URLDecoder throws.
+result<value> decode_param(std::span<const value> a, const sql_type&) {
+    const std::string& in = a[0].as_string();
+    std::string bytes;
+    for (size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '+') {
+            bytes += ' ';
+        } else if (in[i] != '%') {
+            bytes += in[i];
+        } else {
+            const int hi = i + 2 < in.size() ? hex_digit(in[i + 1]) : -1;
+            const int lo = hi >= 0 ? hex_digit(in[i + 2]) : -1;
+            if (lo < 0) {
+                return error{errc::invalid_argument,
+                             fmt::format("URL_DECODE_PARAM: incomplete or illegal % escape at "
+                                         "position {} of '{}'",
+                                         i, in)};
+            }
+            bytes += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        }
+    }
+    // Decoded bytes that are not UTF-8 become U+FFFD, as Java's decoder.
+    std::string out;
+    for (size_t i = 0; i < bytes.size();) {
+        append_utf8(out, utf8::decode(bytes, i));
+    }
+    return value(std::move(out));
+}
+
 }  // namespace
 
 void register_url_functions(registry& r) {
@@ -96,6 +152,8 @@ void register_url_functions(registry& r) {
     unary("URL_EXTRACT_FRAGMENT", &fragment, sql_type::string());
     unary("URL_EXTRACT_PROTOCOL", &protocol, sql_type::string());
     unary("URL_EXTRACT_PORT", &port, sql_type::integer());
+    unary("URL_ENCODE_PARAM", &encode_param, sql_type::string());
+    unary("URL_DECODE_PARAM", &decode_param, sql_type::string());
     r.add("URL_EXTRACT_PARAMETER", {"URL_EXTRACT_PARAMETER(STRING url, STRING name)"},
           [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
               if (t.size() != 2 || !is(t[0], type_kind::string) || !is(t[1], type_kind::string)) {
