@@ -16,6 +16,7 @@
 // compiled patterns (a per-thread cache needs no lock and a pattern column
 // that is constant per query hits it every time).
 
+#include <optional>
 #include <regex>
 
 #include <fmt/format.h>
@@ -115,19 +116,33 @@ result<std::shared_ptr<const std::wregex>> compiled(const std::string& pattern) 
     return re;
 }
 
-result<value> regexp_extract(std::span<const value> a, const sql_type&) {
+// The arguments of REGEXP_EXTRACT[_ALL](pattern, s[, group]); nullopt when
+// group is beyond the pattern's groups (RegexpExtract.java: NULL).
+struct extract_args {
+    std::shared_ptr<const std::wregex> re;
+    std::wstring s;
+    int64_t group = 0;
+};
+result<std::optional<extract_args>> read_extract_args(std::span<const value> a) {
     auto re = compiled(a[0].as_string());
     if (!re) {
         return re.take_error();
     }
-    const std::wstring s = widen(a[1].as_string());
     const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
-    // RegexpExtract.java: a group beyond the pattern's groups is NULL.
     if (group > static_cast<int64_t>((*re)->mark_count())) {
-        return value();
+        return std::optional<extract_args>();
     }
+    return std::optional<extract_args>(extract_args{*re, widen(a[1].as_string()), group});
+}
+
+result<value> regexp_extract(std::span<const value> a, const sql_type&) {
+    auto args = read_extract_args(a);
+    if (!args || !*args) {
+        return args ? value() : result<value>(args.take_error());
+    }
+    const auto& [re, s, group] = **args;
     std::wsmatch m;
-    if (!std::regex_search(s, m, **re)) {
+    if (!std::regex_search(s, m, *re)) {
         return value();
     }
     if (group < 0) {
@@ -201,17 +216,13 @@ result<value> regexp_replace(std::span<const value> a, const sql_type&) {
 // RegexpExtractAll.java: every match's group (NULL where the group took no
 // part); a group beyond the pattern's is NULL.
 result<value> regexp_extract_all(std::span<const value> a, const sql_type&) {
-    auto re = compiled(a[0].as_string());
-    if (!re) {
-        return re.take_error();
+    auto args = read_extract_args(a);
+    if (!args || !*args) {
+        return args ? value() : result<value>(args.take_error());
     }
-    const std::wstring s = widen(a[1].as_string());
-    const int64_t group = a.size() > 2 ? a[2].as_int() : 0;
-    if (group > static_cast<int64_t>((*re)->mark_count())) {
-        return value();
-    }
+    const auto& [re, s, group] = **args;
     value_list out;
-    for (auto it = std::wsregex_iterator(s.begin(), s.end(), **re); it != std::wsregex_iterator();
+    for (auto it = std::wsregex_iterator(s.begin(), s.end(), *re); it != std::wsregex_iterator();
          ++it) {
         if (group < 0) {
             return error{
