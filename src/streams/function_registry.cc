@@ -58,6 +58,7 @@ const fn::registry& builtins() {
         fn::register_collection_functions(reg);
         fn::register_array_functions(reg);
         fn::register_text_functions(reg);
+        fn::register_json_value_functions(reg);
         return reg;
     }();
     return r;
