@@ -59,6 +59,7 @@ const fn::registry& builtins() {
         fn::register_array_functions(reg);
         fn::register_text_functions(reg);
         fn::register_json_value_functions(reg);
+        fn::register_bytes_functions(reg);
         return reg;
     }();
     return r;

@@ -57,6 +57,7 @@ void register_collection_functions(registry& r);
 void register_array_functions(registry& r);
 void register_text_functions(registry& r);
 void register_json_value_functions(registry& r);
+void register_bytes_functions(registry& r);
 
 // The per-row work of a simple function. `ret` is the bound return type.
 using call_fn = result<value> (*)(std::span<const value> args, const sql_type& ret);

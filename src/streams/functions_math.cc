@@ -1,9 +1,12 @@
-// Math functions: ABS, ROUND, FLOOR, CEIL with ksqlDB's return types.
+// Math functions: ABS, ROUND, TRUNC, FLOOR, CEIL with ksqlDB's return types.
+// TRUNC drops digits toward zero (RoundingMode.DOWN).
 // ROUND breaks ties toward positive infinity, as ksqlDB documents (Java's
 // Math.round; for DECIMAL, HALF_UP on positive and HALF_DOWN on negative
 // values): ROUND(2.5) = 3, ROUND(-2.5) = -2.
 
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "streams/decimal.h"
 #include "streams/function_support.h"
@@ -37,7 +40,7 @@ result<value> int_to_bigint(std::span<const value> a, const sql_type&) {
     return value(static_cast<int64_t>(a[0].as_int()));
 }
 
-enum class mode { round, floor, ceil };
+enum class mode { round, floor, ceil, trunc };
 
 // v rounded to `places` fraction digits (places may be negative).
 int128 round_unscaled(int128 unscaled, int32_t drop, mode m) {
@@ -62,6 +65,8 @@ int128 round_unscaled(int128 unscaled, int32_t drop, mode m) {
             return r < 0 ? q - 1 : q;
         case mode::ceil:
             return r > 0 ? q + 1 : q;
+        case mode::trunc:
+            return q;  // integer division truncates toward zero
         case mode::round:
             // Ties toward positive infinity.
             if (r > 0 && r * 2 >= d) {
@@ -95,13 +100,11 @@ result<value> decimal_fn(std::span<const value> a, const sql_type& ret) {
     return value(round_decimal(a[0].as_decimal(), places, ret.scale, M));
 }
 
-// Math.round(double): floor(x + 0.5), with NaN -> 0 and saturation.
-result<value> round_double(std::span<const value> a, const sql_type&) {
-    const double d = a[0].as_double();
-    if (std::isnan(d)) {
+// Java's (long) of an integral double: NaN 0, saturating.
+value java_long(double r) {
+    if (std::isnan(r)) {
         return value(int64_t{0});
     }
-    const double r = std::floor(d + 0.5);
     if (r >= 9.2233720368547758e18) {
         return value(std::numeric_limits<int64_t>::max());
     }
@@ -109,6 +112,11 @@ result<value> round_double(std::span<const value> a, const sql_type&) {
         return value(std::numeric_limits<int64_t>::min());
     }
     return value(static_cast<int64_t>(r));
+}
+
+// Math.round(double): floor(x + 0.5), with NaN -> 0 and saturation.
+result<value> round_double(std::span<const value> a, const sql_type&) {
+    return java_long(std::floor(a[0].as_double() + 0.5));
 }
 
 // ROUND(DOUBLE, places): through the decimal digits of Double.toString, as
@@ -125,6 +133,27 @@ result<value> round_double_places(std::span<const value> a, const sql_type&) {
     const int32_t places = a[1].as_int();
     const decimal_value r = round_decimal(*parsed, places, std::max(places, 0), mode::round);
     return value(decimal::to_double(r));
+}
+
+// Trunc.java: (long) of a double (toward zero, NaN 0, saturating).
+result<value> trunc_double(std::span<const value> a, const sql_type&) {
+    return java_long(std::trunc(a[0].as_double()));
+}
+
+// TRUNC(DOUBLE, places): BigDecimal.valueOf(d).setScale(places, DOWN).
+result<value> trunc_double_places(std::span<const value> a, const sql_type&) {
+    const double d = a[0].as_double();
+    if (!std::isfinite(d)) {
+        return error{errc::invalid_argument,
+                     fmt::format("TRUNC: {} has no decimal value", double_text(d))};
+    }
+    auto parsed = decimal::parse(double_text(d));
+    if (!parsed) {
+        return parsed.take_error();
+    }
+    const int32_t places = a[1].as_int();
+    return value(
+        decimal::to_double(round_decimal(*parsed, places, std::max(places, 0), mode::trunc)));
 }
 
 template <class Int>
@@ -161,6 +190,52 @@ std::unique_ptr<bound_function> bind_int_identity(const sql_type& t) {
     return make_simple(t, &identity);
 }
 
+// The functions of ROUND or TRUNC by argument type.
+struct rounding_fns {
+    call_fn int_places;     // (INTEGER, places); nullptr: no such overload
+    call_fn bigint_places;  // (BIGINT, places)
+    call_fn dbl;            // (DOUBLE) -> BIGINT
+    call_fn dbl_places;     // (DOUBLE, places) -> DOUBLE
+    call_fn dec;            // (DECIMAL[, places])
+};
+
+// Round.java's and Trunc.java's types: INTEGER and BIGINT give a BIGINT
+// (with places, their own type), DOUBLE a BIGINT (with places, a DOUBLE),
+// DECIMAL(p, s) a DECIMAL(p - s, 0) (with places, DECIMAL(p, s)). Here
+// DECIMAL(p - s, 0) has at least 1 digit (ksqlDB rejects DECIMAL(0, 0)); a
+// carry (9.5 -> 10) can exceed that precision, as in ksqlDB.
+binder rounding_binder(rounding_fns f) {
+    return [f](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+        if (t.empty() || t.size() > 2 || (t.size() == 2 && !is(t[1], type_kind::integer))) {
+            return no_match();
+        }
+        const bool places = t.size() == 2;
+        switch (t[0].kind) {
+            case type_kind::integer:
+            case type_kind::bigint: {
+                const bool is_int = t[0].kind == type_kind::integer;
+                if (places) {
+                    call_fn g = is_int ? f.int_places : f.bigint_places;
+                    return g == nullptr ? result<std::unique_ptr<bound_function>>(no_match())
+                                        : make_simple(t[0], g);
+                }
+                return is_int ? make_simple(sql_type::bigint(), &int_to_bigint)
+                              : bind_int_identity(t[0]);
+            }
+            case type_kind::double_:
+                return places ? make_simple(sql_type::double_(), f.dbl_places)
+                              : make_simple(sql_type::bigint(), f.dbl);
+            case type_kind::decimal: {
+                const int32_t p = t[0].precision, s = t[0].scale;
+                const sql_type ret = places ? t[0] : sql_type::decimal(std::max(p - s, 1), 0);
+                return make_simple(ret, f.dec);
+            }
+            default:
+                return no_match();
+        }
+    };
+}
+
 }  // namespace
 
 void register_math_functions(registry& r) {
@@ -186,34 +261,13 @@ void register_math_functions(registry& r) {
           {"ROUND(INTEGER)", "ROUND(BIGINT)", "ROUND(DOUBLE) -> BIGINT", "ROUND(DECIMAL)",
            "ROUND(INTEGER, INTEGER)", "ROUND(BIGINT, INTEGER)", "ROUND(DOUBLE, INTEGER)",
            "ROUND(DECIMAL, INTEGER)"},
-          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
-              if (t.empty() || t.size() > 2 || (t.size() == 2 && !is(t[1], type_kind::integer))) {
-                  return no_match();
-              }
-              const bool places = t.size() == 2;
-              switch (t[0].kind) {
-                  case type_kind::integer:
-                      return places ? make_simple(t[0], &round_int_places<int32_t>)
-                                    : make_simple(sql_type::bigint(), &int_to_bigint);
-                  case type_kind::bigint:
-                      return places ? make_simple(t[0], &round_int_places<int64_t>)
-                                    : bind_int_identity(t[0]);
-                  case type_kind::double_:
-                      return places ? make_simple(sql_type::double_(), &round_double_places)
-                                    : make_simple(sql_type::bigint(), &round_double);
-                  case type_kind::decimal: {
-                      // Round.java's schema providers: the input's type with
-                      // places, else DECIMAL(p - s, 0) (at least 1 digit
-                      // here; ksqlDB rejects DECIMAL(0, 0)). A carry (9.5 ->
-                      // 10) can exceed that precision, as in ksqlDB.
-                      const int32_t p = t[0].precision, s = t[0].scale;
-                      const sql_type ret = places ? t[0] : sql_type::decimal(std::max(p - s, 1), 0);
-                      return make_simple(ret, &decimal_fn<mode::round>);
-                  }
-                  default:
-                      return no_match();
-              }
-          });
+          rounding_binder({&round_int_places<int32_t>, &round_int_places<int64_t>, &round_double,
+                           &round_double_places, &decimal_fn<mode::round>}));
+    r.add("TRUNC",
+          {"TRUNC(INTEGER) -> BIGINT", "TRUNC(BIGINT)", "TRUNC(DOUBLE) -> BIGINT",
+           "TRUNC(DOUBLE, INTEGER) -> DOUBLE", "TRUNC(DECIMAL)", "TRUNC(DECIMAL, INTEGER)"},
+          rounding_binder(
+              {nullptr, nullptr, &trunc_double, &trunc_double_places, &decimal_fn<mode::trunc>}));
     auto floor_ceil = [&r](const char* name, call_fn dbl, call_fn dec) {
         r.add(name,
               {std::string(name) + "(INTEGER)", std::string(name) + "(BIGINT)",

@@ -1,5 +1,6 @@
 // JSON, NULL-handling, math, regex and UUID functions.
 
+#include <cmath>
 #include <regex>
 #include <set>
 
@@ -102,6 +103,26 @@ TEST(FunctionsMath, AbsFloorCeil) {
     EXPECT_EQ(return_type("FLOOR", {sql_type::decimal(4, 2)}), sql_type::decimal(4, 2));
     EXPECT_EQ(return_type("FLOOR", {sql_type::integer()}), sql_type::integer());
     EXPECT_EQ(call("FLOOR", {i64(7)}), value(int64_t{7}));
+}
+
+TEST(FunctionsMath, TruncDropsDigitsTowardZero) {
+    EXPECT_EQ(call("TRUNC", {dbl(1.789)}), value(int64_t{1}));
+    EXPECT_EQ(call("TRUNC", {dbl(-1.789)}), value(int64_t{-1}));
+    EXPECT_EQ(call("TRUNC", {dbl(NAN)}), value(int64_t{0}));
+    EXPECT_EQ(call("TRUNC", {i32(7)}), value(int64_t{7}));
+    EXPECT_EQ(call("TRUNC", {i64(-7)}), value(int64_t{-7}));
+    EXPECT_EQ(call("TRUNC", {dbl(1.789), i32(2)}), value(1.78));
+    EXPECT_EQ(call("TRUNC", {dbl(-1.789), i32(1)}), value(-1.7));
+    EXPECT_EQ(call("TRUNC", {dbl(1789.5), i32(-2)}), value(1700.0));
+    EXPECT_FALSE(try_call("TRUNC", {dbl(INFINITY), i32(1)}).ok());
+    EXPECT_EQ(call("TRUNC", {dec(-1789, 4, 2)}), value(decimal_value{-17, 0}));
+    EXPECT_EQ(return_type("TRUNC", {sql_type::decimal(4, 2)}), sql_type::decimal(2, 0));
+    // With places the scale stays (ksql#6235): 17.89 -> 17.80.
+    EXPECT_EQ(call("TRUNC", {dec(1789, 4, 2), i32(1)}), value(decimal_value{1780, 2}));
+    EXPECT_EQ(return_type("TRUNC", {sql_type::decimal(4, 2), sql_type::integer()}),
+              sql_type::decimal(4, 2));
+    EXPECT_FALSE(try_call("TRUNC", {i32(7), i32(1)}).ok());
+    EXPECT_TRUE(call("TRUNC", {null_of(sql_type::double_())}).is_null());
 }
 
 TEST(FunctionsMath, RoundTiesTowardPositiveInfinity) {
