@@ -135,9 +135,34 @@ result<value> from_unixtime_int(std::span<const value> a, const sql_type&) {
     return value(timestamp_ms{a[0].as_int()});
 }
 
+// ConvertTz.java: the timestamp moved by the difference of the two zones'
+// offsets at that instant (as a wall-clock time of `from` shown as one of
+// `to`).
+result<value> convert_tz(std::span<const value> a, const sql_type&) {
+    auto from = zone_arg(a, 1);
+    auto to = zone_arg(a, 2);
+    if (!from || !to) {
+        return error{errc::invalid_argument,
+                     fmt::format("Invalid time zone: {}", (!from ? from : to).err().message)};
+    }
+    const int64_t ms = a[0].as_timestamp().millis;
+    const int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const int64_t offset_ms =
+        (int64_t{to->offset_at(seconds)} - int64_t{from->offset_at(seconds)}) * 1000;
+    return value(timestamp_ms{ms + offset_ms});
+}
+
 }  // namespace
 
 void register_time_functions(registry& r) {
+    r.add("CONVERT_TZ", {"CONVERT_TZ(TIMESTAMP, STRING from_zone, STRING to_zone) -> TIMESTAMP"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 3 || !is(t[0], type_kind::timestamp) ||
+                  !is(t[1], type_kind::string) || !is(t[2], type_kind::string)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::timestamp(), &convert_tz);
+          });
     // NAME(first, STRING format[, STRING zone]) -> ret
     auto add_pattern = [&r](const char* name, const char* first, type_kind first_kind, sql_type ret,
                             call_fn f) {

@@ -31,6 +31,24 @@ TEST(FunctionsTime, BadTextFormatOrZoneIsARecordError) {
     EXPECT_FALSE(try_call("FORMAT_TIMESTAMP", {ts(0), str("yyyy"), str("Nowhere/Land")}).ok());
 }
 
+TEST(FunctionsTime, ConvertTz) {
+    // 2021-01-01T12:00:00Z: Los Angeles is UTC-8 then, London UTC+0.
+    const int64_t noon = 1609502400000;
+    EXPECT_EQ(call("CONVERT_TZ", {ts(noon), str("America/Los_Angeles"), str("Europe/London")}),
+              value(timestamp_ms{noon + 8 * 3600 * 1000}));
+    EXPECT_EQ(call("CONVERT_TZ", {ts(noon), str("UTC"), str("Asia/Kolkata")}),
+              value(timestamp_ms{noon + 330 * 60 * 1000}));
+    // 2021-07-01T12:00:00Z: Paris is on summer time (UTC+2).
+    const int64_t july = 1625140800000;
+    EXPECT_EQ(call("CONVERT_TZ", {ts(july), str("UTC"), str("Europe/Paris")}),
+              value(timestamp_ms{july + 2 * 3600 * 1000}));
+    auto bad = try_call("CONVERT_TZ", {ts(noon), str("Mars/Olympus"), str("UTC")});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.err().message.find("Invalid time zone"), std::string::npos);
+    EXPECT_TRUE(
+        call("CONVERT_TZ", {null_of(sql_type::timestamp()), str("UTC"), str("UTC")}).is_null());
+}
+
 TEST(FunctionsTime, LegacyBigintFunctions) {
     EXPECT_EQ(call("STRINGTOTIMESTAMP", {str("2021-05-04 12:00:00"), str("yyyy-MM-dd HH:mm:ss")}),
               value(int64_t{1620129600000}));
