@@ -47,6 +47,26 @@ TEST(FunctionsMore, PowersAndSignsAreDoublesAndIntegers) {
     EXPECT_FALSE(try_call("SQRT", {str("4")}).ok());
 }
 
+TEST(FunctionsMore, GeoDistance) {
+    // GeoDistanceTest.java's points: Palo Alto to London, London to Cape Town.
+    EXPECT_NEAR(call("GEO_DISTANCE", {dbl(37.4439), dbl(-122.1663), dbl(51.5257), dbl(-0.1122)})
+                    .as_double(),
+                8634.6528, 0.5);
+    EXPECT_NEAR(call("GEO_DISTANCE",
+                     {dbl(37.4439), dbl(-122.1663), dbl(51.5257), dbl(-0.1122), str(" MI ")})
+                    .as_double(),
+                5365.66, 0.5);
+    EXPECT_NEAR(
+        call("GEO_DISTANCE", {dbl(51.5257), dbl(-0.1122), dbl(-33.9323), dbl(18.4197), str("km")})
+            .as_double(),
+        9673.4042, 0.5);
+    EXPECT_EQ(call("GEO_DISTANCE", {i32(0), i32(0), i32(0), i32(0)}), value(0.0));
+    EXPECT_FALSE(try_call("GEO_DISTANCE", {dbl(91), dbl(0), dbl(0), dbl(0)}).ok());
+    EXPECT_FALSE(try_call("GEO_DISTANCE", {dbl(0), dbl(0), dbl(0), dbl(0), str("furlongs")}).ok());
+    EXPECT_TRUE(
+        call("GEO_DISTANCE", {null_of(sql_type::double_()), dbl(0), dbl(0), dbl(0)}).is_null());
+}
+
 TEST(FunctionsMore, ArraysAndMaps) {
     auto a = arr({value(int32_t{1}), value(), value(int32_t{3})}, sql_type::integer());
     EXPECT_EQ(call("ARRAY_LENGTH", {a}), value(int32_t{3}));
