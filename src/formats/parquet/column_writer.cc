@@ -65,6 +65,7 @@ column_writer::column_writer(const column_spec& spec, const column_options& opts
       comp_(comp),
       optional_(spec.max_def() > 0),
       max_def_(static_cast<uint8_t>(spec.max_def())),
+      max_rep_(static_cast<uint8_t>(spec.max_rep())),
       width_(plain_width(spec.type)),
       chunk_stats_(stats_for(spec)),
       dict_mode_(opts.dictionary && spec.type != physical_type::boolean) {
@@ -88,6 +89,7 @@ void column_writer::put_bool(bool v) {
     if (spec_.type != physical_type::boolean) [[unlikely]] {
         return wrong_put("BOOLEAN");
     }
+    begin_value();
     if (optional_) {
         defs_.push_back(max_def_);
     }
@@ -114,6 +116,7 @@ void column_writer::put_bytes(bytes_view v) {
     if (spec_.type != physical_type::byte_array) [[unlikely]] {
         return wrong_put("BYTE_ARRAY");
     }
+    begin_value();
     if (optional_) {
         defs_.push_back(max_def_);
     }
@@ -264,6 +267,16 @@ void add_value(value_stats& st, physical_type t, bytes_view v) {
     }
 }
 
+// Levels of a v1 data page: the 4-byte little-endian length, then the
+// RLE/bit-packed hybrid at the width of the maximum level.
+void append_levels(const std::vector<uint8_t>& levels, uint8_t max_level, bytes& out) {
+    size_t at = out.size();
+    out.resize(at + 4);
+    rle_encode(std::span<const uint8_t>(levels), bit_width(max_level), out);
+    uint32_t n = static_cast<uint32_t>(out.size() - at - 4);
+    std::memcpy(out.data() + at, &n, 4);
+}
+
 }  // namespace
 
 void column_writer::page_stats_from_indices(value_stats& st) {
@@ -319,11 +332,11 @@ void column_writer::finish_page() {
     const bool as_dict = dict_mode_ && dict_count_ > 0;
 
     body_.clear();
+    if (max_rep_ > 0) {
+        append_levels(reps_, max_rep_, body_);
+    }
     if (optional_) {
-        body_.resize(4);
-        rle_encode(std::span<const uint8_t>(defs_), std::bit_width(max_def_), body_);
-        uint32_t n = static_cast<uint32_t>(body_.size() - 4);
-        std::memcpy(body_.data(), &n, 4);
+        append_levels(defs_, max_def_, body_);
     }
     value_stats page_stats = stats_for(spec_);
     page_stats.add_nulls(page_nulls_);
@@ -371,6 +384,10 @@ void column_writer::finish_page() {
 
     chunk_stats_.merge(page_stats);
     chunk_values_ += page_values_;
+    chunk_rows_ += page_rows_;
+    page_rows_ = 0;
+    page_full_ = false;
+    reps_.clear();
     defs_.clear();
     indices_.clear();
     plain_.clear();
@@ -444,6 +461,7 @@ status column_writer::write_chunk(byte_sink& sink, int64_t offset, chunk_meta& m
         pages_.clear();
     }
     chunk_values_ = 0;
+    chunk_rows_ = 0;
     uncompressed_ = 0;
     dict_pages_ = 0;
     plain_pages_ = 0;
@@ -456,8 +474,8 @@ status column_writer::write_chunk(byte_sink& sink, int64_t offset, chunk_meta& m
 }
 
 size_t column_writer::buffered_bytes() const {
-    return pages_.size() + defs_.size() + indices_.size() * sizeof(uint32_t) + plain_.size() +
-           dict_plain_.size() + dict_offsets_.size() * sizeof(uint32_t) +
+    return pages_.size() + reps_.size() + defs_.size() + indices_.size() * sizeof(uint32_t) +
+           plain_.size() + dict_plain_.size() + dict_offsets_.size() * sizeof(uint32_t) +
            slots_.size() * sizeof(slot);
 }
 

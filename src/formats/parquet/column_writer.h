@@ -2,11 +2,30 @@
 
 // Buffers and encodes one column of the current row group.
 //
-// Values go into the open page: definition levels (OPTIONAL columns, one
-// byte per value) plus either dictionary indices or PLAIN bytes. When the
-// open page reaches page_values values or page_bytes PLAIN bytes it is
-// encoded (levels as RLE with a 4-byte length, values as RLE_DICTIONARY or
-// PLAIN), compressed and appended, header first, to the chunk's page buffer.
+// Values go into the open page: repetition levels (columns under a REPEATED
+// group) and definition levels (OPTIONAL or REPEATED on the path), one byte
+// per level entry, plus either dictionary indices or PLAIN bytes. When the
+// open page reaches page_values level entries or page_bytes PLAIN bytes it
+// is encoded (repetition then definition levels, each RLE with a 4-byte
+// length; values as RLE_DICTIONARY or PLAIN), compressed and appended,
+// header first, to the chunk's page buffer. A column with repetition levels
+// cuts its page only before a value that starts a record (repetition level
+// 0), so no record spans two pages.
+//
+// Lists and maps (Dremel levels; see column_spec::def_through/rep_through).
+// Every put is one level entry. By default it starts a new record
+// (repetition level 0); repeat(r) first makes the next put continue the
+// record at repetition level r (1..max_rep: the r-th REPEATED group on the
+// path gets another entry). Entries that carry no value are put_null_at(d)
+// with d the definition level reached. For `optional group l (LIST) {
+// repeated group list { optional int64 element; } }` at the top level:
+//
+//   null list   -> put_null_at(0)
+//   []          -> put_null_at(1)
+//   [null, 7]   -> put_null_at(2); repeat(1); put_int64(7)
+//
+// A row of a table with such a column is one record: file_writer checks
+// rows by counting the entries at repetition level 0 (chunk_rows()).
 // At the row-group cut, write_chunk() sends the dictionary page (if any page
 // used the dictionary) and then the buffered pages to the sink, and the
 // column starts a fresh chunk with an empty dictionary.
@@ -49,19 +68,29 @@ class column_writer {
   public:
     column_writer(const column_spec& spec, const column_options& opts, page_compressor& comp);
 
-    // One value (or null) per row. A put of the wrong type, or a null into a
-    // REQUIRED column, is a caller bug: the value is dropped and error()
+    // One value (or null) per row, or per level entry under REPEATED groups.
+    // A put of the wrong type, a null into a REQUIRED column or a bad
+    // repetition level is a caller bug: the value is dropped and error()
     // reports it.
     void put_null() { put_null_at(static_cast<uint8_t>(max_def_ - 1)); }
     // A null whose definition level is `level` (< max_def): the OPTIONAL
-    // groups or column of the path defined down to there.
+    // (or REPEATED) groups or column of the path defined down to there.
     void put_null_at(uint8_t level) {
         if (level >= max_def_) [[unlikely]] {
             return wrong_put("null into REQUIRED column");
         }
+        begin_value();
         defs_.push_back(level);
         ++page_nulls_;
         end_value();
+    }
+    // The next put continues the current record at repetition level `level`
+    // (1..max_rep) instead of starting a new one.
+    void repeat(uint8_t level) {
+        if (level == 0 || level > max_rep_ || chunk_values() == 0) [[unlikely]] {
+            return wrong_put("repetition level");
+        }
+        pending_rep_ = level;
     }
     void put_bool(bool v);
     void put_int32(int32_t v) {
@@ -81,8 +110,10 @@ class column_writer {
     void put_bytes(bytes_view v);
 
     const column_spec& spec() const { return spec_; }
-    // Values (with nulls) put into the current row group.
+    // Level entries (values with nulls) put into the current row group.
     int64_t chunk_values() const { return chunk_values_ + page_values_; }
+    // Records (entries at repetition level 0) put into the current row group.
+    int64_t chunk_rows() const { return max_rep_ == 0 ? chunk_values() : chunk_rows_ + page_rows_; }
     // Memory held: encoded pages, the open page, the dictionary and its
     // hash table.
     size_t buffered_bytes() const;
@@ -90,7 +121,7 @@ class column_writer {
     // the open page's values and levels uncompressed, the dictionary page
     // uncompressed): what row groups are cut by.
     size_t estimated_chunk_bytes() const {
-        return pages_.size() + defs_.size() / 8 +
+        return pages_.size() + (reps_.size() + defs_.size()) / 8 +
                (dict_mode_ ? indices_.size() * 2 : plain_.size()) + dict_plain_.size();
     }
     const status& error() const { return error_; }
@@ -104,6 +135,7 @@ class column_writer {
   private:
     template <class T>
     void put_fixed(T v, uint64_t key) {
+        begin_value();
         if (optional_) {
             defs_.push_back(max_def_);
         }
@@ -121,9 +153,28 @@ class column_writer {
         plain_.resize(at + n);
         std::memcpy(plain_.data() + at, p, n);
     }
+    // Takes the entry's repetition level; a full page ends before a record.
+    void begin_value() {
+        if (max_rep_ == 0) {
+            return;
+        }
+        const uint8_t r = pending_rep_;
+        pending_rep_ = 0;
+        if (r == 0) {
+            if (page_full_) {
+                finish_page();
+            }
+            ++page_rows_;
+        }
+        reps_.push_back(r);
+    }
     void end_value() {
         if (++page_values_ >= opts_.page_values || plain_.size() >= opts_.page_bytes) [[unlikely]] {
-            finish_page();
+            if (max_rep_ == 0) {
+                finish_page();
+            } else {
+                page_full_ = true;  // cut before the next record
+            }
         }
     }
     void wrong_put(const char* what);
@@ -159,10 +210,15 @@ class column_writer {
     page_compressor& comp_;
     bool optional_;    // has definition levels
     uint8_t max_def_;  // column_spec::max_def()
+    uint8_t max_rep_;  // column_spec::max_rep(); 0: no repetition levels
     size_t width_;     // PLAIN bytes of a fixed-width value; 0 for BYTE_ARRAY
 
     // Open page.
+    std::vector<uint8_t> reps_;
     std::vector<uint8_t> defs_;
+    uint8_t pending_rep_ = 0;  // of the next put (repeat())
+    bool page_full_ = false;   // max_rep_ > 0: cut before the next record
+    uint32_t page_rows_ = 0;   // max_rep_ > 0: entries at repetition level 0
     std::vector<uint32_t> indices_;
     bytes plain_;  // PLAIN values (BOOLEAN: one byte per value, packed at page end)
     uint32_t page_values_ = 0;
@@ -172,6 +228,7 @@ class column_writer {
     // Current column chunk.
     bytes pages_;  // page headers and compressed bodies
     int64_t chunk_values_ = 0;
+    int64_t chunk_rows_ = 0;  // max_rep_ > 0 only
     int64_t uncompressed_ = 0;
     int32_t dict_pages_ = 0;   // data pages written with RLE_DICTIONARY
     int32_t plain_pages_ = 0;  // data pages written with PLAIN

@@ -17,6 +17,7 @@
 #include "formats/json_writer.h"
 #include "formats/parquet/byte_sink.h"
 #include "formats/parquet/file_writer.h"
+#include "formats/parquet/test_support.h"
 
 namespace pq = cs::formats::parquet;
 
@@ -49,16 +50,7 @@ cell str(std::string v) {
     return {'s', 0, 0, std::move(v)};
 }
 
-struct rng {
-    uint64_t s;
-    uint64_t next() {
-        uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    uint64_t below(uint64_t n) { return next() % n; }
-};
+using rng = pq::testing::rng;
 
 struct fixture {
     std::string name;

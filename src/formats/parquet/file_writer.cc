@@ -32,6 +32,12 @@ status validate(const schema& columns) {
         if (c.max_def() > 255) {
             return error{errc::invalid_argument, "parquet column nested too deep"};
         }
+        if (c.rep == repetition::repeated) {
+            return error{errc::invalid_argument,
+                         fmt::format("parquet column {}: a leaf cannot be REPEATED (put it in a "
+                                     "LIST)",
+                                     c.name)};
+        }
         if (!names.insert(path + c.name).second) {
             return error{errc::invalid_argument,
                          fmt::format("parquet column {} appears twice", c.name)};
@@ -108,14 +114,14 @@ status file_writer::end_row() {
     ++group_rows_;
     ++rows_;
     for (const auto& c : writers_) {
-        if (c->chunk_values() != group_rows_) [[unlikely]] {
+        if (c->chunk_rows() != group_rows_) [[unlikely]] {
             if (!c->error().ok()) {
                 error_ = c->error();
             } else {
                 error_ =
                     status(errc::invalid_argument,
                            fmt::format("parquet row {}: column {} has {} values, expected {}",
-                                       rows_ - 1, c->spec().name, c->chunk_values(), group_rows_));
+                                       rows_ - 1, c->spec().name, c->chunk_rows(), group_rows_));
             }
             return error_;
         }

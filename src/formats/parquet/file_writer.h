@@ -22,11 +22,16 @@
 //
 // One thread at a time (no internal locking).
 //
-// Scope: primitive columns, possibly inside REQUIRED/OPTIONAL groups
-// (column_spec::groups; definition levels up to 255), but nothing repeated
-// (no lists or maps, so no repetition levels); data pages v1; no page index, bloom
-// filters or encryption. After an error the writer is unusable and the file
-// incomplete.
+// Lists and maps: a column under REPEATED groups (column_spec::groups, the
+// LIST and MAP structures) takes any number of level entries per row
+// through column(i): the first starts the row, repeat() before a put
+// continues it (see column_writer.h). end_row() then counts the entries at
+// repetition level 0, which must be exactly one per row as for any column.
+//
+// Scope: primitive columns, possibly inside REQUIRED/OPTIONAL/REPEATED
+// groups (column_spec::groups; levels up to 255); data pages v1; no page
+// index, bloom filters or encryption. After an error the writer is unusable
+// and the file incomplete.
 
 #include <cstdint>
 #include <memory>

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "formats/parquet/test_support.h"
+
 namespace cs::formats::parquet {
 namespace {
 
@@ -23,14 +25,7 @@ uint32_t footer_length(const bytes& b) {
     return n;
 }
 
-struct chunk_capture : byte_sink {
-    bytes data;
-    status append(bytes_view d) override {
-        data.insert(data.end(), d.begin(), d.end());
-        return {};
-    }
-    status finish() override { return {}; }
-};
+using testing::chunk_capture;
 
 // Writes `values` into one chunk of a single string column and returns the
 // footer facts of that chunk.

@@ -13,6 +13,8 @@ using thrift::ctype;
 
 // ConvertedType values (parquet.thrift).
 constexpr int32_t kConvertedUtf8 = 0;
+constexpr int32_t kConvertedMap = 1;
+constexpr int32_t kConvertedList = 3;
 constexpr int32_t kConvertedDecimal = 5;
 constexpr int32_t kConvertedDate = 6;
 constexpr int32_t kConvertedTimeMillis = 7;
@@ -75,6 +77,23 @@ void write_leaf(compact_writer& w, const column_spec& c) {
             w.end_struct();
             w.end_struct();
             break;
+    }
+    w.end_struct();
+}
+
+// A group element: a struct, or a LIST or MAP with its ConvertedType and
+// LogicalType (union member 3 LIST, 2 MAP).
+void write_group(compact_writer& w, const column_spec::group& g, int32_t children) {
+    w.begin_struct();
+    w.field_i32(3, static_cast<int32_t>(g.rep));
+    w.field_string(4, g.name);
+    w.field_i32(5, children);
+    if (g.annotation != group_type::none) {
+        const bool list = g.annotation == group_type::list;
+        w.field_i32(6, list ? kConvertedList : kConvertedMap);
+        w.field_struct(10);
+        w.field_empty_struct(list ? 3 : 2);
+        w.end_struct();
     }
     w.end_struct();
 }
@@ -177,11 +196,7 @@ void write_schema(compact_writer& w, const schema& cols) {
         const column_spec& c = cols[i];
         for (size_t d = 0; d < c.groups.size(); ++d) {
             if (opens_group(cols, i, d)) {
-                w.begin_struct();
-                w.field_i32(3, static_cast<int32_t>(c.groups[d].rep));
-                w.field_string(4, c.groups[d].name);
-                w.field_i32(5, children(cols, i, d + 1));
-                w.end_struct();
+                write_group(w, c.groups[d], children(cols, i, d + 1));
             }
         }
         write_leaf(w, c);

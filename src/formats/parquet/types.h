@@ -1,8 +1,11 @@
 #pragma once
 
 // The Parquet schema subset clickstream writes: primitive columns, each
-// REQUIRED or OPTIONAL, possibly inside nested REQUIRED/OPTIONAL groups
-// (no repeated fields: no lists or maps). Enum values
+// REQUIRED or OPTIONAL, possibly inside nested groups that are REQUIRED,
+// OPTIONAL or REPEATED (the LIST and MAP structures of LogicalTypes.md:
+// `<opt|req> group n (LIST) { repeated group list { <opt|req> element; } }`,
+// `<opt|req> group n (MAP) { repeated group key_value { required key;
+// <opt|req> value; } }`). Leaf columns are never REPEATED. Enum values
 // are the on-disk numbers of parquet.thrift (Type, FieldRepetitionType,
 // CompressionCodec, Encoding, PageType, ConvertedType).
 
@@ -21,7 +24,11 @@ enum class physical_type : int32_t {
     byte_array = 6,
 };
 
-enum class repetition : int32_t { required = 0, optional = 1 };
+enum class repetition : int32_t { required = 0, optional = 1, repeated = 2 };
+
+// The annotation of a group: none (a struct), LIST or MAP (LogicalType LIST /
+// MAP plus ConvertedType LIST / MAP).
+enum class group_type { none, list, map };
 
 // The logical annotation of a column. Each maps to one LogicalType union
 // member plus the legacy ConvertedType readers before LogicalType need.
@@ -55,25 +62,45 @@ struct column_spec {
     repetition rep = repetition::optional;
     int32_t precision = 0;  // decimal only
     int32_t scale = 0;      // decimal only
-    // The groups (structs) the column sits in, outermost first, each
-    // REQUIRED or OPTIONAL; empty for a top-level column. Columns of one
-    // group must be adjacent in the schema.
+    // The groups the column sits in, outermost first; empty for a
+    // top-level column. Columns of one group must be adjacent in the schema.
+    // A LIST is two groups ({name, opt|req, list}, {"list", repeated}), a
+    // MAP too ({name, opt|req, map}, {"key_value", repeated}).
     struct group {
         std::string name;
         repetition rep = repetition::optional;
+        group_type annotation = group_type::none;
         bool operator==(const group&) const = default;
     };
     std::vector<group> groups;
 
-    // The definition level of a present value: one per OPTIONAL group or
-    // column on the path. 0: no definition levels at all.
-    int16_t max_def() const {
-        int16_t d = rep == repetition::optional ? 1 : 0;
-        for (const group& g : groups) {
-            d = static_cast<int16_t>(d + (g.rep == repetition::optional ? 1 : 0));
+    // The definition level reached when the first n groups of the path are
+    // present: one per OPTIONAL or REPEATED group among them.
+    int16_t def_through(size_t n) const {
+        int16_t d = 0;
+        for (size_t i = 0; i < n && i < groups.size(); ++i) {
+            d = static_cast<int16_t>(d + (groups[i].rep != repetition::required ? 1 : 0));
         }
         return d;
     }
+    // The repetition level of a repeated group that is the n-th group
+    // (0-based): one per REPEATED group among the first n + 1.
+    int16_t rep_through(size_t n) const {
+        int16_t r = 0;
+        for (size_t i = 0; i <= n && i < groups.size(); ++i) {
+            r = static_cast<int16_t>(r + (groups[i].rep == repetition::repeated ? 1 : 0));
+        }
+        return r;
+    }
+    // The definition level of a present value: one per OPTIONAL or REPEATED
+    // group or column on the path. 0: no definition levels at all.
+    int16_t max_def() const {
+        return static_cast<int16_t>(def_through(groups.size()) +
+                                    (rep == repetition::optional ? 1 : 0));
+    }
+    // The repetition level of a value: one per REPEATED group on the path.
+    // 0: no repetition levels.
+    int16_t max_rep() const { return groups.empty() ? 0 : rep_through(groups.size() - 1); }
 
     static column_spec boolean(std::string name, repetition r = repetition::optional);
     static column_spec int32(std::string name, repetition r = repetition::optional);
