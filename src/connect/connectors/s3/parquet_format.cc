@@ -1,12 +1,17 @@
 // ParquetFormat: records -> one Parquet file (formats/parquet) held in
 // memory until the object is complete. The column layout comes from the
 // first record's Connect STRUCT schema (typed as Confluent's AvroData +
-// parquet-avro would: see column_of_field), or, for schemaless map values, from
-// the union of the fields of the file's first `sample_rows` records (held
-// as values until then; see record_format.h).
+// parquet-avro would: see column_of; structs as groups, arrays as 3-level
+// LISTs, maps with primitive keys as MAPs), or, for schemaless map values,
+// from the union of the fields of the file's first `sample_rows` records
+// (held as values until then; see record_format.h). Each record is shredded
+// into level entries per leaf column (Dremel repetition and definition
+// levels) before any column takes a value.
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -44,10 +49,25 @@ struct column {
     std::string name;
     kind k;
     bool required = false;                       // a non-optional Connect schema field
-    std::vector<pq::column_spec::group> groups;  // the structs it is in
+    std::vector<pq::column_spec::group> groups;  // the structs, lists and maps it is in
     int32_t precision = 0;                       // decimal only
     int32_t scale = 0;
+    bool list = false;  // schemaless: a LIST (named `name`) of k elements
 };
+
+// One level entry of a leaf column: the value (null: none) at repetition
+// level rep, and for a null the definition level reached.
+struct entry {
+    const data* v;
+    uint8_t rep;
+    uint8_t def;
+};
+
+pq::column_spec::group list_group(std::string_view name, pq::repetition r) {
+    return {std::string(name), r, pq::group_type::list};
+}
+const pq::column_spec::group kListEntry{"list", pq::repetition::repeated, pq::group_type::none};
+const pq::column_spec::group kMapEntry{"key_value", pq::repetition::repeated, pq::group_type::none};
 
 bool schemas_equal(const schema* a, const schema* b) {
     if (a == b) {
@@ -82,20 +102,41 @@ int32_t int_parameter(const schema& s, const char* name, int32_t fallback) {
     return ec == std::errc() && p == it->second.data() + it->second.size() ? v : fallback;
 }
 
-// A struct field with fields becomes a Parquet group.
-bool is_group(const field& f) {
-    return f.schema && f.schema->type == schema_type::struct_ && !f.schema->fields.empty();
+column column_of(const std::string& name, const schema_ptr& sch);
+
+// How a Connect schema is laid out in Parquet: a struct with fields as a
+// group, an array as a LIST of its elements, a map with a primitive key as
+// a MAP; anything else (and other maps) as one leaf column.
+enum class shape { leaf, group, list, map };
+
+shape shape_of(const schema_ptr& s) {
+    if (!s) {
+        return shape::leaf;
+    }
+    switch (s->type) {
+        case schema_type::struct_:
+            return s->fields.empty() ? shape::leaf : shape::group;
+        case schema_type::array:
+            return s->value_schema ? shape::list : shape::leaf;
+        case schema_type::map:
+            return s->key_schema && s->value_schema && shape_of(s->key_schema) == shape::leaf &&
+                           column_of("key", s->key_schema).k != kind::json
+                       ? shape::map
+                       : shape::leaf;
+        default:
+            return shape::leaf;
+    }
 }
 
-// The column of a non-group Connect STRUCT field, typed as Confluent's S3
-// sink (AvroData, then parquet-avro) types it. Arrays and maps stay JSON
-// text.
-column column_of_field(const field& f) {
-    column c{f.name, kind::json, false, {}};
-    if (!f.schema) {
+// The column of a leaf Connect schema, typed as Confluent's S3 sink
+// (AvroData, then parquet-avro) types it. Arrays and maps that are not
+// LISTs or MAPs (see shape_of) stay JSON text.
+column column_of(const std::string& name, const schema_ptr& sch) {
+    column c{name, kind::json, false, {}};
+    if (!sch) {
         return c;
     }
-    const schema& s = *f.schema;
+    const schema& s = *sch;
     c.required = !s.optional;
     switch (s.type) {
         case schema_type::int8:
@@ -141,31 +182,60 @@ column column_of_field(const field& f) {
     return c;
 }
 
-// The columns of a field: one, or those of a struct's fields inside a group.
-void add_columns(std::vector<column>& cols, const field& f,
+// The columns of a value named `name` with schema s: one leaf, or those of
+// a struct's fields inside a group, of a LIST's element inside
+// `name (LIST) { repeated list { element } }`, of a MAP's key and value
+// inside `name (MAP) { repeated key_value { required key; value } }`.
+void add_columns(std::vector<column>& cols, const std::string& name, const schema_ptr& s,
                  std::vector<pq::column_spec::group>& groups) {
-    if (!is_group(f)) {
-        cols.push_back(column_of_field(f));
-        cols.back().groups = groups;
-        return;
-    }
-    groups.push_back(
-        {f.name, f.schema->optional ? pq::repetition::optional : pq::repetition::required});
-    for (const auto& sub : f.schema->fields) {
-        add_columns(cols, sub, groups);
+    const auto rep = s && !s->optional ? pq::repetition::required : pq::repetition::optional;
+    switch (shape_of(s)) {
+        case shape::leaf:
+            cols.push_back(column_of(name, s));
+            cols.back().groups = groups;
+            return;
+        case shape::group:
+            groups.push_back({name, rep, pq::group_type::none});
+            for (const auto& sub : s->fields) {
+                add_columns(cols, sub.name, sub.schema, groups);
+            }
+            break;
+        case shape::list:
+            groups.push_back(list_group(name, rep));
+            groups.push_back(kListEntry);
+            add_columns(cols, "element", s->value_schema, groups);
+            groups.pop_back();
+            break;
+        case shape::map:
+            groups.push_back({name, rep, pq::group_type::map});
+            groups.push_back(kMapEntry);
+            cols.push_back(column_of("key", s->key_schema));
+            cols.back().required = true;  // a null key refuses the record
+            cols.back().groups = groups;
+            add_columns(cols, "value", s->value_schema, groups);
+            groups.pop_back();
+            break;
     }
     groups.pop_back();
 }
 
-size_t leaf_count(const field& f) {
-    if (!is_group(f)) {
-        return 1;
+size_t leaf_count(const schema_ptr& s) {
+    switch (shape_of(s)) {
+        case shape::leaf:
+            return 1;
+        case shape::group: {
+            size_t n = 0;
+            for (const auto& sub : s->fields) {
+                n += leaf_count(sub.schema);
+            }
+            return n;
+        }
+        case shape::list:
+            return leaf_count(s->value_schema);
+        case shape::map:
+            return 1 + leaf_count(s->value_schema);
     }
-    size_t n = 0;
-    for (const auto& sub : f.schema->fields) {
-        n += leaf_count(sub);
-    }
-    return n;
+    return 1;
 }
 
 pq::column_spec spec_of(const column& c) {
@@ -202,6 +272,13 @@ pq::column_spec spec_of(const column& c) {
 }
 
 pq::column_spec spec_of_column(const column& c) {
+    if (c.list) {
+        column element = c;
+        element.name = "element";
+        pq::column_spec spec = spec_of(element);
+        spec.groups = {list_group(c.name, pq::repetition::optional), kListEntry};
+        return spec;
+    }
     pq::column_spec spec = spec_of(c);
     spec.groups = c.groups;
     return spec;
@@ -242,6 +319,45 @@ bool accepts(kind k, const data& v) {
     return false;
 }
 
+// Whether a schemaless value fits a column (a list column: a list of
+// values its element kind takes, or null).
+bool accepts(const column& c, const data& v) {
+    if (!c.list || v.is_null()) {
+        return accepts(c.k, v);
+    }
+    if (!v.is_list()) {
+        return false;
+    }
+    const data_list& items = v.as_list();
+    return std::all_of(items.begin(), items.end(), [&](const data& e) {
+        return !e.is_list() && !e.is_map() && accepts(c.k, e);
+    });
+}
+
+// The element kind of a schemaless list whose non-null elements are all
+// strings, all booleans or all numbers (int64, or float64 when any is a
+// double); json when there is none or they are mixed or nested.
+kind element_kind(const data_list& items) {
+    std::optional<kind> k;
+    for (const data& e : items) {
+        if (e.is_null()) {
+            continue;
+        }
+        const kind ek = e.is_string()   ? kind::string
+                        : e.is_int()    ? kind::int64
+                        : e.is_double() ? kind::float64
+                        : e.is_bool()   ? kind::boolean
+                                        : kind::json;
+        const bool numbers =
+            (ek == kind::int64 || ek == kind::float64) && (k == kind::int64 || k == kind::float64);
+        k = !k || *k == ek ? ek : numbers ? kind::float64 : kind::json;
+        if (*k == kind::json) {
+            break;
+        }
+    }
+    return k.value_or(kind::json);
+}
+
 kind kind_of_value(const std::string& field, const data& v, const std::string& ts_field) {
     if (v.is_string()) {
         const bool ts = (field == ts_field && parse_iso8601_micros(v.as_string()).has_value()) ||
@@ -272,15 +388,28 @@ void add_fields(std::vector<column>& cols, const data_map& m, const std::string&
         auto known = std::find_if(cols.begin(), cols.end(),
                                   [&](const column& c) { return c.name == k.as_string(); });
         if (known == cols.end()) {
-            cols.push_back({k.as_string(), kind_of_value(k.as_string(), v, ts_field), false, {}});
-        } else if (!accepts(known->k, v)) {
-            if (known->k == kind::int64 && v.is_double()) {
-                known->k = kind::float64;
-            } else if (known->k == kind::timestamp && v.is_string()) {
-                known->k = kind::string;
+            column c{k.as_string(), kind_of_value(k.as_string(), v, ts_field), false, {}};
+            if (v.is_list()) {
+                c.k = element_kind(v.as_list());
+                c.list = c.k != kind::json;
+            }
+            cols.push_back(std::move(c));
+        } else if (accepts(*known, v)) {
+            continue;
+        } else if (known->list) {
+            const kind k2 = v.is_list() ? element_kind(v.as_list()) : kind::json;
+            if (known->k == kind::int64 && k2 == kind::float64) {
+                known->k = kind::float64;  // a list column widens like a plain one
             } else {
                 known->k = kind::json;
+                known->list = false;
             }
+        } else if (known->k == kind::int64 && v.is_double()) {
+            known->k = kind::float64;
+        } else if (known->k == kind::timestamp && v.is_string()) {
+            known->k = kind::string;
+        } else {
+            known->k = kind::json;
         }
     }
 }
@@ -319,22 +448,27 @@ class parquet_writer final : public record_writer {
         for (size_t i = 0; i < cols_.size(); ++i) {
             index_.emplace(cols_[i].name, i);
         }
-        values_.resize(cols_.size());
-        levels_.resize(cols_.size());
+        entries_.resize(cols_.size());
     }
 
     result<bool> write(const record& r) override { return write_value(r.value, r.value_schema); }
 
     result<bool> write_value(const data& value, const schema_ptr& value_schema) {
-        std::fill(values_.begin(), values_.end(), nullptr);
-        std::fill(levels_.begin(), levels_.end(), 0);
+        for (auto& e : entries_) {
+            e.clear();
+        }
         if (schema_) {
             if (!value.is_struct() || !schemas_equal(value_schema.get(), schema_.get())) {
                 return false;
             }
             size_t leaf = 0;
-            if (auto st = collect(value.as_struct(), *schema_, 0, leaf); !st) {
-                return st.err();
+            const struct_data& s = value.as_struct();
+            for (size_t i = 0; i < schema_->fields.size(); ++i) {
+                const field& f = schema_->fields[i];
+                const data* v = i < s.values.size() ? &s.values[i] : nullptr;
+                if (auto st = shred(f.name, f.schema, v, {0, 0, 0}, leaf); !st) {
+                    return st.err();
+                }
             }
         } else {
             if (!value.is_map()) {
@@ -351,14 +485,19 @@ class parquet_writer final : public record_writer {
                     }
                     return false;  // a new field: rotate to a wider schema
                 }
-                if (!accepts(cols_[it->second].k, v)) {
+                if (!accepts(cols_[it->second], v)) {
                     return false;
                 }
-                values_[it->second] = &v;
+                shred_schemaless(it->second, v);
             }
         }
         for (size_t i = 0; i < cols_.size(); ++i) {
-            put(i, values_[i]);
+            if (entries_[i].empty()) {
+                put(i, {nullptr, 0, 0});  // a field the value does not have
+            }
+            for (const entry& e : entries_[i]) {
+                put(i, e);
+            }
         }
         if (auto st = writer_->end_row(); !st) {
             return st.err();
@@ -378,40 +517,118 @@ class parquet_writer final : public record_writer {
     }
 
   private:
-    // Points values_ at the leaves of a struct value (in column order) and
-    // sets the definition level a null leaf has: `level` counts the OPTIONAL
-    // structs above that are present. A null in a non-optional field (a
-    // REQUIRED column or group) would leave the file unusable: the record
-    // is refused (errant) before any column takes a value.
-    status collect(const struct_data& s, const schema& sch, uint8_t level, size_t& leaf) {
-        for (size_t i = 0; i < sch.fields.size(); ++i) {
-            const field& f = sch.fields[i];
-            const data* v = i < s.values.size() ? &s.values[i] : nullptr;
-            const bool null = v == nullptr || v->is_null();
-            if (null && f.schema && !f.schema->optional) {
-                return error{errc::invalid_argument,
-                             fmt::format("field {} is not optional but null", f.name)};
+    // Where a value sits: the repetition level of its first entry, the
+    // definition level its parent reached (present), and how many REPEATED
+    // groups are above it.
+    struct place {
+        uint8_t rep;
+        uint8_t def;
+        uint8_t depth;
+    };
+
+    // Adds the level entries of value v (schema s, named `name`) to its leaf
+    // columns, from column `leaf` on (column order). A null in a
+    // non-optional field, list element or map key would leave the file
+    // unusable: the record is refused (errant) before any column takes a
+    // value. A value that does not match its group/list/map schema counts
+    // as null, as before.
+    status shred(const std::string& name, const schema_ptr& s, const data* v, place at,
+                 size_t& leaf) {
+        const bool null = v == nullptr || v->is_null();
+        if (null && s && !s->optional) {
+            return error{errc::invalid_argument,
+                         fmt::format("field {} is not optional but null", name)};
+        }
+        const shape sh = shape_of(s);
+        if (sh == shape::leaf) {
+            entries_[leaf++].push_back({null ? nullptr : v, at.rep, at.def});
+            return {};
+        }
+        const bool fits = !null && (sh == shape::group  ? v->is_struct()
+                                    : sh == shape::list ? v->is_list()
+                                                        : v->is_map());
+        const uint8_t here = static_cast<uint8_t>(at.def + (s->optional ? 1 : 0));
+        const size_t n = leaf_count(s);
+        if (!fits || (sh == shape::list && v->as_list().empty()) ||
+            (sh == shape::map && v->as_map().empty())) {
+            // Null (or empty: the list/map itself is defined, no entry).
+            const uint8_t def = fits ? here : at.def;
+            for (size_t end = leaf + n; leaf < end; ++leaf) {
+                entries_[leaf].push_back({nullptr, at.rep, def});
             }
-            if (!is_group(f)) {
-                values_[leaf] = v;
-                levels_[leaf++] = level;
-            } else if (null || !v->is_struct()) {
-                for (size_t n = leaf_count(f); n > 0; --n) {
-                    levels_[leaf++] = level;
+            return {};
+        }
+        if (sh == shape::group) {
+            const struct_data& sd = v->as_struct();
+            for (size_t i = 0; i < s->fields.size(); ++i) {
+                const field& f = s->fields[i];
+                const data* fv = i < sd.values.size() ? &sd.values[i] : nullptr;
+                if (auto st = shred(f.name, f.schema, fv, {at.rep, here, at.depth}, leaf); !st) {
+                    return st;
                 }
-            } else {
-                const uint8_t inner = f.schema->optional ? level + 1 : level;
-                if (auto st = collect(v->as_struct(), *f.schema, inner, leaf); !st) {
+            }
+            return {};
+        }
+        // One entry of the repeated group per element (or key/value pair):
+        // the first continues at the parent's level, the others at this one.
+        const uint8_t depth = static_cast<uint8_t>(at.depth + 1);
+        const size_t first = leaf;
+        size_t i = 0;
+        auto each = [&](const data* elem, const data* key) -> status {
+            leaf = first;
+            const place p{i++ == 0 ? at.rep : depth, static_cast<uint8_t>(here + 1), depth};
+            if (key != nullptr) {
+                if (key->is_null()) {
+                    return error{errc::invalid_argument,
+                                 fmt::format("map field {} has a null key", name)};
+                }
+                entries_[leaf++].push_back({key, p.rep, p.def});
+            }
+            return shred(name, s->value_schema, elem, p, leaf);
+        };
+        if (sh == shape::list) {
+            for (const data& e : v->as_list()) {
+                if (auto st = each(&e, nullptr); !st) {
+                    return st;
+                }
+            }
+        } else {
+            for (const auto& [k, e] : v->as_map()) {
+                if (auto st = each(&e, &k); !st) {
                     return st;
                 }
             }
         }
+        leaf = first + n;
         return {};
     }
 
-    void put(size_t i, const data* v) {
-        if (v == nullptr || v->is_null()) {
-            writer_->column(i).put_null_at(levels_[i]);
+    // A schemaless field's entries: one, or a LIST's (optional list,
+    // optional elements: null 0, empty 1, null element 2).
+    void shred_schemaless(size_t i, const data& v) {
+        std::vector<entry>& out = entries_[i];
+        if (!cols_[i].list) {
+            out.push_back({v.is_null() ? nullptr : &v, 0, 0});
+            return;
+        }
+        if (v.is_null() || v.as_list().empty()) {
+            out.push_back({nullptr, 0, static_cast<uint8_t>(v.is_null() ? 0 : 1)});
+            return;
+        }
+        uint8_t rep = 0;
+        for (const data& e : v.as_list()) {
+            out.push_back({e.is_null() ? nullptr : &e, rep, 2});
+            rep = 1;
+        }
+    }
+
+    void put(size_t i, const entry& e) {
+        if (e.rep > 0) {
+            writer_->column(i).repeat(e.rep);
+        }
+        const data* v = e.v;
+        if (v == nullptr) {
+            writer_->column(i).put_null_at(e.def);
             return;
         }
         switch (cols_[i].k) {
@@ -483,8 +700,7 @@ class parquet_writer final : public record_writer {
     schema_ptr schema_;  // null: schemaless (map values)
     std::vector<column> cols_;
     std::unordered_map<std::string, size_t> index_;
-    std::vector<const data*> values_;
-    std::vector<uint8_t> levels_;  // the definition level of a null value
+    std::vector<std::vector<entry>> entries_;  // per leaf column, of the record
     std::string decimal_scratch_;
     std::unique_ptr<pq::memory_sink> sink_;
     std::unique_ptr<pq::file_writer> writer_;
@@ -605,7 +821,7 @@ class parquet_format final : public record_format {
             std::vector<column> cols;
             std::vector<pq::column_spec::group> groups;
             for (const auto& f : first.value_schema->fields) {
-                add_columns(cols, f, groups);
+                add_columns(cols, f.name, f.schema, groups);
             }
             if (cols.empty()) {
                 return error{errc::invalid_argument,

@@ -6,14 +6,16 @@
 //     (AvroData + parquet-avro) types them: REQUIRED for non-optional
 //     fields, FLOAT for float32, DECIMAL, DATE, TIME_MILLIS and
 //     TIMESTAMP_MILLIS for Connect's logical types, struct fields as Parquet
-//     groups; array and map fields as JSON text (docs/connect.md). Schemaless values
+//     groups, arrays as 3-level LISTs and maps with primitive keys as MAPs
+//     (other maps as JSON text; docs/connect.md). Schemaless values
 //     (maps) are held until the file has min(flush.size, 10000) records (or
 //     is finished), and the columns are the union of their fields: string,
 //     int64, double, boolean, and TIMESTAMP(UTC, micros) for ISO-8601
 //     strings in timestamp.field or that look like date-times; a field
 //     whose values disagree widens (int64 -> double, else JSON text); a
-//     field that is null in every held record has no column. Nested values
-//     are written as JSON text.
+//     field that is null in every held record has no column. Arrays of one
+//     primitive type (strings, booleans or numbers) are LISTs; other nested
+//     values are written as JSON text.
 //   JsonFormat: one JSON object per line (JsonConverter, schemas.enable=false
 //     style), optionally gzip (s3.compression.type=gzip).
 // A record that does not fit the open file (another Connect schema, or a
