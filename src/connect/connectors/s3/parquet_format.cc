@@ -102,8 +102,6 @@ int32_t int_parameter(const schema& s, const char* name, int32_t fallback) {
     return ec == std::errc() && p == it->second.data() + it->second.size() ? v : fallback;
 }
 
-column column_of(const std::string& name, const schema_ptr& sch);
-
 // How a Connect schema is laid out in Parquet: a struct with fields as a
 // group, an array as a LIST of its elements, a map with a primitive key as
 // a MAP; anything else (and other maps) as one leaf column.
@@ -119,8 +117,9 @@ shape shape_of(const schema_ptr& s) {
         case schema_type::array:
             return s->value_schema ? shape::list : shape::leaf;
         case schema_type::map:
-            return s->key_schema && s->value_schema && shape_of(s->key_schema) == shape::leaf &&
-                           column_of("key", s->key_schema).k != kind::json
+            return s->key_schema && s->value_schema && s->key_schema->type != schema_type::array &&
+                           s->key_schema->type != schema_type::map &&
+                           s->key_schema->type != schema_type::struct_
                        ? shape::map
                        : shape::leaf;
         default:
