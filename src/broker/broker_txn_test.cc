@@ -99,6 +99,17 @@ class BrokerTxnTest : public BrokerTest {
         return resp ? resp->error_code : -1;
     }
 
+    // EndTxn is answered once the prepared state is durable; the markers
+    // follow. A retry of the same EndTxn waits for them and the Complete
+    // record (the id's requests run one after another) and is answered
+    // alike: after it, every partition holds its marker.
+    int16_t end_completed(wire_client& c, const std::string& id, producer_id_and_epoch p,
+                          bool commit) {
+        int16_t e = end(c, id, p, commit);
+        int16_t retry = end(c, id, p, commit);
+        return e != 0 ? e : retry;
+    }
+
     // A batch of n records; transactional when p.id >= 0.
     static bytes records(int n, const std::string& prefix, producer_id_and_epoch p = {},
                          int32_t seq = 0) {
@@ -200,7 +211,7 @@ TEST_F(BrokerTxnTest, ReadCommittedStopsAtTheOpenTransactionAndSkipsAbortedOnes)
     EXPECT_EQ(batches_in(uncommitted.records).size(), 3u);
     EXPECT_EQ(uncommitted.last_stable_offset, 3);
 
-    ASSERT_EQ(end(c, "t1", p, /*commit=*/false), 0);  // marker at 7
+    ASSERT_EQ(end_completed(c, "t1", p, /*commit=*/false), 0);  // marker at 7
     auto after = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(after.high_watermark, 8);
     EXPECT_EQ(after.last_stable_offset, 8);
@@ -258,7 +269,7 @@ TEST_F(BrokerTxnTest, AnOpenTransactionSurvivesARestartAndThenCommits) {
     auto before = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(before.last_stable_offset, 0);
     EXPECT_EQ(before.high_watermark, 2);
-    EXPECT_EQ(end(c, "t1", p, true), 0);
+    EXPECT_EQ(end_completed(c, "t1", p, true), 0);
     auto after = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(after.last_stable_offset, 3);
     EXPECT_EQ(batches_in(after.records).size(), 2u);
@@ -337,14 +348,66 @@ TEST_F(BrokerTxnTest, TransactionalOffsetsReachTheGroupOnlyWhenTheTransactionCom
     EXPECT_EQ(offset_fetch(true),
               (std::pair<int64_t, int16_t>{-1, wire(error_code::unstable_offset_commit)}));
     EXPECT_EQ(offset_fetch(false).first, -1);
-    ASSERT_EQ(end(c, "t1", p, true), 0);
+    ASSERT_EQ(end_completed(c, "t1", p, true), 0);
     EXPECT_EQ(offset_fetch(true), (std::pair<int64_t, int16_t>{5, 0}));
 
     // An aborted transaction's offsets are dropped.
     ASSERT_EQ(c.call<kafka::add_offsets_to_txn_response>(add, 3)->error_code, 0);
     EXPECT_EQ(txn_commit("g", 9), 0);
-    ASSERT_EQ(end(c, "t1", p, false), 0);
+    ASSERT_EQ(end_completed(c, "t1", p, false), 0);
     EXPECT_EQ(offset_fetch(true), (std::pair<int64_t, int16_t>{5, 0}));
+}
+
+// Kafka's order: EndTxn is answered once PrepareCommit is durable and the
+// markers are written after. The id's next request (here the next
+// transaction's AddPartitionsToTxn, sent without waiting) must not see the
+// half-finished transaction: it waits for the markers and succeeds, and
+// the next transaction's batch lands after the previous marker.
+TEST_F(BrokerTxnTest, TheNextRequestOfTheIdWaitsForTheMarkersOfTheLastCommit) {
+    wire_client c(port_);
+    create(c, "tx", 3);
+    auto p = init(c, "t1");
+    for (int round = 0; round < 5; ++round) {
+        for (int32_t part = 0; part < 3; ++part) {
+            ASSERT_EQ(add_partition(c, "t1", p, "tx", part), 0) << "round " << round;
+            auto ok = produce(c, "tx", part, records(2, "v", p, round * 2));
+            ASSERT_EQ(ok.responses.at(0).partition_responses.at(0).error_code, 0);
+        }
+        ASSERT_EQ(end(c, "t1", p, /*commit=*/true), 0);
+    }
+    // The last commit's markers: a retry of its EndTxn waits for them.
+    ASSERT_EQ(end(c, "t1", p, true), 0);
+    auto after = fetch_from(c, "tx", 0, true);
+    EXPECT_EQ(after.high_watermark, 15);  // 5 x (2 records + marker)
+    EXPECT_EQ(after.last_stable_offset, 15);
+    std::vector<std::tuple<int64_t, int32_t, bool>> expected;
+    for (int64_t round = 0; round < 5; ++round) {
+        expected.emplace_back(round * 3, 2, false);
+        expected.emplace_back(round * 3 + 2, 1, true);
+    }
+    EXPECT_EQ(batches_in(after.records), expected);
+}
+
+// A restart right after EndTxn's answer, its markers possibly not written:
+// whatever the stop left, the commit is complete afterwards (a prepared
+// transaction is completed at start-up from its durable PrepareCommit).
+TEST_F(BrokerTxnTest, ACommitRestartedRightAfterItsAnswerIsComplete) {
+    producer_id_and_epoch p;
+    {
+        wire_client c(port_);
+        create(c, "tx");
+        p = init(c, "t1");
+        ASSERT_EQ(add_partition(c, "t1", p, "tx", 0), 0);
+        produce(c, "tx", 0, records(2, "txn", p));
+        ASSERT_EQ(end(c, "t1", p, true), 0);
+    }
+    restart_without_producer_snapshots();
+    wire_client c(port_);
+    EXPECT_EQ(end(c, "t1", p, true), 0);  // waits for the completion at start-up
+    auto after = fetch_from(c, "tx", 0, true);
+    EXPECT_EQ(after.last_stable_offset, 3);
+    EXPECT_EQ(after.high_watermark, 3);
+    EXPECT_FALSE(after.aborted_transactions.has_value() && !after.aborted_transactions->empty());
 }
 
 TEST_F(BrokerTxnTest, EndingATransactionThatWasNeverBegunIsRefused) {

@@ -10,12 +10,14 @@
 //   AddPartitionsToTxn,  put partitions / a consumer group into the open
 //   AddOffsetsToTxn      transaction (it opens with the first of them).
 //   TxnOffsetCommit      keeps offsets that the group receives on commit.
-//   EndTxn(commit|abort) PrepareCommit/PrepareAbort is made durable, then a
-//                        commit or abort marker is written to every
-//                        partition of the transaction and, on commit, the
-//                        offsets become the groups' committed offsets; then
-//                        CompleteCommit/CompleteAbort. The client is answered
-//                        once markers and offsets are durable.
+//   EndTxn(commit|abort) PrepareCommit/PrepareAbort is made durable and the
+//                        client answered (Kafka's order); then a commit or
+//                        abort marker is written to every partition of the
+//                        transaction and, on commit, the offsets become the
+//                        groups' committed offsets; then CompleteCommit/
+//                        CompleteAbort. The id's next request waits until
+//                        markers and offsets are durable and the Complete
+//                        record written (the id is busy meanwhile).
 //
 // A transaction open longer than its timeout is aborted by the coordinator
 // (its epoch bumped, so the late producer is fenced), as Kafka does.
@@ -124,9 +126,12 @@ class txn_service {
     // Makes `next` the id's state once durable, then calls done(none), or
     // done(error) with the state unchanged.
     void update(txn_metadata next, error_callback done);
-    // Prepare (durably) then complete m's transaction; done on the
-    // coordinator thread once complete, or with the error that stopped it.
-    void end(const std::string& id, bool commit, error_callback done);
+    // Prepare (durably) then complete m's transaction, on the coordinator
+    // thread: `prepared` once the prepared state is durable (or with the
+    // error that stopped it), `completed` (optional) once complete or with
+    // the error that stopped the completion. The id stays busy until then.
+    void end(const std::string& id, bool commit, error_callback prepared,
+             error_callback completed = {});
     // Markers + offsets of a prepared transaction, then its Complete state.
     // only_open (recovery): markers only where the producer's transaction is
     // still open, as a marker may have been written before.
