@@ -16,9 +16,11 @@
 #include "protocol/messages/add_offsets_to_txn.h"
 #include "protocol/messages/add_partitions_to_txn.h"
 #include "protocol/messages/create_topics.h"
+#include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/list_offsets.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/txn_offset_commit.h"
 
@@ -408,6 +410,70 @@ TEST_F(BrokerTxnTest, ACommitRestartedRightAfterItsAnswerIsComplete) {
     EXPECT_EQ(after.last_stable_offset, 3);
     EXPECT_EQ(after.high_watermark, 3);
     EXPECT_FALSE(after.aborted_transactions.has_value() && !after.aborted_transactions->empty());
+}
+
+// KIP-664, as kafka-transactions.sh uses them.
+TEST_F(BrokerTxnTest, DescribeAndListTransactions) {
+    wire_client c(port_);
+    create(c, "tx", 2);
+    create(c, "ty");
+    auto p = init(c, "t1", 30000);
+    auto q = init(c, "t2");
+    ASSERT_EQ(add_partition(c, "t1", p, "tx", 1), 0);
+    ASSERT_EQ(add_partition(c, "t1", p, "ty", 0), 0);
+    ASSERT_EQ(add_partition(c, "t1", p, "tx", 0), 0);
+    using described = kafka::describe_transactions_response::transaction;
+    auto describe = [&](std::vector<std::string> ids) {
+        kafka::describe_transactions_request req;
+        req.transactional_ids = std::move(ids);
+        auto resp = c.call<kafka::describe_transactions_response>(req, 0);
+        EXPECT_TRUE(resp.has_value());
+        return resp ? resp->transaction_states : std::vector<described>{};
+    };
+    auto d = describe({"t1", "t2", "nobody", ""});
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_EQ(d[0].error_code, 0);
+    EXPECT_EQ(d[0].transactional_id, "t1");
+    EXPECT_EQ(d[0].transaction_state, "Ongoing");
+    EXPECT_EQ(d[0].producer_id, p.id);
+    EXPECT_EQ(d[0].producer_epoch, p.epoch);
+    EXPECT_EQ(d[0].transaction_timeout_ms, 30000);
+    EXPECT_GT(d[0].transaction_start_time_ms, 0);
+    EXPECT_EQ(d[0].topics, (std::vector<kafka::describe_transactions_response::topic_data>{
+                               {"tx", {0, 1}}, {"ty", {0}}}));
+    EXPECT_EQ(d[1].transaction_state, "Empty");
+    EXPECT_EQ(d[1].producer_id, q.id);
+    EXPECT_EQ(d[1].transaction_start_time_ms, -1);
+    EXPECT_TRUE(d[1].topics.empty());
+    EXPECT_EQ(d[2].error_code, wire(error_code::transactional_id_not_found));
+    EXPECT_EQ(d[3].error_code, wire(error_code::invalid_request));
+
+    auto list = [&](std::vector<std::string> states, std::vector<int64_t> pids) {
+        kafka::list_transactions_request req;
+        req.state_filters = std::move(states);
+        req.producer_id_filters = std::move(pids);
+        auto resp = c.call<kafka::list_transactions_response>(req, 0);
+        EXPECT_TRUE(resp.has_value());
+        EXPECT_EQ(resp ? resp->error_code : -1, 0);
+        std::vector<std::string> ids;
+        for (const auto& t : resp->transaction_states) {
+            ids.push_back(t.transactional_id + ":" + t.transaction_state);
+        }
+        return ids;
+    };
+    EXPECT_EQ(list({}, {}), (std::vector<std::string>{"t1:Ongoing", "t2:Empty"}));
+    EXPECT_EQ(list({"Ongoing"}, {}), (std::vector<std::string>{"t1:Ongoing"}));
+    EXPECT_EQ(list({}, {q.id}), (std::vector<std::string>{"t2:Empty"}));
+    EXPECT_EQ(list({"Ongoing"}, {q.id}), (std::vector<std::string>{}));
+    EXPECT_EQ(list({"NoSuchState"}, {}), (std::vector<std::string>{}));
+
+    ASSERT_EQ(end_completed(c, "t1", p, true), 0);
+    d = describe({"t1"});
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].transaction_state, "CompleteCommit");
+    EXPECT_TRUE(d[0].topics.empty());
+    EXPECT_EQ(list({"CompleteCommit", "Empty"}, {}),
+              (std::vector<std::string>{"t1:CompleteCommit", "t2:Empty"}));
 }
 
 TEST_F(BrokerTxnTest, EndingATransactionThatWasNeverBegunIsRefused) {

@@ -19,6 +19,8 @@
 //                        markers and offsets are durable and the Complete
 //                        record written (the id is busy meanwhile).
 //
+//   DescribeTransactions, ListTransactions (KIP-664) read the ids' state.
+//
 // A transaction open longer than its timeout is aborted by the coordinator
 // (its epoch bumped, so the late producer is fenced), as Kafka does.
 //
@@ -53,8 +55,10 @@
 #include "protocol/error_code.h"
 #include "protocol/messages/add_offsets_to_txn.h"
 #include "protocol/messages/add_partitions_to_txn.h"
+#include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/init_producer_id.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/txn_offset_commit.h"
 
 namespace cs::broker {
@@ -96,6 +100,14 @@ class txn_service {
     // The group coordinator has checked the member and generation already.
     void txn_offset_commit(kafka::txn_offset_commit_request req,
                            std::function<void(kafka::txn_offset_commit_response)> done);
+
+    // DescribeTransactions / ListTransactions (KIP-664): the coordinator's
+    // state as it stands (a transaction being ended shows as prepared),
+    // answered on its thread without waiting for the ids' writes.
+    void describe(std::vector<std::string> ids,
+                  std::function<void(kafka::describe_transactions_response)> done);
+    void list(kafka::list_transactions_request req,
+              std::function<void(kafka::list_transactions_response)> done);
 
     // Any thread. For a transactional batch of (pid, epoch) to tp: none when
     // tp is in the producer's open transaction.

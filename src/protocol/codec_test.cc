@@ -247,6 +247,8 @@ TEST(codec, flexible_from_matches_kafka_message_definitions) {
     EXPECT_TRUE(is_flexible(api_key::find_coordinator, 3));
     EXPECT_TRUE(is_flexible(api_key::list_groups, 3));
     EXPECT_TRUE(is_flexible(api_key::init_producer_id, 2));
+    EXPECT_TRUE(is_flexible(api_key::describe_transactions, 0));
+    EXPECT_TRUE(is_flexible(api_key::list_transactions, 0));
     EXPECT_FALSE(is_flexible(api_key::offset_commit, 7));
     EXPECT_FALSE(is_flexible(api_key::join_group, 5));
     EXPECT_FALSE(is_flexible(api_key::produce, 8));
