@@ -448,13 +448,18 @@ TEST_F(BrokerTxnTest, DescribeAndListTransactions) {
     EXPECT_EQ(d[2].error_code, wire(error_code::transactional_id_not_found));
     EXPECT_EQ(d[3].error_code, wire(error_code::invalid_request));
 
-    auto list = [&](std::vector<std::string> states, std::vector<int64_t> pids) {
+    auto list = [&](std::vector<std::string> states, std::vector<int64_t> pids,
+                    int64_t duration = -1, std::vector<std::string>* unknown = nullptr) {
         kafka::list_transactions_request req;
         req.state_filters = std::move(states);
         req.producer_id_filters = std::move(pids);
-        auto resp = c.call<kafka::list_transactions_response>(req, 0);
+        req.duration_filter = duration;
+        auto resp = c.call<kafka::list_transactions_response>(req, duration >= 0 ? 1 : 0);
         EXPECT_TRUE(resp.has_value());
         EXPECT_EQ(resp ? resp->error_code : -1, 0);
+        if (unknown != nullptr) {
+            *unknown = resp->unknown_state_filters;
+        }
         std::vector<std::string> ids;
         for (const auto& t : resp->transaction_states) {
             ids.push_back(t.transactional_id + ":" + t.transaction_state);
@@ -465,7 +470,15 @@ TEST_F(BrokerTxnTest, DescribeAndListTransactions) {
     EXPECT_EQ(list({"Ongoing"}, {}), (std::vector<std::string>{"t1:Ongoing"}));
     EXPECT_EQ(list({}, {q.id}), (std::vector<std::string>{"t2:Empty"}));
     EXPECT_EQ(list({"Ongoing"}, {q.id}), (std::vector<std::string>{}));
-    EXPECT_EQ(list({"NoSuchState"}, {}), (std::vector<std::string>{}));
+    std::vector<std::string> unknown;
+    EXPECT_EQ(list({"NoSuchState", "Empty"}, {}, -1, &unknown),
+              (std::vector<std::string>{"t2:Empty"}));
+    EXPECT_EQ(unknown, (std::vector<std::string>{"NoSuchState"}));
+    // v1: running longer than the duration (t1 began moments ago; t2 has no
+    // transaction, so its start is -1 and it counts as long-running, as Kafka).
+    EXPECT_EQ(list({"Ongoing"}, {}, 3'600'000), (std::vector<std::string>{}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(list({"Ongoing"}, {}, 0), (std::vector<std::string>{"t1:Ongoing"}));
 
     ASSERT_EQ(end_completed(c, "t1", p, true), 0);
     d = describe({"t1"});

@@ -1,7 +1,6 @@
 // txn_service: DescribeTransactions and ListTransactions (KIP-664), as
 // Kafka's TransactionCoordinator and TransactionStateManager answer them.
 
-#include <algorithm>
 #include <set>
 
 #include "broker/txn_service.h"
@@ -46,16 +45,28 @@ void txn_service::describe(std::vector<std::string> ids,
 void txn_service::list(kafka::list_transactions_request req,
                        std::function<void(kafka::list_transactions_response)> done) {
     exec_.post([this, req = std::move(req), done = std::move(done)] {
-        // A state name Kafka does not know matches nothing.
+        kafka::list_transactions_response resp;
+        // A state name Kafka does not know matches nothing and is reported.
+        std::set<std::string> known;
+        for (int8_t s = 0; s <= static_cast<int8_t>(txn_state::prepare_epoch_fence); ++s) {
+            known.insert(state_name(static_cast<txn_state>(s)));
+        }
+        for (const auto& s : req.state_filters) {
+            if (!known.contains(s)) {
+                resp.unknown_state_filters.push_back(s);
+            }
+        }
         const std::set<std::string> states(req.state_filters.begin(), req.state_filters.end());
         const std::set<int64_t> pids(req.producer_id_filters.begin(),
                                      req.producer_id_filters.end());
-        kafka::list_transactions_response resp;
+        const int64_t t = now();
         for (const auto& [id, m] : txns_) {
             const std::string state = state_name(m.state);
-            // Dead: being forgotten (Kafka leaves it out too).
+            // Dead: being forgotten (Kafka leaves it out too). The duration
+            // as Kafka computes it: from the start time, -1 when none.
             if (m.state == txn_state::dead || (!pids.empty() && !pids.contains(m.producer_id)) ||
-                (!states.empty() && !states.contains(state))) {
+                (!states.empty() && !states.contains(state)) ||
+                (req.duration_filter >= 0 && t - m.start_ms <= req.duration_filter)) {
                 continue;
             }
             resp.transaction_states.push_back({id, m.producer_id, state});

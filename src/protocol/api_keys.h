@@ -81,7 +81,7 @@ inline constexpr std::array kApis = {
     api_descriptor{api_key::create_partitions, "CreatePartitions", 0, 1, 2},
     api_descriptor{api_key::delete_groups, "DeleteGroups", 0, 1, 2},
     api_descriptor{api_key::describe_transactions, "DescribeTransactions", 0, 0, 0},
-    api_descriptor{api_key::list_transactions, "ListTransactions", 0, 0, 0},
+    api_descriptor{api_key::list_transactions, "ListTransactions", 0, 1, 0},
 };
 
 // The descriptor of a raw api key as received, or nullptr when unknown.

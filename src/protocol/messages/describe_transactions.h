@@ -39,7 +39,7 @@ struct describe_transactions_response {
         int32_t transaction_timeout_ms = 0;
         int64_t transaction_start_time_ms = 0;  // -1: no transaction
         int64_t producer_id = 0;
-        int32_t producer_epoch = 0;  // int32 on the wire
+        int16_t producer_epoch = 0;
         // The partitions of the current transaction (if any).
         std::vector<topic_data> topics;
 

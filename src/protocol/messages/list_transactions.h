@@ -1,8 +1,8 @@
 #pragma once
 
-// ListTransactions (api key 66, KIP-664), version 0 (flexible). Field facts
-// transcribed from apache/kafka ListTransactionsRequest.json /
-// ListTransactionsResponse.json.
+// ListTransactions (api key 66, KIP-664), versions 0-1 (flexible; v1 adds
+// the request's duration filter, KIP-994). Field facts transcribed from
+// apache/kafka ListTransactionsRequest.json / ListTransactionsResponse.json.
 
 #include "protocol/schema.h"
 
@@ -14,11 +14,14 @@ struct list_transactions_request {
     std::vector<std::string> state_filters;
     // Empty: any. Else only these producer ids.
     std::vector<int64_t> producer_id_filters;
+    // < 0: any. Else only transactions running longer than this (ms).
+    int64_t duration_filter = -1;
 
     template <class V>
     void describe(V& v) {
         v.field(state_filters, "state_filters");
         v.field(producer_id_filters, "producer_id_filters");
+        v.field(duration_filter, "duration_filter", since(1));
     }
     bool operator==(const list_transactions_request&) const = default;
 };
@@ -40,12 +43,15 @@ struct list_transactions_response {
     };
     int32_t throttle_time_ms = 0;
     int16_t error_code = 0;
+    // The request's state filters that name no state.
+    std::vector<std::string> unknown_state_filters;
     std::vector<transaction> transaction_states;
 
     template <class V>
     void describe(V& v) {
         v.field(throttle_time_ms, "throttle_time_ms");
         v.field(error_code, "error_code");
+        v.field(unknown_state_filters, "unknown_state_filters");
         v.field(transaction_states, "transaction_states");
     }
     bool operator==(const list_transactions_response&) const = default;
