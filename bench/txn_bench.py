@@ -6,8 +6,9 @@ keeps no transaction state), in the same run.
 
 Each transaction: begin, --records records of ~120 bytes over 3 partitions,
 (with --offsets) send_offsets_to_transaction for a consumer group, commit.
-Our broker makes the transaction's state and its markers durable (fsync)
-before it answers EndTxn; the mock answers from memory. The physical limit,
+Our broker answers EndTxn once the prepared state is durable (fsync) and
+writes the markers after (the id's next request waits for them); the mock
+answers from memory. The physical limit,
 measured in the same run: one write + fdatasync on the broker's disk.
 
   /usr/bin/python3 bench/txn_bench.py --binary build-lead/src/cli/clickstream \\

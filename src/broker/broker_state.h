@@ -40,11 +40,12 @@ struct partition {
     std::mutex append_mu;  // guards producers and orders appends
     producer_state producers;
 
-    // Read without append_mu by fetches: the first offset of the oldest open
-    // transaction (-1: none), and whether any transaction was aborted here.
-    // Published under append_mu before a transaction's first batch is
-    // appended, so a read_committed fetch that reads the high watermark
-    // first never sees records of an open transaction.
+    // Read without append_mu by the log (partition_txn_view, under the log's
+    // lock): the first offset of the oldest open transaction (-1: none), and
+    // whether any transaction was aborted here. Published under append_mu
+    // before a transaction's first batch is appended, so a read_committed
+    // read, which takes the high watermark first, never sees records of an
+    // open transaction (storage::partition_log::offsets).
     std::atomic<int64_t> first_unstable{-1};
     std::atomic<bool> has_aborted{false};
 
@@ -52,12 +53,6 @@ struct partition {
     void publish_txn_state() {
         first_unstable.store(producers.first_unstable_offset().value_or(-1));
         has_aborted.store(producers.has_aborted());
-    }
-    // Kafka's last stable offset: the high watermark, or the first offset of
-    // the oldest open transaction before it. `hw` must have been read first.
-    kafka::offset last_stable_offset(kafka::offset hw) const {
-        int64_t first = first_unstable.load();
-        return first >= 0 && first < hw.value() ? kafka::offset(first) : hw;
     }
 };
 

@@ -16,9 +16,11 @@
 #include "protocol/messages/add_offsets_to_txn.h"
 #include "protocol/messages/add_partitions_to_txn.h"
 #include "protocol/messages/create_topics.h"
+#include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/list_offsets.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/offset_fetch.h"
 #include "protocol/messages/txn_offset_commit.h"
 
@@ -97,6 +99,17 @@ class BrokerTxnTest : public BrokerTest {
         auto resp = c.call<kafka::end_txn_response>(req, 3);
         EXPECT_TRUE(resp.has_value());
         return resp ? resp->error_code : -1;
+    }
+
+    // EndTxn is answered once the prepared state is durable; the markers
+    // follow. A retry of the same EndTxn waits for them and the Complete
+    // record (the id's requests run one after another) and is answered
+    // alike: after it, every partition holds its marker.
+    int16_t end_completed(wire_client& c, const std::string& id, producer_id_and_epoch p,
+                          bool commit) {
+        int16_t e = end(c, id, p, commit);
+        int16_t retry = end(c, id, p, commit);
+        return e != 0 ? e : retry;
     }
 
     // A batch of n records; transactional when p.id >= 0.
@@ -200,7 +213,7 @@ TEST_F(BrokerTxnTest, ReadCommittedStopsAtTheOpenTransactionAndSkipsAbortedOnes)
     EXPECT_EQ(batches_in(uncommitted.records).size(), 3u);
     EXPECT_EQ(uncommitted.last_stable_offset, 3);
 
-    ASSERT_EQ(end(c, "t1", p, /*commit=*/false), 0);  // marker at 7
+    ASSERT_EQ(end_completed(c, "t1", p, /*commit=*/false), 0);  // marker at 7
     auto after = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(after.high_watermark, 8);
     EXPECT_EQ(after.last_stable_offset, 8);
@@ -258,7 +271,7 @@ TEST_F(BrokerTxnTest, AnOpenTransactionSurvivesARestartAndThenCommits) {
     auto before = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(before.last_stable_offset, 0);
     EXPECT_EQ(before.high_watermark, 2);
-    EXPECT_EQ(end(c, "t1", p, true), 0);
+    EXPECT_EQ(end_completed(c, "t1", p, true), 0);
     auto after = fetch_from(c, "tx", 0, true);
     EXPECT_EQ(after.last_stable_offset, 3);
     EXPECT_EQ(batches_in(after.records).size(), 2u);
@@ -337,14 +350,143 @@ TEST_F(BrokerTxnTest, TransactionalOffsetsReachTheGroupOnlyWhenTheTransactionCom
     EXPECT_EQ(offset_fetch(true),
               (std::pair<int64_t, int16_t>{-1, wire(error_code::unstable_offset_commit)}));
     EXPECT_EQ(offset_fetch(false).first, -1);
-    ASSERT_EQ(end(c, "t1", p, true), 0);
+    ASSERT_EQ(end_completed(c, "t1", p, true), 0);
     EXPECT_EQ(offset_fetch(true), (std::pair<int64_t, int16_t>{5, 0}));
 
     // An aborted transaction's offsets are dropped.
     ASSERT_EQ(c.call<kafka::add_offsets_to_txn_response>(add, 3)->error_code, 0);
     EXPECT_EQ(txn_commit("g", 9), 0);
-    ASSERT_EQ(end(c, "t1", p, false), 0);
+    ASSERT_EQ(end_completed(c, "t1", p, false), 0);
     EXPECT_EQ(offset_fetch(true), (std::pair<int64_t, int16_t>{5, 0}));
+}
+
+// Kafka's order: EndTxn is answered once PrepareCommit is durable and the
+// markers are written after. The id's next request (here the next
+// transaction's AddPartitionsToTxn, sent without waiting) must not see the
+// half-finished transaction: it waits for the markers and succeeds, and
+// the next transaction's batch lands after the previous marker.
+TEST_F(BrokerTxnTest, TheNextRequestOfTheIdWaitsForTheMarkersOfTheLastCommit) {
+    wire_client c(port_);
+    create(c, "tx", 3);
+    auto p = init(c, "t1");
+    for (int round = 0; round < 5; ++round) {
+        for (int32_t part = 0; part < 3; ++part) {
+            ASSERT_EQ(add_partition(c, "t1", p, "tx", part), 0) << "round " << round;
+            auto ok = produce(c, "tx", part, records(2, "v", p, round * 2));
+            ASSERT_EQ(ok.responses.at(0).partition_responses.at(0).error_code, 0);
+        }
+        ASSERT_EQ(end(c, "t1", p, /*commit=*/true), 0);
+    }
+    // The last commit's markers: a retry of its EndTxn waits for them.
+    ASSERT_EQ(end(c, "t1", p, true), 0);
+    auto after = fetch_from(c, "tx", 0, true);
+    EXPECT_EQ(after.high_watermark, 15);  // 5 x (2 records + marker)
+    EXPECT_EQ(after.last_stable_offset, 15);
+    std::vector<std::tuple<int64_t, int32_t, bool>> expected;
+    for (int64_t round = 0; round < 5; ++round) {
+        expected.emplace_back(round * 3, 2, false);
+        expected.emplace_back(round * 3 + 2, 1, true);
+    }
+    EXPECT_EQ(batches_in(after.records), expected);
+}
+
+// A restart right after EndTxn's answer, its markers possibly not written:
+// whatever the stop left, the commit is complete afterwards (a prepared
+// transaction is completed at start-up from its durable PrepareCommit).
+TEST_F(BrokerTxnTest, ACommitRestartedRightAfterItsAnswerIsComplete) {
+    producer_id_and_epoch p;
+    {
+        wire_client c(port_);
+        create(c, "tx");
+        p = init(c, "t1");
+        ASSERT_EQ(add_partition(c, "t1", p, "tx", 0), 0);
+        produce(c, "tx", 0, records(2, "txn", p));
+        ASSERT_EQ(end(c, "t1", p, true), 0);
+    }
+    restart_without_producer_snapshots();
+    wire_client c(port_);
+    EXPECT_EQ(end(c, "t1", p, true), 0);  // waits for the completion at start-up
+    auto after = fetch_from(c, "tx", 0, true);
+    EXPECT_EQ(after.last_stable_offset, 3);
+    EXPECT_EQ(after.high_watermark, 3);
+    EXPECT_FALSE(after.aborted_transactions.has_value() && !after.aborted_transactions->empty());
+}
+
+// KIP-664, as kafka-transactions.sh uses them.
+TEST_F(BrokerTxnTest, DescribeAndListTransactions) {
+    wire_client c(port_);
+    create(c, "tx", 2);
+    create(c, "ty");
+    auto p = init(c, "t1", 30000);
+    auto q = init(c, "t2");
+    ASSERT_EQ(add_partition(c, "t1", p, "tx", 1), 0);
+    ASSERT_EQ(add_partition(c, "t1", p, "ty", 0), 0);
+    ASSERT_EQ(add_partition(c, "t1", p, "tx", 0), 0);
+    using described = kafka::describe_transactions_response::transaction;
+    auto describe = [&](std::vector<std::string> ids) {
+        kafka::describe_transactions_request req;
+        req.transactional_ids = std::move(ids);
+        auto resp = c.call<kafka::describe_transactions_response>(req, 0);
+        EXPECT_TRUE(resp.has_value());
+        return resp ? resp->transaction_states : std::vector<described>{};
+    };
+    auto d = describe({"t1", "t2", "nobody", ""});
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_EQ(d[0].error_code, 0);
+    EXPECT_EQ(d[0].transactional_id, "t1");
+    EXPECT_EQ(d[0].transaction_state, "Ongoing");
+    EXPECT_EQ(d[0].producer_id, p.id);
+    EXPECT_EQ(d[0].producer_epoch, p.epoch);
+    EXPECT_EQ(d[0].transaction_timeout_ms, 30000);
+    EXPECT_GT(d[0].transaction_start_time_ms, 0);
+    EXPECT_EQ(d[0].topics, (std::vector<kafka::describe_transactions_response::topic_data>{
+                               {"tx", {0, 1}}, {"ty", {0}}}));
+    EXPECT_EQ(d[1].transaction_state, "Empty");
+    EXPECT_EQ(d[1].producer_id, q.id);
+    EXPECT_EQ(d[1].transaction_start_time_ms, -1);
+    EXPECT_TRUE(d[1].topics.empty());
+    EXPECT_EQ(d[2].error_code, wire(error_code::transactional_id_not_found));
+    EXPECT_EQ(d[3].error_code, wire(error_code::invalid_request));
+
+    auto list = [&](std::vector<std::string> states, std::vector<int64_t> pids,
+                    int64_t duration = -1, std::vector<std::string>* unknown = nullptr) {
+        kafka::list_transactions_request req;
+        req.state_filters = std::move(states);
+        req.producer_id_filters = std::move(pids);
+        req.duration_filter = duration;
+        auto resp = c.call<kafka::list_transactions_response>(req, duration >= 0 ? 1 : 0);
+        EXPECT_TRUE(resp.has_value());
+        EXPECT_EQ(resp ? resp->error_code : -1, 0);
+        if (unknown != nullptr) {
+            *unknown = resp->unknown_state_filters;
+        }
+        std::vector<std::string> ids;
+        for (const auto& t : resp->transaction_states) {
+            ids.push_back(t.transactional_id + ":" + t.transaction_state);
+        }
+        return ids;
+    };
+    EXPECT_EQ(list({}, {}), (std::vector<std::string>{"t1:Ongoing", "t2:Empty"}));
+    EXPECT_EQ(list({"Ongoing"}, {}), (std::vector<std::string>{"t1:Ongoing"}));
+    EXPECT_EQ(list({}, {q.id}), (std::vector<std::string>{"t2:Empty"}));
+    EXPECT_EQ(list({"Ongoing"}, {q.id}), (std::vector<std::string>{}));
+    std::vector<std::string> unknown;
+    EXPECT_EQ(list({"NoSuchState", "Empty"}, {}, -1, &unknown),
+              (std::vector<std::string>{"t2:Empty"}));
+    EXPECT_EQ(unknown, (std::vector<std::string>{"NoSuchState"}));
+    // v1: running longer than the duration (t1 began moments ago; t2 has no
+    // transaction, so its start is -1 and it counts as long-running, as Kafka).
+    EXPECT_EQ(list({"Ongoing"}, {}, 3'600'000), (std::vector<std::string>{}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(list({"Ongoing"}, {}, 0), (std::vector<std::string>{"t1:Ongoing"}));
+
+    ASSERT_EQ(end_completed(c, "t1", p, true), 0);
+    d = describe({"t1"});
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].transaction_state, "CompleteCommit");
+    EXPECT_TRUE(d[0].topics.empty());
+    EXPECT_EQ(list({"CompleteCommit", "Empty"}, {}),
+              (std::vector<std::string>{"t1:CompleteCommit", "t2:Empty"}));
 }
 
 TEST_F(BrokerTxnTest, EndingATransactionThatWasNeverBegunIsRefused) {

@@ -272,9 +272,14 @@ void txn_service::init_producer_id(kafka::init_producer_id_request req, int16_t 
         log::get("txn")->info(
             "transactional id '{}' re-initialised with a transaction open: aborting it", id);
         ++m->producer_epoch;
-        end(id, /*commit=*/false, [finish_init, done](error_code e) {
+        auto failed = [done](error_code e) {
             if (e != error_code::none) {
-                return done(e, -1, -1);
+                done(e, -1, -1);
+            }
+        };
+        end(id, /*commit=*/false, failed, [finish_init, failed](error_code e) {
+            if (e != error_code::none) {
+                return failed(e);
             }
             finish_init();
         });

@@ -10,12 +10,16 @@
 //   AddPartitionsToTxn,  put partitions / a consumer group into the open
 //   AddOffsetsToTxn      transaction (it opens with the first of them).
 //   TxnOffsetCommit      keeps offsets that the group receives on commit.
-//   EndTxn(commit|abort) PrepareCommit/PrepareAbort is made durable, then a
-//                        commit or abort marker is written to every
-//                        partition of the transaction and, on commit, the
-//                        offsets become the groups' committed offsets; then
-//                        CompleteCommit/CompleteAbort. The client is answered
-//                        once markers and offsets are durable.
+//   EndTxn(commit|abort) PrepareCommit/PrepareAbort is made durable and the
+//                        client answered (Kafka's order); then a commit or
+//                        abort marker is written to every partition of the
+//                        transaction and, on commit, the offsets become the
+//                        groups' committed offsets; then CompleteCommit/
+//                        CompleteAbort. The id's next request waits until
+//                        markers and offsets are durable and the Complete
+//                        record written (the id is busy meanwhile).
+//
+//   DescribeTransactions, ListTransactions (KIP-664) read the ids' state.
 //
 // A transaction open longer than its timeout is aborted by the coordinator
 // (its epoch bumped, so the late producer is fenced), as Kafka does.
@@ -51,8 +55,10 @@
 #include "protocol/error_code.h"
 #include "protocol/messages/add_offsets_to_txn.h"
 #include "protocol/messages/add_partitions_to_txn.h"
+#include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/init_producer_id.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/txn_offset_commit.h"
 
 namespace cs::broker {
@@ -95,6 +101,14 @@ class txn_service {
     void txn_offset_commit(kafka::txn_offset_commit_request req,
                            std::function<void(kafka::txn_offset_commit_response)> done);
 
+    // DescribeTransactions / ListTransactions (KIP-664): the coordinator's
+    // state as it stands (a transaction being ended shows as prepared),
+    // answered on its thread without waiting for the ids' writes.
+    void describe(std::vector<std::string> ids,
+                  std::function<void(kafka::describe_transactions_response)> done);
+    void list(kafka::list_transactions_request req,
+              std::function<void(kafka::list_transactions_response)> done);
+
     // Any thread. For a transactional batch of (pid, epoch) to tp: none when
     // tp is in the producer's open transaction.
     kafka::error_code check_produce(int64_t pid, int16_t epoch,
@@ -124,9 +138,12 @@ class txn_service {
     // Makes `next` the id's state once durable, then calls done(none), or
     // done(error) with the state unchanged.
     void update(txn_metadata next, error_callback done);
-    // Prepare (durably) then complete m's transaction; done on the
-    // coordinator thread once complete, or with the error that stopped it.
-    void end(const std::string& id, bool commit, error_callback done);
+    // Prepare (durably) then complete m's transaction, on the coordinator
+    // thread: `prepared` once the prepared state is durable (or with the
+    // error that stopped it), `completed` (optional) once complete or with
+    // the error that stopped the completion. The id stays busy until then.
+    void end(const std::string& id, bool commit, error_callback prepared,
+             error_callback completed = {});
     // Markers + offsets of a prepared transaction, then its Complete state.
     // only_open (recovery): markers only where the producer's transaction is
     // still open, as a marker may have been written before.

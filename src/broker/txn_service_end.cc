@@ -62,20 +62,29 @@ result<std::optional<kafka::offset>> write_marker(partition& part, int64_t pid, 
 
 }  // namespace
 
-void txn_service::end(const std::string& id, bool commit, error_callback done) {
+void txn_service::end(const std::string& id, bool commit, error_callback prepared,
+                      error_callback completed) {
     txn_metadata next = *find(id);
     next.state = commit ? txn_state::prepare_commit : txn_state::prepare_abort;
     next.last_update_ms = now();
     acquire(id);
-    persist(next, [this, id, next, done = std::move(done)](status st) {
+    persist(next, [this, id, next, prepared = std::move(prepared),
+                   completed = std::move(completed)](status st) {
         if (!st.ok()) {
             log::get("txn")->warn("transactional id '{}': writing {} to {} failed: {}", id,
                                   state_name(next.state), kTransactionStateTopic, st.message());
-            done(error_code::coordinator_not_available);
+            prepared(error_code::coordinator_not_available);
         } else {
+            // The outcome is decided once the prepared state is durable (a
+            // crash from here on completes it at start-up): answer now, as
+            // Kafka's coordinator does, and write the markers after. The
+            // id stays busy until they and the Complete record are written,
+            // so its next request sees the transaction complete.
             txns_[id] = next;
             publish(next);
-            complete(id, /*only_open=*/false, done);
+            prepared(error_code::none);
+            complete(
+                id, /*only_open=*/false, completed ? completed : [](error_code) {});
         }
         release(id);
     });
@@ -88,8 +97,8 @@ void txn_service::complete(const std::string& id, bool only_open, error_callback
     auto j = std::make_shared<join>();
     j->then = [this, id, commit, done](status st) {
         if (!st.ok()) {
-            // Stays prepared: tick() tries again; the client retries EndTxn
-            // and is told CONCURRENT_TRANSACTIONS meanwhile.
+            // Stays prepared: tick() tries again; the id's requests are told
+            // CONCURRENT_TRANSACTIONS meanwhile (the client retries them).
             log::get("txn")->error("transactional id '{}': completing its {} failed: {}", id,
                                    commit ? "commit" : "abort", st.message());
             done(error_code::coordinator_not_available);

@@ -41,6 +41,8 @@ enum class api_key : int16_t {
     alter_configs = 33,
     create_partitions = 37,
     delete_groups = 42,
+    describe_transactions = 65,
+    list_transactions = 66,
 };
 
 struct api_descriptor {
@@ -78,6 +80,8 @@ inline constexpr std::array kApis = {
     api_descriptor{api_key::alter_configs, "AlterConfigs", 0, 1, 2},
     api_descriptor{api_key::create_partitions, "CreatePartitions", 0, 1, 2},
     api_descriptor{api_key::delete_groups, "DeleteGroups", 0, 1, 2},
+    api_descriptor{api_key::describe_transactions, "DescribeTransactions", 0, 0, 0},
+    api_descriptor{api_key::list_transactions, "ListTransactions", 0, 1, 0},
 };
 
 // The descriptor of a raw api key as received, or nullptr when unknown.

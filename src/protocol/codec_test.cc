@@ -247,12 +247,51 @@ TEST(codec, flexible_from_matches_kafka_message_definitions) {
     EXPECT_TRUE(is_flexible(api_key::find_coordinator, 3));
     EXPECT_TRUE(is_flexible(api_key::list_groups, 3));
     EXPECT_TRUE(is_flexible(api_key::init_producer_id, 2));
+    EXPECT_TRUE(is_flexible(api_key::describe_transactions, 0));
+    EXPECT_TRUE(is_flexible(api_key::list_transactions, 0));
     EXPECT_FALSE(is_flexible(api_key::offset_commit, 7));
     EXPECT_FALSE(is_flexible(api_key::join_group, 5));
     EXPECT_FALSE(is_flexible(api_key::produce, 8));
     EXPECT_FALSE(is_flexible(api_key::fetch, 11));
     EXPECT_FALSE(is_flexible(api_key::create_topics, 4));
     EXPECT_FALSE(is_flexible(api_key::describe_configs, 2));
+}
+
+TEST(codec, transactions_admin_messages_have_kafkas_layout) {
+    // ListTransactionsRequest v1 (KIP-664, KIP-994): compact arrays, the
+    // duration filter from v1, an empty tagged section.
+    list_transactions_request list;
+    list.state_filters = {"Ongoing"};
+    list.producer_id_filters = {7};
+    list.duration_filter = 1000;
+    bytes l1;
+    encode_message(list, 1, l1);
+    EXPECT_EQ(l1, hex_bytes("02"
+                            "084f6e676f696e67"
+                            "02"
+                            "0000000000000007"
+                            "00000000000003e8"
+                            "00"));
+    // DescribeTransactionsResponse v0: ProducerEpoch is an int16.
+    describe_transactions_response d;
+    d.transaction_states.push_back({0, "t", "Ongoing", 60000, 5, 9, 3, {{"x", {0}}}});
+    bytes d0;
+    encode_message(d, 0, d0);
+    EXPECT_EQ(d0, hex_bytes("00000000"
+                            "02"
+                            "0000"
+                            "0274"
+                            "084f6e676f696e67"
+                            "0000ea60"
+                            "0000000000000005"
+                            "0000000000000009"
+                            "0003"
+                            "02"
+                            "0278"
+                            "0200000000"
+                            "00"
+                            "00"
+                            "00"));
 }
 
 TEST(codec, printer_shows_fields_present_at_the_version) {

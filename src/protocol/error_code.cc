@@ -210,6 +210,8 @@ std::string_view error_code_name(error_code code) {
             return "DUPLICATE_BROKER_REGISTRATION";
         case error_code::broker_id_not_registered:
             return "BROKER_ID_NOT_REGISTERED";
+        case error_code::transactional_id_not_found:
+            return "TRANSACTIONAL_ID_NOT_FOUND";
     }
     return "UNKNOWN_ERROR_CODE";
 }

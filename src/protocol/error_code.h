@@ -216,6 +216,8 @@ enum class error_code : int16_t {
     duplicate_broker_registration = 101,
     // The given broker ID was not registered.
     broker_id_not_registered = 102,
+    // The transactionalId could not be found.
+    transactional_id_not_found = 105,
 };
 
 // "UNKNOWN_TOPIC_OR_PARTITION" for 3; "UNKNOWN_ERROR_CODE" for numbers not listed.

@@ -23,6 +23,9 @@ TEST(error_code, numbers_match_kafka) {
     EXPECT_EQ(to_wire(error_code::invalid_record), 87);
     EXPECT_EQ(to_wire(error_code::unstable_offset_commit), 88);
     EXPECT_EQ(to_wire(error_code::producer_fenced), 90);
+    EXPECT_EQ(to_wire(error_code::transactional_id_not_found), 105);
+    EXPECT_EQ(error_code_name(error_code::transactional_id_not_found),
+              "TRANSACTIONAL_ID_NOT_FOUND");
 }
 
 TEST(error_code, names_and_retriability) {

@@ -253,17 +253,17 @@ void partition_log::maybe_flush_periodically(int64_t now_ms) {
 // ---- reads ----
 
 result<fetch_result> partition_log::read(kafka::offset start, uint64_t max_bytes, bool min_one,
-                                         std::optional<kafka::offset> upto) {
+                                         isolation iso) {
     std::lock_guard lock(mu_);
     fetch_result out;
-    out.high_watermark = next_offset_;
-    out.log_start_offset = log_start_;
+    static_cast<log_offsets&>(out) = offsets_locked();
     if (start < log_start_ || start > next_offset_) {
         return error{errc::out_of_range,
                      fmt::format("{}: offset {} outside [{}, {}]", tp_.to_string(), start.value(),
                                  log_start_.value(), next_offset_.value())};
     }
-    const kafka::offset end = upto ? std::min(*upto, next_offset_) : next_offset_;
+    const kafka::offset end =
+        iso == isolation::read_committed ? out.last_stable_offset : out.high_watermark;
     if (start >= end) {
         return out;
     }
@@ -292,12 +292,15 @@ result<fetch_result> partition_log::read(kafka::offset start, uint64_t max_bytes
     return out;
 }
 
-result<std::optional<timestamp_offset>> partition_log::offset_for_timestamp(int64_t ts) {
+result<std::optional<timestamp_offset>> partition_log::offset_for_timestamp(int64_t ts,
+                                                                            isolation iso) {
     constexpr int64_t latest = -1;
     constexpr int64_t earliest = -2;
     std::lock_guard lock(mu_);
+    const kafka::offset end =
+        iso == isolation::read_committed ? offsets_locked().last_stable_offset : next_offset_;
     if (ts == latest) {
-        return std::optional<timestamp_offset>{timestamp_offset{-1, next_offset_}};
+        return std::optional<timestamp_offset>{timestamp_offset{-1, end}};
     }
     if (ts == earliest) {
         return std::optional<timestamp_offset>{timestamp_offset{-1, log_start_}};
@@ -315,7 +318,8 @@ result<std::optional<timestamp_offset>> partition_log::offset_for_timestamp(int6
             return error{r.err().code, tp_.to_string() + ": " + r.err().message};
         }
         if (r->has_value()) {
-            return *r;
+            // Not visible to this reader: nothing later is either.
+            return (*r)->offset < end ? *r : std::optional<timestamp_offset>{};
         }
     }
     return std::optional<timestamp_offset>{};
@@ -349,6 +353,22 @@ kafka::offset partition_log::high_watermark() const {
 kafka::offset partition_log::log_start_offset() const {
     std::lock_guard lock(mu_);
     return log_start_;
+}
+
+log_offsets partition_log::offsets() const {
+    std::lock_guard lock(mu_);
+    return offsets_locked();
+}
+
+log_offsets partition_log::offsets_locked() const {
+    // The high watermark first, then the open transactions (see txn_view).
+    log_offsets o{log_start_, next_offset_, next_offset_};
+    if (txn_view_) {
+        if (auto first = txn_view_->first_unstable(); first && *first < next_offset_.value()) {
+            o.last_stable_offset = kafka::offset(*first);
+        }
+    }
+    return o;
 }
 
 kafka::offset partition_log::recovery_point() const {

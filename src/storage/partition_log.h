@@ -54,10 +54,28 @@ struct append_result {
     kafka::offset log_start_offset;
 };
 
-struct fetch_result {
-    read_slice slice;  // whole batches; empty at the end of the log
-    kafka::offset high_watermark;
+// Which records a reader may see (Fetch's and ListOffsets' isolation_level).
+enum class isolation : int8_t {
+    read_uncommitted,  // up to the high watermark
+    read_committed,    // up to the last stable offset
+};
+
+// From Fetch's and ListOffsets' isolation_level (1: read_committed).
+inline isolation isolation_from_wire(int8_t level) {
+    return level == 1 ? isolation::read_committed : isolation::read_uncommitted;
+}
+
+// The log's bounds, read together under its lock.
+struct log_offsets {
     kafka::offset log_start_offset;
+    kafka::offset high_watermark;
+    // Kafka's last stable offset: the high watermark, or the first offset of
+    // the oldest transaction still open before it (txn_view).
+    kafka::offset last_stable_offset;
+};
+
+struct fetch_result : log_offsets {
+    read_slice slice;  // whole batches; empty at the end of the log
 };
 
 // What one compaction pass did (log lines, tests).
@@ -77,17 +95,22 @@ struct open_options {
     kafka::offset log_start_offset{0};
 };
 
-// What the log cleaner must know of transactions, which the broker tracks
-// (storage does not read transaction markers): records of aborted
-// transactions are dropped by compaction rather than kept as a key's latest
-// value, and nothing at or after the first offset of an open transaction is
-// cleaned (its fate is not known yet), as Kafka's cleaner does.
+// What storage must know of transactions, which the broker tracks (storage
+// does not read transaction markers): read_committed reads stop at the first
+// offset of the oldest open transaction (the last stable offset); records of
+// aborted transactions are dropped by compaction rather than kept as a key's
+// latest value, and nothing at or after that first offset is cleaned (its
+// fate is not known yet), as Kafka's cleaner does.
 class txn_view {
   public:
     virtual ~txn_view() = default;
     // Whether the batch of producer_id at `offset` belongs to an aborted transaction.
     virtual bool aborted(int64_t producer_id, int64_t offset) const = 0;
-    // The first offset of the oldest open transaction, if any.
+    // The first offset of the oldest open transaction, if any. Called under
+    // the log's lock: must not take locks that are held while appending. The
+    // broker publishes it before it appends a transaction's first batch, so
+    // a reader that read the high watermark first never sees an open
+    // transaction's records below the last stable offset.
     virtual std::optional<int64_t> first_unstable() const = 0;
 };
 
@@ -118,16 +141,19 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     // Whole batches from the one holding `start`, at most max_bytes except
     // that the first batch is always returned whole (KIP-74). start == high
     // watermark gives an empty slice; outside [log start, hw] is out_of_range.
-    // `upto` stops before the batch holding that offset (read_committed
-    // fetches stop at the last stable offset); start >= upto gives an empty
-    // slice.
+    // read_committed stops before the batch holding the last stable offset
+    // (start at or past it gives an empty slice). The result carries the
+    // bounds as they were for this read (the LSO from the same high watermark).
     result<fetch_result> read(kafka::offset start, uint64_t max_bytes, bool min_one = true,
-                              std::optional<kafka::offset> upto = std::nullopt);
+                              isolation iso = isolation::read_uncommitted);
 
     // ListOffsets: the first offset whose record timestamp >= ts, nullopt if
     // no record has one. ts -1 (latest) gives the high watermark, -2
-    // (earliest) the log start offset, both with timestamp -1.
-    result<std::optional<timestamp_offset>> offset_for_timestamp(int64_t ts);
+    // (earliest) the log start offset, both with timestamp -1. read_committed
+    // (as Kafka): latest is the last stable offset, and a timestamp's offset
+    // at or past it is not found.
+    result<std::optional<timestamp_offset>> offset_for_timestamp(
+        int64_t ts, isolation iso = isolation::read_uncommitted);
 
     // Retention and DeleteRecords.
     // Deletes whole non-active segments past retention.ms / retention.bytes or
@@ -164,6 +190,7 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
 
     kafka::offset high_watermark() const;
     kafka::offset log_start_offset() const;
+    log_offsets offsets() const;
     kafka::offset recovery_point() const;
     uint64_t size_bytes() const;
     size_t segment_count() const;
@@ -188,6 +215,7 @@ class partition_log : public std::enable_shared_from_this<partition_log> {
     // fsync outside the lock, then advance the recovery point and complete waiters.
     status sync_and_complete(bool all_files);
     void request_flush_locked();
+    log_offsets offsets_locked() const;
 
     const std::filesystem::path dir_;
     const kafka::topic_partition tp_;

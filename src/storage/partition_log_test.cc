@@ -140,6 +140,57 @@ TEST_F(PartitionLogTest, OffsetForTimestamp) {
     EXPECT_EQ((*at(-1))->timestamp, -1);
 }
 
+// An open transaction as the broker publishes it (first offset or none).
+class open_txn final : public txn_view {
+  public:
+    std::optional<int64_t> first;
+    bool aborted(int64_t, int64_t) const override { return false; }
+    std::optional<int64_t> first_unstable() const override { return first; }
+};
+
+TEST_F(PartitionLogTest, ReadCommittedStopsAtTheLastStableOffset) {
+    auto log = open();
+    auto txn = std::make_shared<open_txn>();
+    log->set_txn_view(txn);
+    append(*log, 3, 1000);  // 0..2
+    append(*log, 3, 2000);  // 3..5: from here a transaction is open
+    append(*log, 3, 3000);  // 6..8
+    txn->first = 3;
+    auto committed = log->read(offset(0), 1 << 20, true, isolation::read_committed);
+    ASSERT_TRUE(committed.ok());
+    EXPECT_EQ(committed->high_watermark, offset(9));
+    EXPECT_EQ(committed->last_stable_offset, offset(3));
+    auto batches = kafka::split_batches(*committed->slice.read_bytes());
+    ASSERT_EQ(batches->batches.size(), 1u);  // 0..2 only
+    EXPECT_TRUE(log->read(offset(3), 1 << 20, true, isolation::read_committed)->slice.empty());
+    // read_uncommitted sees everything and reports the same bounds.
+    auto all = log->read(offset(0), 1 << 20);
+    EXPECT_EQ(kafka::split_batches(*all->slice.read_bytes())->batches.size(), 3u);
+    EXPECT_EQ(all->last_stable_offset, offset(3));
+    EXPECT_EQ(log->offsets().last_stable_offset, offset(3));
+
+    // ListOffsets: latest is the LSO; a timestamp past it is not found;
+    // earliest is the log start whatever the isolation (as Kafka).
+    auto at = [&](int64_t ts) { return log->offset_for_timestamp(ts, isolation::read_committed); };
+    EXPECT_EQ((*at(-1))->offset, offset(3));
+    EXPECT_EQ((*at(-2))->offset, offset(0));
+    EXPECT_EQ((*at(1001))->offset, offset(1));
+    EXPECT_FALSE(at(2000)->has_value());
+    EXPECT_EQ((*log->offset_for_timestamp(2000))->offset, offset(3));
+
+    txn->first.reset();  // committed: the LSO is the high watermark again
+    EXPECT_EQ(log->offsets().last_stable_offset, offset(9));
+    EXPECT_EQ((*at(2000))->offset, offset(3));
+}
+
+TEST_F(PartitionLogTest, ReadCommittedOfAnEmptyLogFindsEarliest) {
+    auto log = open();
+    log->set_txn_view(std::make_shared<open_txn>());
+    auto earliest = log->offset_for_timestamp(-2, isolation::read_committed);
+    ASSERT_TRUE(earliest.ok() && earliest->has_value());
+    EXPECT_EQ((*earliest)->offset, offset(0));
+}
+
 TEST_F(PartitionLogTest, OffsetForTimestampLooksInsideCompressedBatches) {
     namespace L = kafka::batch_layout;
     bytes plain = make_batch(4, 5000);  // timestamps 5000..5003

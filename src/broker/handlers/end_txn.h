@@ -5,8 +5,9 @@
 
 namespace cs::broker {
 
-// EndTxn: commits or aborts the producer's transaction; answered once the
-// markers and the groups' offsets are durable.
+// EndTxn: commits or aborts the producer's transaction; answered once its
+// PrepareCommit/PrepareAbort is durable (markers and offsets follow, and the
+// id's next request waits for them).
 struct end_txn_handler {
     using request = kafka::end_txn_request;
     using response = kafka::end_txn_response;

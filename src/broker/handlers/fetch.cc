@@ -41,6 +41,7 @@ struct fetch_operation {
         bool any_error = false;
         bool first_data = true;
         const bool read_committed = req.isolation_level == 1;
+        const auto isolation = storage::isolation_from_wire(req.isolation_level);
         for (const auto& topic : req.topics) {
             auto& tout = resp.responses.emplace_back();
             tout.topic = topic.topic;
@@ -57,33 +58,26 @@ struct fetch_operation {
                 }
                 uint64_t limit = static_cast<uint64_t>(std::clamp<int64_t>(
                     std::min<int64_t>(p.partition_max_bytes, budget - total), 0, INT32_MAX));
-                // The high watermark is read before the last stable offset
-                // (see partition::first_unstable): here for read_committed,
-                // which reads up to the LSO; else inside read().
-                std::optional<kafka::offset> upto;
-                if (read_committed) {
-                    upto = part->last_stable_offset(part->log->high_watermark());
-                }
-                auto got = part->log->read(kafka::offset(p.fetch_offset), limit, first_data, upto);
+                auto got =
+                    part->log->read(kafka::offset(p.fetch_offset), limit, first_data, isolation);
                 if (!got.ok()) {
                     pout.error_code = kafka::to_wire(to_kafka_error(got.err().code));
-                    pout.high_watermark = part->log->high_watermark().value();
-                    pout.last_stable_offset =
-                        part->last_stable_offset(kafka::offset(pout.high_watermark)).value();
-                    pout.log_start_offset = part->log->log_start_offset().value();
+                    const storage::log_offsets bounds = part->log->offsets();
+                    pout.high_watermark = bounds.high_watermark.value();
+                    pout.last_stable_offset = bounds.last_stable_offset.value();
+                    pout.log_start_offset = bounds.log_start_offset.value();
                     any_error = true;
                     continue;
                 }
-                const kafka::offset lso =
-                    upto ? *upto : part->last_stable_offset(got->high_watermark);
                 pout.high_watermark = got->high_watermark.value();
-                pout.last_stable_offset = lso.value();
+                pout.last_stable_offset = got->last_stable_offset.value();
                 pout.log_start_offset = got->log_start_offset.value();
                 if (read_committed && !got->slice.empty() && part->has_aborted.load()) {
                     // The aborted transactions the returned batches may
                     // hold, so the client can drop their records.
                     std::lock_guard lock(part->append_mu);
-                    auto aborted = part->producers.aborted_between(p.fetch_offset, lso.value());
+                    auto aborted =
+                        part->producers.aborted_between(p.fetch_offset, pout.last_stable_offset);
                     auto& list = pout.aborted_transactions.emplace();
                     for (const auto& a : aborted) {
                         list.push_back({a.producer_id, a.first_offset});

@@ -13,6 +13,7 @@
 #include "broker/handlers/delete_topics.h"
 #include "broker/handlers/describe_configs.h"
 #include "broker/handlers/describe_groups.h"
+#include "broker/handlers/describe_transactions.h"
 #include "broker/handlers/end_txn.h"
 #include "broker/handlers/fetch.h"
 #include "broker/handlers/find_coordinator.h"
@@ -23,6 +24,7 @@
 #include "broker/handlers/leave_group.h"
 #include "broker/handlers/list_groups.h"
 #include "broker/handlers/list_offsets.h"
+#include "broker/handlers/list_transactions.h"
 #include "broker/handlers/metadata.h"
 #include "broker/handlers/offset_commit.h"
 #include "broker/handlers/offset_fetch.h"
@@ -60,6 +62,8 @@ constexpr std::array kHandlers = {
     entry_for<add_offsets_to_txn_handler>(),
     entry_for<end_txn_handler>(),
     entry_for<txn_offset_commit_handler>(),
+    entry_for<describe_transactions_handler>(),
+    entry_for<list_transactions_handler>(),
 };
 
 }  // namespace

@@ -21,24 +21,14 @@ void list_offsets_handler::handle(request_context& ctx, request&& req, reply<res
             }
             // -1 latest and -2 earliest; other negative values (e.g. -3,
             // max timestamp, from v7) are beyond our versions.
-            auto found = part->log->offset_for_timestamp(p.timestamp);
+            // read_committed: below the last stable offset only (storage).
+            auto found = part->log->offset_for_timestamp(
+                p.timestamp, storage::isolation_from_wire(req.isolation_level));
             if (!found.ok()) {
                 pout.error_code = kafka::to_wire(to_kafka_error(found.err().code));
                 continue;
             }
             pout.leader_epoch = 0;
-            if (req.isolation_level == 1 && found->has_value()) {
-                // read_committed sees offsets below the last stable offset
-                // only: "latest" is the LSO, a timestamp found at or beyond it
-                // is not found (as Kafka).
-                kafka::offset hw = part->log->high_watermark();
-                kafka::offset lso = part->last_stable_offset(hw);
-                if (p.timestamp == -1) {
-                    (*found)->offset = lso;
-                } else if ((*found)->offset >= lso) {
-                    found->reset();
-                }
-            }
             if (found->has_value()) {
                 pout.timestamp = (*found)->timestamp;
                 pout.offset = (*found)->offset.value();

@@ -15,6 +15,7 @@
 #include "protocol/messages/delete_topics.h"
 #include "protocol/messages/describe_configs.h"
 #include "protocol/messages/describe_groups.h"
+#include "protocol/messages/describe_transactions.h"
 #include "protocol/messages/end_txn.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/find_coordinator.h"
@@ -24,6 +25,7 @@
 #include "protocol/messages/leave_group.h"
 #include "protocol/messages/list_groups.h"
 #include "protocol/messages/list_offsets.h"
+#include "protocol/messages/list_transactions.h"
 #include "protocol/messages/metadata.h"
 #include "protocol/messages/offset_commit.h"
 #include "protocol/messages/offset_fetch.h"
@@ -42,7 +44,8 @@ using request_body =
                  create_topics_request, delete_topics_request, delete_records_request,
                  init_producer_id_request, describe_configs_request, alter_configs_request,
                  create_partitions_request, delete_groups_request, add_partitions_to_txn_request,
-                 add_offsets_to_txn_request, end_txn_request, txn_offset_commit_request>;
+                 add_offsets_to_txn_request, end_txn_request, txn_offset_commit_request,
+                 describe_transactions_request, list_transactions_request>;
 
 using response_body =
     std::variant<produce_response, fetch_response, list_offsets_response, metadata_response,
@@ -52,7 +55,8 @@ using response_body =
                  create_topics_response, delete_topics_response, delete_records_response,
                  init_producer_id_response, describe_configs_response, alter_configs_response,
                  create_partitions_response, delete_groups_response, add_partitions_to_txn_response,
-                 add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response>;
+                 add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response,
+                 describe_transactions_response, list_transactions_response>;
 
 namespace detail {
 template <class Variant>
