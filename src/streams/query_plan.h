@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "streams/aggregate.h"
 #include "streams/catalog_types.h"
 #include "streams/value.h"
 
@@ -83,6 +84,26 @@ struct projection {
     bool key_only = false;
 };
 
+// One aggregate function call of a GROUP BY query.
+struct aggregate_call {
+    aggregate_fn fn;
+    expr_ptr arg;     // on the joined row; null for COUNT(*)
+    std::string sql;  // e.g. "COUNT(*)" (EXPLAIN)
+};
+
+// GROUP BY (CREATE TABLE ... AS SELECT ... FROM stream GROUP BY ...). The
+// projections and HAVING of such a plan read the "aggregate row": the
+// group_by values, then one value per call, in order.
+struct aggregation {
+    std::vector<expr_ptr> group_by;  // on the joined row
+    std::vector<aggregate_call> calls;
+    expr_ptr having;  // on the aggregate row; null: none
+    // The group key is not the source's key: records go through the
+    // repartition topic keyed by it, so that one partition (and so one
+    // process) holds each group.
+    bool repartition = false;
+};
+
 struct query_plan {
     std::string id;                  // e.g. CSAS_ENRICHED_3 / INSERTQUERY_4 (ksqlDB's naming)
     std::string sql;                 // the statement text
@@ -102,8 +123,9 @@ struct query_plan {
     // key = the stream key columns (if any) else null.
     expr_ptr partition_by;
     std::vector<expr_ptr> partition_by_columns;
-    source_def sink;        // output stream (its columns = the projections)
-    std::string dlq_topic;  // default "<sink topic>-dlq"
+    std::optional<aggregation> aggregate;  // GROUP BY
+    source_def sink;                       // output stream (its columns = the projections)
+    std::string dlq_topic;                 // default "<sink topic>-dlq"
 };
 
 }  // namespace cs::streams

@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "client/admin.h"
 #include "client/consumer.h"
 #include "client/producer.h"
 #include "client/settings.h"
@@ -220,6 +221,32 @@ class query_runner {
     // before the rewind (they are read again).
     void drop_rewound(std::vector<client::message>& batch);
     void on_rebalance(const client::rebalance_event& e);
+    // GROUP BY (query_runner_aggregate.cc): state per input partition of
+    // the aggregation, written to a compacted changelog topic and restored
+    // from it before a partition's first record is aggregated.
+    struct aggregate_store;
+    bool aggregating() const { return plan_.aggregate.has_value(); }
+    status create_aggregate();
+    // The changelog and repartition topics (prepare() creates them).
+    std::vector<client::new_topic> aggregate_topics(int partitions, int replicas) const;
+    std::vector<std::string> aggregate_topic_names() const;
+    // Whether m was read from the repartition topic.
+    bool from_repartition(const client::message& m) const;
+    status decode_repartitioned(const client::message& m, row& out, int64_t& rowtime);
+    // After WHERE: the group key; the record goes to the repartition topic
+    // or is aggregated here.
+    void group_record(const client::message& m, const eval_context& ctx, batch_state& b);
+    // A record of the aggregation's input (the repartition topic, or the
+    // source when it is keyed by the group key).
+    void aggregate_record(const client::message& m, const eval_context& ctx, batch_state& b);
+    bool eval_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    void update_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    status restore_partition(int32_t partition);
+    // Revoked partitions of the aggregation's input lose their state; all=
+    // true (an aborted transaction) drops every partition's.
+    void drop_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
+    // Evaluates the projections into out_/out_refs_; false: sent to the DLQ.
+    bool project_row(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_lag(std::span<const client::message> batch);
     void fail(const error& e);
 
@@ -229,6 +256,7 @@ class query_runner {
     runner_options options_;
     std::string group_id_;
 
+    std::shared_ptr<aggregate_store> agg_;  // GROUP BY only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;
     std::unique_ptr<client::consumer> consumer_;
@@ -244,6 +272,7 @@ class query_runner {
         live,       // on its way to the sink
         keyed,      // live, with a join key to look up (in join_batch)
         tombstone,  // a null value to pass on (process_null_value)
+        regrouped,  // read from the repartition topic: to aggregate
     };
     std::vector<uint8_t> live_;                        // record_state
     std::vector<value> key_values_;                    // a computed join key
