@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/query_plan.h"
+
 namespace cs::streams {
 namespace {
 
@@ -99,6 +101,28 @@ TEST(aggregate, collect) {
     EXPECT_EQ(run(set, {value(1), value(2), value(1)}), value::array({value(1), value(2)}));
     std::vector<value> many(collect_limit + 5, value(7));
     EXPECT_EQ(run(list, many).as_array().size(), collect_limit);
+}
+
+// Kafka Streams' TimeWindows.windowsFor: [start, start + size) windows at
+// multiples of the advance, none starting before 0.
+TEST(time_window, tumbling_boundaries) {
+    time_window w{.hopping = false, .size_ms = 30'000, .advance_ms = 30'000};
+    EXPECT_EQ(w.windows_for(0), std::vector<int64_t>{0});
+    EXPECT_EQ(w.windows_for(29'999), std::vector<int64_t>{0});
+    EXPECT_EQ(w.windows_for(30'000), std::vector<int64_t>{30'000});
+    EXPECT_EQ(w.windows_for(86'412'022), std::vector<int64_t>{86'400'000});
+}
+
+TEST(time_window, hopping_boundaries) {
+    time_window w{.hopping = true, .size_ms = 30'000, .advance_ms = 15'000};
+    EXPECT_EQ(w.windows_for(0), std::vector<int64_t>{0});
+    EXPECT_EQ(w.windows_for(10'009), std::vector<int64_t>{0});
+    EXPECT_EQ(w.windows_for(15'000), (std::vector<int64_t>{0, 15'000}));
+    EXPECT_EQ(w.windows_for(29'999), (std::vector<int64_t>{0, 15'000}));
+    EXPECT_EQ(w.windows_for(30'000), (std::vector<int64_t>{15'000, 30'000}));
+    EXPECT_EQ(w.windows_for(89'999), (std::vector<int64_t>{60'000, 75'000}));
+    time_window thirds{.hopping = true, .size_ms = 3'000, .advance_ms = 1'000};
+    EXPECT_EQ(thirds.windows_for(5'500), (std::vector<int64_t>{3'000, 4'000, 5'000}));
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ class select_planner {
         }
         if (grouped) {
             aggregate(p, sink);
+            if (p.aggregate->window) {
+                sink.window_type = p.aggregate->window->hopping ? "HOPPING" : "TUMBLING";
+            }
         } else {
             project(p);
             partition(p);
@@ -96,15 +99,19 @@ class select_planner {
     }
 
     void reject_unsupported() const {
-        if (select_.has_window) {
-            fail(select_.from.pos, "WINDOW (windowed aggregation) is not supported yet",
+        if (select_.window && select_.group_by.empty()) {
+            fail(select_.window->pos, "WINDOW needs GROUP BY (a windowed aggregation)");
+        }
+        if (select_.window && select_.window->kind == ast::window_kind::session) {
+            fail(select_.window->pos, "WINDOW SESSION (session windows) is not supported yet",
                  errc::unsupported);
         }
         if (select_.having && select_.group_by.empty()) {
             fail(select_.having->pos, "HAVING needs GROUP BY (aggregation)");
         }
         if (select_.emit_final) {
-            fail(select_.pos, "EMIT FINAL needs a windowed aggregation, which is not supported yet",
+            fail(select_.pos,
+                 "EMIT FINAL is not supported yet: use EMIT CHANGES (a row per update)",
                  errc::unsupported);
         }
         if (select_.group_by.empty()) {
@@ -208,6 +215,12 @@ class select_planner {
                 msg += ", did you mean " + ast::quote_identifier(hint) + "?";
             }
             fail(ref.pos, msg, errc::not_found);
+        }
+        if (!def->window_type.empty()) {
+            fail(ref.pos,
+                 "reading the windowed table " + ast::quote_identifier(ref.name) +
+                     " is not supported yet",
+                 errc::unsupported);
         }
         if (def->kind != want) {
             if (want == source_kind::stream) {
@@ -498,6 +511,7 @@ class select_planner {
             return std::nullopt;
         };
         rw.fail = [this](ast::source_pos pos, const std::string& m) { fail(pos, m); };
+        rw.windowed = select_.window.has_value();
         std::vector<ast::expr_ptr> rewritten;
         for (const auto& item : select_.items) {
             if (item.star) {
@@ -529,7 +543,10 @@ class select_planner {
                  "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
         }
         agg.calls = std::move(rw.calls);
-        const bind_scope agg_scope = aggregate_scope(group_types, agg.calls);
+        const bind_scope agg_scope = aggregate_scope(group_types, agg.calls, rw.windowed);
+        if (select_.window) {
+            agg.window = make_window(*select_.window);
+        }
         project(p, [&](const ast::select_item& item) {
             return bind_in(*rewritten[static_cast<size_t>(&item - select_.items.data())],
                            agg_scope);
@@ -545,6 +562,25 @@ class select_planner {
         group_keys(p, sink);
         agg.repartition = !groups_by_source_key(agg, p.source);
         p.aggregate = std::move(agg);
+    }
+
+    // ksqlDB's defaults: GRACE PERIOD 24 hours, RETENTION 1 day, at least
+    // size + grace.
+    time_window make_window(const ast::window_spec& w) const {
+        constexpr int64_t day = 86'400'000;
+        time_window t;
+        t.hopping = w.kind == ast::window_kind::hopping;
+        t.size_ms = w.size_ms;
+        t.advance_ms = t.hopping ? w.advance_ms : w.size_ms;
+        if (t.size_ms <= 0) {
+            fail(w.pos, "the window SIZE must be positive");
+        }
+        if (t.advance_ms <= 0 || t.advance_ms > t.size_ms) {
+            fail(w.pos, "ADVANCE BY must be positive and no larger than the window SIZE");
+        }
+        t.grace_ms = w.grace_ms.value_or(day);
+        t.retention_ms = std::max(w.retention_ms.value_or(day), t.size_ms + t.grace_ms);
+        return t;
     }
 
     static std::string join_comma(const std::vector<std::string>& items) {

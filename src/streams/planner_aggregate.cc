@@ -61,6 +61,9 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (auto g = group_index(*e)) {
         return column_node(group_column_name(*g), e->pos);
     }
+    if (windowed && is_window_bound(*e)) {
+        return e;
+    }
     if (e->kind == ast::expr_kind::column || e->kind == ast::expr_kind::pseudo_column) {
         unmatched.push_back(ast::to_sql(*e));
         return e;
@@ -80,8 +83,13 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     return copy;
 }
 
+bool is_window_bound(const ast::expr& e) {
+    return e.kind == ast::expr_kind::column && e.qualifier.empty() &&
+           (e.name == "WINDOWSTART" || e.name == "WINDOWEND");
+}
+
 bind_scope aggregate_scope(const std::vector<sql_type>& group_types,
-                           const std::vector<aggregate_call>& calls) {
+                           const std::vector<aggregate_call>& calls, bool windowed) {
     bind_scope s;
     size_t index = 0;
     for (size_t i = 0; i < group_types.size(); ++i) {
@@ -89,6 +97,10 @@ bind_scope aggregate_scope(const std::vector<sql_type>& group_types,
     }
     for (size_t j = 0; j < calls.size(); ++j) {
         s.columns.push_back({"", aggregate_column_name(j), calls[j].fn.result_type, index++});
+    }
+    if (windowed) {
+        s.columns.push_back({"", "WINDOWSTART", sql_type::bigint(), index++});
+        s.columns.push_back({"", "WINDOWEND", sql_type::bigint(), index++});
     }
     return s;
 }

@@ -25,6 +25,7 @@ struct aggregate_rewriter {
     std::function<std::optional<size_t>(const ast::expr&)> group_index;
     // Reports an error (throws).
     std::function<void(ast::source_pos, const std::string&)> fail;
+    bool windowed = false;               // WINDOWSTART / WINDOWEND are columns
     std::vector<aggregate_call> calls;   // found so far (shared by SELECT and HAVING)
     std::vector<std::string> unmatched;  // source columns read outside GROUP BY and aggregates
 
@@ -35,9 +36,12 @@ std::string group_column_name(size_t i);
 std::string aggregate_column_name(size_t j);
 
 // The scope of the aggregate row: the group columns (types `group_types`)
-// then the calls' results.
+// then the calls' results, then WINDOWSTART and WINDOWEND when windowed.
 bind_scope aggregate_scope(const std::vector<sql_type>& group_types,
-                           const std::vector<aggregate_call>& calls);
+                           const std::vector<aggregate_call>& calls, bool windowed);
+
+// Whether e is the WINDOWSTART or WINDOWEND pseudo-column.
+bool is_window_bound(const ast::expr& e);
 
 // Whether an expression calls an aggregate function (anywhere inside).
 bool calls_aggregate(const ast::expr& e);

@@ -11,6 +11,7 @@
 // ROWOFFSET) come from eval_context. A LEFT JOIN miss fills that table's
 // slice with NULLs.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -91,6 +92,27 @@ struct aggregate_call {
     std::string sql;  // e.g. "COUNT(*)" (EXPLAIN)
 };
 
+// WINDOW TUMBLING / HOPPING of a GROUP BY, on ROWTIME (the TIMESTAMP
+// column, else the record timestamp). Durations in ms.
+struct time_window {
+    bool hopping = false;
+    int64_t size_ms = 0;
+    int64_t advance_ms = 0;  // = size_ms for TUMBLING
+    int64_t grace_ms = 0;
+    int64_t retention_ms = 0;  // at least size + grace
+
+    // The starts of the windows holding timestamp ts (Kafka Streams'
+    // TimeWindows.windowsFor), ascending.
+    std::vector<int64_t> windows_for(int64_t ts) const {
+        std::vector<int64_t> starts;
+        int64_t first = std::max<int64_t>(0, ts - size_ms + advance_ms) / advance_ms * advance_ms;
+        for (int64_t s = first; s <= ts; s += advance_ms) {
+            starts.push_back(s);
+        }
+        return starts;
+    }
+};
+
 // GROUP BY (CREATE TABLE ... AS SELECT ... FROM stream GROUP BY ...). The
 // projections and HAVING of such a plan read the "aggregate row": the
 // group_by values, then one value per call, in order.
@@ -102,6 +124,10 @@ struct aggregation {
     // repartition topic keyed by it, so that one partition (and so one
     // process) holds each group.
     bool repartition = false;
+    // WINDOW: the aggregate row ends with WINDOWSTART and WINDOWEND
+    // (BIGINT), and output and changelog keys with the 8-byte big-endian
+    // window start (Kafka Streams' TimeWindowedSerializer).
+    std::optional<time_window> window;
 };
 
 struct query_plan {

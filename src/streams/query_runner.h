@@ -60,6 +60,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -72,6 +73,9 @@
 #include "streams/table_store.h"
 
 namespace cs::streams {
+
+// One group's aggregation state (query_runner_aggregate.cc).
+struct aggregate_group;
 
 // DLQ record headers (after the original record's headers).
 inline constexpr std::string_view dlq_header_error = "__streams.error.message";
@@ -241,6 +245,11 @@ class query_runner {
     void aggregate_record(const client::message& m, const eval_context& ctx, batch_state& b);
     bool eval_group(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    // One group (one window of it, when windowed): its state under key.
+    using aggregate_groups = std::unordered_map<std::string, aggregate_group>;
+    void update_window(const client::message& m, const eval_context& ctx, batch_state& b,
+                       aggregate_groups& groups, const std::string& key,
+                       std::optional<int64_t> window_start);
     status restore_partition(int32_t partition);
     // Revoked partitions of the aggregation's input lose their state; all=
     // true (an aborted transaction) drops every partition's.

@@ -26,10 +26,19 @@
 
 #include <fmt/format.h>
 
+#include "base/bytes.h"
 #include "base/log.h"
 #include "streams/query_runner.h"
 
 namespace cs::streams {
+
+struct aggregate_group {
+    row group_values;
+    std::vector<agg_state> acc;
+    int64_t ts = 0;
+    bool emitted = false;      // the last row passed HAVING (was output)
+    int64_t window_start = 0;  // WINDOW only
+};
 
 struct query_runner::aggregate_store {
     std::string repartition_topic;
@@ -41,15 +50,15 @@ struct query_runner::aggregate_store {
     std::unique_ptr<row_encoder> repartition_encoder;
     std::unique_ptr<row_decoder> repartition_decoder;
 
-    struct group {
-        row group_values;
-        std::vector<agg_state> acc;
-        int64_t ts = 0;
-        bool emitted = false;  // the last row passed HAVING (was output)
+    using group = aggregate_group;
+    struct partition_state {
+        // Key bytes (the group key, plus the window start when windowed).
+        std::unordered_map<std::string, group> groups;
+        int64_t stream_time = -1;  // WINDOW: the largest ROWTIME seen
+        int64_t next_expiry = 0;   // WINDOW: when to drop expired windows next
     };
-    // Input partition -> group key bytes -> state; a partition is present
-    // once restored.
-    std::unordered_map<int32_t, std::unordered_map<std::string, group>> partitions;
+    // Input partition -> state; a partition is present once restored.
+    std::unordered_map<int32_t, partition_state> partitions;
 
     row group_values;  // of the current record
     row state_row;
@@ -62,6 +71,12 @@ struct query_runner::aggregate_store {
 namespace {
 
 constexpr size_t state_fixed = 2;  // TS, EMITTED
+
+void append_be64(std::string& out, int64_t v) {
+    std::byte b[8];
+    store_be(b, static_cast<uint64_t>(v));
+    out.append(reinterpret_cast<const char*>(b), sizeof b);
+}
 
 column_def column(std::string name, sql_type type, column_origin origin = column_origin::value) {
     column_def c;
@@ -154,10 +169,17 @@ std::vector<std::string> query_runner::aggregate_topic_names() const {
 
 std::vector<client::new_topic> query_runner::aggregate_topics(int partitions, int replicas) const {
     std::vector<client::new_topic> topics;
+    std::vector<std::pair<std::string, std::string>> configs = {{"cleanup.policy", "compact"}};
+    if (const auto& w = plan_.aggregate->window) {
+        // As Kafka Streams' window store changelogs: compacted and deleted
+        // after the retention plus a day (windowstore.changelog.additional.retention.ms).
+        configs = {{"cleanup.policy", "compact,delete"},
+                   {"retention.ms", std::to_string(w->retention_ms + 86'400'000)}};
+    }
     topics.push_back({.name = agg_->changelog_topic,
                       .partitions = partitions,
                       .replication_factor = replicas,
-                      .configs = {{"cleanup.policy", "compact"}}});
+                      .configs = std::move(configs)});
     if (plan_.aggregate->repartition) {
         topics.push_back({.name = agg_->repartition_topic,
                           .partitions = partitions,
@@ -252,7 +274,6 @@ void query_runner::aggregate_record(const client::message& m, const eval_context
 }
 
 void query_runner::update_group(const client::message& m, const eval_context& ctx, batch_state& b) {
-    const aggregation& agg = *plan_.aggregate;
     aggregate_store& a = *agg_;
     const int32_t part = m.partition();
     if (!a.partitions.contains(part)) {
@@ -261,8 +282,54 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
             return;
         }
     }
-    auto& groups = a.partitions[part];
-    auto it = groups.find(a.key);
+    auto& ps = a.partitions[part];
+    const auto& w = plan_.aggregate->window;
+    if (!w) {
+        update_window(m, ctx, b, ps.groups, a.key, std::nullopt);
+        return;
+    }
+    // Kafka Streams' KStreamWindowAggregate: stream time per partition; a
+    // window is closed once stream time passed its end plus the grace
+    // period, and a record only for closed windows is dropped (late).
+    const int64_t ts = ctx.record.rowtime;
+    if (ts < 0) {
+        counters_.filtered.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    ps.stream_time = std::max(ps.stream_time, ts);
+    const int64_t close = ps.stream_time - w->grace_ms;
+    const std::string group_key = a.key;
+    bool any = false;
+    for (int64_t start : w->windows_for(ts)) {
+        if (start + w->size_ms <= close) {
+            continue;
+        }
+        any = true;
+        std::string key = group_key;
+        append_be64(key, start);
+        update_window(m, ctx, b, ps.groups, key, start);
+        if (state_.load() == query_state::failed) {
+            return;
+        }
+    }
+    if (!any) {
+        counters_.filtered.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (ps.stream_time >= ps.next_expiry) {
+        // Windows older than the retention go (Kafka Streams drops their
+        // segments; the changelog's retention.ms drops their records).
+        const int64_t oldest = ps.stream_time - w->retention_ms;
+        std::erase_if(ps.groups, [&](const auto& g) { return g.second.window_start < oldest; });
+        ps.next_expiry = ps.stream_time + w->advance_ms;
+    }
+}
+
+void query_runner::update_window(const client::message& m, const eval_context& ctx, batch_state& b,
+                                 aggregate_groups& groups, const std::string& key,
+                                 std::optional<int64_t> window_start) {
+    const aggregation& agg = *plan_.aggregate;
+    aggregate_store& a = *agg_;
+    auto it = groups.find(key);
     a.next.clear();
     int64_t ts = ctx.record.rowtime;
     bool emitted = false;
@@ -295,6 +362,10 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
     for (size_t j = 0; j < agg.calls.size(); ++j) {
         a.agg_row.push_back(aggregate_result(agg.calls[j].fn, a.next[j]));
     }
+    if (window_start) {
+        a.agg_row.push_back(*window_start);
+        a.agg_row.push_back(*window_start + agg.window->size_ms);
+    }
     eval_context actx{.joined = &a.agg_row, .record = ctx.record};
     bool pass = true;
     if (agg.having) {
@@ -314,6 +385,9 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
             send_to_dlq(m, "encode", st.message(), b);
             return;
         }
+        if (window_start) {
+            append_be64(key_buf_, *window_start);  // TimeWindowedSerializer
+        }
     }
     // The new state, to memory and to the changelog.
     a.state_row.resize(a.state_def.columns.size());
@@ -329,14 +403,15 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
         send_to_dlq(m, "encode", st.message(), b);
         return;
     }
-    auto& g = groups[a.key];
+    auto& g = groups[key];
     g.group_values = a.group_values;
     g.acc = std::move(a.next);
     g.ts = ts;
     g.emitted = pass;
+    g.window_start = window_start.value_or(0);
     auto st = producer_->send({.topic = a.changelog_topic,
-                               .partition = part,
-                               .key = a.key,
+                               .partition = m.partition(),
+                               .key = key,
                                .value = a.value_buf,
                                .timestamp_ms = ts > 0 ? ts : 0});
     if (!st) {
@@ -349,7 +424,7 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
     if (pass) {
         send_output(m, key_null, value_buf_, ts, b);
     } else if (emitted) {
-        key_buf_ = a.key;  // the state's key columns are the output's
+        key_buf_ = key;  // the state's key is the output's
         send_output(m, false, std::nullopt, ts, b);
     } else {
         counters_.filtered.fetch_add(1, std::memory_order_relaxed);  // HAVING, no row to delete
@@ -358,8 +433,10 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
 
 status query_runner::restore_partition(int32_t partition) {
     aggregate_store& a = *agg_;
-    auto& groups = a.partitions[partition];
-    groups.clear();
+    auto& ps = a.partitions[partition];
+    ps = {};
+    auto& groups = ps.groups;
+    const bool windowed = plan_.aggregate->window.has_value();
     config::diagnostics diags;
     client::client_settings cs = settings_;
     cs.set("group.id", group_id_ + "-restore", "aggregate restore (assign only)");
@@ -408,6 +485,12 @@ status query_runner::restore_partition(int32_t partition) {
                 }
                 int64_t rowtime = 0;
                 record_view rv = to_record_view(m, header_scratch_, false);
+                int64_t window_start = 0;
+                if (windowed && key.size() >= 8) {
+                    window_start = static_cast<int64_t>(load_be<uint64_t>(
+                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
+                    rv.key = std::string_view(key).substr(0, key.size() - 8);
+                }
                 auto decoded = a.state_decoder->decode(rv, r, rowtime);
                 if (!decoded || !*decoded) {
                     return status(errc::invalid_argument,
@@ -420,6 +503,10 @@ status query_runner::restore_partition(int32_t partition) {
                 g.group_values.assign(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k));
                 g.ts = r[k].is_null() ? 0 : r[k].as_bigint();
                 g.emitted = !r[k + 1].is_null() && r[k + 1].as_bool();
+                g.window_start = window_start;
+                if (windowed) {
+                    ps.stream_time = std::max(ps.stream_time, g.ts);
+                }
                 for (size_t j = 0; j < plan_.aggregate->calls.size(); ++j) {
                     const value& count = r[k + state_fixed + 2 * j + 1];
                     g.acc.push_back({.v = r[k + state_fixed + 2 * j],
