@@ -28,10 +28,15 @@ class AggregateEngineTest : public ::testing::Test {
         return test::start_engine(*broker_, service_id);
     }
 
-    void run(engine& e, const std::string& sql) {
+    std::string run(engine& e, const std::string& sql) {
         std::vector<std::string> out;
         auto st = e.execute_script(sql, out);
         EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
+        std::string all;
+        for (auto& o : out) {
+            all += o;
+        }
+        return all;
     }
 
     static uint64_t produced(const engine& e) {
@@ -94,6 +99,14 @@ TEST_F(AggregateEngineTest, CountsContinueAfterARestart) {
     clicks(3, 3, 100);
     auto e = make_engine("agr_");
     ASSERT_TRUE(eventually([&] { return produced(*e) == 9; })) << produced(*e);
+    std::string explain = run(*e, "EXPLAIN CTAS_AG_PER_USER_1;");
+    EXPECT_NE(explain.find("[ AGGREGATE ] | GROUP BY "), std::string::npos) << explain;
+    EXPECT_NE(explain.find("KSQL_AGG_VARIABLE_0 := COUNT(*)"), std::string::npos) << explain;
+    EXPECT_NE(explain.find("[ REPARTITION ]"), std::string::npos) << explain;
+    std::string described = run(*e, "DESCRIBE ag_per_user EXTENDED;");
+    EXPECT_NE(described.find("USER_ID"), std::string::npos) << described;
+    EXPECT_NE(described.find("(primary key)"), std::string::npos) << described;
+    EXPECT_NE(run(*e, "SHOW QUERIES;").find("CTAS_AG_PER_USER_1"), std::string::npos);
     auto by_user = counts(15, 4);
     ASSERT_EQ(by_user.size(), 3u);
     for (const auto& [user, values] : by_user) {
