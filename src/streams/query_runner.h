@@ -40,6 +40,9 @@
 // INNER JOIN, as in ksqlDB (ksql#2657, which logs it): counted in
 // counters().filtered and join_misses, not sent to the DLQ (it is no error).
 //
+// GROUP BY (plan.aggregate) is run by query_runner_aggregate.cc: the
+// repartition topic, per-partition state with its changelog topic, windows.
+//
 // Differences from ksqlDB, on purpose:
 //   - tables are loaded to their high watermark before the first stream
 //     record is read (ksqlDB starts at once and joins see NULLs);
