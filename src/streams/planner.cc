@@ -109,10 +109,10 @@ class select_planner {
         if (select_.having && select_.group_by.empty()) {
             fail(select_.having->pos, "HAVING needs GROUP BY (aggregation)");
         }
-        if (select_.emit_final) {
+        if (select_.emit_final && !select_.window) {
             fail(select_.pos,
-                 "EMIT FINAL is not supported yet: use EMIT CHANGES (a row per update)",
-                 errc::unsupported);
+                 "EMIT FINAL needs a windowed aggregation (WINDOW TUMBLING or HOPPING ... GROUP "
+                 "BY): use EMIT CHANGES");
         }
         if (select_.group_by.empty()) {
             for (const auto& item : select_.items) {
@@ -546,6 +546,7 @@ class select_planner {
         const bind_scope agg_scope = aggregate_scope(group_types, agg.calls, rw.windowed);
         if (select_.window) {
             agg.window = make_window(*select_.window);
+            agg.emit_final = select_.emit_final;
         }
         project(p, [&](const ast::select_item& item) {
             return bind_in(*rewritten[static_cast<size_t>(&item - select_.items.data())],

@@ -128,6 +128,9 @@ struct aggregation {
     // (BIGINT), and output and changelog keys with the 8-byte big-endian
     // window start (Kafka Streams' TimeWindowedSerializer).
     std::optional<time_window> window;
+    // EMIT FINAL: a window's row once, when it closes, instead of a row per
+    // update.
+    bool emit_final = false;
 };
 
 struct query_plan {

@@ -30,12 +30,6 @@ const char* query_state_name(query_state s) {
     return "?";
 }
 
-struct query_runner::batch_state {
-    uint64_t outputs = 0;  // sent to the sink in this batch
-    uint64_t dlq = 0;      // sent to the DLQ in this batch
-    std::vector<std::shared_lock<std::shared_mutex>> locks;
-};
-
 result<std::unique_ptr<query_runner>> query_runner::create(
     query_plan plan, std::vector<std::shared_ptr<table_reader>> tables,
     const client::client_settings& settings, runner_options options) {

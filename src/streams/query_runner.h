@@ -59,6 +59,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -188,7 +189,11 @@ class query_runner {
 
   private:
     query_runner() = default;
-    struct batch_state;
+    struct batch_state {
+        uint64_t outputs = 0;  // sent to the sink in this batch
+        uint64_t dlq = 0;      // sent to the DLQ in this batch
+        std::vector<std::shared_lock<std::shared_mutex>> locks;
+    };
     void process_batch(std::span<const client::message> batch, batch_state& b);
     void decode_batch(std::span<const client::message> batch, batch_state& b);
     void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
@@ -253,6 +258,17 @@ class query_runner {
     void update_window(const client::message& m, const eval_context& ctx, batch_state& b,
                        aggregate_groups& groups, const std::string& key,
                        std::optional<int64_t> window_start);
+    // The aggregate row of a group (one window of it) through HAVING, the
+    // projection and the encoder (key_buf_, value_buf_).
+    enum row_outcome { row_passed, row_rejected, row_failed };
+    int render_row(const client::message& m, const eval_context& ctx, const row& group_values,
+                   const std::vector<agg_state>& acc, std::optional<int64_t> window_start,
+                   batch_state& b);
+    // The group's state to the changelog; false: the query failed or the
+    // record went to the DLQ.
+    bool write_state(const client::message& m, const std::string& key, const aggregate_group& g,
+                     batch_state& b);
+    void emit_closed_windows(const client::message& m, const eval_context& ctx, batch_state& b);
     status restore_partition(int32_t partition);
     // Revoked partitions of the aggregation's input lose their state; all=
     // true (an aborted transaction) drops every partition's.

@@ -22,6 +22,8 @@
 // The output record's timestamp is the largest timestamp the group has
 // seen (Kafka Streams' KStreamAggregate).
 
+#include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -56,6 +58,7 @@ struct query_runner::aggregate_store {
         std::unordered_map<std::string, group> groups;
         int64_t stream_time = -1;  // WINDOW: the largest ROWTIME seen
         int64_t next_expiry = 0;   // WINDOW: when to drop expired windows next
+        int64_t next_final = 0;    // EMIT FINAL: when the next window closes
     };
     // Input partition -> state; a partition is present once restored.
     std::unordered_map<int32_t, partition_state> partitions;
@@ -299,12 +302,13 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
     ps.stream_time = std::max(ps.stream_time, ts);
     const int64_t close = ps.stream_time - w->grace_ms;
     const std::string group_key = a.key;
-    bool any = false;
+    const uint64_t outputs_before = b.outputs;
+    const uint64_t dlq_before = b.dlq;
+    const uint64_t filtered_before = counters_.filtered.load(std::memory_order_relaxed);
     for (int64_t start : w->windows_for(ts)) {
         if (start + w->size_ms <= close) {
             continue;
         }
-        any = true;
         std::string key = group_key;
         append_be64(key, start);
         update_window(m, ctx, b, ps.groups, key, start);
@@ -312,7 +316,12 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
             return;
         }
     }
-    if (!any) {
+    if (plan_.aggregate->emit_final) {
+        emit_closed_windows(m, ctx, b);
+    }
+    if (b.outputs == outputs_before && b.dlq == dlq_before &&
+        counters_.filtered.load(std::memory_order_relaxed) == filtered_before) {
+        // Late (all its windows closed), or (EMIT FINAL) held until they close.
         counters_.filtered.fetch_add(1, std::memory_order_relaxed);
     }
     if (ps.stream_time >= ps.next_expiry) {
@@ -358,76 +367,149 @@ void query_runner::update_window(const client::message& m, const eval_context& c
             return;
         }
     }
-    a.agg_row.assign(a.group_values.begin(), a.group_values.end());
-    for (size_t j = 0; j < agg.calls.size(); ++j) {
-        a.agg_row.push_back(aggregate_result(agg.calls[j].fn, a.next[j]));
-    }
-    if (window_start) {
-        a.agg_row.push_back(*window_start);
-        a.agg_row.push_back(*window_start + agg.window->size_ms);
-    }
-    eval_context actx{.joined = &a.agg_row, .record = ctx.record};
-    bool pass = true;
-    if (agg.having) {
-        auto keep = agg.having->eval(actx);
-        if (!keep) {
-            send_to_dlq(m, "having", keep.err().message, b);
-            return;
-        }
-        pass = !keep->is_null() && keep->as_bool();
-    }
-    bool key_null = true;
-    if (pass) {
-        if (!project_row(m, actx, b)) {
-            return;
-        }
-        if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
-            send_to_dlq(m, "encode", st.message(), b);
-            return;
-        }
-        if (window_start) {
-            append_be64(key_buf_, *window_start);  // TimeWindowedSerializer
-        }
-    }
-    // The new state, to memory and to the changelog.
-    a.state_row.resize(a.state_def.columns.size());
-    a.state_row[agg.group_by.size()] = ts;
-    a.state_row[agg.group_by.size() + 1] = pass;
-    for (size_t j = 0; j < agg.calls.size(); ++j) {
-        a.state_row[agg.group_by.size() + state_fixed + 2 * j] = a.next[j].v;
-        a.state_row[agg.group_by.size() + state_fixed + 2 * j + 1] = a.next[j].n;
-    }
-    std::string unused_key;
-    bool unused_null = true;
-    if (auto st = a.state_encoder->encode(a.state_row, unused_key, unused_null, a.value_buf); !st) {
-        send_to_dlq(m, "encode", st.message(), b);
+    const bool final_only = agg.emit_final;
+    int rendered =
+        final_only ? row_rejected : render_row(m, ctx, a.group_values, a.next, window_start, b);
+    if (rendered == row_failed) {
         return;
     }
+    const bool pass = rendered == row_passed;
     auto& g = groups[key];
     g.group_values = a.group_values;
     g.acc = std::move(a.next);
     g.ts = ts;
     g.emitted = pass;
     g.window_start = window_start.value_or(0);
-    auto st = producer_->send({.topic = a.changelog_topic,
-                               .partition = m.partition(),
-                               .key = key,
-                               .value = a.value_buf,
-                               .timestamp_ms = ts > 0 ? ts : 0});
-    if (!st) {
-        if (!transaction_refused(st)) {
-            fail(error{st.code(),
-                       fmt::format("cannot write to {}: {}", a.changelog_topic, st.message())});
-        }
+    if (!write_state(m, key, g, b)) {
         return;
     }
+    if (final_only) {
+        return;  // emitted when the window closes (emit_closed_windows)
+    }
     if (pass) {
-        send_output(m, key_null, value_buf_, ts, b);
+        send_output(m, false, value_buf_, ts, b);
     } else if (emitted) {
         key_buf_ = key;  // the state's key is the output's
         send_output(m, false, std::nullopt, ts, b);
     } else {
         counters_.filtered.fetch_add(1, std::memory_order_relaxed);  // HAVING, no row to delete
+    }
+}
+
+int query_runner::render_row(const client::message& m, const eval_context& ctx,
+                             const row& group_values, const std::vector<agg_state>& acc,
+                             std::optional<int64_t> window_start, batch_state& b) {
+    const aggregation& agg = *plan_.aggregate;
+    aggregate_store& a = *agg_;
+    a.agg_row.assign(group_values.begin(), group_values.end());
+    for (size_t j = 0; j < agg.calls.size(); ++j) {
+        a.agg_row.push_back(aggregate_result(agg.calls[j].fn, acc[j]));
+    }
+    if (window_start) {
+        a.agg_row.push_back(*window_start);
+        a.agg_row.push_back(*window_start + agg.window->size_ms);
+    }
+    eval_context actx{.joined = &a.agg_row, .record = ctx.record};
+    if (agg.having) {
+        auto keep = agg.having->eval(actx);
+        if (!keep) {
+            send_to_dlq(m, "having", keep.err().message, b);
+            return row_failed;
+        }
+        if (keep->is_null() || !keep->as_bool()) {
+            return row_rejected;
+        }
+    }
+    if (!project_row(m, actx, b)) {
+        return row_failed;
+    }
+    bool key_null = true;
+    if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return row_failed;
+    }
+    if (window_start) {
+        append_be64(key_buf_, *window_start);  // TimeWindowedSerializer
+    }
+    return row_passed;
+}
+
+bool query_runner::write_state(const client::message& m, const std::string& key,
+                               const aggregate_group& g, batch_state& b) {
+    const aggregation& agg = *plan_.aggregate;
+    aggregate_store& a = *agg_;
+    const size_t k = agg.group_by.size();
+    a.state_row.resize(a.state_def.columns.size());
+    for (size_t i = 0; i < k; ++i) {
+        a.state_row[i] = g.group_values[i];
+    }
+    a.state_row[k] = g.ts;
+    a.state_row[k + 1] = g.emitted;
+    for (size_t j = 0; j < agg.calls.size(); ++j) {
+        a.state_row[k + state_fixed + 2 * j] = g.acc[j].v;
+        a.state_row[k + state_fixed + 2 * j + 1] = g.acc[j].n;
+    }
+    std::string unused_key;
+    bool unused_null = true;
+    if (auto st = a.state_encoder->encode(a.state_row, unused_key, unused_null, a.value_buf); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return false;
+    }
+    auto st = producer_->send({.topic = a.changelog_topic,
+                               .partition = m.partition(),
+                               .key = key,
+                               .value = a.value_buf,
+                               .timestamp_ms = g.ts > 0 ? g.ts : 0});
+    if (!st) {
+        if (!transaction_refused(st)) {
+            fail(error{st.code(),
+                       fmt::format("cannot write to {}: {}", a.changelog_topic, st.message())});
+        }
+        return false;
+    }
+    return true;
+}
+
+// EMIT FINAL: each window once, when stream time passes its end plus the
+// grace period, in the order of their ends (then keys); HAVING still
+// filters. The row's timestamp is its window's largest.
+void query_runner::emit_closed_windows(const client::message& m, const eval_context& ctx,
+                                       batch_state& b) {
+    const time_window& w = *plan_.aggregate->window;
+    auto& ps = agg_->partitions[m.partition()];
+    if (ps.stream_time < ps.next_final) {
+        return;
+    }
+    std::vector<std::pair<int64_t, const std::string*>> closed;
+    int64_t next = INT64_MAX;
+    for (const auto& [key, g] : ps.groups) {
+        if (g.emitted) {
+            continue;
+        }
+        const int64_t closes = g.window_start + w.size_ms + w.grace_ms;
+        if (closes <= ps.stream_time) {
+            closed.emplace_back(closes, &key);
+        } else {
+            next = std::min(next, closes);
+        }
+    }
+    ps.next_final = next;
+    std::sort(closed.begin(), closed.end(), [](const auto& x, const auto& y) {
+        return std::tie(x.first, *x.second) < std::tie(y.first, *y.second);
+    });
+    for (const auto& [closes, key] : closed) {
+        auto& g = ps.groups[*key];
+        int rendered = render_row(m, ctx, g.group_values, g.acc, g.window_start, b);
+        if (rendered == row_failed) {
+            continue;
+        }
+        g.emitted = true;
+        if (!write_state(m, *key, g, b)) {
+            return;
+        }
+        if (rendered == row_passed) {
+            send_output(m, false, value_buf_, g.ts, b);
+        }
     }
 }
 
