@@ -23,16 +23,7 @@ class EngineTest : public ::testing::Test {
         return test::start_engine(*broker_, service_id);
     }
 
-    std::string run(engine& e, const std::string& sql) {
-        std::vector<std::string> out;
-        auto st = e.execute_script(sql, out);
-        EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
-        std::string all;
-        for (auto& o : out) {
-            all += o;
-        }
-        return all;
-    }
+    std::string run(engine& e, const std::string& sql) { return test::run_script(e, sql); }
 
     status fails(engine& e, const std::string& sql) {
         std::vector<std::string> out;

@@ -28,6 +28,17 @@ std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
     return std::move(*e);
 }
 
+std::string run_script(engine& e, const std::string& sql) {
+    std::vector<std::string> out;
+    auto st = e.execute_script(sql, out);
+    EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
+    std::string all;
+    for (auto& o : out) {
+        all += o;
+    }
+    return all;
+}
+
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {

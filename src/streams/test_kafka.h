@@ -27,6 +27,9 @@ client::client_settings settings_for(const cs::testing::test_broker& b);
 std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
                                      const std::string& service_id);
 
+// Runs a script of statements, expecting success; their outputs, joined.
+std::string run_script(engine& e, const std::string& sql);
+
 // Polls cond every 20 ms until it holds or the timeout passed; whether it held.
 bool eventually(const std::function<bool()>& cond,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
