@@ -243,6 +243,54 @@ status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg) {
     return {};
 }
 
+status aggregate_merge(const aggregate_fn& f, agg_state& earlier, const agg_state& later) {
+    switch (f.kind) {
+        case agg_kind::count_star:
+        case agg_kind::count:
+            earlier.n += later.n;
+            return {};
+        case agg_kind::sum:
+        case agg_kind::avg:
+            earlier.n += later.n;
+            if (later.v.is_null()) {
+                return {};
+            }
+            if (earlier.v.is_null()) {
+                earlier.v = later.v;
+                return {};
+            }
+            return add_to(earlier.v, later.v, f.state_type, f.state_type);
+        case agg_kind::earliest_by_offset:
+            if (earlier.v.is_null()) {
+                earlier.v = later.v;
+            }
+            return {};
+        case agg_kind::latest_by_offset:
+            if (!later.v.is_null()) {
+                earlier.v = later.v;
+            }
+            return {};
+        default:
+            break;
+    }
+    if (later.v.is_null()) {
+        return {};
+    }
+    if (f.kind == agg_kind::min || f.kind == agg_kind::max) {
+        return aggregate_add(f, earlier, later.v);
+    }
+    // Lists and sets: each value of the later one, as if added.
+    agg_state merged = earlier;
+    const aggregate_fn& item_fn = f;
+    for (const auto& v : later.v.as_array()) {
+        if (auto st = aggregate_add(item_fn, merged, v); !st) {
+            return st;
+        }
+    }
+    earlier = std::move(merged);
+    return {};
+}
+
 value aggregate_result(const aggregate_fn& f, const agg_state& s) {
     switch (f.kind) {
         case agg_kind::count_star:

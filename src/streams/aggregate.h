@@ -80,5 +80,10 @@ agg_state aggregate_init(const aggregate_fn& f);
 status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg);
 // The column's value.
 value aggregate_result(const aggregate_fn& f, const agg_state& s);
+// Two groups' states as one (session windows merging): `later` is the state
+// of the later records (LATEST_BY_OFFSET takes its value, EARLIEST the
+// earlier one's; lists are concatenated, sets united). Fails only on a
+// DECIMAL sum overflow.
+status aggregate_merge(const aggregate_fn& f, agg_state& earlier, const agg_state& later);
 
 }  // namespace cs::streams

@@ -175,6 +175,46 @@ TEST_F(AggregateEngineTest, WindowsAndStreamTimeSurviveARestart) {
     EXPECT_EQ(out[2].value.value_or(""), R"({"N":2})");
 }
 
+// A session window restored from the changelog merges with a record after
+// the restart: the old session's tombstone, then the merged session.
+TEST_F(AggregateEngineTest, SessionsMergeAcrossARestart) {
+    auto click = [](int64_t ts) {
+        return test::test_record{.key = "u1", .value = R"({"url":"/a"})", .timestamp_ms = ts};
+    };
+    const std::string setup =
+        "CREATE STREAM ag_clicks (user_id VARCHAR KEY, url VARCHAR) WITH "
+        "(KAFKA_TOPIC='ag_clicks', VALUE_FORMAT='JSON', PARTITIONS=1);\n"
+        "CREATE TABLE ag_per_user AS SELECT user_id, COUNT(*) AS n FROM ag_clicks "
+        "WINDOW SESSION (10 SECONDS) GROUP BY user_id;";
+    {
+        auto e = make_engine("ags_");
+        run(*e, setup);
+        test::produce(*broker_, "ag_clicks", {click(1'000)});
+        ASSERT_TRUE(eventually([&] { return produced(*e) == 1; })) << produced(*e);
+    }
+    test::produce(*broker_, "ag_clicks", {click(2'000)});
+    auto e = make_engine("ags_");
+    ASSERT_TRUE(eventually([&] { return produced(*e) == 2; })) << produced(*e);
+    auto out = test::read_topic(*broker_, "AG_PER_USER", 1, 3, 5s);
+    ASSERT_EQ(out.size(), 3u);
+    auto bounds = [](const std::string& key) {  // end, start
+        auto at = [&](size_t from) {
+            int64_t v = 0;
+            for (size_t i = from; i < from + 8; ++i) {
+                v = (v << 8) | static_cast<uint8_t>(key[i]);
+            }
+            return v;
+        };
+        return std::pair{at(key.size() - 16), at(key.size() - 8)};
+    };
+    EXPECT_EQ(bounds(out[0].key.value_or("")), (std::pair<int64_t, int64_t>{1'000, 1'000}));
+    EXPECT_EQ(out[0].value.value_or(""), R"({"N":1})");
+    EXPECT_EQ(bounds(out[1].key.value_or("")), (std::pair<int64_t, int64_t>{1'000, 1'000}));
+    EXPECT_FALSE(out[1].value.has_value());  // the old session's tombstone
+    EXPECT_EQ(bounds(out[2].key.value_or("")), (std::pair<int64_t, int64_t>{2'000, 1'000}));
+    EXPECT_EQ(out[2].value.value_or(""), R"({"N":2})");
+}
+
 // exactly_once_v2: the changelog writes are in the query's transactions;
 // a restart restores the committed state. GROUP BY another expression
 // would need the repartition topic in the transaction: refused.

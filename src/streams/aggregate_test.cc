@@ -103,6 +103,48 @@ TEST(aggregate, collect) {
     EXPECT_EQ(run(list, many).as_array().size(), collect_limit);
 }
 
+// Session windows merge two groups' states.
+TEST(aggregate, merge) {
+    auto merged = [](const aggregate_fn& f, const std::vector<value>& earlier,
+                     const std::vector<value>& later) {
+        agg_state a = aggregate_init(f);
+        for (const auto& v : earlier) {
+            EXPECT_TRUE(aggregate_add(f, a, v).ok());
+        }
+        agg_state b = aggregate_init(f);
+        for (const auto& v : later) {
+            EXPECT_TRUE(aggregate_add(f, b, v).ok());
+        }
+        EXPECT_TRUE(aggregate_merge(f, a, b).ok());
+        return aggregate_result(f, a);
+    };
+    auto star = *resolve_aggregate(agg_kind::count_star, {});
+    EXPECT_EQ(merged(star, {value(), value()}, {value()}), value(int64_t{3}));
+    EXPECT_EQ(merged(fn(agg_kind::sum, sql_type::integer()), {value(1)}, {value(2), value(3)}),
+              value(6));
+    EXPECT_EQ(merged(fn(agg_kind::avg, sql_type::integer()), {value(1)}, {value(2), value(3)}),
+              value(2.0));
+    EXPECT_EQ(merged(fn(agg_kind::max, sql_type::integer()), {value(5)}, {value(2)}), value(5));
+    EXPECT_EQ(merged(fn(agg_kind::min, sql_type::integer()), {}, {value(2)}), value(2));
+    EXPECT_EQ(merged(fn(agg_kind::latest_by_offset, sql_type::string()), {value("a")}, {}),
+              value("a"));
+    EXPECT_EQ(
+        merged(fn(agg_kind::latest_by_offset, sql_type::string()), {value("a")}, {value("b")}),
+        value("b"));
+    EXPECT_EQ(
+        merged(fn(agg_kind::earliest_by_offset, sql_type::string()), {value("a")}, {value("b")}),
+        value("a"));
+    EXPECT_EQ(
+        merged(fn(agg_kind::collect_list, sql_type::integer()), {value(1)}, {value(1), value(2)}),
+        value::array({value(1), value(1), value(2)}));
+    EXPECT_EQ(
+        merged(fn(agg_kind::collect_set, sql_type::integer()), {value(1)}, {value(1), value(2)}),
+        value::array({value(1), value(2)}));
+    EXPECT_EQ(
+        merged(fn(agg_kind::count_distinct, sql_type::integer()), {value(1)}, {value(1), value(2)}),
+        value(int64_t{2}));
+}
+
 // Kafka Streams' TimeWindows.windowsFor: [start, start + size) windows at
 // multiples of the advance, none starting before 0.
 TEST(time_window, tumbling_boundaries) {

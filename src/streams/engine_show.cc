@@ -117,7 +117,10 @@ void aggregate_steps(const query_plan& plan, std::vector<std::string>& steps) {
     if (agg.window) {
         step += fmt::format(
             " | WINDOW {} (SIZE {} ms{}, GRACE {} ms, RETENTION {} ms)",
-            agg.window->hopping ? "HOPPING" : "TUMBLING", agg.window->size_ms,
+            agg.window->session   ? "SESSION"
+            : agg.window->hopping ? "HOPPING"
+                                  : "TUMBLING",
+            agg.window->size_ms,
             agg.window->hopping ? fmt::format(", ADVANCE BY {} ms", agg.window->advance_ms) : "",
             agg.window->grace_ms, agg.window->retention_ms);
     }

@@ -55,7 +55,8 @@ class select_planner {
         if (grouped) {
             aggregate(p, sink);
             if (p.aggregate->window) {
-                sink.window_type = p.aggregate->window->hopping ? "HOPPING" : "TUMBLING";
+                const time_window& w = *p.aggregate->window;
+                sink.window_type = w.session ? "SESSION" : w.hopping ? "HOPPING" : "TUMBLING";
             }
         } else {
             project(p);
@@ -101,10 +102,6 @@ class select_planner {
     void reject_unsupported() const {
         if (select_.window && select_.group_by.empty()) {
             fail(select_.window->pos, "WINDOW needs GROUP BY (a windowed aggregation)");
-        }
-        if (select_.window && select_.window->kind == ast::window_kind::session) {
-            fail(select_.window->pos, "WINDOW SESSION (session windows) is not supported yet",
-                 errc::unsupported);
         }
         if (select_.having && select_.group_by.empty()) {
             fail(select_.having->pos, "HAVING needs GROUP BY (aggregation)");
@@ -571,8 +568,13 @@ class select_planner {
         constexpr int64_t day = 86'400'000;
         time_window t;
         t.hopping = w.kind == ast::window_kind::hopping;
+        t.session = w.kind == ast::window_kind::session;
         t.size_ms = w.size_ms;
         t.advance_ms = t.hopping ? w.advance_ms : w.size_ms;
+        if (t.session && select_.emit_final) {
+            fail(select_.pos, "EMIT FINAL with WINDOW SESSION is not supported yet",
+                 errc::unsupported);
+        }
         if (t.size_ms <= 0) {
             fail(w.pos, "the window SIZE must be positive");
         }

@@ -92,10 +92,14 @@ struct aggregate_call {
     std::string sql;  // e.g. "COUNT(*)" (EXPLAIN)
 };
 
-// WINDOW TUMBLING / HOPPING of a GROUP BY, on ROWTIME (the TIMESTAMP
+// WINDOW TUMBLING / HOPPING / SESSION of a GROUP BY, on ROWTIME (the TIMESTAMP
 // column, else the record timestamp). Durations in ms.
 struct time_window {
     bool hopping = false;
+    // SESSION: size_ms is the inactivity gap; a session is [first, last
+    // record's ROWTIME], its key the group key + 8-byte end + 8-byte start
+    // (Kafka Streams' SessionWindowedSerializer).
+    bool session = false;
     int64_t size_ms = 0;
     int64_t advance_ms = 0;  // = size_ms for TUMBLING
     int64_t grace_ms = 0;

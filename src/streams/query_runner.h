@@ -263,7 +263,10 @@ class query_runner {
     enum row_outcome { row_passed, row_rejected, row_failed };
     int render_row(const client::message& m, const eval_context& ctx, const row& group_values,
                    const std::vector<agg_state>& acc, std::optional<int64_t> window_start,
-                   batch_state& b);
+                   batch_state& b, std::optional<int64_t> session_end = std::nullopt);
+    struct aggregate_partition;
+    void update_session(const client::message& m, const eval_context& ctx, batch_state& b,
+                        aggregate_partition& ps);
     // The group's state to the changelog; false: the query failed or the
     // record went to the DLQ.
     bool write_state(const client::message& m, const std::string& key, const aggregate_group& g,

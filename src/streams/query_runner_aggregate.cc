@@ -42,6 +42,16 @@ struct aggregate_group {
     int64_t window_start = 0;  // WINDOW only
 };
 
+struct query_runner::aggregate_partition {
+    // Key bytes (the group key, plus the window start when windowed).
+    std::unordered_map<std::string, aggregate_group> groups;
+    int64_t stream_time = -1;  // WINDOW: the largest ROWTIME seen
+    int64_t next_expiry = 0;   // WINDOW: when to drop expired windows next
+    int64_t next_final = 0;    // EMIT FINAL: when the next window closes
+    // SESSION: group key bytes -> its sessions (start, end).
+    std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> sessions;
+};
+
 struct query_runner::aggregate_store {
     std::string repartition_topic;
     std::string changelog_topic;
@@ -53,13 +63,7 @@ struct query_runner::aggregate_store {
     std::unique_ptr<row_decoder> repartition_decoder;
 
     using group = aggregate_group;
-    struct partition_state {
-        // Key bytes (the group key, plus the window start when windowed).
-        std::unordered_map<std::string, group> groups;
-        int64_t stream_time = -1;  // WINDOW: the largest ROWTIME seen
-        int64_t next_expiry = 0;   // WINDOW: when to drop expired windows next
-        int64_t next_final = 0;    // EMIT FINAL: when the next window closes
-    };
+    using partition_state = aggregate_partition;
     // Input partition -> state; a partition is present once restored.
     std::unordered_map<int32_t, partition_state> partitions;
 
@@ -299,6 +303,10 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
         counters_.filtered.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    if (w->session) {
+        update_session(m, ctx, b, ps);
+        return;
+    }
     ps.stream_time = std::max(ps.stream_time, ts);
     const int64_t close = ps.stream_time - w->grace_ms;
     const std::string group_key = a.key;
@@ -398,7 +406,8 @@ void query_runner::update_window(const client::message& m, const eval_context& c
 
 int query_runner::render_row(const client::message& m, const eval_context& ctx,
                              const row& group_values, const std::vector<agg_state>& acc,
-                             std::optional<int64_t> window_start, batch_state& b) {
+                             std::optional<int64_t> window_start, batch_state& b,
+                             std::optional<int64_t> session_end) {
     const aggregation& agg = *plan_.aggregate;
     aggregate_store& a = *agg_;
     a.agg_row.assign(group_values.begin(), group_values.end());
@@ -407,7 +416,7 @@ int query_runner::render_row(const client::message& m, const eval_context& ctx,
     }
     if (window_start) {
         a.agg_row.push_back(*window_start);
-        a.agg_row.push_back(*window_start + agg.window->size_ms);
+        a.agg_row.push_back(session_end ? *session_end : *window_start + agg.window->size_ms);
     }
     eval_context actx{.joined = &a.agg_row, .record = ctx.record};
     if (agg.having) {
@@ -427,6 +436,9 @@ int query_runner::render_row(const client::message& m, const eval_context& ctx,
     if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
         send_to_dlq(m, "encode", st.message(), b);
         return row_failed;
+    }
+    if (session_end) {
+        append_be64(key_buf_, *session_end);  // SessionWindowedSerializer: end, start
     }
     if (window_start) {
         append_be64(key_buf_, *window_start);  // TimeWindowedSerializer
@@ -513,12 +525,156 @@ void query_runner::emit_closed_windows(const client::message& m, const eval_cont
     }
 }
 
+// Kafka Streams' KStreamSessionWindowAggregate: the record's session
+// merges every session of its key within the gap of its timestamp; it is
+// late when the merged session ended before stream time minus grace and
+// gap. Each merged session gets a tombstone (unless the merge is the
+// record's own [ts, ts]), then the merged session's row; timestamps are
+// session ends.
+void query_runner::update_session(const client::message& m, const eval_context& ctx, batch_state& b,
+                                  aggregate_partition& ps) {
+    const aggregation& agg = *plan_.aggregate;
+    const time_window& w = *agg.window;
+    aggregate_store& a = *agg_;
+    const int64_t ts = ctx.record.rowtime;
+    ps.stream_time = std::max(ps.stream_time, ts);
+    const int64_t close = ps.stream_time - w.grace_ms - w.size_ms;
+    std::vector<value> args(agg.calls.size());
+    for (size_t j = 0; j < agg.calls.size(); ++j) {
+        if (const auto& arg = agg.calls[j].arg) {
+            auto v = arg->eval(ctx);
+            if (!v) {
+                send_to_dlq(m, "aggregate",
+                            fmt::format("{}: {}", agg.calls[j].sql, v.err().message), b);
+                return;
+            }
+            args[j] = std::move(*v);
+        }
+    }
+    const std::string group_key = a.key;
+    auto& sessions = ps.sessions[group_key];  // sorted by start
+    int64_t start = ts;
+    int64_t end = ts;
+    std::vector<size_t> hits;
+    for (size_t i = 0; i < sessions.size(); ++i) {
+        if (sessions[i].second >= ts - w.size_ms && sessions[i].first <= ts + w.size_ms) {
+            hits.push_back(i);
+            start = std::min(start, sessions[i].first);
+            end = std::max(end, sessions[i].second);
+        }
+    }
+    if (end < close) {
+        counters_.filtered.fetch_add(1, std::memory_order_relaxed);  // late
+        return;
+    }
+    auto session_key = [&](int64_t s, int64_t e) {
+        std::string k = group_key;
+        append_be64(k, e);
+        append_be64(k, s);
+        return k;
+    };
+    std::vector<agg_state> acc;
+    for (const auto& c : agg.calls) {
+        acc.push_back(aggregate_init(c.fn));
+    }
+    for (size_t i : hits) {
+        const auto& old = ps.groups.at(session_key(sessions[i].first, sessions[i].second));
+        for (size_t j = 0; j < acc.size(); ++j) {
+            if (auto st = aggregate_merge(agg.calls[j].fn, acc[j], old.acc[j]); !st) {
+                send_to_dlq(m, "aggregate", fmt::format("{}: {}", agg.calls[j].sql, st.message()),
+                            b);
+                return;
+            }
+        }
+    }
+    for (size_t j = 0; j < acc.size(); ++j) {
+        if (auto st = aggregate_add(agg.calls[j].fn, acc[j], args[j]); !st) {
+            send_to_dlq(m, "aggregate", fmt::format("{}: {}", agg.calls[j].sql, st.message()), b);
+            return;
+        }
+    }
+    const row group_values = a.group_values;
+    const int rendered = render_row(m, ctx, group_values, acc, start, b, end);
+    if (rendered == row_failed) {
+        return;
+    }
+    const std::string out_key = key_buf_;
+    const std::string out_value = value_buf_;
+    const uint64_t outputs_before = b.outputs;
+    const bool same_as_new = start == ts && end == ts;
+    for (auto i = hits.rbegin(); i != hits.rend(); ++i) {
+        const auto [s, e] = sessions[*i];
+        const std::string key = session_key(s, e);
+        auto it = ps.groups.find(key);
+        const bool was = it->second.emitted;
+        ps.groups.erase(it);
+        sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(*i));
+        if (same_as_new) {
+            continue;  // overwritten below
+        }
+        auto st = producer_->send({.topic = a.changelog_topic,
+                                   .partition = m.partition(),
+                                   .key = key,
+                                   .value = std::nullopt,
+                                   .timestamp_ms = e > 0 ? e : 0});
+        if (!st) {
+            if (!transaction_refused(st)) {
+                fail(error{st.code(),
+                           fmt::format("cannot write to {}: {}", a.changelog_topic, st.message())});
+            }
+            return;
+        }
+        if (was) {
+            key_buf_ = key;
+            send_output(m, false, std::nullopt, e, b);
+        }
+    }
+    const std::string key = session_key(start, end);
+    auto& g = ps.groups[key];
+    g.group_values = group_values;
+    g.acc = std::move(acc);
+    g.ts = end;
+    g.emitted = rendered == row_passed;
+    g.window_start = start;
+    sessions.emplace_back(start, end);
+    std::sort(sessions.begin(), sessions.end());
+    if (!write_state(m, key, g, b)) {
+        return;
+    }
+    if (rendered == row_passed) {
+        key_buf_ = out_key;
+        send_output(m, false, out_value, end, b);
+    }
+    if (b.outputs == outputs_before) {
+        counters_.filtered.fetch_add(1, std::memory_order_relaxed);  // HAVING
+    }
+    // Sessions that ended before the retention go.
+    const int64_t oldest = ps.stream_time - w.retention_ms;
+    if (ps.stream_time >= ps.next_expiry) {
+        for (auto& [gk, list] : ps.sessions) {
+            std::erase_if(list, [&](const auto& se) {
+                if (se.second >= oldest) {
+                    return false;
+                }
+                std::string k = gk;
+                append_be64(k, se.second);
+                append_be64(k, se.first);
+                ps.groups.erase(k);
+                return true;
+            });
+        }
+        std::erase_if(ps.sessions, [](const auto& kv) { return kv.second.empty(); });
+        ps.next_expiry = ps.stream_time + w.size_ms;
+    }
+}
+
 status query_runner::restore_partition(int32_t partition) {
     aggregate_store& a = *agg_;
     auto& ps = a.partitions[partition];
     ps = {};
     auto& groups = ps.groups;
     const bool windowed = plan_.aggregate->window.has_value();
+    const bool session = windowed && plan_.aggregate->window->session;
     config::diagnostics diags;
     client::client_settings cs = settings_;
     cs.set("group.id", group_id_ + "-restore", "aggregate restore (assign only)");
@@ -568,7 +724,15 @@ status query_runner::restore_partition(int32_t partition) {
                 int64_t rowtime = 0;
                 record_view rv = to_record_view(m, header_scratch_, false);
                 int64_t window_start = 0;
-                if (windowed && key.size() >= 8) {
+                int64_t session_end = 0;
+                if (session && key.size() >= 16) {
+                    session_end = static_cast<int64_t>(load_be<uint64_t>(
+                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 16)));
+                    window_start = static_cast<int64_t>(load_be<uint64_t>(
+                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
+                    rv.key = std::string_view(key).substr(0, key.size() - 16);
+                    ps.sessions[std::string(*rv.key)].emplace_back(window_start, session_end);
+                } else if (windowed && key.size() >= 8) {
                     window_start = static_cast<int64_t>(load_be<uint64_t>(
                         reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
                     rv.key = std::string_view(key).substr(0, key.size() - 8);
