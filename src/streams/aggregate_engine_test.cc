@@ -155,6 +155,8 @@ TEST_F(AggregateEngineTest, WindowsAndStreamTimeSurviveARestart) {
     }
     test::produce(*broker_, "ag_clicks", {click(2'000), click(201'000)});
     auto e = make_engine("agw_");
+    std::string described = run(*e, "DESCRIBE ag_per_user EXTENDED;");
+    EXPECT_NE(described.find("Windowed             : TUMBLING"), std::string::npos) << described;
     ASSERT_TRUE(eventually([&] { return e->query_statuses().at(0).consumed == 2; }));
     ASSERT_TRUE(eventually([&] { return produced(*e) == 1; })) << produced(*e);
     std::this_thread::sleep_for(500ms);

@@ -282,6 +282,9 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
                                                               ? *def->timestamp_column
                                                               : "Not set - using <ROWTIME>");
         out += fmt::format("Key format           : {}\n", format_name(def->key_format.format));
+        if (!def->window_type.empty()) {
+            out += fmt::format("Windowed             : {}\n", def->window_type);
+        }
         out += fmt::format("Value format         : {}\n", format_name(def->value_format.format));
         out += fmt::format("Kafka topic          : {} (partitions: {}, replication: {})\n",
                            def->topic, def->partitions, def->replicas > 0 ? def->replicas : 1);
