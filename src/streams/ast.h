@@ -170,6 +170,20 @@ struct join_clause {
     source_pos pos;           // of the JOIN keyword
 };
 
+// WINDOW TUMBLING (SIZE n unit [, RETENTION n unit] [, GRACE PERIOD n unit])
+// | HOPPING (SIZE ..., ADVANCE BY ... [, RETENTION ...] [, GRACE PERIOD ...])
+// | SESSION (n unit [, RETENTION ...] [, GRACE PERIOD ...]); durations in ms.
+enum class window_kind : uint8_t { tumbling, hopping, session };
+
+struct window_spec {
+    window_kind kind = window_kind::tumbling;
+    int64_t size_ms = 0;     // SESSION: the inactivity gap
+    int64_t advance_ms = 0;  // HOPPING only
+    std::optional<int64_t> retention_ms;
+    std::optional<int64_t> grace_ms;
+    source_pos pos;  // of the window kind
+};
+
 struct select_stmt {
     std::vector<select_item> items;
     source_ref from;
@@ -177,7 +191,8 @@ struct select_stmt {
     expr_ptr where;                      // null: none
     std::vector<expr_ptr> partition_by;  // empty: none
     std::vector<expr_ptr> group_by;      // parsed so the planner can say "not supported"
-    bool has_window = false;             // WINDOW ... parsed; planner rejects
+    bool has_window = false;             // WINDOW ... (window below)
+    std::optional<window_spec> window;
     expr_ptr having;
     bool emit_changes = false;  // EMIT CHANGES present
     bool emit_final = false;    // EMIT FINAL present

@@ -57,6 +57,9 @@ struct source_def {
     int16_t replicas = 0;
     std::string sql;         // the statement text that defined it
     bool is_source = false;  // CREATE SOURCE STREAM/TABLE: read-only
+    // A windowed table (WINDOW TUMBLING/HOPPING): "TUMBLING" or "HOPPING";
+    // its keys end with the 8-byte window start. Empty: not windowed.
+    std::string window_type;
 
     const column_def* find_column(std::string_view n) const {
         for (const auto& c : columns) {

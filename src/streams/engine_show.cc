@@ -11,6 +11,7 @@
 #include "streams/engine.h"
 #include "streams/functions.h"
 #include "streams/planner.h"
+#include "streams/planner_aggregate.h"
 #include "streams/sql_error.h"
 
 namespace cs::streams {
@@ -98,6 +99,42 @@ std::string schema_line(const source_def& def) {
     return out;
 }
 
+// GROUP BY's steps (between the projection and the filter): HAVING, the
+// aggregation with the names the projection reads, the repartition.
+void aggregate_steps(const query_plan& plan, std::vector<std::string>& steps) {
+    const aggregation& agg = *plan.aggregate;
+    if (agg.having) {
+        steps.push_back("[ HAVING ] | " + agg.having->to_sql());
+    }
+    std::string step = "[ AGGREGATE ] | GROUP BY ";
+    for (size_t g = 0; g < agg.group_by.size(); ++g) {
+        step += fmt::format("{}{} AS {}", g == 0 ? "" : ", ", agg.group_by[g]->to_sql(),
+                            group_column_name(g));
+    }
+    for (size_t j = 0; j < agg.calls.size(); ++j) {
+        step += fmt::format(", {} := {}", aggregate_column_name(j), agg.calls[j].sql);
+    }
+    if (agg.window) {
+        step += fmt::format(
+            " | WINDOW {} (SIZE {} ms{}, GRACE {} ms, RETENTION {} ms)",
+            agg.window->session   ? "SESSION"
+            : agg.window->hopping ? "HOPPING"
+                                  : "TUMBLING",
+            agg.window->size_ms,
+            agg.window->hopping ? fmt::format(", ADVANCE BY {} ms", agg.window->advance_ms) : "",
+            agg.window->grace_ms, agg.window->retention_ms);
+    }
+    step +=
+        " | State: per partition, changelog topic <query group>-Aggregate-Aggregate-"
+        "Materialize-changelog";
+    steps.push_back(step);
+    if (agg.repartition) {
+        steps.push_back(
+            "[ REPARTITION ] | by the GROUP BY key through <query group>-Aggregate-GroupBy-"
+            "repartition");
+    }
+}
+
 // The query's steps, sink first, each step's input indented under it (as
 // ksqlDB's "Execution plan").
 std::string execution_plan(const query_plan& plan) {
@@ -114,6 +151,9 @@ std::string execution_plan(const query_plan& plan) {
                             p.expr ? p.expr->to_sql() : "?");
     }
     steps.push_back("[ PROJECT ] | " + proj);
+    if (plan.aggregate) {
+        aggregate_steps(plan, steps);
+    }
     if (plan.where) {
         steps.push_back("[ FILTER ] | " + plan.where->to_sql());
     }
@@ -160,7 +200,8 @@ result<std::string> engine::show(const ast::show_stmt& s) {
                 if (d.kind == want) {
                     rows.push_back({ast::quote_identifier(d.name), d.topic,
                                     format_name(d.key_format.format),
-                                    format_name(d.value_format.format), "false"});
+                                    format_name(d.value_format.format),
+                                    d.window_type.empty() ? "false" : "true"});
                 }
             }
             return text_table({want == source_kind::stream ? "Stream Name" : "Table Name",
@@ -241,6 +282,9 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
                                                               ? *def->timestamp_column
                                                               : "Not set - using <ROWTIME>");
         out += fmt::format("Key format           : {}\n", format_name(def->key_format.format));
+        if (!def->window_type.empty()) {
+            out += fmt::format("Windowed             : {}\n", def->window_type);
+        }
         out += fmt::format("Value format         : {}\n", format_name(def->value_format.format));
         out += fmt::format("Kafka topic          : {} (partitions: {}, replication: {})\n",
                            def->topic, def->partitions, def->replicas > 0 ? def->replicas : 1);

@@ -13,44 +13,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Waits (polling) until pred holds or 30 s passed.
-template <typename Pred>
-bool eventually(Pred pred) {
-    auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(50ms);
-    }
-    return pred();
-}
+using test::eventually;
 
 class EngineTest : public ::testing::Test {
   protected:
     void SetUp() override { broker_ = cs::testing::start_clickstream_broker(); }
 
     std::unique_ptr<engine> make_engine(const std::string& service_id = "default_") {
-        engine_options o;
-        o.service_id = service_id;
-        o.properties["auto.offset.reset"] = "earliest";
-        auto e = engine::create(test::settings_for(*broker_), o);
-        EXPECT_TRUE(e.ok()) << e.err().message;
-        auto st = (*e)->restore();
-        EXPECT_TRUE(st.ok()) << st.message();
-        return std::move(*e);
+        return test::start_engine(*broker_, service_id);
     }
 
-    std::string run(engine& e, const std::string& sql) {
-        std::vector<std::string> out;
-        auto st = e.execute_script(sql, out);
-        EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
-        std::string all;
-        for (auto& o : out) {
-            all += o;
-        }
-        return all;
-    }
+    std::string run(engine& e, const std::string& sql) { return test::run_script(e, sql); }
 
     status fails(engine& e, const std::string& sql) {
         std::vector<std::string> out;

@@ -98,7 +98,8 @@ class parser {
     ast::statement_body show();
     ast::statement_body describe();
     ast::source_ref source_reference();
-    void skip_window();
+    ast::window_spec window();
+    int64_t duration_ms();
     void skip_duration();
     std::vector<ast::table_element> table_elements();
 

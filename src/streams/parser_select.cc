@@ -160,30 +160,82 @@ ast::source_ref parser::source_reference() {
 }
 
 void parser::skip_duration() {
-    // n UNIT, e.g. 1 HOUR / 30 SECONDS
-    if (peek().kind != token_kind::integer) {
-        mismatched("a duration");
-    }
-    next();
-    identifier();
+    (void)duration_ms();
 }
 
-void parser::skip_window() {
-    // WINDOW TUMBLING|HOPPING|SESSION ( ... ): balanced parentheses.
-    identifier();
-    expect_symbol("(");
-    int depth = 1;
-    while (depth > 0) {
-        if (at_end()) {
-            mismatched("')'");
-        }
-        const token& t = next();
-        if (t.is_symbol("(")) {
-            ++depth;
-        } else if (t.is_symbol(")")) {
-            --depth;
+int64_t parser::duration_ms() {
+    // n UNIT, e.g. 1 HOUR / 30 SECONDS (ksqlDB's TimeUnit names, singular or plural)
+    const token& n = peek();
+    if (n.kind != token_kind::integer) {
+        mismatched("a duration");
+    }
+    int64_t v = 0;
+    std::from_chars(n.text.data(), n.text.data() + n.text.size(), v);
+    next();
+    const token& u = peek();
+    std::string unit = identifier();
+    std::transform(unit.begin(), unit.end(), unit.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
+    if (unit.size() > 1 && unit.back() == 'S') {
+        unit.pop_back();
+    }
+    static constexpr std::pair<std::string_view, int64_t> units[] = {
+        {"MILLISECOND", 1},  {"SECOND", 1000},    {"MINUTE", 60'000},
+        {"HOUR", 3'600'000}, {"DAY", 86'400'000},
+    };
+    for (const auto& [name, ms] : units) {
+        if (unit == name) {
+            return v * ms;
         }
     }
+    fail(u, "unknown time unit " + describe_token(u, sql_) +
+                ": expected MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS");
+}
+
+ast::window_spec parser::window() {
+    ast::window_spec w;
+    w.pos = peek().pos;
+    const token& kind = peek();
+    std::string name = identifier();
+    if (name == "TUMBLING") {
+        w.kind = ast::window_kind::tumbling;
+    } else if (name == "HOPPING") {
+        w.kind = ast::window_kind::hopping;
+    } else if (name == "SESSION") {
+        w.kind = ast::window_kind::session;
+    } else {
+        fail(kind, "unknown window type " + describe_token(kind, sql_) +
+                       ": expected TUMBLING, HOPPING or SESSION");
+    }
+    expect_symbol("(");
+    if (w.kind == ast::window_kind::session) {
+        w.size_ms = duration_ms();
+    } else {
+        if (!accept_keyword("SIZE")) {
+            mismatched("SIZE");
+        }
+        w.size_ms = duration_ms();
+        if (w.kind == ast::window_kind::hopping) {
+            expect_symbol(",");
+            if (!accept_keyword("ADVANCE")) {
+                mismatched("ADVANCE BY");
+            }
+            expect_keyword("BY");
+            w.advance_ms = duration_ms();
+        }
+    }
+    while (accept_symbol(",")) {
+        if (accept_keyword("RETENTION")) {
+            w.retention_ms = duration_ms();
+        } else if (accept_keyword("GRACE")) {
+            expect_keyword("PERIOD");
+            w.grace_ms = duration_ms();
+        } else {
+            mismatched("RETENTION or GRACE PERIOD");
+        }
+    }
+    expect_symbol(")");
+    return w;
 }
 
 ast::select_stmt parser::select() {
@@ -213,7 +265,7 @@ ast::select_stmt parser::select() {
     s.from = source_reference();
     if (accept_keyword("WINDOW")) {
         s.has_window = true;
-        skip_window();
+        s.window = window();
     }
     for (;;) {
         ast::join_clause j;

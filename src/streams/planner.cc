@@ -3,9 +3,11 @@
 #include "streams/planner.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "streams/binder.h"
 #include "streams/expr_nodes.h"
+#include "streams/planner_aggregate.h"
 #include "streams/sql_error.h"
 
 namespace cs::streams {
@@ -28,10 +30,14 @@ class select_planner {
         scope_.reads = &reads_;
         p.sql = stmt_.text;
         const bool table_query = sink.kind == source_kind::table;
-        if (table_query) {
+        const bool grouped = !select_.group_by.empty();
+        if (grouped) {
+            reject_for_aggregation(sink);
+        } else if (table_query) {
             reject_for_tables();
         }
-        p.source = *lookup(select_.from, table_query ? source_kind::table : source_kind::stream);
+        p.source = *lookup(select_.from,
+                           table_query && !grouped ? source_kind::table : source_kind::stream);
         add_to_scope(p.source, select_.from);
         size_t width = p.source.columns.size();
         for (const auto& j : select_.joins) {
@@ -46,9 +52,17 @@ class select_planner {
                                              ast::to_sql(*select_.where));
             }
         }
-        project(p);
-        partition(p);
-        if (table_query) {
+        if (grouped) {
+            aggregate(p, sink);
+            if (p.aggregate->window) {
+                const time_window& w = *p.aggregate->window;
+                sink.window_type = w.session ? "SESSION" : w.hopping ? "HOPPING" : "TUMBLING";
+            }
+        } else {
+            project(p);
+            partition(p);
+        }
+        if (table_query && !grouped) {
             check_table_keys(p);
         }
         p.reads = reads_;
@@ -86,23 +100,61 @@ class select_planner {
     }
 
     void reject_unsupported() const {
-        if (!select_.group_by.empty()) {
-            fail(select_.group_by[0]->pos, "GROUP BY (aggregation) is not supported yet",
-                 errc::unsupported);
+        if (select_.window && select_.group_by.empty()) {
+            fail(select_.window->pos, "WINDOW needs GROUP BY (a windowed aggregation)");
         }
-        if (select_.has_window) {
-            fail(select_.from.pos, "WINDOW (windowed aggregation) is not supported yet",
-                 errc::unsupported);
+        if (select_.having && select_.group_by.empty()) {
+            fail(select_.having->pos, "HAVING needs GROUP BY (aggregation)");
         }
-        if (select_.having) {
-            fail(select_.having->pos, "HAVING is not supported yet", errc::unsupported);
+        if (select_.emit_final && !select_.window) {
+            fail(select_.pos,
+                 "EMIT FINAL needs a windowed aggregation (WINDOW TUMBLING or HOPPING ... GROUP "
+                 "BY): use EMIT CHANGES");
         }
-        if (select_.emit_final) {
-            fail(select_.pos, "EMIT FINAL needs a windowed aggregation, which is not supported yet",
-                 errc::unsupported);
+        if (select_.group_by.empty()) {
+            for (const auto& item : select_.items) {
+                if (!item.star && calls_aggregate(*item.expression)) {
+                    fail(item.pos, "Use of aggregate function " +
+                                       first_aggregate(*item.expression) +
+                                       " requires a GROUP BY clause.");
+                }
+            }
         }
         if (select_.limit) {
             fail(select_.pos, "LIMIT is not allowed in a persistent query");
+        }
+    }
+
+    static std::string first_aggregate(const ast::expr& e) {
+        if (e.kind == ast::expr_kind::call && aggregate_kind(e.name)) {
+            return e.name;
+        }
+        for (const auto& a : e.args) {
+            if (a != nullptr && calls_aggregate(*a)) {
+                return first_aggregate(*a);
+            }
+        }
+        return "?";
+    }
+
+    // GROUP BY: CREATE TABLE AS SELECT over a STREAM.
+    void reject_for_aggregation(const source_def& sink) const {
+        if (sink.kind != source_kind::table) {
+            fail(select_.pos,
+                 "Invalid result type. Your SELECT query produces a TABLE. Please use CREATE "
+                 "TABLE AS SELECT statement instead.");
+        }
+        const source_def* from = catalog_.find(select_.from.name);
+        if (from != nullptr && from->kind == source_kind::table) {
+            fail(select_.from.pos,
+                 "GROUP BY over the TABLE " + ast::quote_identifier(from->name) +
+                     " (a table aggregation) is not supported yet; aggregate a STREAM",
+                 errc::unsupported);
+        }
+        if (!select_.partition_by.empty()) {
+            fail(select_.partition_by[0]->pos,
+                 "PARTITION BY can't be combined with GROUP BY: the table is keyed by the GROUP "
+                 "BY expressions");
         }
     }
 
@@ -160,6 +212,12 @@ class select_planner {
                 msg += ", did you mean " + ast::quote_identifier(hint) + "?";
             }
             fail(ref.pos, msg, errc::not_found);
+        }
+        if (!def->window_type.empty()) {
+            fail(ref.pos,
+                 "reading the windowed table " + ast::quote_identifier(ref.name) +
+                     " is not supported yet",
+                 errc::unsupported);
         }
         if (def->kind != want) {
             if (want == source_kind::stream) {
@@ -292,7 +350,13 @@ class select_planner {
         return n > 1;
     }
 
+    using item_binder = std::function<expr_ptr(const ast::select_item&)>;
+
     void project(query_plan& p) {
+        project(p, [this](const ast::select_item& item) { return bind(*item.expression); });
+    }
+
+    void project(query_plan& p, const item_binder& bind_item) {
         bool join = !select_.joins.empty();
         std::vector<ast::source_pos> where;  // of each projection, for duplicate errors
         auto add = [&](std::string name, expr_ptr e, ast::source_pos pos) {
@@ -360,7 +424,7 @@ class select_planner {
                 }
                 continue;
             }
-            auto e = bind(*item.expression);
+            auto e = bind_item(item);
             const ast::expr& x = *item.expression;
             if (item.alias) {
                 add(*item.alias, std::move(e), item.pos);
@@ -394,15 +458,209 @@ class select_planner {
         }
     }
 
-    void partition(query_plan& p) {
-        auto same = [](const expr_ptr& a, const expr_ptr& b) {
-            const auto* ca = dynamic_cast<const nodes::column_ref*>(a.get());
-            const auto* cb = dynamic_cast<const nodes::column_ref*>(b.get());
-            if (ca != nullptr && cb != nullptr) {
-                return ca->index() == cb->index();
+    // Whether two bound expressions are the same (a column by its index).
+    static bool same(const expr_ptr& a, const expr_ptr& b) {
+        const auto* ca = dynamic_cast<const nodes::column_ref*>(a.get());
+        const auto* cb = dynamic_cast<const nodes::column_ref*>(b.get());
+        if (ca != nullptr && cb != nullptr) {
+            return ca->index() == cb->index();
+        }
+        return a->to_sql() == b->to_sql();
+    }
+
+    // GROUP BY: the projections and HAVING read the aggregate row
+    // (planner_aggregate.h); the GROUP BY expressions become the key
+    // columns, in GROUP BY order, and each must be selected (ksqlDB's
+    // rules and messages).
+    void aggregate(query_plan& p, const source_def& sink) {
+        aggregation agg;
+        std::vector<sql_type> group_types;
+        for (const auto& g : select_.group_by) {
+            if (calls_aggregate(*g)) {
+                fail(g->pos, "GROUP BY can't contain aggregate functions: " + ast::to_sql(*g));
             }
-            return a->to_sql() == b->to_sql();
+            auto e = bind(*g);
+            for (const auto& other : agg.group_by) {
+                if (same(other, e)) {
+                    fail(g->pos, "GROUP BY lists " + ast::to_sql(*g) + " twice");
+                }
+            }
+            group_types.push_back(e->type());
+            agg.group_by.push_back(std::move(e));
+        }
+        bind_scope probe = scope_;
+        probe.reads = nullptr;
+        aggregate_rewriter rw;
+        rw.bind_source = [this](const ast::expr& e) { return bind(e); };
+        rw.group_index = [&](const ast::expr& e) -> std::optional<size_t> {
+            if (calls_aggregate(e)) {
+                return std::nullopt;
+            }
+            auto r = bind_expression(e, probe, src_);
+            if (!r.ok()) {
+                return std::nullopt;
+            }
+            for (size_t i = 0; i < agg.group_by.size(); ++i) {
+                if (same(agg.group_by[i], *r)) {
+                    return i;
+                }
+            }
+            return std::nullopt;
         };
+        rw.fail = [this](ast::source_pos pos, const std::string& m) { fail(pos, m); };
+        rw.windowed = select_.window.has_value();
+        std::vector<ast::expr_ptr> rewritten;
+        for (const auto& item : select_.items) {
+            if (item.star) {
+                fail(item.pos,
+                     "SELECT * can't be used with GROUP BY: select the GROUP BY expressions and "
+                     "aggregate functions");
+            }
+            rewritten.push_back(rw.rewrite(item.expression));
+        }
+        if (!rw.unmatched.empty()) {
+            fail(select_.pos, "Non-aggregate SELECT expression(s) not part of GROUP BY: " +
+                                  join_comma(rw.unmatched) +
+                                  "\nEither add the column(s) to the GROUP BY or remove them "
+                                  "from the SELECT.");
+        }
+        ast::expr_ptr having;
+        if (select_.having) {
+            having = rw.rewrite(select_.having);
+            if (!rw.unmatched.empty()) {
+                fail(select_.having->pos,
+                     "Non-aggregate HAVING expression not part of GROUP BY: " +
+                         join_comma(rw.unmatched) +
+                         "\nConsider switching the HAVING clause to a WHERE clause before the "
+                         "GROUP BY.");
+            }
+        }
+        if (rw.calls.empty()) {
+            fail(select_.group_by[0]->pos,
+                 "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
+        }
+        agg.calls = std::move(rw.calls);
+        const bind_scope agg_scope = aggregate_scope(group_types, agg.calls, rw.windowed);
+        if (select_.window) {
+            agg.window = make_window(*select_.window);
+            agg.emit_final = select_.emit_final;
+        }
+        project(p, [&](const ast::select_item& item) {
+            return bind_in(*rewritten[static_cast<size_t>(&item - select_.items.data())],
+                           agg_scope);
+        });
+        if (having) {
+            agg.having = bind_in(*having, agg_scope);
+            if (agg.having->type().kind != type_kind::boolean && !is_null(agg.having)) {
+                fail(select_.having->pos, "HAVING must be BOOLEAN, got " +
+                                              agg.having->type().to_string() + ": " +
+                                              ast::to_sql(*select_.having));
+            }
+        }
+        group_keys(p, sink);
+        agg.repartition = !groups_by_source_key(agg, p.source);
+        p.aggregate = std::move(agg);
+    }
+
+    // ksqlDB's defaults: GRACE PERIOD 24 hours, RETENTION 1 day, at least
+    // size + grace.
+    time_window make_window(const ast::window_spec& w) const {
+        constexpr int64_t day = 86'400'000;
+        time_window t;
+        t.hopping = w.kind == ast::window_kind::hopping;
+        t.session = w.kind == ast::window_kind::session;
+        t.size_ms = w.size_ms;
+        t.advance_ms = t.hopping ? w.advance_ms : w.size_ms;
+        if (t.session && select_.emit_final) {
+            fail(select_.pos, "EMIT FINAL with WINDOW SESSION is not supported yet",
+                 errc::unsupported);
+        }
+        if (t.size_ms <= 0) {
+            fail(w.pos, "the window SIZE must be positive");
+        }
+        if (t.advance_ms <= 0 || t.advance_ms > t.size_ms) {
+            fail(w.pos, "ADVANCE BY must be positive and no larger than the window SIZE");
+        }
+        t.grace_ms = w.grace_ms.value_or(day);
+        t.retention_ms = std::max(w.retention_ms.value_or(day), t.size_ms + t.grace_ms);
+        return t;
+    }
+
+    static std::string join_comma(const std::vector<std::string>& items) {
+        std::string s;
+        for (const auto& i : items) {
+            s += (s.empty() ? "" : ", ") + i;
+        }
+        return s;
+    }
+
+    // The projection of each GROUP BY expression (a bare reference to its
+    // column of the aggregate row) becomes a key column.
+    void group_keys(query_plan& p, const source_def& sink) const {
+        std::vector<projection> keys;
+        std::vector<std::string> missing;
+        for (size_t g = 0; g < select_.group_by.size(); ++g) {
+            std::vector<size_t> found;
+            for (size_t i = 0; i < p.projections.size(); ++i) {
+                const auto* c = dynamic_cast<const nodes::column_ref*>(p.projections[i].expr.get());
+                if (c != nullptr && c->index() == g) {
+                    found.push_back(i);
+                }
+            }
+            if (found.empty()) {
+                missing.push_back(ast::to_sql(*select_.group_by[g]));
+                continue;
+            }
+            if (found.size() > 1) {
+                fail(select_.pos, "The projection contains a key column more than once: `" +
+                                      p.projections[found[0]].name + "` and `" +
+                                      p.projections[found[1]].name + "`.");
+            }
+            p.projections[found[0]].is_key = true;
+        }
+        if (!missing.empty()) {
+            std::string list = join_comma(missing);
+            fail(select_.pos, "The query used to build `" + sink.name + "`" +
+                                  " must include the grouping expression" +
+                                  (missing.size() > 1 ? "s " : " ") + join_and(missing) +
+                                  " in its projection (eg, SELECT " + list + "...).");
+        }
+        for (size_t g = 0; g < select_.group_by.size(); ++g) {
+            auto it =
+                std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
+                    const auto* c = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
+                    return pr.is_key && c != nullptr && c->index() == g;
+                });
+            keys.push_back(std::move(*it));
+            p.projections.erase(it);
+        }
+        if (p.projections.empty()) {
+            fail(select_.pos, "The projection contains no value columns.");
+        }
+        p.projections.insert(p.projections.begin(), std::make_move_iterator(keys.begin()),
+                             std::make_move_iterator(keys.end()));
+    }
+
+    // GROUP BY the source's key columns, in order: no repartition needed.
+    static bool groups_by_source_key(const aggregation& agg, const source_def& source) {
+        size_t k = 0;
+        for (size_t i = 0; i < source.columns.size(); ++i) {
+            if (source.columns[i].origin != column_origin::key) {
+                continue;
+            }
+            if (k >= agg.group_by.size()) {
+                return false;
+            }
+            const auto* c = dynamic_cast<const nodes::column_ref*>(agg.group_by[k].get());
+            if (c == nullptr || c->index() != i) {
+                return false;
+            }
+            ++k;
+        }
+        return k > 0 && k == agg.group_by.size();
+    }
+
+    void partition(query_plan& p) {
         if (select_.partition_by.empty()) {
             // The stream's key columns pass through when projected as they are.
             for (auto& pr : p.projections) {
@@ -481,8 +739,9 @@ class select_planner {
         size_t n = std::count_if(p.projections.begin(), p.projections.end(),
                                  [](const projection& pr) { return pr.is_key; });
         if (n > 1 && sink.key_format.format == data_format::kafka) {
-            ast::source_pos pos =
-                select_.partition_by.empty() ? select_.pos : select_.partition_by[1]->pos;
+            ast::source_pos pos = !select_.partition_by.empty() ? select_.partition_by[1]->pos
+                                  : !select_.group_by.empty()   ? select_.group_by[1]->pos
+                                                                : select_.pos;
             fail(pos, std::to_string(n) +
                           " key columns need KEY_FORMAT='JSON' (or 'DELIMITED'): the KAFKA key "
                           "format holds a single column; add KEY_FORMAT='JSON' to WITH (...)");

@@ -23,6 +23,11 @@
 //   are not in the record value (copy one there with AS_VALUE(x)). More
 //   than one key column needs KEY_FORMAT 'JSON' (the key is a JSON object
 //   of the key columns) or 'DELIMITED': with KAFKA it is an error.
+// - GROUP BY (CREATE TABLE AS SELECT over a STREAM only): the GROUP BY
+//   expressions become the key columns (each must be selected), other
+//   columns must be inside aggregate functions; projections and HAVING are
+//   bound over the aggregate row (query_plan.h, planner_aggregate.h);
+//   WINDOW TUMBLING/HOPPING adds WINDOWSTART/WINDOWEND.
 // - Sink formats, PARTITIONS, REPLICAS default to the stream's; the topic to
 //   the sink name; the DLQ topic to "<sink topic>-dlq" (WITH DLQ_TOPIC='t'
 //   overrides: a clickstream extension).

@@ -405,7 +405,7 @@ TEST_F(planner_test, errors) {
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT `user_id`, COUNT(*) FROM clickstream GROUP "
                          "BY `user_id`;")
-                  .find("GROUP BY (aggregation) is not supported yet"),
+                  .find("Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT"),
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o WITH (KAFKA_TOPC='x') AS SELECT * FROM keyed;")
                   .find("unknown property KAFKA_TOPC, did you mean 'KAFKA_TOPIC'?"),

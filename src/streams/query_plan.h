@@ -11,6 +11,7 @@
 // ROWOFFSET) come from eval_context. A LEFT JOIN miss fills that table's
 // slice with NULLs.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "streams/aggregate.h"
 #include "streams/catalog_types.h"
 #include "streams/value.h"
 
@@ -83,6 +85,58 @@ struct projection {
     bool key_only = false;
 };
 
+// One aggregate function call of a GROUP BY query.
+struct aggregate_call {
+    aggregate_fn fn;
+    expr_ptr arg;     // on the joined row; null for COUNT(*)
+    std::string sql;  // e.g. "COUNT(*)" (EXPLAIN)
+};
+
+// WINDOW TUMBLING / HOPPING / SESSION of a GROUP BY, on ROWTIME (the TIMESTAMP
+// column, else the record timestamp). Durations in ms.
+struct time_window {
+    bool hopping = false;
+    // SESSION: size_ms is the inactivity gap; a session is [first, last
+    // record's ROWTIME], its key the group key + 8-byte end + 8-byte start
+    // (Kafka Streams' SessionWindowedSerializer).
+    bool session = false;
+    int64_t size_ms = 0;
+    int64_t advance_ms = 0;  // = size_ms for TUMBLING
+    int64_t grace_ms = 0;
+    int64_t retention_ms = 0;  // at least size + grace
+
+    // The starts of the windows holding timestamp ts (Kafka Streams'
+    // TimeWindows.windowsFor), ascending.
+    std::vector<int64_t> windows_for(int64_t ts) const {
+        std::vector<int64_t> starts;
+        int64_t first = std::max<int64_t>(0, ts - size_ms + advance_ms) / advance_ms * advance_ms;
+        for (int64_t s = first; s <= ts; s += advance_ms) {
+            starts.push_back(s);
+        }
+        return starts;
+    }
+};
+
+// GROUP BY (CREATE TABLE ... AS SELECT ... FROM stream GROUP BY ...). The
+// projections and HAVING of such a plan read the "aggregate row": the
+// group_by values, then one value per call, in order.
+struct aggregation {
+    std::vector<expr_ptr> group_by;  // on the joined row
+    std::vector<aggregate_call> calls;
+    expr_ptr having;  // on the aggregate row; null: none
+    // The group key is not the source's key: records go through the
+    // repartition topic keyed by it, so that one partition (and so one
+    // process) holds each group.
+    bool repartition = false;
+    // WINDOW: the aggregate row ends with WINDOWSTART and WINDOWEND
+    // (BIGINT), and output and changelog keys with the 8-byte big-endian
+    // window start (Kafka Streams' TimeWindowedSerializer).
+    std::optional<time_window> window;
+    // EMIT FINAL: a window's row once, when it closes, instead of a row per
+    // update.
+    bool emit_final = false;
+};
+
 struct query_plan {
     std::string id;                  // e.g. CSAS_ENRICHED_3 / INSERTQUERY_4 (ksqlDB's naming)
     std::string sql;                 // the statement text
@@ -102,8 +156,9 @@ struct query_plan {
     // key = the stream key columns (if any) else null.
     expr_ptr partition_by;
     std::vector<expr_ptr> partition_by_columns;
-    source_def sink;        // output stream (its columns = the projections)
-    std::string dlq_topic;  // default "<sink topic>-dlq"
+    std::optional<aggregation> aggregate;  // GROUP BY
+    source_def sink;                       // output stream (its columns = the projections)
+    std::string dlq_topic;                 // default "<sink topic>-dlq"
 };
 
 }  // namespace cs::streams

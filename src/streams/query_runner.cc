@@ -1,5 +1,7 @@
 #include "streams/query_runner.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/log.h"
@@ -27,12 +29,6 @@ const char* query_state_name(query_state s) {
     }
     return "?";
 }
-
-struct query_runner::batch_state {
-    uint64_t outputs = 0;  // sent to the sink in this batch
-    uint64_t dlq = 0;      // sent to the DLQ in this batch
-    std::vector<std::shared_lock<std::shared_mutex>> locks;
-};
 
 result<std::unique_ptr<query_runner>> query_runner::create(
     query_plan plan, std::vector<std::shared_ptr<table_reader>> tables,
@@ -97,6 +93,11 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     r->tables_ = std::move(tables);
     r->settings_ = settings;
     r->options_ = std::move(options);
+    if (r->aggregating()) {
+        if (auto st = r->create_aggregate(); !st) {
+            return st.err();
+        }
+    }
     return r;
 }
 
@@ -162,6 +163,13 @@ status query_runner::prepare() {
                              .replication_factor = replicas,
                              .configs = {}});
     }
+    if (aggregating()) {
+        for (auto& t : aggregate_topics(source_partitions, replicas)) {
+            if (partitions_of(t.name) == 0) {
+                to_create.push_back(std::move(t));
+            }
+        }
+    }
     if (!to_create.empty()) {
         auto created = (*admin)->create_topics(to_create);
         if (!created) {
@@ -226,13 +234,21 @@ status query_runner::prepare() {
     }
     // Without this the first output waits for librdkafka's next metadata
     // refresh (~1 s) to learn the sink's partitions.
-    if (auto st =
-            producer_->learn_topics({plan_.sink.topic, plan_.dlq_topic}, std::chrono::seconds(5));
-        !st) {
+    std::vector<std::string> written = {plan_.sink.topic, plan_.dlq_topic};
+    std::vector<std::string> read = {plan_.source.topic};
+    if (aggregating()) {
+        for (auto& t : aggregate_topic_names()) {
+            written.push_back(std::move(t));
+        }
+        if (plan_.aggregate->repartition) {
+            read.push_back(written.back());  // aggregate_topic_names(): the repartition topic last
+        }
+    }
+    if (auto st = producer_->learn_topics(written, std::chrono::seconds(5)); !st) {
         log::get("streams")->warn("query {}: {} (the first outputs may wait for it)", plan_.id,
                                   st.message());
     }
-    if (auto st = consumer_->subscribe({plan_.source.topic}); !st) {
+    if (auto st = consumer_->subscribe(read); !st) {
         return st;
     }
     state_.store(query_state::running);
@@ -302,6 +318,8 @@ void query_runner::process_batch(std::span<const client::message> batch, batch_s
         for (size_t i = 0; i < n && state_.load() != query_state::failed; ++i) {
             if (live_[i] == tombstone) {
                 process_null_value(part[i], context_of(part[i], i), b);
+            } else if (live_[i] == regrouped) {
+                aggregate_record(part[i], context_of(part[i], i), b);
             } else if (live_[i] != done) {
                 finish(part[i], i, b);
             }
@@ -318,6 +336,14 @@ eval_context query_runner::context_of(const client::message& m, size_t i) const 
 void query_runner::decode_batch(std::span<const client::message> batch, batch_state& b) {
     for (size_t i = 0; i < batch.size(); ++i) {
         const client::message& m = batch[i];
+        if (from_repartition(m)) {
+            if (auto st = decode_repartitioned(m, rows_[i], rowtimes_[i]); !st) {
+                send_to_dlq(m, "decode", st.message(), b);
+                continue;
+            }
+            live_[i] = regrouped;
+            continue;
+        }
         record_view rv = to_record_view(m, header_scratch_, source_headers_);
         auto decoded = decoder_->decode(rv, rows_[i], rowtimes_[i]);
         if (!decoded) {
@@ -428,6 +454,26 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
             return;
         }
     }
+    if (aggregating()) {
+        group_record(m, ctx, b);
+        return;
+    }
+    if (!project_row(m, ctx, b)) {
+        return;
+    }
+    bool key_null = true;
+    if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return;
+    }
+    if (key_null && table_changelog()) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // a table ignores it
+        return;
+    }
+    send_output(m, key_null, value_buf_, ctx.record.rowtime, b);
+}
+
+bool query_runner::project_row(const client::message& m, const eval_context& ctx, batch_state& b) {
     const size_t width = plan_.projections.size();
     out_.resize(width);
     out_refs_.resize(width);
@@ -442,21 +488,12 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
         if (!v) {
             send_to_dlq(m, "project",
                         fmt::format("{}: {}", plan_.projections[p].name, v.err().message), b);
-            return;
+            return false;
         }
         out_[p] = std::move(*v);
         out_refs_[p] = &out_[p];
     }
-    bool key_null = true;
-    if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
-        send_to_dlq(m, "encode", st.message(), b);
-        return;
-    }
-    if (key_null && table_changelog()) {
-        counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // a table ignores it
-        return;
-    }
-    send_output(m, key_null, value_buf_, ctx.record.rowtime, b);
+    return true;
 }
 
 // As ksqlDB: a projection (SelectValueMapper) and PARTITION BY pass a null
@@ -475,7 +512,7 @@ void query_runner::process_null_value(const client::message& m, const eval_conte
         send_tombstone(m, ctx, b);
         return;
     }
-    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column) {
+    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column || aggregating()) {
         counters_.skipped.fetch_add(1, std::memory_order_relaxed);
         return;
     }
@@ -585,6 +622,7 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
         }
     }
     revoking_.clear();
+    drop_state(e.partitions, false);
     std::erase_if(positions_, [&](const auto& pos) {
         for (const auto& p : e.partitions) {
             if (p.topic == plan_.source.topic && p.partition == pos.first) {
@@ -597,6 +635,9 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
 
 void query_runner::update_lag(std::span<const client::message> batch) {
     for (const auto& m : batch) {
+        if (from_repartition(m)) {
+            continue;  // the lag counted is the source's
+        }
         bool found = false;
         for (auto& [p, next] : positions_) {
             if (p == m.partition()) {
@@ -657,7 +698,12 @@ result<size_t> query_runner::step() {
             return error{errc::io, last_error()};
         }
         b.locks.clear();  // let the table readers apply updates
-        counters_.consumed.fetch_add(batch_.size(), std::memory_order_relaxed);
+        // Records of the repartition topic were counted when read from the source.
+        counters_.consumed.fetch_add(
+            batch_.size() - static_cast<size_t>(std::count_if(
+                                batch_.begin(), batch_.end(),
+                                [this](const client::message& m) { return from_repartition(m); })),
+            std::memory_order_relaxed);
         // Exactly once, the offsets are committed by the transaction.
         if (auto st = exactly_once() ? status() : consumer_->store_offsets(batch_); !st) {
             fail(st.err());

@@ -40,6 +40,9 @@
 // INNER JOIN, as in ksqlDB (ksql#2657, which logs it): counted in
 // counters().filtered and join_misses, not sent to the DLQ (it is no error).
 //
+// GROUP BY (plan.aggregate) is run by query_runner_aggregate.cc: the
+// repartition topic, per-partition state with its changelog topic, windows.
+//
 // Differences from ksqlDB, on purpose:
 //   - tables are loaded to their high watermark before the first stream
 //     record is read (ksqlDB starts at once and joins see NULLs);
@@ -56,13 +59,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
+#include "client/admin.h"
 #include "client/consumer.h"
 #include "client/producer.h"
 #include "client/settings.h"
@@ -71,6 +77,9 @@
 #include "streams/table_store.h"
 
 namespace cs::streams {
+
+// One group's aggregation state (query_runner_aggregate.cc).
+struct aggregate_group;
 
 // DLQ record headers (after the original record's headers).
 inline constexpr std::string_view dlq_header_error = "__streams.error.message";
@@ -180,7 +189,11 @@ class query_runner {
 
   private:
     query_runner() = default;
-    struct batch_state;
+    struct batch_state {
+        uint64_t outputs = 0;  // sent to the sink in this batch
+        uint64_t dlq = 0;      // sent to the DLQ in this batch
+        std::vector<std::shared_lock<std::shared_mutex>> locks;
+    };
     void process_batch(std::span<const client::message> batch, batch_state& b);
     void decode_batch(std::span<const client::message> batch, batch_state& b);
     void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
@@ -220,6 +233,51 @@ class query_runner {
     // before the rewind (they are read again).
     void drop_rewound(std::vector<client::message>& batch);
     void on_rebalance(const client::rebalance_event& e);
+    // GROUP BY (query_runner_aggregate.cc): state per input partition of
+    // the aggregation, written to a compacted changelog topic and restored
+    // from it before a partition's first record is aggregated.
+    struct aggregate_store;
+    bool aggregating() const { return plan_.aggregate.has_value(); }
+    status create_aggregate();
+    // The changelog and repartition topics (prepare() creates them).
+    std::vector<client::new_topic> aggregate_topics(int partitions, int replicas) const;
+    std::vector<std::string> aggregate_topic_names() const;
+    // Whether m was read from the repartition topic.
+    bool from_repartition(const client::message& m) const;
+    status decode_repartitioned(const client::message& m, row& out, int64_t& rowtime);
+    // After WHERE: the group key; the record goes to the repartition topic
+    // or is aggregated here.
+    void group_record(const client::message& m, const eval_context& ctx, batch_state& b);
+    // A record of the aggregation's input (the repartition topic, or the
+    // source when it is keyed by the group key).
+    void aggregate_record(const client::message& m, const eval_context& ctx, batch_state& b);
+    bool eval_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    void update_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    // One group (one window of it, when windowed): its state under key.
+    using aggregate_groups = std::unordered_map<std::string, aggregate_group>;
+    void update_window(const client::message& m, const eval_context& ctx, batch_state& b,
+                       aggregate_groups& groups, const std::string& key,
+                       std::optional<int64_t> window_start);
+    // The aggregate row of a group (one window of it) through HAVING, the
+    // projection and the encoder (key_buf_, value_buf_).
+    enum row_outcome { row_passed, row_rejected, row_failed };
+    int render_row(const client::message& m, const eval_context& ctx, const row& group_values,
+                   const std::vector<agg_state>& acc, std::optional<int64_t> window_start,
+                   batch_state& b, std::optional<int64_t> session_end = std::nullopt);
+    struct aggregate_partition;
+    void update_session(const client::message& m, const eval_context& ctx, batch_state& b,
+                        aggregate_partition& ps);
+    // The group's state to the changelog; false: the query failed or the
+    // record went to the DLQ.
+    bool write_state(const client::message& m, const std::string& key, const aggregate_group& g,
+                     batch_state& b);
+    void emit_closed_windows(const client::message& m, const eval_context& ctx, batch_state& b);
+    status restore_partition(int32_t partition);
+    // Revoked partitions of the aggregation's input lose their state; all=
+    // true (an aborted transaction) drops every partition's.
+    void drop_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
+    // Evaluates the projections into out_/out_refs_; false: sent to the DLQ.
+    bool project_row(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_lag(std::span<const client::message> batch);
     void fail(const error& e);
 
@@ -229,6 +287,7 @@ class query_runner {
     runner_options options_;
     std::string group_id_;
 
+    std::shared_ptr<aggregate_store> agg_;  // GROUP BY only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;
     std::unique_ptr<client::consumer> consumer_;
@@ -244,6 +303,7 @@ class query_runner {
         live,       // on its way to the sink
         keyed,      // live, with a join key to look up (in join_batch)
         tombstone,  // a null value to pass on (process_null_value)
+        regrouped,  // read from the repartition topic: to aggregate
     };
     std::vector<uint8_t> live_;                        // record_state
     std::vector<value> key_values_;                    // a computed join key

@@ -197,6 +197,9 @@ status query_runner::abort_and_rewind(std::string_view why) {
     txn_open_ = false;
     txn_failed_.clear();
     counters_.txn_aborted.fetch_add(1, std::memory_order_relaxed);
+    // Aggregation state includes the aborted updates: read it again from
+    // the changelog (committed records only).
+    drop_state({}, true);
     const auto& stats = producer_->stats();
     failed_at_commit_ = stats.failed - stats.purged;
     uncommitted_ = {};

@@ -13,6 +13,43 @@ client::client_settings settings_for(const cs::testing::test_broker& b) {
     return s;
 }
 
+std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
+                                     const std::string& service_id) {
+    engine_options o;
+    o.service_id = service_id;
+    o.properties["auto.offset.reset"] = "earliest";
+    auto e = engine::create(settings_for(b), o);
+    EXPECT_TRUE(e.ok()) << e.err().message;
+    if (!e.ok()) {
+        return nullptr;
+    }
+    auto st = (*e)->restore();
+    EXPECT_TRUE(st.ok()) << st.message();
+    return std::move(*e);
+}
+
+std::string run_script(engine& e, const std::string& sql) {
+    std::vector<std::string> out;
+    auto st = e.execute_script(sql, out);
+    EXPECT_TRUE(st.ok()) << sql << "\n" << st.message();
+    std::string all;
+    for (auto& o : out) {
+        all += o;
+    }
+    return all;
+}
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (cond()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return cond();
+}
+
 void produce(const cs::testing::test_broker& b, const std::string& topic,
              const std::vector<test_record>& records) {
     config::diagnostics diags;

@@ -14,12 +14,25 @@
 #include "client/consumer.h"
 #include "client/producer.h"
 #include "client/settings.h"
+#include "streams/engine.h"
 #include "streams/query_runner.h"
 #include "testing/test_brokers.h"
 
 namespace cs::streams::test {
 
 client::client_settings settings_for(const cs::testing::test_broker& b);
+
+// A statement engine on b reading from the earliest offsets, its command
+// topic replayed (restore()); fails the test on errors.
+std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
+                                     const std::string& service_id);
+
+// Runs a script of statements, expecting success; their outputs, joined.
+std::string run_script(engine& e, const std::string& sql);
+
+// Polls cond every 20 ms until it holds or the timeout passed; whether it held.
+bool eventually(const std::function<bool()>& cond,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 struct test_record {
     std::optional<std::string> key = std::nullopt;

@@ -1,0 +1,142 @@
+// GROUP BY planning helpers (see planner_aggregate.h).
+
+#include "streams/planner_aggregate.h"
+
+namespace cs::streams {
+
+std::string group_column_name(size_t i) {
+    return "KSQL_INTERNAL_COL_" + std::to_string(i);
+}
+
+std::string aggregate_column_name(size_t j) {
+    return "KSQL_AGG_VARIABLE_" + std::to_string(j);
+}
+
+namespace {
+
+ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
+    auto c = std::make_shared<ast::expr>();
+    c->kind = ast::expr_kind::column;
+    c->name = std::move(name);
+    c->pos = pos;
+    return c;
+}
+
+}  // namespace
+
+ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
+    if (e == nullptr) {
+        return e;
+    }
+    if (e->kind == ast::expr_kind::call) {
+        if (auto kind = aggregate_kind(e->name)) {
+            if (e->call_star && *kind != agg_kind::count) {
+                fail(e->pos, e->name + "(*) is not a function: only COUNT takes *");
+            }
+            aggregate_call call;
+            std::vector<sql_type> types;
+            if (e->call_star) {
+                kind = agg_kind::count_star;
+            } else {
+                if (e->args.size() != 1) {
+                    fail(e->pos,
+                         e->name + " takes one argument, got " + std::to_string(e->args.size()));
+                }
+                if (calls_aggregate(*e->args[0])) {
+                    fail(e->pos, "aggregate functions can't be nested: " + ast::to_sql(*e));
+                }
+                call.arg = bind_source(*e->args[0]);
+                types.push_back(call.arg->type());
+            }
+            auto fn = resolve_aggregate(*kind, types);
+            if (!fn) {
+                fail(e->pos, fn.err().message);
+            }
+            call.fn = std::move(*fn);
+            call.sql = ast::to_sql(*e);
+            calls.push_back(std::move(call));
+            return column_node(aggregate_column_name(calls.size() - 1), e->pos);
+        }
+    }
+    if (auto g = group_index(*e)) {
+        return column_node(group_column_name(*g), e->pos);
+    }
+    if (windowed && is_window_bound(*e)) {
+        return e;
+    }
+    if (e->kind == ast::expr_kind::column || e->kind == ast::expr_kind::pseudo_column) {
+        unmatched.push_back(ast::to_sql(*e));
+        return e;
+    }
+    auto copy = std::make_shared<ast::expr>(*e);
+    for (auto& a : copy->args) {
+        a = rewrite(a);
+    }
+    for (auto& w : copy->when_conditions) {
+        w = rewrite(w);
+    }
+    for (auto& w : copy->when_results) {
+        w = rewrite(w);
+    }
+    copy->case_operand = rewrite(copy->case_operand);
+    copy->case_else = rewrite(copy->case_else);
+    return copy;
+}
+
+bool is_window_bound(const ast::expr& e) {
+    return e.kind == ast::expr_kind::column && e.qualifier.empty() &&
+           (e.name == "WINDOWSTART" || e.name == "WINDOWEND");
+}
+
+bind_scope aggregate_scope(const std::vector<sql_type>& group_types,
+                           const std::vector<aggregate_call>& calls, bool windowed) {
+    bind_scope s;
+    size_t index = 0;
+    for (size_t i = 0; i < group_types.size(); ++i) {
+        s.columns.push_back({"", group_column_name(i), group_types[i], index++});
+    }
+    for (size_t j = 0; j < calls.size(); ++j) {
+        s.columns.push_back({"", aggregate_column_name(j), calls[j].fn.result_type, index++});
+    }
+    if (windowed) {
+        s.columns.push_back({"", "WINDOWSTART", sql_type::bigint(), index++});
+        s.columns.push_back({"", "WINDOWEND", sql_type::bigint(), index++});
+    }
+    return s;
+}
+
+bool calls_aggregate(const ast::expr& e) {
+    if (e.kind == ast::expr_kind::call && aggregate_kind(e.name)) {
+        return true;
+    }
+    auto any = [](const ast::expr_ptr& x) { return x != nullptr && calls_aggregate(*x); };
+    for (const auto& a : e.args) {
+        if (any(a)) {
+            return true;
+        }
+    }
+    for (const auto& w : e.when_conditions) {
+        if (any(w)) {
+            return true;
+        }
+    }
+    for (const auto& w : e.when_results) {
+        if (any(w)) {
+            return true;
+        }
+    }
+    return any(e.case_operand) || any(e.case_else);
+}
+
+std::string join_and(const std::vector<std::string>& items) {
+    std::string s;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            s += i + 1 == items.size() ? " and " : ", ";
+        }
+        s += items[i];
+    }
+    return s;
+}
+
+}  // namespace cs::streams

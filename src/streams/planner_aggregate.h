@@ -1,0 +1,52 @@
+#pragma once
+
+// GROUP BY planning helpers (planner.cc): an aggregate query's projections
+// and HAVING are rewritten so that they read the "aggregate row"
+// (query_plan.h): each GROUP BY expression becomes the column
+// KSQL_INTERNAL_COL_<i>, each aggregate call KSQL_AGG_VARIABLE_<j>; what is
+// left must not read the source (ksqlDB: "Non-aggregate SELECT
+// expression(s) not part of GROUP BY").
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "streams/ast.h"
+#include "streams/binder.h"
+#include "streams/query_plan.h"
+
+namespace cs::streams {
+
+struct aggregate_rewriter {
+    // Binds an aggregate's argument against the source row (marks reads).
+    std::function<expr_ptr(const ast::expr&)> bind_source;
+    // Which GROUP BY expression e is, if any.
+    std::function<std::optional<size_t>(const ast::expr&)> group_index;
+    // Reports an error (throws).
+    std::function<void(ast::source_pos, const std::string&)> fail;
+    bool windowed = false;               // WINDOWSTART / WINDOWEND are columns
+    std::vector<aggregate_call> calls;   // found so far (shared by SELECT and HAVING)
+    std::vector<std::string> unmatched;  // source columns read outside GROUP BY and aggregates
+
+    ast::expr_ptr rewrite(const ast::expr_ptr& e);
+};
+
+std::string group_column_name(size_t i);
+std::string aggregate_column_name(size_t j);
+
+// The scope of the aggregate row: the group columns (types `group_types`)
+// then the calls' results, then WINDOWSTART and WINDOWEND when windowed.
+bind_scope aggregate_scope(const std::vector<sql_type>& group_types,
+                           const std::vector<aggregate_call>& calls, bool windowed);
+
+// Whether e is the WINDOWSTART or WINDOWEND pseudo-column.
+bool is_window_bound(const ast::expr& e);
+
+// Whether an expression calls an aggregate function (anywhere inside).
+bool calls_aggregate(const ast::expr& e);
+
+// "A, B and C" (ksqlDB's GrammaticalJoiner.and()).
+std::string join_and(const std::vector<std::string>& items);
+
+}  // namespace cs::streams
