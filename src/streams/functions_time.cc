@@ -4,10 +4,13 @@
 // accepts them. Compiled patterns and zones are cached per thread, keyed by
 // their text, so a constant pattern is compiled once per thread.
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "streams/function_support.h"
 #include "streams/time_format.h"
+#include "streams/time_units.h"
 
 namespace cs::streams::fn {
 
@@ -152,9 +155,56 @@ result<value> convert_tz(std::span<const value> a, const sql_type&) {
     return value(timestamp_ms{ms + offset_ms});
 }
 
+// TimestampAdd.java / TimestampSub.java: ts plus (or minus) interval units
+// (TimeUnit.toMillis saturates; the sum wraps as Java's long does).
+template <int Sign>
+class timestamp_add final : public bound_function {
+  public:
+    explicit timestamp_add(sql_type interval) : interval_(std::move(interval)) {}
+    const sql_type& return_type() const override { return ret_; }
+    result<value> call(std::span<const value> a) const override {
+        if (a[0].is_null() || a[1].is_null() || a[2].is_null()) {
+            return value();
+        }
+        auto unit = time_unit_millis(a[0].as_string());
+        if (!unit) {
+            return error{errc::invalid_argument,
+                         fmt::format("{}: unknown time unit '{}': expected MILLISECONDS, SECONDS, "
+                                     "MINUTES, HOURS or DAYS",
+                                     Sign > 0 ? "TIMESTAMPADD" : "TIMESTAMPSUB", a[0].as_string())};
+        }
+        const int64_t n = int_arg(a[1], interval_);
+        int64_t ms = 0;
+        if (__builtin_mul_overflow(n, *unit, &ms)) {
+            ms = n < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+        }
+        const auto t = static_cast<uint64_t>(a[2].as_timestamp().millis);
+        const uint64_t d = static_cast<uint64_t>(ms);
+        return value(timestamp_ms{static_cast<int64_t>(Sign > 0 ? t + d : t - d)});
+    }
+
+  private:
+    sql_type interval_;
+    sql_type ret_ = sql_type::timestamp();
+};
+
+template <int Sign>
+void add_timestamp_add(registry& r, const char* name) {
+    r.add(name, {fmt::format("{}(unit, INTEGER interval, TIMESTAMP) -> TIMESTAMP", name)},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 3 || !is(t[0], type_kind::string) || !is_integral(t[1]) ||
+                  !is(t[2], type_kind::timestamp)) {
+                  return no_match();
+              }
+              return std::unique_ptr<bound_function>(new timestamp_add<Sign>(t[1]));
+          });
+}
+
 }  // namespace
 
 void register_time_functions(registry& r) {
+    add_timestamp_add<1>(r, "TIMESTAMPADD");
+    add_timestamp_add<-1>(r, "TIMESTAMPSUB");
     r.add("CONVERT_TZ", {"CONVERT_TZ(TIMESTAMP, STRING from_zone, STRING to_zone) -> TIMESTAMP"},
           [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
               if (t.size() != 3 || !is(t[0], type_kind::timestamp) ||

@@ -49,6 +49,17 @@ TEST(FunctionsTime, ConvertTz) {
         call("CONVERT_TZ", {null_of(sql_type::timestamp()), str("UTC"), str("UTC")}).is_null());
 }
 
+TEST(FunctionsTime, TimestampAddAndSub) {
+    EXPECT_EQ(call("TIMESTAMPADD", {str("SECONDS"), i32(5), ts(1000)}), value(timestamp_ms{6000}));
+    EXPECT_EQ(call("TIMESTAMPADD", {str("DAY"), i32(-1), ts(0)}), value(timestamp_ms{-86'400'000}));
+    EXPECT_EQ(call("TIMESTAMPSUB", {str("MILLISECONDS"), i64(1), ts(1000)}),
+              value(timestamp_ms{999}));
+    EXPECT_EQ(call("TIMESTAMPSUB", {str("hours"), i32(2), ts(7'200'000)}), value(timestamp_ms{0}));
+    EXPECT_FALSE(try_call("TIMESTAMPADD", {str("WEEKS"), i32(1), ts(0)}).ok());
+    EXPECT_TRUE(
+        call("TIMESTAMPADD", {str("SECONDS"), null_of(sql_type::integer()), ts(0)}).is_null());
+}
+
 TEST(FunctionsTime, LegacyBigintFunctions) {
     EXPECT_EQ(call("STRINGTOTIMESTAMP", {str("2021-05-04 12:00:00"), str("yyyy-MM-dd HH:mm:ss")}),
               value(int64_t{1620129600000}));

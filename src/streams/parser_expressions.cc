@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "streams/parser_internal.h"
+#include "streams/time_units.h"
 
 namespace cs::streams::detail {
 
@@ -458,7 +459,20 @@ ast::expr_ptr parser::primary() {
         if (accept_symbol("*")) {
             e->call_star = true;
         } else if (!peek().is_symbol(")")) {
+            // TIMESTAMPADD(SECONDS, 5, ts): ksqlDB's time-unit argument, a
+            // keyword, is passed on as its name.
+            const bool takes_unit = first == "TIMESTAMPADD" || first == "TIMESTAMPSUB";
             do {
+                const token& a = peek();
+                if (takes_unit && e->args.empty() && a.kind == token_kind::identifier &&
+                    time_unit_millis(a.text) &&
+                    (peek(1).is_symbol(",") || peek(1).is_symbol(")"))) {
+                    auto unit = node(ast::expr_kind::literal, a.pos);
+                    unit->lit = value(next().text);
+                    unit->lit_type = sql_type::string();
+                    e->args.push_back(std::move(unit));
+                    continue;
+                }
                 e->args.push_back(expression());
             } while (accept_symbol(","));
         }

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "streams/parser_internal.h"
+#include "streams/time_units.h"
 
 namespace cs::streams::detail {
 
@@ -173,20 +174,8 @@ int64_t parser::duration_ms() {
     std::from_chars(n.text.data(), n.text.data() + n.text.size(), v);
     next();
     const token& u = peek();
-    std::string unit = identifier();
-    std::transform(unit.begin(), unit.end(), unit.begin(),
-                   [](char c) { return static_cast<char>(std::toupper(c)); });
-    if (unit.size() > 1 && unit.back() == 'S') {
-        unit.pop_back();
-    }
-    static constexpr std::pair<std::string_view, int64_t> units[] = {
-        {"MILLISECOND", 1},  {"SECOND", 1000},    {"MINUTE", 60'000},
-        {"HOUR", 3'600'000}, {"DAY", 86'400'000},
-    };
-    for (const auto& [name, ms] : units) {
-        if (unit == name) {
-            return v * ms;
-        }
+    if (auto ms = time_unit_millis(identifier())) {
+        return v * *ms;
     }
     fail(u, "unknown time unit " + describe_token(u, sql_) +
                 ": expected MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS");

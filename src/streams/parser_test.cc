@@ -311,6 +311,16 @@ TEST(parser, errors_a_person_can_act_on) {
               std::string::npos);
 }
 
+TEST(parser, time_unit_arguments) {
+    // ksqlDB's windowUnit keyword as TIMESTAMPADD/TIMESTAMPSUB's first
+    // argument is passed on as its name; elsewhere it is an identifier.
+    EXPECT_EQ(expr_sql("TIMESTAMPADD(SECONDS, 5, ROWTIME)"), "TIMESTAMPADD('SECONDS', 5, ROWTIME)");
+    EXPECT_EQ(expr_sql("timestampsub(day, 1, ts)"), "TIMESTAMPSUB('DAY', 1, TS)");
+    EXPECT_EQ(expr_sql("TIMESTAMPADD(`SECONDS`, 5, ts)"), "TIMESTAMPADD(SECONDS, 5, TS)")
+        << "a quoted name is a column";
+    EXPECT_EQ(expr_sql("CONCAT(SECONDS, 'x')"), "CONCAT(SECONDS, 'x')");
+}
+
 TEST(parser, constructors) {
     EXPECT_EQ(expr_sql("ARRAY[1, a , 'x']"), "ARRAY[1, A, 'x']");
     EXPECT_EQ(expr_sql("ARRAY[]"), "ARRAY[]");

@@ -1,0 +1,36 @@
+#pragma once
+
+// ksqlDB's time units (its grammar's windowUnit): MILLISECOND, SECOND,
+// MINUTE, HOUR and DAY, singular or plural, in any case. Used by WINDOW
+// sizes, GRACE PERIOD and RETENTION, and TIMESTAMPADD/TIMESTAMPSUB.
+
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cs::streams {
+
+// The unit's length in milliseconds; nullopt for anything else.
+inline std::optional<int64_t> time_unit_millis(std::string_view name) {
+    std::string unit;
+    for (const char c : name) {
+        unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    if (unit.size() > 1 && unit.back() == 'S') {
+        unit.pop_back();
+    }
+    static constexpr std::pair<std::string_view, int64_t> units[] = {
+        {"MILLISECOND", 1},  {"SECOND", 1000},    {"MINUTE", 60'000},
+        {"HOUR", 3'600'000}, {"DAY", 86'400'000},
+    };
+    for (const auto& [n, ms] : units) {
+        if (unit == n) {
+            return ms;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace cs::streams
