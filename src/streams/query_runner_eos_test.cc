@@ -52,11 +52,15 @@ class QueryRunnerEosTest : public ::testing::TestWithParam<std::string> {
 
     client::client_settings settings() const {
         auto s = test::settings_for(*broker_);
-        // A crashed runner's open transaction ends (aborted by the broker)
-        // this soon; librdkafka's minimum is 1 s.
-        s.set("transaction.timeout.ms", "3000", "test");
+        s.set("transaction.timeout.ms", txn_timeout_ms_, "test");
         return s;
     }
+
+    // Long enough that a loaded machine (the sanitizer build in CI) never
+    // times out a live transaction: the broker would abort it and fence the
+    // runner. The crash test shortens it so the dead runner's transaction
+    // ends soon (librdkafka's minimum is 1 s).
+    std::string txn_timeout_ms_ = "60000";
 
     // A producer with this transactional.id, and its init_transactions().
     std::pair<std::unique_ptr<client::producer>, client::txn_status> transactional(
@@ -267,6 +271,7 @@ TEST_P(QueryRunnerEosTest, ACrashedTransactionStaysInvisibleAndItsInputIsReadAga
     if (!hides_aborted_records()) {
         GTEST_SKIP() << broker_->name() << " shows aborted records to read_committed readers";
     }
+    txn_timeout_ms_ = "3000";  // the broker aborts the dead runner's transaction this soon
     test::produce(*broker_, "clicks", clicks(0, 5));
     {
         auto r = runner();
