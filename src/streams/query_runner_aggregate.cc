@@ -702,15 +702,24 @@ status query_runner::restore_partition(int32_t partition) {
         std::vector<client::message> batch;
         row r;
         int64_t next = low;
-        int idle = 0;
-        constexpr int max_idle = 20;  // polls of 300 ms without a record
-        while (next < high && idle < max_idle) {
+        // Restoring stops only at the end: a state missing updates would
+        // count from the wrong values. Without progress for as long as a
+        // table may take to load, the query fails instead.
+        auto last_progress = std::chrono::steady_clock::now();
+        while (next < high) {
+            if (std::chrono::steady_clock::now() - last_progress > options_.table_load_timeout) {
+                return status(errc::timed_out,
+                              fmt::format("query {}: restoring {} [{}] made no progress at offset "
+                                          "{} of {} for {} ms; its state would be incomplete",
+                                          plan_.id, a.changelog_topic, partition, next, high,
+                                          options_.table_load_timeout.count()));
+            }
             batch.clear();
             auto n = c.poll_batch(batch, 5000, std::chrono::milliseconds(300));
             if (!n) {
                 return n.err();
             }
-            idle = batch.empty() ? idle + 1 : 0;
+            const int64_t before = next;
             for (const auto& m : batch) {
                 next = m.offset() + 1;
                 if (!m.key()) {
@@ -771,11 +780,9 @@ status query_runner::restore_partition(int32_t partition) {
                 }
                 rd_kafka_topic_partition_list_destroy(l);
             }
-        }
-        if (next < high) {
-            log::get("streams")->warn(
-                "query {}: restoring {} [{}] stopped at offset {} of {} (nothing more came)",
-                plan_.id, a.changelog_topic, partition, next, high);
+            if (next > before) {
+                last_progress = std::chrono::steady_clock::now();
+            }
         }
     }
     (void)c.close();
