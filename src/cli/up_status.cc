@@ -151,13 +151,13 @@ std::optional<int64_t> status_probe::count_records(const std::string& topic) {
         // The position passes commit markers and aborted records, which
         // poll_batch never hands out: done when every partition is past
         // its end offset.
-        auto list = client::to_partition_list(parts);
-        if (rd_kafka_position((*c)->handle(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        auto positions = (*c)->position(parts);
+        if (!positions) {
             continue;
         }
         bool done = true;
-        for (int i = 0; i < list->cnt; ++i) {
-            done = done && list->elems[i].offset >= ends[list->elems[i].partition];
+        for (const auto& p : *positions) {
+            done = done && p.offset >= ends[p.partition];
         }
         if (done) {
             (void)(*c)->close();

@@ -409,6 +409,21 @@ result<std::vector<topic_partition_offset>> consumer::assignment() const {
     return from_partition_list(list.get());
 }
 
+result<std::vector<topic_partition_offset>> consumer::position(
+    const std::vector<topic_partition_offset>& partitions) const {
+    auto list = to_partition_list(partitions);
+    rd_kafka_resp_err_t err = rd_kafka_position(rk_.get(), list.get());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return error{errc::io, fmt::format("position: {}", rd_kafka_err2str(err))};
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+        if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            list->elems[i].offset = -1;
+        }
+    }
+    return from_partition_list(list.get());
+}
+
 status consumer::close() {
     if (closed_) {
         return {};

@@ -184,6 +184,13 @@ class consumer {
     result<std::vector<topic_partition_offset>> committed(
         const std::vector<topic_partition_offset>& partitions, std::chrono::milliseconds timeout);
     result<std::vector<topic_partition_offset>> assignment() const;
+    // Where these partitions will be read from next: after the last record
+    // handed out, and past transaction markers and aborted records, which
+    // are never handed out (librdkafka's fetch position; so a reader of
+    // transactional output can tell it is at the end). -1 where a partition
+    // has no position (not assigned, nothing fetched yet).
+    result<std::vector<topic_partition_offset>> position(
+        const std::vector<topic_partition_offset>& partitions) const;
     // Moves the read position of assigned partitions: the next poll_batch
     // hands out their records from these offsets (records fetched before
     // are dropped). consumer_seek.cc.

@@ -416,14 +416,13 @@ void sink_worker::advance_past_control_records() {
     for (const auto& [tp, next] : position_) {
         parts.push_back({tp.first, tp.second, next});
     }
-    auto list = client::to_partition_list(parts);
-    if (rd_kafka_position(consumer_->handle(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    auto positions = consumer_->position(parts);
+    if (!positions) {
         return;
     }
-    for (int i = 0; i < list->cnt; ++i) {
-        const auto& e = list->elems[i];
+    for (const auto& e : *positions) {
         auto it = position_.find({e.topic, e.partition});
-        if (e.err == RD_KAFKA_RESP_ERR_NO_ERROR && it != position_.end() && e.offset > it->second) {
+        if (it != position_.end() && e.offset > it->second) {
             it->second = e.offset;
         }
     }

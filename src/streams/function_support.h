@@ -91,6 +91,19 @@ inline std::unique_ptr<bound_function> make_simple(sql_type ret, call_fn f,
     return std::make_unique<simple_function>(std::move(ret), f, null_propagates);
 }
 
+// Puts key -> v into m as a Java LinkedHashMap's put does: a key already
+// there keeps its position and takes the new value.
+template <class V>
+void map_put(std::vector<std::pair<std::string, V>>& m, std::string key, V v) {
+    for (auto& [k, old] : m) {
+        if (k == key) {
+            old = std::move(v);
+            return;
+        }
+    }
+    m.emplace_back(std::move(key), std::move(v));
+}
+
 // The error a binder returns when no overload matches (the registry adds the
 // signatures to the message).
 error no_match();

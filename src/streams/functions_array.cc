@@ -15,10 +15,10 @@
 // strings by code point, false < true).
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "streams/cast.h"
 #include "streams/function_support.h"
 #include "streams/operators.h"
@@ -133,9 +133,7 @@ class array_sort final : public bound_function {
             if (a[1].is_null()) {
                 return value();
             }
-            std::string d = a[1].as_string();
-            std::transform(d.begin(), d.end(), d.begin(),
-                           [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+            const std::string d = ascii_upper(a[1].as_string());
             if (d == "DESC" || d == "DESCENDING") {
                 dir = -1;
             } else if (d != "ASC" && d != "ASCENDING") {
@@ -267,14 +265,7 @@ result<value> as_map(std::span<const value> a, const sql_type&) {
         if (keys[i].is_null()) {
             continue;  // a MAP key is never NULL
         }
-        value v = i < values.size() ? values[i] : value();
-        auto same = std::find_if(out.begin(), out.end(),
-                                 [&](const auto& kv) { return kv.first == keys[i].as_string(); });
-        if (same != out.end()) {
-            same->second = std::move(v);  // a later key wins, as in a Java map
-        } else {
-            out.emplace_back(keys[i].as_string(), std::move(v));
-        }
+        map_put(out, keys[i].as_string(), i < values.size() ? values[i] : value());
     }
     return value::map(std::move(out));
 }
@@ -286,13 +277,7 @@ result<value> map_union(std::span<const value> a, const sql_type&) {
     value_map out = a[0].is_null() ? value_map{} : a[0].as_map();
     if (!a[1].is_null()) {
         for (const auto& [k, v] : a[1].as_map()) {
-            auto same =
-                std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == k; });
-            if (same != out.end()) {
-                same->second = v;
-            } else {
-                out.emplace_back(k, v);
-            }
+            map_put(out, k, v);
         }
     }
     return value::map(std::move(out));

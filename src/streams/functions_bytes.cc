@@ -16,10 +16,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/strings.h"
 #include "streams/function_support.h"
 #include "streams/serde_text.h"
@@ -31,14 +33,8 @@ namespace {
 
 enum class encoding { hex, utf8, ascii, base64 };
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 result<encoding> parse_encoding(const std::string& name) {
-    const std::string n = lower(name);
+    const std::string n = ascii_lower(name);
     if (n == "hex") {
         return encoding::hex;
     }
@@ -234,7 +230,7 @@ result<uint64_t> read_number(std::span<const value> a, size_t n) {
     }
     bool little = false;
     if (a.size() > 1) {
-        const std::string order = lower(a[1].as_string());
+        const std::string order = ascii_lower(a[1].as_string());
         if (order != "big_endian" && order != "little_endian") {
             return error{errc::invalid_argument,
                          fmt::format("Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown "

@@ -67,14 +67,7 @@ json_node build(json_cursor& c) {
         while (c.peek() != '}') {
             std::string key = c.string();
             c.expect(':');
-            json_node v = build(c);
-            auto same = std::find_if(n.members.begin(), n.members.end(),
-                                     [&](const auto& m) { return m.first == key; });
-            if (same != n.members.end()) {
-                same->second = std::move(v);
-            } else {
-                n.members.emplace_back(std::move(key), std::move(v));
-            }
+            map_put(n.members, std::move(key), build(c));
             c.expect(',');
         }
         c.expect('}');
@@ -220,13 +213,7 @@ result<value> json_concat(std::span<const value> a, const sql_type&) {
         json_node& next = nodes[i];
         if (objects) {
             for (auto& [k, v] : next.members) {
-                auto same = std::find_if(acc.members.begin(), acc.members.end(),
-                                         [&](const auto& m) { return m.first == k; });
-                if (same != acc.members.end()) {
-                    same->second = std::move(v);
-                } else {
-                    acc.members.emplace_back(std::move(k), std::move(v));
-                }
+                map_put(acc.members, std::move(k), std::move(v));
             }
             continue;
         }

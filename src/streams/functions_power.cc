@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/ascii.h"
 #include "streams/function_support.h"
 #include "streams/operators.h"
 
@@ -105,11 +106,9 @@ class geo_distance final : public bound_function {
         }
         double radius = 6371;
         if (a.size() > 4 && !a[4].is_null()) {
-            std::string unit = a[4].as_string();
+            std::string unit = ascii_lower(a[4].as_string());
             unit.erase(0, unit.find_first_not_of(" \t\n\r"));
             unit.erase(unit.find_last_not_of(" \t\n\r") + 1);
-            std::transform(unit.begin(), unit.end(), unit.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (unit == "mi" || unit == "mile" || unit == "miles") {
                 radius = 3959;
             } else if (!unit.empty() && unit != "km" && unit != "kilometer" &&

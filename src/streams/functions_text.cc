@@ -185,16 +185,9 @@ result<value> split_to_map(std::span<const value> a, const sql_type&) {
         if (e.empty() || sep == std::string_view::npos) {
             continue;
         }
-        std::string key(e.substr(0, sep));
         std::string_view rest = e.substr(sep + kv.size());
-        std::string val(rest.substr(0, rest.find(kv)));
-        auto same =
-            std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == key; });
-        if (same != out.end()) {
-            same->second = value(std::move(val));
-        } else {
-            out.emplace_back(std::move(key), value(std::move(val)));
-        }
+        map_put(out, std::string(e.substr(0, sep)),
+                value(std::string(rest.substr(0, rest.find(kv)))));
     }
     return value::map(std::move(out));
 }

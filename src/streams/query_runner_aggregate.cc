@@ -772,13 +772,10 @@ status query_runner::restore_partition(int32_t partition) {
             }
             if (next < high) {
                 // Transaction markers occupy offsets but are never returned.
-                rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-                rd_kafka_topic_partition_list_add(l, a.changelog_topic.c_str(), partition);
-                if (rd_kafka_position(c.handle(), l) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-                    l->elems[0].offset > next) {
-                    next = l->elems[0].offset;
+                auto pos = c.position({{a.changelog_topic, partition, 0}});
+                if (pos && !pos->empty() && pos->front().offset > next) {
+                    next = pos->front().offset;
                 }
-                rd_kafka_topic_partition_list_destroy(l);
             }
             if (next > before) {
                 last_progress = std::chrono::steady_clock::now();

@@ -4,20 +4,18 @@
 // MINUTE, HOUR and DAY, singular or plural, in any case. Used by WINDOW
 // sizes, GRACE PERIOD and RETENTION, and TIMESTAMPADD/TIMESTAMPSUB.
 
-#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
+
 namespace cs::streams {
 
 // The unit's length in milliseconds; nullopt for anything else.
 inline std::optional<int64_t> time_unit_millis(std::string_view name) {
-    std::string unit;
-    for (const char c : name) {
-        unit += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
+    std::string unit = ascii_upper(name);
     if (unit.size() > 1 && unit.back() == 'S') {
         unit.pop_back();
     }
