@@ -743,7 +743,7 @@ namespace {
 // ksqlDB's DefaultSqlValueCoercer, what INSERT ... VALUES accepts for a
 // column: the same type, a wider number (INT to BIGINT, DECIMAL or DOUBLE;
 // BIGINT to DECIMAL or DOUBLE; DECIMAL to DECIMAL or DOUBLE), a string for
-// a TIMESTAMP, and containers of such. A narrower number (3000000000 or 2.7
+// a TIMESTAMP, DATE or TIME, and containers of such. A narrower number (3000000000 or 2.7
 // for an INT) is refused, not wrapped or truncated.
 bool coercible(const sql_type& from, const sql_type& to) {
     if (from == to) {
@@ -758,7 +758,8 @@ bool coercible(const sql_type& from, const sql_type& to) {
         case type_kind::decimal:
             return to.kind == type_kind::decimal || to.kind == type_kind::double_;
         case type_kind::string:
-            return to.kind == type_kind::timestamp;
+            return to.kind == type_kind::timestamp || to.kind == type_kind::date ||
+                   to.kind == type_kind::time;
         case type_kind::array:
         case type_kind::map:
             return to.kind == from.kind && coercible(from.children[0], to.children[0]);

@@ -34,7 +34,7 @@ bool is_type_name(const token& t) {
     }
     static constexpr std::string_view names[] = {"INT",       "INTEGER", "BIGINT",  "DOUBLE",
                                                  "DECIMAL",   "BOOLEAN", "VARCHAR", "STRING",
-                                                 "TIMESTAMP", "BYTES"};
+                                                 "TIMESTAMP", "DATE",    "TIME",    "BYTES"};
     for (auto n : names) {
         if (t.text == n) {
             return true;
@@ -461,7 +461,9 @@ ast::expr_ptr parser::primary() {
         } else if (!peek().is_symbol(")")) {
             // TIMESTAMPADD(SECONDS, 5, ts): ksqlDB's time-unit argument, a
             // keyword, is passed on as its name.
-            const bool takes_unit = first == "TIMESTAMPADD" || first == "TIMESTAMPSUB";
+            const bool takes_unit = first == "TIMESTAMPADD" || first == "TIMESTAMPSUB" ||
+                                    first == "DATEADD" || first == "DATESUB" ||
+                                    first == "TIMEADD" || first == "TIMESUB";
             do {
                 const token& a = peek();
                 if (takes_unit && e->args.empty() && a.kind == token_kind::identifier &&
