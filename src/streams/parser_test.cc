@@ -328,6 +328,18 @@ TEST(parser, time_unit_arguments) {
     EXPECT_EQ(expr_sql("TIME '10:00'"), "CAST('10:00' AS TIME)");
 }
 
+TEST(parser, lambdas) {
+    EXPECT_EQ(expr_sql("TRANSFORM(a, x => x + 1)"), "TRANSFORM(A, (X) => (X + 1))");
+    EXPECT_EQ(expr_sql("reduce(m, 0, (s, k, v) => s + v)"), "REDUCE(M, 0, (S, K, V) => (S + V))");
+    EXPECT_EQ(expr_sql("FILTER(a, (`x`) => `x` > 1)"), "FILTER(A, (`x`) => (`x` > 1))");
+    // A parenthesized expression is no lambda without =>.
+    EXPECT_EQ(expr_sql("CONCAT((a), b)"), "CONCAT(A, B)");
+    EXPECT_FALSE(parse_expression("x => x").ok());
+    auto dup = parse_expression("TRANSFORM(a, (x, x) => x)");
+    ASSERT_FALSE(dup.ok());
+    EXPECT_NE(dup.err().message.find("duplicate lambda parameter 'X'"), std::string::npos);
+}
+
 TEST(parser, constructors) {
     EXPECT_EQ(expr_sql("ARRAY[1, a , 'x']"), "ARRAY[1, A, 'x']");
     EXPECT_EQ(expr_sql("ARRAY[]"), "ARRAY[]");
