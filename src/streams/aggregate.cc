@@ -100,6 +100,7 @@ result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type
         case agg_kind::min:
         case agg_kind::max:
             if (!t.is_numeric() && t.kind != type_kind::string && t.kind != type_kind::timestamp &&
+                t.kind != type_kind::date && t.kind != type_kind::time &&
                 t.kind != type_kind::boolean && t.kind != type_kind::bytes) {
                 return refuse();
             }

@@ -57,6 +57,7 @@ enum class expr_kind : uint8_t {
     array_ctor,     // ARRAY[args...]
     map_ctor,       // MAP(args[0] := args[1], args[2] := args[3], ...)
     struct_ctor,    // STRUCT(field_names[i] := args[i], ...)
+    lambda,         // field_names (parameters) => args[0]; only as a function argument
 };
 
 enum class pseudo_column : uint8_t { rowtime, rowpartition, rowoffset };
@@ -104,7 +105,8 @@ struct expr {
 
     sql_type cast_type;  // cast
 
-    std::vector<std::string> field_names;  // struct_ctor: one per args[i], case-normalized
+    // struct_ctor: one per args[i]; lambda: the parameters. Case-normalized.
+    std::vector<std::string> field_names;
 };
 
 // The expression back as SQL text (canonical spelling: upper-case keywords,

@@ -206,6 +206,13 @@ std::string to_sql(const expr& e) {
             }
             return s + ")";
         }
+        case expr_kind::lambda: {
+            std::string s = "(";
+            for (size_t i = 0; i < e.field_names.size(); ++i) {
+                s += (i > 0 ? ", " : "") + quote_identifier(e.field_names[i]);
+            }
+            return s + ") => " + arg(0);
+        }
         case expr_kind::struct_ctor: {
             std::string s = "STRUCT(";
             for (size_t i = 0; i < e.args.size(); ++i) {

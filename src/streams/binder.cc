@@ -7,6 +7,7 @@
 #include "streams/expr_nodes.h"
 #include "streams/functions.h"
 #include "streams/iso_timestamp.h"
+#include "streams/lambda_functions.h"
 #include "streams/operators.h"
 #include "streams/sql_error.h"
 
@@ -125,6 +126,9 @@ class binder {
             case ast::expr_kind::map_ctor:
             case ast::expr_kind::struct_ctor:
                 return constructor(e);
+            case ast::expr_kind::lambda:
+                fail(e.pos, "a lambda (" + ast::to_sql(e) +
+                                ") is only allowed as an argument of TRANSFORM, FILTER or REDUCE");
         }
         fail(e.pos, "unsupported expression");
     }
@@ -172,6 +176,17 @@ class binder {
     }
 
     expr_ptr column(const ast::expr& e) {
+        // A lambda parameter shadows a column of its name (ksqlDB's AstBuilder
+        // makes such an unqualified reference a LambdaVariable).
+        if (e.qualifier.empty()) {
+            for (auto s = lambdas_.rbegin(); s != lambdas_.rend(); ++s) {
+                for (size_t i = 0; i < s->names.size(); ++i) {
+                    if (s->names[i] == e.name) {
+                        return make_lambda_variable(s->first_slot + i, s->types[i], ast::to_sql(e));
+                    }
+                }
+            }
+        }
         std::vector<const scope_column*> found;
         if (!e.qualifier.empty()) {
             if (std::find(scope_.sources.begin(), scope_.sources.end(), e.qualifier) ==
@@ -618,11 +633,53 @@ class binder {
             fail(e.pos, e.name + "(*): aggregate functions are not supported yet",
                  errc::unsupported);
         }
+        const bool has_lambda = std::any_of(e.args.begin(), e.args.end(), [](const auto& a) {
+            return a->kind == ast::expr_kind::lambda;
+        });
+        if (has_lambda) {
+            return lambda_call(e);
+        }
         std::vector<expr_ptr> args;
         for (const auto& a : e.args) {
             args.push_back(bind(*a));
         }
         return call_function(e, e.name, std::move(args));
+    }
+
+    // TRANSFORM, FILTER, REDUCE: the lambdas come after the other arguments
+    // (SqlBase.g4); their bodies are bound with their parameters in scope.
+    expr_ptr lambda_call(const ast::expr& e) {
+        if (!is_lambda_function(e.name)) {
+            fail(e.pos, e.name + " takes no lambda: only TRANSFORM, FILTER and REDUCE do");
+        }
+        std::vector<expr_ptr> args;
+        std::vector<const ast::expr*> lambdas;
+        std::vector<size_t> arities;
+        for (const auto& a : e.args) {
+            if (a->kind == ast::expr_kind::lambda) {
+                lambdas.push_back(a.get());
+                arities.push_back(a->field_names.size());
+            } else if (!lambdas.empty()) {
+                fail(a->pos, "the lambdas of " + e.name + " come after its other arguments");
+            } else {
+                args.push_back(bind(*a));
+            }
+        }
+        const size_t first_slot = lambda_slots_;
+        auto bind_body = [&](size_t i, const std::vector<sql_type>& types) -> result<expr_ptr> {
+            lambdas_.push_back({lambdas[i]->field_names, types, first_slot});
+            lambda_slots_ = first_slot + types.size();
+            auto body = bind(*lambdas[i]->args[0]);
+            lambdas_.pop_back();
+            lambda_slots_ = first_slot;
+            return body;
+        };
+        auto bound = bind_lambda_function(e.name, std::move(args), arities, first_slot, bind_body,
+                                          ast::to_sql(e));
+        if (!bound) {
+            fail(e.pos, bound.err().message, bound.err().code);
+        }
+        return *bound;
     }
 
     expr_ptr call_function(const ast::expr& e, const std::string& name,
@@ -725,6 +782,14 @@ class binder {
 
     const bind_scope& scope_;
     const error_source& src_;
+    // The lambdas whose bodies are being bound, innermost last.
+    struct lambda_scope {
+        std::vector<std::string> names;
+        std::vector<sql_type> types;
+        size_t first_slot = 0;
+    };
+    std::vector<lambda_scope> lambdas_;
+    size_t lambda_slots_ = 0;  // slots the enclosing lambdas' parameters take
 };
 
 }  // namespace
@@ -743,7 +808,7 @@ namespace {
 // ksqlDB's DefaultSqlValueCoercer, what INSERT ... VALUES accepts for a
 // column: the same type, a wider number (INT to BIGINT, DECIMAL or DOUBLE;
 // BIGINT to DECIMAL or DOUBLE; DECIMAL to DECIMAL or DOUBLE), a string for
-// a TIMESTAMP, and containers of such. A narrower number (3000000000 or 2.7
+// a TIMESTAMP, DATE or TIME, and containers of such. A narrower number (3000000000 or 2.7
 // for an INT) is refused, not wrapped or truncated.
 bool coercible(const sql_type& from, const sql_type& to) {
     if (from == to) {
@@ -758,7 +823,8 @@ bool coercible(const sql_type& from, const sql_type& to) {
         case type_kind::decimal:
             return to.kind == type_kind::decimal || to.kind == type_kind::double_;
         case type_kind::string:
-            return to.kind == type_kind::timestamp;
+            return to.kind == type_kind::timestamp || to.kind == type_kind::date ||
+                   to.kind == type_kind::time;
         case type_kind::array:
         case type_kind::map:
             return to.kind == from.kind && coercible(from.children[0], to.children[0]);

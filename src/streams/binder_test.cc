@@ -407,5 +407,75 @@ TEST_F(binder_test, ref_lends_columns_and_constants) {
     EXPECT_EQ(eval("FLAG IS NULL AND NOT (ID > C.X)"), F);
 }
 
+// TRANSFORM, FILTER and REDUCE (lambda_functions.h), as ksqlDB's
+// transform-array.json, filter.json, reduce-map.json, complex-lambda.json.
+TEST_F(binder_test, lambda_functions) {
+    auto strings = [](std::vector<const char*> items) {
+        value_list l;
+        for (const char* s : items) {
+            l.push_back(value(s));
+        }
+        return value::array(std::move(l));
+    };
+    EXPECT_EQ(eval("TRANSFORM(TAGS, x => CONCAT(x, '!'))"), strings({"a!", "b!", "c!"}));
+    EXPECT_EQ(eval("FILTER(TAGS, x => x <> 'b')"), strings({"a", "c"}));
+    EXPECT_EQ(eval("REDUCE(TAGS, '', (s, x) => CONCAT(s, x))"), value("abc"));
+    EXPECT_EQ(eval("TRANSFORM(M, (k, v) => UCASE(k), (k, v) => v * 10)"),
+              value::map({{"X", value(int64_t{10})}, {"Y", value(int64_t{20})}}));
+    EXPECT_EQ(eval("FILTER(M, (k, v) => v > 1)"), value::map({{"y", value(int64_t{2})}}));
+    EXPECT_EQ(eval("REDUCE(M, CAST(0 AS BIGINT), (s, k, v) => s + v + LEN(k))"), value(int64_t{5}));
+    // A parameter shadows a column of its name (X is also C.X and U.X);
+    // a qualified name is still the column.
+    EXPECT_EQ(eval("TRANSFORM(TAGS, x => x)"), strings({"a", "b", "c"}));
+    EXPECT_EQ(eval("REDUCE(TAGS, 0, (s, id) => s + C.X)"), value(int32_t{3}));
+    // Nested lambdas see the enclosing parameters and columns.
+    EXPECT_EQ(eval("REDUCE(TAGS, 0, (s, x) => s + REDUCE(TAGS, 0, (t, y) => t + ID))"),
+              value(int32_t{63}));
+    EXPECT_EQ(eval("TRANSFORM(TAGS, x => REDUCE(FILTER(TAGS, y => y >= x), '', (s, y) => "
+                   "CONCAT(s, x, y)))"),
+              strings({"aaabac", "bbbc", "cc"}));
+    auto t = bind("TRANSFORM(TAGS, x => LEN(x))");
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ((*t)->type(), sql_type::array(sql_type::integer()));
+    EXPECT_EQ((*t)->to_sql(), "TRANSFORM(TAGS, (X) => LEN(X))");
+}
+
+TEST_F(binder_test, lambda_functions_nulls_and_errors) {
+    EXPECT_EQ(eval("TRANSFORM(CAST(NULL AS ARRAY<INT>), x => x + 1)"), N);
+    EXPECT_EQ(eval("FILTER(CAST(NULL AS MAP<STRING, INT>), (k, v) => true)"), N);
+    EXPECT_EQ(eval("REDUCE(CAST(NULL AS ARRAY<INT>), 5, (s, x) => s + x)"), value(int32_t{5}));
+    EXPECT_EQ(eval("REDUCE(TAGS, CAST(NULL AS STRING), (s, x) => CONCAT(s, x))"), N);
+    // Java fails where these give NULL: the record goes to the dead-letter topic.
+    auto null_predicate = bind("FILTER(TAGS, x => FLAG)");
+    ASSERT_TRUE(null_predicate.ok());
+    EXPECT_FALSE((*null_predicate)->eval(ctx).ok());
+    auto duplicate = bind("TRANSFORM(M, (k, v) => 'same', (k, v) => v)");
+    ASSERT_TRUE(duplicate.ok());
+    auto d = (*duplicate)->eval(ctx);
+    ASSERT_FALSE(d.ok());
+    EXPECT_NE(d.err().message.find("duplicate key 'same'"), std::string::npos);
+    auto null_value = bind("TRANSFORM(M, (k, v) => k, (k, v) => CAST(NULL AS INT))");
+    ASSERT_TRUE(null_value.ok());
+    EXPECT_FALSE((*null_value)->eval(ctx).ok());
+
+    EXPECT_NE(bind_error("TRANSFORM(TAGS, (x, y) => x)").find("1 lambda of 1 parameter"),
+              std::string::npos);
+    EXPECT_NE(bind_error("TRANSFORM(M, (k, v) => k)").find("2 lambdas of 2 parameters"),
+              std::string::npos);
+    EXPECT_NE(bind_error("FILTER(TAGS, x => LEN(x))").find("gives INTEGER, not BOOLEAN"),
+              std::string::npos);
+    EXPECT_NE(bind_error("REDUCE(M, 0, (s, k, v) => s + v)").find("must be of one type"),
+              std::string::npos);
+    EXPECT_NE(bind_error("TRANSFORM(ID, x => x)").find("does not accept TRANSFORM(INTEGER"),
+              std::string::npos);
+    EXPECT_NE(bind_error("UCASE(NAME, x => x)").find("UCASE takes no lambda"), std::string::npos);
+    EXPECT_NE(bind_error("TRANSFORM(x => x, TAGS)").find("come after its other arguments"),
+              std::string::npos);
+    EXPECT_NE(bind_error("TRANSFORM(M, (k, v) => LEN(k), (k, v) => v)").find("not supported yet"),
+              std::string::npos);
+    EXPECT_NE(bind_error("TRANSFORM(TAGS, x => y)").find("unknown column Y"), std::string::npos);
+    EXPECT_FALSE(parse_expression("TRANSFORM(TAGS, (x, x) => x)").ok());
+}
+
 }  // namespace
 }  // namespace cs::streams

@@ -8,6 +8,7 @@
 
 #include "streams/decimal.h"
 #include "streams/iso_timestamp.h"
+#include "streams/sql_time_types.h"
 #include "streams/value_text.h"
 
 namespace cs::streams {
@@ -133,6 +134,13 @@ result<value> to_decimal(const decimal_value& d, const sql_type& to) {
 result<value> cast_scalar(const value& v, const sql_type& from, const sql_type& to) {
     switch (to.kind) {
         case type_kind::string:
+            if (from.kind == type_kind::time) {
+                auto text = sql_time_text(v.as_time());
+                if (!text) {
+                    return cast_error(value_text(v, from), to, text.err().message);
+                }
+                return value(std::move(*text));
+            }
             return value(value_text(v, from));
         case type_kind::boolean:
             if (from.kind == type_kind::boolean) {
@@ -210,11 +218,34 @@ result<value> cast_scalar(const value& v, const sql_type& from, const sql_type& 
             if (from.kind == type_kind::timestamp) {
                 return v;
             }
+            if (from.kind == type_kind::date) {
+                return value(timestamp_ms{date_to_millis(v.as_date())});
+            }
             auto ms = parse_iso_timestamp(v.as_string());
             if (!ms) {
                 return cast_error(v.as_string(), to, ms.err().message);
             }
             return value(timestamp_ms{*ms});
+        }
+        case type_kind::date: {
+            if (from.kind == type_kind::timestamp) {
+                return value(timestamp_to_date(v.as_timestamp()));
+            }
+            auto d = parse_sql_date(trim_spaces(v.as_string()));
+            if (!d) {
+                return cast_error(v.as_string(), to, d.err().message);
+            }
+            return value(*d);
+        }
+        case type_kind::time: {
+            if (from.kind == type_kind::timestamp) {
+                return value(timestamp_to_time(v.as_timestamp()));
+            }
+            auto t = parse_sql_time(trim_spaces(v.as_string()));
+            if (!t) {
+                return cast_error(v.as_string(), to, t.err().message);
+            }
+            return value(*t);
         }
         case type_kind::bytes:
             return v;
@@ -242,7 +273,10 @@ bool can_cast(const sql_type& from, const sql_type& to) {
         case type_kind::decimal:
             return from.is_numeric() || from.kind == type_kind::string;
         case type_kind::timestamp:
-            return from.kind == type_kind::string;
+            return from.kind == type_kind::string || from.kind == type_kind::date;
+        case type_kind::date:
+        case type_kind::time:
+            return from.kind == type_kind::string || from.kind == type_kind::timestamp;
         case type_kind::bytes:
             return false;
         case type_kind::array:

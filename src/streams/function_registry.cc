@@ -50,6 +50,7 @@ const fn::registry& builtins() {
         fn::register_null_functions(reg);
         fn::register_math_functions(reg);
         fn::register_time_functions(reg);
+        fn::register_date_functions(reg);
         fn::register_url_functions(reg);
         fn::register_json_functions(reg);
         fn::register_misc_functions(reg);

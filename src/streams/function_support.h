@@ -18,6 +18,10 @@
 #include "base/clock.h"
 #include "streams/functions.h"
 
+namespace cs::streams {
+class time_format;
+}
+
 namespace cs::streams::fn {
 
 using binder = std::function<result<std::unique_ptr<bound_function>>(std::span<const sql_type>)>;
@@ -58,6 +62,7 @@ void register_array_functions(registry& r);
 void register_text_functions(registry& r);
 void register_json_value_functions(registry& r);
 void register_bytes_functions(registry& r);
+void register_date_functions(registry& r);
 
 // The per-row work of a simple function. `ret` is the bound return type.
 using call_fn = result<value> (*)(std::span<const value> args, const sql_type& ret);
@@ -103,6 +108,10 @@ void map_put(std::vector<std::pair<std::string, V>>& m, std::string key, V v) {
     }
     m.emplace_back(std::move(key), std::move(v));
 }
+
+// A compiled Java DateTimeFormatter pattern (time_format.h) from a
+// per-thread cache of the patterns used last; the compile error otherwise.
+result<const time_format*> cached_time_format(const std::string& pattern);
 
 // The error a binder returns when no overload matches (the registry adds the
 // signatures to the message).

@@ -31,6 +31,12 @@ inline typed dbl(double d) {
 inline typed ts(int64_t ms) {
     return {value(timestamp_ms{ms}), sql_type::timestamp()};
 }
+inline typed date(int32_t days) {
+    return {value(date_days{days}), sql_type::date()};
+}
+inline typed time_of_day(int32_t ms) {
+    return {value(time_ms{ms}), sql_type::time()};
+}
 inline typed null_of(sql_type t) {
     return {value(), std::move(t)};
 }

@@ -353,6 +353,10 @@ void write_value(std::string& out, const value& v, const sql_type& t) {
         case type_kind::timestamp:
             formats::append_json_string(out, timestamp_text(v.as_timestamp()));
             return;
+        case type_kind::date:
+        case type_kind::time:
+            formats::append_json_string(out, value_text(v, t));
+            return;
         case type_kind::array: {
             out += '[';
             const auto& items = v.as_array();

@@ -44,11 +44,6 @@ class lru {
     std::vector<std::pair<std::string, T>> items_;
 };
 
-result<const time_format*> format_for(const std::string& pattern) {
-    thread_local lru<time_format> cache;
-    return cache.get(pattern, [](const std::string& p) { return time_format::compile(p); });
-}
-
 result<time_zone> zone_arg(std::span<const value> a, size_t index) {
     if (a.size() <= index) {
         return time_zone::utc();
@@ -63,7 +58,7 @@ result<time_zone> zone_arg(std::span<const value> a, size_t index) {
 }
 
 result<value> parse_millis(std::span<const value> a) {
-    auto f = format_for(a[1].as_string());
+    auto f = cached_time_format(a[1].as_string());
     if (!f) {
         return f.take_error();
     }
@@ -79,7 +74,7 @@ result<value> parse_millis(std::span<const value> a) {
 }
 
 result<value> format_millis(int64_t ms, std::span<const value> a) {
-    auto f = format_for(a[1].as_string());
+    auto f = cached_time_format(a[1].as_string());
     if (!f) {
         return f.take_error();
     }
@@ -201,6 +196,11 @@ void add_timestamp_add(registry& r, const char* name) {
 }
 
 }  // namespace
+
+result<const time_format*> cached_time_format(const std::string& pattern) {
+    thread_local lru<time_format> cache;
+    return cache.get(pattern, [](const std::string& p) { return time_format::compile(p); });
+}
 
 void register_time_functions(registry& r) {
     add_timestamp_add<1>(r, "TIMESTAMPADD");

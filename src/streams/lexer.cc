@@ -183,7 +183,7 @@ class lexer {
     }
 
     status symbol(token& t) {
-        static constexpr std::string_view two[] = {"!=", "<>", "<=", ">=", "||", "->", ":="};
+        static constexpr std::string_view two[] = {"!=", "<>", "<=", ">=", "||", "->", ":=", "=>"};
         for (auto s : two) {
             if (at(s)) {
                 advance();

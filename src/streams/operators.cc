@@ -8,6 +8,7 @@
 
 #include "streams/decimal.h"
 #include "streams/iso_timestamp.h"
+#include "streams/sql_time_types.h"
 #include "streams/value_text.h"
 
 namespace cs::streams {
@@ -339,18 +340,70 @@ result<value> arithmetic(arith_op op, const value& a, const sql_type& ta, const 
                              arith_op_symbol(op), tb.to_string())};
 }
 
+namespace {
+
+bool is_temporal(type_kind k) {
+    return k == type_kind::timestamp || k == type_kind::date || k == type_kind::time;
+}
+
+// ComparisonUtil: TIME with TIME, DATE and TIMESTAMP with each other, and
+// any of them with a STRING (the text of a time, date or timestamp).
+bool temporal_comparable(type_kind a, type_kind b) {
+    if (a == type_kind::string) {
+        std::swap(a, b);
+    }
+    if (a == type_kind::time) {
+        return b == type_kind::time || b == type_kind::string;
+    }
+    return b == type_kind::string || b == type_kind::date || b == type_kind::timestamp;
+}
+
+// Both sides of a temporal comparison on one scale (SqlToJavaVisitor's
+// visitTimeComparisonExpression): TIME if either is a TIME, else
+// milliseconds if either is a TIMESTAMP, else days. A STRING is parsed as
+// that scale's text.
+result<int64_t> temporal_key(const value& v, const sql_type& t, type_kind scale) {
+    switch (t.kind) {
+        case type_kind::time:
+            return int64_t{v.as_time().millis};
+        case type_kind::date:
+            return scale == type_kind::timestamp ? date_to_millis(v.as_date())
+                                                 : int64_t{v.as_date().days};
+        case type_kind::timestamp:
+            return v.as_timestamp().millis;
+        default:
+            break;
+    }
+    const std::string& s = v.as_string();
+    if (scale == type_kind::time) {
+        auto r = parse_sql_time(s);
+        if (!r) {
+            return r.take_error();
+        }
+        return int64_t{r->millis};
+    }
+    if (scale == type_kind::date) {
+        auto r = parse_sql_date(s);
+        if (!r) {
+            return r.take_error();
+        }
+        return int64_t{r->days};
+    }
+    return parse_iso_timestamp(s);
+}
+
+}  // namespace
+
 bool comparable(const sql_type& a, const sql_type& b) {
     if (a.is_numeric() && b.is_numeric()) {
         return true;
     }
-    if ((a.kind == type_kind::timestamp && b.kind == type_kind::string) ||
-        (a.kind == type_kind::string && b.kind == type_kind::timestamp)) {
-        return true;
+    if (is_temporal(a.kind) || is_temporal(b.kind)) {
+        return temporal_comparable(a.kind, b.kind);
     }
     switch (a.kind) {
         case type_kind::string:
         case type_kind::boolean:
-        case type_kind::timestamp:
         case type_kind::bytes:
             return a.kind == b.kind;
         default:
@@ -383,18 +436,16 @@ result<int> compare_values(const value& a, const sql_type& ta, const value& b, c
         }
         return three_way(to_bigint(a, ta), to_bigint(b, tb));
     }
-    if (ta.kind == type_kind::timestamp || tb.kind == type_kind::timestamp) {
-        auto millis = [](const value& v, const sql_type& t) -> result<int64_t> {
-            if (t.kind == type_kind::timestamp) {
-                return v.as_timestamp().millis;
-            }
-            return parse_iso_timestamp(v.as_string());
-        };
-        auto x = millis(a, ta);
-        auto y = millis(b, tb);
+    if (is_temporal(ta.kind) || is_temporal(tb.kind)) {
+        const auto has = [&](type_kind k) { return ta.kind == k || tb.kind == k; };
+        const type_kind scale = has(type_kind::time)        ? type_kind::time
+                                : has(type_kind::timestamp) ? type_kind::timestamp
+                                                            : type_kind::date;
+        auto x = temporal_key(a, ta, scale);
         if (!x) {
             return x.take_error();
         }
+        auto y = temporal_key(b, tb, scale);
         if (!y) {
             return y.take_error();
         }

@@ -40,7 +40,8 @@ double to_double(const value& v, const sql_type& t);
 result<int> compare_values(const value& a, const sql_type& ta, const value& b, const sql_type& tb);
 
 // Whether compare_values accepts the two types (numeric with numeric, STRING with
-// STRING, BOOLEAN with BOOLEAN, TIMESTAMP with TIMESTAMP or STRING, BYTES with BYTES).
+// STRING, BOOLEAN with BOOLEAN, BYTES with BYTES, TIME with TIME or STRING,
+// DATE and TIMESTAMP with DATE, TIMESTAMP or STRING; as ksqlDB's ComparisonUtil).
 bool comparable(const sql_type& a, const sql_type& b);
 
 }  // namespace cs::streams

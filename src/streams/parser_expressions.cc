@@ -34,7 +34,7 @@ bool is_type_name(const token& t) {
     }
     static constexpr std::string_view names[] = {"INT",       "INTEGER", "BIGINT",  "DOUBLE",
                                                  "DECIMAL",   "BOOLEAN", "VARCHAR", "STRING",
-                                                 "TIMESTAMP", "BYTES"};
+                                                 "TIMESTAMP", "DATE",    "TIME",    "BYTES"};
     for (auto n : names) {
         if (t.text == n) {
             return true;
@@ -330,6 +330,49 @@ ast::expr_ptr parser::case_expr(const token& t) {
     return e;
 }
 
+// `x => ...` or `(x, y, ...) => ...` ahead (SqlBase.g4's lambdaFunction).
+bool parser::at_lambda() const {
+    auto is_name = [](const token& t) {
+        return t.kind == token_kind::identifier || t.kind == token_kind::quoted_identifier;
+    };
+    if (is_name(peek()) && peek(1).is_symbol("=>")) {
+        return true;
+    }
+    if (!peek().is_symbol("(")) {
+        return false;
+    }
+    for (size_t i = 1;; i += 2) {
+        if (!is_name(peek(i))) {
+            return false;
+        }
+        if (peek(i + 1).is_symbol(")")) {
+            return peek(i + 2).is_symbol("=>");
+        }
+        if (!peek(i + 1).is_symbol(",")) {
+            return false;
+        }
+    }
+}
+
+ast::expr_ptr parser::lambda() {
+    auto e = node(ast::expr_kind::lambda, peek().pos);
+    const bool parenthesized = accept_symbol("(");
+    do {
+        ast::source_pos pos;
+        std::string name = identifier(&pos);
+        if (std::find(e->field_names.begin(), e->field_names.end(), name) != e->field_names.end()) {
+            fail(pos, "duplicate lambda parameter '" + name + "'");
+        }
+        e->field_names.push_back(std::move(name));
+    } while (parenthesized && accept_symbol(","));
+    if (parenthesized) {
+        expect_symbol(")");
+    }
+    expect_symbol("=>");
+    e->args.push_back(expression());
+    return e;
+}
+
 ast::expr_ptr parser::primary() {
     const token& t = peek();
     switch (t.kind) {
@@ -461,7 +504,9 @@ ast::expr_ptr parser::primary() {
         } else if (!peek().is_symbol(")")) {
             // TIMESTAMPADD(SECONDS, 5, ts): ksqlDB's time-unit argument, a
             // keyword, is passed on as its name.
-            const bool takes_unit = first == "TIMESTAMPADD" || first == "TIMESTAMPSUB";
+            const bool takes_unit = first == "TIMESTAMPADD" || first == "TIMESTAMPSUB" ||
+                                    first == "DATEADD" || first == "DATESUB" ||
+                                    first == "TIMEADD" || first == "TIMESUB";
             do {
                 const token& a = peek();
                 if (takes_unit && e->args.empty() && a.kind == token_kind::identifier &&
@@ -473,7 +518,7 @@ ast::expr_ptr parser::primary() {
                     e->args.push_back(std::move(unit));
                     continue;
                 }
-                e->args.push_back(expression());
+                e->args.push_back(at_lambda() ? lambda() : expression());
             } while (accept_symbol(","));
         }
         expect_symbol(")");

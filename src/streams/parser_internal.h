@@ -89,6 +89,8 @@ class parser {
     ast::expr_ptr primary();
     ast::expr_ptr number_literal(const token& t);
     ast::expr_ptr case_expr(const token& t);
+    bool at_lambda() const;
+    ast::expr_ptr lambda();
     ast::expr_ptr unary_for_property();
 
     // parser_statements.cc

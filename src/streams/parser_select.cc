@@ -49,6 +49,12 @@ sql_type parser::type() {
     if (name == "TIMESTAMP") {
         return sql_type::timestamp();
     }
+    if (name == "DATE") {
+        return sql_type::date();
+    }
+    if (name == "TIME") {
+        return sql_type::time();
+    }
     if (name == "DECIMAL") {
         expect_symbol("(");
         ast::source_pos p = peek().pos;
@@ -100,12 +106,9 @@ sql_type parser::type() {
         expect_symbol(">");
         return sql_type::struct_(std::move(names), std::move(types));
     }
-    if (name == "DATE" || name == "TIME") {
-        fail(t, "type " + name + " is not supported yet");
-    }
     fail(t, "unknown type " + describe_token(t, sql_) +
                 ": expected BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), VARCHAR/STRING, BYTES, "
-                "TIMESTAMP, ARRAY<T>, MAP<STRING, T> or STRUCT<name T, ...>");
+                "TIMESTAMP, DATE, TIME, ARRAY<T>, MAP<STRING, T> or STRUCT<name T, ...>");
 }
 
 // ---- WITH ------------------------------------------------------------------

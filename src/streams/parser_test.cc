@@ -275,6 +275,8 @@ TEST(parser, types) {
     EXPECT_EQ(t->children[0], sql_type::array(sql_type::map(sql_type::bigint())));
     EXPECT_FALSE(parse_type("MAP<INT, INT>").ok());
     EXPECT_FALSE(parse_type("DECIMAL(40, 2)").ok());
+    EXPECT_EQ(*parse_type("date"), sql_type::date());
+    EXPECT_EQ(*parse_type("ARRAY<TIME>"), sql_type::array(sql_type::time()));
     auto bad = parse_type("VARCHR");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.err().message.find("unknown type 'VARCHR'"), std::string::npos);
@@ -319,6 +321,23 @@ TEST(parser, time_unit_arguments) {
     EXPECT_EQ(expr_sql("TIMESTAMPADD(`SECONDS`, 5, ts)"), "TIMESTAMPADD(SECONDS, 5, TS)")
         << "a quoted name is a column";
     EXPECT_EQ(expr_sql("CONCAT(SECONDS, 'x')"), "CONCAT(SECONDS, 'x')");
+    EXPECT_EQ(expr_sql("dateadd(DAYS, 10, d)"), "DATEADD('DAYS', 10, D)");
+    EXPECT_EQ(expr_sql("TIMESUB(hours, 1, t)"), "TIMESUB('HOURS', 1, T)");
+    // DATE '...' and TIME '...' are casts of the string, as TIMESTAMP '...'.
+    EXPECT_EQ(expr_sql("DATE '2020-01-01' < date"), "(CAST('2020-01-01' AS DATE) < DATE)");
+    EXPECT_EQ(expr_sql("TIME '10:00'"), "CAST('10:00' AS TIME)");
+}
+
+TEST(parser, lambdas) {
+    EXPECT_EQ(expr_sql("TRANSFORM(a, x => x + 1)"), "TRANSFORM(A, (X) => (X + 1))");
+    EXPECT_EQ(expr_sql("reduce(m, 0, (s, k, v) => s + v)"), "REDUCE(M, 0, (S, K, V) => (S + V))");
+    EXPECT_EQ(expr_sql("FILTER(a, (`x`) => `x` > 1)"), "FILTER(A, (`x`) => (`x` > 1))");
+    // A parenthesized expression is no lambda without =>.
+    EXPECT_EQ(expr_sql("CONCAT((a), b)"), "CONCAT(A, B)");
+    EXPECT_FALSE(parse_expression("x => x").ok());
+    auto dup = parse_expression("TRANSFORM(a, (x, x) => x)");
+    ASSERT_FALSE(dup.ok());
+    EXPECT_NE(dup.err().message.find("duplicate lambda parameter 'X'"), std::string::npos);
 }
 
 TEST(parser, constructors) {

@@ -724,8 +724,8 @@ class select_planner {
     // alone, so also for a record with a null value; other key expressions
     // read its value row (pseudo-columns included), which is then null.
     bool reads_only_stream_key(const ast::expr& e, const query_plan& p) const {
-        if (e.kind == ast::expr_kind::pseudo_column) {
-            return false;
+        if (e.kind == ast::expr_kind::pseudo_column || e.kind == ast::expr_kind::lambda) {
+            return false;  // a lambda's parameters are no columns to bind alone
         }
         if (e.kind == ast::expr_kind::column) {
             const expr_ptr bound = bind(e);  // keeps the node alive while c is read

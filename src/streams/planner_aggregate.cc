@@ -2,6 +2,8 @@
 
 #include "streams/planner_aggregate.h"
 
+#include <algorithm>
+
 namespace cs::streams {
 
 std::string group_column_name(size_t i) {
@@ -64,9 +66,17 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (windowed && is_window_bound(*e)) {
         return e;
     }
+    if (e->kind == ast::expr_kind::column && e->qualifier.empty() &&
+        std::find(lambda_params.begin(), lambda_params.end(), e->name) != lambda_params.end()) {
+        return e;  // a lambda's parameter, no column
+    }
     if (e->kind == ast::expr_kind::column || e->kind == ast::expr_kind::pseudo_column) {
         unmatched.push_back(ast::to_sql(*e));
         return e;
+    }
+    const size_t outer_params = lambda_params.size();
+    if (e->kind == ast::expr_kind::lambda) {
+        lambda_params.insert(lambda_params.end(), e->field_names.begin(), e->field_names.end());
     }
     auto copy = std::make_shared<ast::expr>(*e);
     for (auto& a : copy->args) {
@@ -80,6 +90,7 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     }
     copy->case_operand = rewrite(copy->case_operand);
     copy->case_else = rewrite(copy->case_else);
+    lambda_params.resize(outer_params);
     return copy;
 }
 

@@ -25,9 +25,10 @@ struct aggregate_rewriter {
     std::function<std::optional<size_t>(const ast::expr&)> group_index;
     // Reports an error (throws).
     std::function<void(ast::source_pos, const std::string&)> fail;
-    bool windowed = false;               // WINDOWSTART / WINDOWEND are columns
-    std::vector<aggregate_call> calls;   // found so far (shared by SELECT and HAVING)
-    std::vector<std::string> unmatched;  // source columns read outside GROUP BY and aggregates
+    bool windowed = false;                   // WINDOWSTART / WINDOWEND are columns
+    std::vector<aggregate_call> calls;       // found so far (shared by SELECT and HAVING)
+    std::vector<std::string> unmatched;      // source columns read outside GROUP BY and aggregates
+    std::vector<std::string> lambda_params;  // of the lambdas around the expression rewritten
 
     ast::expr_ptr rewrite(const ast::expr_ptr& e);
 };

@@ -35,6 +35,9 @@ struct record_context {
 struct eval_context {
     const row* joined = nullptr;  // the joined row (see above)
     record_context record;
+    // Inside a lambda's body: its parameters and the enclosing lambdas'
+    // (lambda_functions.h).
+    const value* lambda_vars = nullptr;
 };
 
 // A compiled expression. Evaluation errors (a failing cast, a function that

@@ -144,6 +144,16 @@ result<value> text_to_value(std::string_view s, const sql_type& t) {
                 return bad();
             }
             return value(timestamp_ms{i});
+        case type_kind::date:  // epoch days (Integer.parseInt)
+            if (!parse_int64(s, i) || i < INT32_MIN || i > INT32_MAX) {
+                return bad();
+            }
+            return value(date_days{static_cast<int32_t>(i)});
+        case type_kind::time:  // milliseconds of the day (SerdeUtils.returnTimeOrThrow)
+            if (!parse_int64(s, i) || i < 0 || i > 86'400'000) {
+                return bad();
+            }
+            return value(time_ms{static_cast<int32_t>(i)});
         case type_kind::double_:
             if (!parse_double(s, d)) {
                 return bad();
@@ -189,6 +199,12 @@ void append_text(std::string& out, const value& v, const sql_type& t) {
             return;
         case type_kind::timestamp:
             out += std::to_string(v.as_timestamp().millis);
+            return;
+        case type_kind::date:
+            out += std::to_string(v.as_date().days);
+            return;
+        case type_kind::time:
+            out += std::to_string(v.as_time().millis);
             return;
         case type_kind::double_:
             append_java_double(out, v.as_double());
@@ -352,7 +368,7 @@ void append_json_value(std::string& out, const value& v, const sql_type& t) {
             return;
         }
         default:
-            append_text(out, v, t);  // numbers, booleans, TIMESTAMP as epoch millis
+            append_text(out, v, t);  // numbers, booleans, TIMESTAMP ms, DATE days, TIME ms
     }
 }
 
@@ -708,7 +724,8 @@ void row_encoder::impl::encode_part(const part& p, std::span<const value* const>
                 append_kafka(out, *r[p.cols[0]], p.types[0]);
             }
             return;
-        case data_format::delimited:
+        case data_format::delimited: {
+            std::string field_text;
             for (size_t i = 0; i < p.cols.size(); ++i) {
                 if (i > 0) {
                     out += p.fmt.delimiter;
@@ -718,12 +735,15 @@ void row_encoder::impl::encode_part(const part& p, std::span<const value* const>
                     continue;
                 }
                 if (p.types[i].kind == type_kind::string) {
-                    append_delimited_field(out, v.as_string(), p.fmt.delimiter);
+                    append_delimited_field(out, v.as_string(), p.fmt.delimiter, i == 0);
                 } else {
-                    append_text(out, v, p.types[i]);
+                    field_text.clear();
+                    append_text(field_text, v, p.types[i]);
+                    append_delimited_field(out, field_text, p.fmt.delimiter, i == 0);
                 }
             }
             return;
+        }
         case data_format::json:
             if (p.unwrapped) {
                 append_json_value(out, *r[p.cols[0]], p.types[0]);

@@ -198,6 +198,24 @@ result<value> json_to_value(dom::element e, const sql_type& t) {
             }
             return value(timestamp_ms{*v});
         }
+        case type_kind::date: {
+            // Days since the epoch (JsonSerdeUtils.toDate), held as the int
+            // ksqlDB writes.
+            auto v = integral(e, t, std::numeric_limits<int32_t>::min(),
+                              std::numeric_limits<int32_t>::max());
+            if (!v) {
+                return v.take_error();
+            }
+            return value(date_days{static_cast<int32_t>(*v)});
+        }
+        case type_kind::time: {
+            // Milliseconds of the day, 0..86400000 (SerdeUtils.returnTimeOrThrow).
+            auto v = integral(e, t, 0, 86'400'000);
+            if (!v) {
+                return v.take_error();
+            }
+            return value(time_ms{static_cast<int32_t>(*v)});
+        }
         case type_kind::double_: {
             double d = 0;
             if (e.is_number()) {

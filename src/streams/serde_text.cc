@@ -339,12 +339,26 @@ status split_delimited(std::string_view text, char delimiter, std::vector<std::s
     return {};
 }
 
-void append_delimited_field(std::string& out, std::string_view field, char delimiter) {
-    bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ');
-    for (char c : field) {
-        if (c == delimiter || c == '"' || c == '\r' || c == '\n') {
+void append_delimited_field(std::string& out, std::string_view field, char delimiter, bool first) {
+    // CSVFormat.printAndQuote (QuoteMode.MINIMAL) of Commons CSV 1.4, which
+    // ksqlDB uses.
+    bool quote = false;
+    if (field.empty()) {
+        quote = first;  // an empty first field would read as no field
+    } else {
+        const auto c = static_cast<unsigned char>(field.front());
+        const bool alnum =
+            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        if ((first && !alnum) || c <= '#') {
             quote = true;
-            break;
+        } else {
+            for (char ch : field) {
+                if (ch == delimiter || ch == '"' || ch == '\r' || ch == '\n') {
+                    quote = true;
+                    break;
+                }
+            }
+            quote = quote || static_cast<unsigned char>(field.back()) <= ' ';
         }
     }
     if (!quote) {

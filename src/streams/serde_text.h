@@ -41,8 +41,11 @@ bool parse_double(std::string_view text, double& out);
 // or an unterminated quote.
 status split_delimited(std::string_view text, char delimiter, std::vector<std::string_view>& fields,
                        std::vector<bool>& quoted, std::string& scratch);
-// Appends one field, quoted when it holds the delimiter, a quote, CR or LF,
-// or starts or ends with a space (Commons CSV's minimal quoting).
-void append_delimited_field(std::string& out, std::string_view field, char delimiter);
+// Appends one field (the text of any type) as Commons CSV 1.4's minimal
+// quoting writes it: quoted when it holds the delimiter, a quote, CR or LF,
+// starts with a character up to '#' or ends with one up to a space, and, as
+// the record's first field, when it is empty or does not start with a
+// letter or digit ("-10" as a first field is "\"-10\"", as ksqlDB writes it).
+void append_delimited_field(std::string& out, std::string_view field, char delimiter, bool first);
 
 }  // namespace cs::streams::serde_detail

@@ -533,6 +533,15 @@ void time_format::format_to(std::string& out, int64_t epoch_ms, const time_zone&
     }
 }
 
+char time_format::uses_any(std::string_view letters) const {
+    for (const field& f : fields_) {
+        if (f.letter != 0 && letters.find(f.letter) != std::string_view::npos) {
+            return f.letter;
+        }
+    }
+    return 0;
+}
+
 std::string time_format::format(int64_t epoch_ms, const time_zone& zone) const {
     std::string out;
     format_to(out, epoch_ms, zone);

@@ -42,6 +42,8 @@ class time_format {
     result<int64_t> parse(std::string_view text, const time_zone& zone) const;
 
     const std::string& pattern() const { return pattern_; }
+    // The first pattern letter among `letters` the pattern uses, or 0.
+    char uses_any(std::string_view letters) const;
 
     struct field {
         char letter = 0;  // 0: literal text

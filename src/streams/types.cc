@@ -22,6 +22,10 @@ std::string sql_type::to_string() const {
             return "BYTES";
         case type_kind::timestamp:
             return "TIMESTAMP";
+        case type_kind::date:
+            return "DATE";
+        case type_kind::time:
+            return "TIME";
         case type_kind::array:
             return fmt::format("ARRAY<{}>", children.at(0).to_string());
         case type_kind::map:

@@ -19,6 +19,8 @@ enum class type_kind : uint8_t {
     string,   // VARCHAR / STRING
     bytes,
     timestamp,  // milliseconds since the epoch, UTC
+    date,       // days since 1970-01-01
+    time,       // milliseconds of the day
     array,      // elements: children[0]
     map,        // keys are STRING (as in ksqlDB); values: children[0]
     struct_,    // fields: field_names[i] -> children[i]
@@ -43,6 +45,8 @@ struct sql_type {
     static sql_type string() { return of(type_kind::string); }
     static sql_type bytes() { return of(type_kind::bytes); }
     static sql_type timestamp() { return of(type_kind::timestamp); }
+    static sql_type date() { return of(type_kind::date); }
+    static sql_type time() { return of(type_kind::time); }
     static sql_type decimal(int32_t precision, int32_t scale) {
         sql_type t = of(type_kind::decimal);
         t.precision = precision;
@@ -73,7 +77,7 @@ struct sql_type {
     bool operator==(const sql_type&) const = default;
 
     // ksqlDB's spelling, as DESCRIBE prints it: STRING, INTEGER, BIGINT,
-    // DOUBLE, DECIMAL(10, 2), BOOLEAN, TIMESTAMP, BYTES, ARRAY<STRING>,
+    // DOUBLE, DECIMAL(10, 2), BOOLEAN, TIMESTAMP, DATE, TIME, BYTES, ARRAY<STRING>,
     // MAP<STRING, INTEGER>, STRUCT<`A` STRING, `B` INTEGER>.
     std::string to_string() const;
 };

@@ -7,7 +7,8 @@
 //
 // A value does not carry its declared type: the column's sql_type says how
 // to read it (an INTEGER column holds int32_t, a TIMESTAMP column holds
-// timestamp_ms). Functions and casts receive the argument types alongside.
+// timestamp_ms, a DATE column date_days, a TIME column time_ms). Functions
+// and casts receive the argument types alongside.
 
 #include <algorithm>
 #include <cstddef>
@@ -34,6 +35,19 @@ struct timestamp_ms {
     bool operator==(const timestamp_ms&) const = default;
 };
 
+// DATE: days since 1970-01-01 (ksqlDB's java.sql.Date of a whole UTC day).
+struct date_days {
+    int32_t days = 0;
+    bool operator==(const date_days&) const = default;
+};
+
+// TIME: milliseconds since midnight, 0..86'400'000 (ksqlDB's java.sql.Time;
+// its deserializers accept the end of the day itself).
+struct time_ms {
+    int32_t millis = 0;
+    bool operator==(const time_ms&) const = default;
+};
+
 struct bytes_value {
     std::string data;  // raw bytes
     bool operator==(const bytes_value&) const = default;
@@ -53,7 +67,8 @@ class value {
     using storage =
         std::variant<std::monostate, bool, int32_t, int64_t, double, decimal_value, std::string,
                      bytes_value, timestamp_ms, std::shared_ptr<const value_list>,
-                     std::shared_ptr<const value_map>, std::shared_ptr<const value_struct>>;
+                     std::shared_ptr<const value_map>, std::shared_ptr<const value_struct>,
+                     date_days, time_ms>;
 
     value() = default;                            // NULL
     value(bool b) : v_(b) {}                      // NOLINT: implicit by design
@@ -65,6 +80,8 @@ class value {
     value(const char* s) : v_(std::string(s)) {}  // NOLINT
     value(bytes_value b) : v_(std::move(b)) {}    // NOLINT
     value(timestamp_ms t) : v_(t) {}              // NOLINT
+    value(date_days d) : v_(d) {}                 // NOLINT
+    value(time_ms t) : v_(t) {}                   // NOLINT
     static value array(value_list items) {
         return value(storage(std::make_shared<const value_list>(std::move(items))));
     }
@@ -84,6 +101,8 @@ class value {
     const std::string& as_string() const { return std::get<std::string>(v_); }
     const bytes_value& as_bytes() const { return std::get<bytes_value>(v_); }
     timestamp_ms as_timestamp() const { return std::get<timestamp_ms>(v_); }
+    date_days as_date() const { return std::get<date_days>(v_); }
+    time_ms as_time() const { return std::get<time_ms>(v_); }
     const value_list& as_array() const { return *std::get<std::shared_ptr<const value_list>>(v_); }
     const value_map& as_map() const { return *std::get<std::shared_ptr<const value_map>>(v_); }
     const value_struct& as_struct() const {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/civil_time.h"
+#include "streams/sql_time_types.h"
 
 namespace cs::streams {
 
@@ -148,7 +149,21 @@ std::string base64_text(const std::string& bytes) {
     return out;
 }
 
+namespace {
+
+void append_text(std::string& out, const value& v, const sql_type& t, bool nested);
+
+}  // namespace
+
 void append_value_text(std::string& out, const value& v, const sql_type& t) {
+    append_text(out, v, t, false);
+}
+
+namespace {
+
+// nested: inside an ARRAY, MAP or STRUCT, where Java prints the element's
+// own toString (a TIME as java.sql.Time's "HH:mm:ss").
+void append_text(std::string& out, const value& v, const sql_type& t, bool nested) {
     if (v.is_null()) {
         out += "null";
         return;
@@ -178,6 +193,16 @@ void append_value_text(std::string& out, const value& v, const sql_type& t) {
         case type_kind::timestamp:
             out += timestamp_text(v.as_timestamp());
             return;
+        case type_kind::date:
+            out += sql_date_text(v.as_date());
+            return;
+        case type_kind::time:
+            if (auto text = sql_time_text(v.as_time()); text && !nested) {
+                out += *text;
+            } else {
+                out += java_sql_time_text(v.as_time());
+            }
+            return;
         case type_kind::array: {
             out += '[';
             bool first = true;
@@ -186,7 +211,7 @@ void append_value_text(std::string& out, const value& v, const sql_type& t) {
                     out += ", ";
                 }
                 first = false;
-                append_value_text(out, item, t.children.at(0));
+                append_text(out, item, t.children.at(0), true);
             }
             out += ']';
             return;
@@ -201,7 +226,7 @@ void append_value_text(std::string& out, const value& v, const sql_type& t) {
                 first = false;
                 out += key;
                 out += '=';
-                append_value_text(out, item, t.children.at(0));
+                append_text(out, item, t.children.at(0), true);
             }
             out += '}';
             return;
@@ -221,13 +246,15 @@ void append_value_text(std::string& out, const value& v, const sql_type& t) {
                 first = false;
                 out += t.field_names.at(i);
                 out += '=';
-                append_value_text(out, fields[i], t.children[i]);
+                append_text(out, fields[i], t.children[i], true);
             }
             out += '}';
             return;
         }
     }
 }
+
+}  // namespace
 
 std::string value_text(const value& v, const sql_type& t) {
     std::string out;

@@ -2,7 +2,9 @@
 
 // A value as ksqlDB prints it in CAST(x AS STRING), SHOW/DESCRIBE output and
 // the CLI: DOUBLE as Java's Double.toString ("1.0", "1.0E10"), DECIMAL with
-// its scale ("1.50"), TIMESTAMP as ISO "yyyy-MM-ddTHH:mm:ss.SSS" (UTC),
+// its scale ("1.50"), TIMESTAMP as ISO "yyyy-MM-ddTHH:mm:ss.SSS" (UTC), DATE
+// "yyyy-MM-dd", TIME "HH:mm[:ss]" ("HH:mm:ss" inside a container; see
+// sql_time_types.h),
 // BYTES as base64, ARRAY "[1, 2]", MAP "{k=v}", STRUCT "Struct{A=1,B=x}"
 // (Kafka Connect's Struct.toString). NULL renders as "null".
 
