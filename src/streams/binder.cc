@@ -703,6 +703,9 @@ class binder {
             k = k && is_constant(a);
         }
         auto fn = bind_function(name, types);
+        if (!fn.ok() && fn.err().code == errc::invalid_argument) {
+            fn = bind_with_implicit_cast(name, args, types, std::move(fn));
+        }
         if (!fn.ok()) {
             if (fn.err().code == errc::not_found) {
                 fail(e.pos, "unknown function " + name + did_you_mean(name, function_names()),
@@ -717,6 +720,37 @@ class binder {
         return fold(std::make_shared<nodes::call_node>(std::move(fn).value(), std::move(args),
                                                        ast::to_sql(e)),
                     k);
+    }
+
+    // ksqlDB's implicit cast of a STRING argument to a TIMESTAMP, DATE or
+    // TIME parameter (SqlBaseType.canImplicitlyCast), tried when no
+    // signature takes the argument types as they are: the first argument
+    // for which one does is CAST (FORMAT_DATE('2021-01-01', 'yyyy')).
+    // `failed` is returned when none does.
+    result<std::unique_ptr<bound_function>> bind_with_implicit_cast(
+        const std::string& name, std::vector<expr_ptr>& args, std::vector<sql_type>& types,
+        result<std::unique_ptr<bound_function>> failed) {
+        for (size_t i = 0; i < types.size(); ++i) {
+            if (types[i].kind != type_kind::string || is_null_constant(args[i])) {
+                continue;
+            }
+            for (type_kind k : {type_kind::timestamp, type_kind::date, type_kind::time}) {
+                std::vector<sql_type> retyped = types;
+                retyped[i] = sql_type::of(k);
+                auto fn = bind_function(name, retyped);
+                if (fn.ok()) {
+                    const bool k_const = is_constant(args[i]);
+                    args[i] = fold(
+                        std::make_shared<nodes::cast_node>(
+                            args[i], retyped[i],
+                            "CAST(" + args[i]->to_sql() + " AS " + retyped[i].to_string() + ")"),
+                        k_const);
+                    types = std::move(retyped);
+                    return fn;
+                }
+            }
+        }
+        return failed;
     }
 
     expr_ptr deref(const ast::expr& e) {

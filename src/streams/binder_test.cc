@@ -440,6 +440,21 @@ TEST_F(binder_test, lambda_functions) {
     EXPECT_EQ((*t)->to_sql(), "TRANSFORM(TAGS, (X) => LEN(X))");
 }
 
+// SqlBaseType.canImplicitlyCast: a STRING where a function takes a
+// TIMESTAMP, DATE or TIME is cast to it.
+TEST_F(binder_test, strings_cast_implicitly_to_time_types) {
+    EXPECT_EQ(eval("FORMAT_DATE('2021-02-03', 'dd/MM')"), value("03/02"));
+    EXPECT_EQ(eval("DATEADD(DAYS, 1, '1970-01-01')"), value(date_days{1}));
+    EXPECT_EQ(eval("TIMESUB(MINUTES, 1, '00:01')"), value(time_ms{0}));
+    EXPECT_EQ(eval("UNIX_TIMESTAMP('1970-01-01T00:00:01')"), value(int64_t{1000}));
+    EXPECT_EQ(eval("FORMAT_TIMESTAMP(CONCAT('1970-01-0', '2'), 'D')"), value("2"));
+    auto bad = bind("FORMAT_DATE('not a date', 'yyyy')");
+    ASSERT_TRUE(bad.ok());  // a constant that fails to cast fails per record
+    EXPECT_FALSE((*bad)->eval(ctx).ok());
+    EXPECT_NE(bind_error("FORMAT_DATE(ID, 'yyyy')").find("FORMAT_DATE does not accept (INTEGER"),
+              std::string::npos);
+}
+
 TEST_F(binder_test, lambda_functions_nulls_and_errors) {
     EXPECT_EQ(eval("TRANSFORM(CAST(NULL AS ARRAY<INT>), x => x + 1)"), N);
     EXPECT_EQ(eval("FILTER(CAST(NULL AS MAP<STRING, INT>), (k, v) => true)"), N);

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/binder.h"
 #include "streams/cast.h"
 #include "streams/operators.h"
+#include "streams/parser.h"
 #include "streams/serde.h"
 #include "streams/sql_time_types.h"
 #include "streams/value_text.h"
@@ -111,6 +113,20 @@ TEST(DateTimeCompare, AsKsqlComparisonUtil) {
     EXPECT_FALSE(comparable(DT, sql_type::integer()));
     EXPECT_EQ(DT.to_string(), "DATE");
     EXPECT_EQ(TM.to_string(), "TIME");
+}
+
+// INSERT ... VALUES: a string for a DATE or TIME column (DefaultSqlValueCoercer).
+TEST(DateTimeInsert, StringValuesCoerce) {
+    auto value_of = [](std::string_view sql, const sql_type& t) {
+        auto e = parse_expression(sql);
+        EXPECT_TRUE(e.ok());
+        return eval_constant(**e, t);
+    };
+    EXPECT_EQ(*value_of("'2020-05-26'", DT), value(date_days{18408}));
+    EXPECT_EQ(*value_of("'01:34'", TM), value(time_ms{5640000}));
+    EXPECT_EQ(*value_of("DATE '1970-01-02'", DT), value(date_days{1}));
+    EXPECT_FALSE(value_of("'01:34'", DT).ok());
+    EXPECT_FALSE(value_of("5", DT).ok());
 }
 
 column_def col(std::string name, sql_type t) {

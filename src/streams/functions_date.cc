@@ -1,6 +1,7 @@
 // DATE and TIME functions, as ksqlDB's datetime UDFs: PARSE_DATE,
 // FORMAT_DATE, PARSE_TIME, FORMAT_TIME, DATEADD, DATESUB, TIMEADD, TIMESUB,
-// UNIX_DATE and FROM_DAYS. Patterns are Java DateTimeFormatter patterns
+// UNIX_DATE, FROM_DAYS, and the deprecated INTEGER-day DATETOSTRING and
+// STRINGTODATE. Patterns are Java DateTimeFormatter patterns
 // (time_format.h), read in UTC; a function that fails on a record's value
 // is an error (the record goes to the dead-letter topic), where ksqlDB
 // throws a KsqlFunctionException.
@@ -129,6 +130,39 @@ result<value> format_time(std::span<const value> a, const sql_type&) {
     return value((*f)->format(t.millis, time_zone::utc()));
 }
 
+// DateToString.java (deprecated): FORMAT_DATE of an INTEGER day number.
+result<value> date_to_string(std::span<const value> a, const sql_type& ret) {
+    if (a[1].is_null()) {
+        return value();
+    }
+    if (a[0].is_null()) {
+        return error{errc::invalid_argument,
+                     "DATETOSTRING: the day number is NULL (ksqlDB takes an int)"};
+    }
+    const value args[] = {value(date_days{a[0].as_int()}), a[1]};
+    return format_date(args, ret);
+}
+
+// StringToDate.java (deprecated): LocalDate.parse to an INTEGER day number;
+// NULL fails, as ksqlDB has no NULL for its int.
+result<value> string_to_date(std::span<const value> a, const sql_type&) {
+    if (a[0].is_null() || a[1].is_null()) {
+        return error{errc::invalid_argument,
+                     "STRINGTODATE: a NULL date or format (ksqlDB returns an int, never NULL)"};
+    }
+    auto p = parse_utc("date", a);
+    if (!p) {
+        return p.take_error();
+    }
+    // LocalDate.from needs the year and the month and day, or the day of the year.
+    const time_format& f = *p->format;
+    if (f.uses_any("yu") == 0 ||
+        (f.uses_any("D") == 0 && (f.uses_any("ML") == 0 || f.uses_any("d") == 0))) {
+        return parse_failure("date", a, "Unable to obtain LocalDate: the pattern has no full date");
+    }
+    return value(static_cast<int32_t>(civil::floor_div(p->ms, millis_per_day)));
+}
+
 result<value> unix_date_of(std::span<const value> a, const sql_type&) {
     return value(a[0].as_date().days);
 }
@@ -246,6 +280,20 @@ void register_date_functions(registry& r) {
     add_shift<shifted::date, -1>(r, "DATESUB");
     add_shift<shifted::time, 1>(r, "TIMEADD");
     add_shift<shifted::time, -1>(r, "TIMESUB");
+    r.add("DATETOSTRING", {"DATETOSTRING(INTEGER days, STRING format) -> STRING"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 2 || !is(t[0], type_kind::integer) || !is(t[1], type_kind::string)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::string(), &date_to_string, false);
+          });
+    r.add("STRINGTODATE", {"STRINGTODATE(STRING, STRING format) -> INTEGER"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 2 || !is(t[0], type_kind::string) || !is(t[1], type_kind::string)) {
+                  return no_match();
+              }
+              return make_simple(sql_type::integer(), &string_to_date, false);
+          });
     r.add("FROM_DAYS", {"FROM_DAYS(INTEGER days) -> DATE"},
           [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
               if (t.size() != 1 || !is(t[0], type_kind::integer)) {

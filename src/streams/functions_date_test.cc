@@ -137,6 +137,23 @@ TEST(FunctionsDate, TimeAddAndSubWrapAroundMidnight) {
     EXPECT_FALSE(try_call("TIMEADD", {time_of_day(1), i32(5), time_of_day(1)}).ok());
 }
 
+// stringdate.json / datestring.json: the deprecated INTEGER-day forms.
+TEST(FunctionsDate, DateToStringAndStringToDate) {
+    EXPECT_EQ(call("DATETOSTRING", {i32(18993), str("dd-MMM-yyyy")}), value("01-Jan-2022"));
+    EXPECT_EQ(call("DATETOSTRING", {i32(-1), str("dd-MM-yyyy'Sophia'")}),
+              value("31-12-1969Sophia"));
+    EXPECT_TRUE(call("DATETOSTRING", {i32(1), null_of(sql_type::string())}).is_null());
+    EXPECT_EQ(call("STRINGTODATE", {str("2018-05-11Lit"), str("yyyy-MM-dd'Lit'")}),
+              value(int32_t{17662}));
+    EXPECT_EQ(call("STRINGTODATE", {str("01-01-1970"), str("dd-MM-yyyy")}), value(int32_t{0}));
+    EXPECT_EQ(call("STRINGTODATE", {str("2018-05-11 23:00"), str("yyyy-MM-dd HH:mm")}),
+              value(int32_t{17662}));
+    EXPECT_EQ(return_type("STRINGTODATE", {sql_type::string(), sql_type::string()}),
+              sql_type::integer());
+    EXPECT_FALSE(try_call("STRINGTODATE", {str("05-11"), str("MM-dd")}).ok());
+    EXPECT_FALSE(try_call("STRINGTODATE", {null_of(sql_type::string()), str("yyyy")}).ok());
+}
+
 TEST(FunctionsDate, UnixDateAndFromDays) {
     EXPECT_EQ(call("UNIX_DATE", {date(10)}), value(int32_t{10}));
     EXPECT_EQ(call("UNIX_DATE", {date(-3)}), value(int32_t{-3}));

@@ -4,6 +4,7 @@
 // (ksqlDB's SqlBase.g4 order).
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -360,6 +361,15 @@ ast::expr_ptr parser::lambda() {
     do {
         ast::source_pos pos;
         std::string name = identifier(&pos);
+        // LambdaUtil.validateArgName: the name of a Java variable.
+        const bool valid =
+            !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+            std::all_of(name.begin(), name.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+            });
+        if (!valid) {
+            fail(pos, "Invalid lambda argument name: " + name);
+        }
         if (std::find(e->field_names.begin(), e->field_names.end(), name) != e->field_names.end()) {
             fail(pos, "duplicate lambda parameter '" + name + "'");
         }

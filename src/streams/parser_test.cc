@@ -338,6 +338,9 @@ TEST(parser, lambdas) {
     auto dup = parse_expression("TRANSFORM(a, (x, x) => x)");
     ASSERT_FALSE(dup.ok());
     EXPECT_NE(dup.err().message.find("duplicate lambda parameter 'X'"), std::string::npos);
+    auto bad = parse_expression("TRANSFORM(a, `my x` => 1)");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.err().message.find("Invalid lambda argument name: my x"), std::string::npos);
 }
 
 TEST(parser, constructors) {
