@@ -289,8 +289,8 @@ class query_runner {
     // One join result (left/right null: that side's columns NULL; both
     // null: a tombstone of the current record's key) through WHERE, the
     // projection and the encoder to the sink.
-    void emit_joined(const client::message& m, const row* left, const row* right, int64_t ts,
-                     batch_state& b);
+    void emit_joined(const client::message& m, const std::string* key, const row* left,
+                     const row* right, int64_t ts, batch_state& b);
     void send_tombstone_of(const client::message& m, const value& key, int64_t ts, batch_state& b);
     status restore_tables(int32_t partition);
     void warn_unrestored(int32_t partition);

@@ -20,6 +20,8 @@
 // query's row; it is keyed by the join key and stamped with the join's
 // result timestamp. A record that produces nothing now counts as filtered.
 
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 #include "base/log.h"
@@ -36,6 +38,8 @@ struct query_runner::join_store {
     row joined;
     row key_row;
     value current_key;  // the key column of the record being joined
+    // Table joins with WHERE, per partition: the keys whose last row passed.
+    std::unordered_map<int32_t, std::unordered_set<std::string>> passed;
 };
 
 status query_runner::create_source_join() {
@@ -70,6 +74,7 @@ void query_runner::drop_join_state(const std::vector<client::topic_partition_off
     for (const auto& p : partitions) {
         join_->streams.erase(p.partition);
         join_->tables.erase(p.partition);
+        join_->passed.erase(p.partition);
     }
 }
 
@@ -99,8 +104,7 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
         const uint64_t outputs_before = b.outputs;
         const uint64_t dlq_before = b.dlq;
         auto emit = [&](const std::string* k, const row* l, const row* r, int64_t ts) {
-            (void)k;
-            emit_joined(m, l, r, ts, b);
+            emit_joined(m, k, l, r, ts, b);
         };
         if (sj.windowed) {
             if (!*decoded) {
@@ -135,29 +139,43 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
     }
 }
 
-void query_runner::emit_joined(const client::message& m, const row* left, const row* right,
-                               int64_t ts, batch_state& b) {
-    const source_join& sj = *plan_.two_source;
-    join_store& j = *join_;
-    const size_t left_width = plan_.source.columns.size();
-    j.joined.assign(plan_.joined_width, value());
+// The joined row of a result into join_->joined.
+static void fill_joined(const query_plan& plan, row& joined, const row* left, const row* right,
+                        const value& current_key) {
+    const source_join& sj = *plan.two_source;
+    const size_t left_width = plan.source.columns.size();
+    joined.assign(plan.joined_width, value());
     if (left != nullptr) {
         std::copy(left->begin(), left->begin() + static_cast<std::ptrdiff_t>(left_width),
-                  j.joined.begin());
+                  joined.begin());
     }
     if (right != nullptr) {
         std::copy(right->begin(),
                   right->begin() + static_cast<std::ptrdiff_t>(sj.right.columns.size()),
-                  j.joined.begin() + static_cast<std::ptrdiff_t>(left_width));
+                  joined.begin() + static_cast<std::ptrdiff_t>(left_width));
     }
-    j.joined[sj.key_column] = left != nullptr    ? (*left)[sj.left_key]
-                              : right != nullptr ? (*right)[sj.right_key]
-                                                 : j.current_key;
+    joined[sj.key_column] = left != nullptr    ? (*left)[sj.left_key]
+                            : right != nullptr ? (*right)[sj.right_key]
+                                               : current_key;
+}
+
+void query_runner::emit_joined(const client::message& m, const std::string* key, const row* left,
+                               const row* right, int64_t ts, batch_state& b) {
+    const source_join& sj = *plan_.two_source;
+    join_store& j = *join_;
+    fill_joined(plan_, j.joined, left, right, j.current_key);
     const eval_context ctx{
         .joined = &j.joined,
         .record = {.rowtime = ts, .partition = m.partition(), .offset = m.offset()}};
-    const bool table = plan_.sink.kind == source_kind::table;
-    auto send_tombstone_row = [&] { send_tombstone_of(m, j.joined[sj.key_column], ts, b); };
+    // A table sink behind WHERE: Kafka Streams' KTable filter with old
+    // values (ksqlDB's), so a key gets a tombstone only if its last row
+    // passed.
+    const bool filtered_table = !sj.windowed && plan_.where && key != nullptr;
+    auto send_tombstone_row = [&] {
+        if (!filtered_table || j.passed[m.partition()].erase(*key) > 0) {
+            send_tombstone_of(m, j.joined[sj.key_column], ts, b);
+        }
+    };
     if (left == nullptr && right == nullptr) {
         send_tombstone_row();
         return;
@@ -168,10 +186,13 @@ void query_runner::emit_joined(const client::message& m, const row* left, const 
             return;
         }
         if (!*keep) {
-            if (table) {
-                send_tombstone_row();  // the row leaves the table (Kafka Streams' KTable filter)
+            if (!sj.windowed) {
+                send_tombstone_row();  // the row leaves the table
             }
             return;
+        }
+        if (filtered_table) {
+            j.passed[m.partition()].insert(*key);
         }
     }
     send_projected(m, ctx, b);
@@ -226,7 +247,23 @@ status query_runner::restore_tables(int32_t partition) {
     if (!committed) {
         return committed.err();
     }
-    auto ignore = [](const std::string*, const row*, const row*, int64_t) {};
+    // Which keys' rows passed WHERE as of the committed offsets (the tombstone rule above).
+    auto& passed = j.passed[partition];
+    passed.clear();
+    auto note = [&](const std::string* key, const row* l, const row* r, int64_t ts) {
+        if (!plan_.where || key == nullptr) {
+            return;
+        }
+        fill_joined(plan_, j.joined, l, r, j.current_key);
+        const eval_context ctx{.joined = &j.joined, .record = {.rowtime = ts}};
+        auto keep =
+            l == nullptr && r == nullptr ? result<value>(value(false)) : plan_.where->eval(ctx);
+        if (keep && !keep->is_null() && keep->as_bool()) {
+            passed.insert(*key);
+        } else {
+            passed.erase(*key);
+        }
+    };
     for (int side = 0; side < 2; ++side) {
         int64_t end = -1;
         for (const auto& c : *committed) {
@@ -247,8 +284,9 @@ status query_runner::restore_tables(int32_t partition) {
             if (!decoded || j.scratch[key_col].is_null() || !m.key()) {
                 return;  // went to the DLQ (or was ignored) when first read
             }
+            j.current_key = j.scratch[key_col];
             state.process(side, std::string(*m.key()), *decoded ? &j.scratch : nullptr, rowtime,
-                          ignore);
+                          note);
             ++records;
         });
         if (!st) {
