@@ -178,4 +178,17 @@ struct query_plan {
     std::string dlq_topic;                  // default "<sink topic>-dlq"
 };
 
+// The catalog names a plan reads: its source, a two-source join's other
+// source, then the broadcast-joined tables.
+inline std::vector<std::string> source_names(const query_plan& p) {
+    std::vector<std::string> names = {p.source.name};
+    if (p.two_source) {
+        names.push_back(p.two_source->right.name);
+    }
+    for (const auto& t : p.tables) {
+        names.push_back(t.name);
+    }
+    return names;
+}
+
 }  // namespace cs::streams

@@ -247,6 +247,10 @@ status query_runner::restore_tables(int32_t partition) {
     if (!committed) {
         return committed.err();
     }
+    // The record being joined is in j.scratch and j.current_key: restore
+    // elsewhere.
+    row restored;
+    const value current_key = j.current_key;
     // Which keys' rows passed WHERE as of the committed offsets (the tombstone rule above).
     auto& passed = j.passed[partition];
     passed.clear();
@@ -280,12 +284,12 @@ status query_runner::restore_tables(int32_t partition) {
         auto st = read_partition(*topics[side], partition, end, [&](const client::message& m) {
             record_view rv = to_record_view(m, header_scratch_, false);
             int64_t rowtime = m.timestamp_ms();
-            auto decoded = dec.decode(rv, j.scratch, rowtime);
-            if (!decoded || j.scratch[key_col].is_null() || !m.key()) {
+            auto decoded = dec.decode(rv, restored, rowtime);
+            if (!decoded || restored[key_col].is_null() || !m.key()) {
                 return;  // went to the DLQ (or was ignored) when first read
             }
-            j.current_key = j.scratch[key_col];
-            state.process(side, std::string(*m.key()), *decoded ? &j.scratch : nullptr, rowtime,
+            j.current_key = restored[key_col];
+            state.process(side, std::string(*m.key()), *decoded ? &restored : nullptr, rowtime,
                           note);
             ++records;
         });
@@ -296,6 +300,7 @@ status query_runner::restore_tables(int32_t partition) {
         log::get("streams")->info("query {}: restored {} records of {} [{}] (to offset {})",
                                   plan_.id, records, *topics[side], partition, end);
     }
+    j.current_key = current_key;
     return {};
 }
 
