@@ -90,6 +90,8 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
         record_view rv =
             to_record_view(m, header_scratch_, side == 1 ? j.right_headers : source_headers_);
         int64_t rowtime = m.timestamp_ms();
+        // Exactly this side's columns: the row may be buffered as it is.
+        j.scratch.resize(dec.source().columns.size());
         auto decoded = dec.decode(rv, j.scratch, rowtime);
         if (!decoded) {
             send_to_dlq(m, "decode", decoded.err().message, b);
