@@ -96,14 +96,20 @@ void choose_join_key(query_plan& p, size_t left_key_index, size_t right_key_inde
                      const std::string& sink_name, ast::source_pos pos, const join_fail& fail) {
     const source_join& sj = *p.two_source;
     const bool full = sj.window.kind == two_way_join::full;
-    auto it = std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
-        const auto* c = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
-        if (c == nullptr) {
-            return false;
+    // ksqlDB prefers the left source's key column to the right one's.
+    auto refers_to = [&](size_t index) {
+        return std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
+            const auto* c = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
+            return c != nullptr && c->index() == index;
+        });
+    };
+    auto it = refers_to(sj.key_column);
+    if (!full) {
+        it = refers_to(left_key_index);
+        if (it == p.projections.end()) {
+            it = refers_to(right_key_index);
         }
-        return c->index() == sj.key_column ||
-               (!full && (c->index() == left_key_index || c->index() == right_key_index));
-    });
+    }
     if (it == p.projections.end()) {
         if (full) {
             fail(pos,

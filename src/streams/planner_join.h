@@ -27,9 +27,9 @@ join_window_spec join_window_of(const ast::join_clause& j, bool streams, const j
 void check_join_condition(const ast::join_clause& j, const expr_ptr& l, const expr_ptr& r,
                           size_t left_key, size_t right_key, bool streams, const join_fail& fail);
 
-// The output key: the first projection that is a bare join key column
-// (either side's, or ROWKEY in a FULL join, where only ROWKEY counts)
-// becomes the key column, evaluated as the join key; it moves first.
+// The output key: the first projection that is the left source's bare key
+// column, else the right one's (in a FULL join: ROWKEY) becomes the key
+// column, evaluated as the join key; it moves first.
 void choose_join_key(query_plan& p, size_t left_key_index, size_t right_key_index,
                      const std::string& left_name, const std::string& right_name,
                      const std::string& sink_name, ast::source_pos pos, const join_fail& fail);
