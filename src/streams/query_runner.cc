@@ -225,6 +225,11 @@ status query_runner::prepare() {
     if (cs.find("isolation.level") == nullptr) {
         cs.set("isolation.level", "read_uncommitted", "query runner (as Kafka Streams)");
     }
+    if (plan_.two_source) {
+        if (auto st = co_partition(cs); !st) {
+            return st;
+        }
+    }
     client::client_settings ps = settings_;
     if (ps.find("acks") == nullptr) {
         ps.set("acks", "all", "query runner");

@@ -285,6 +285,9 @@ class query_runner {
     // topics are read by the query's group; state per partition.
     struct join_store;
     status create_source_join();
+    // Partition p of both topics goes to one member: the range assignor
+    // (any other configured strategy is refused).
+    status co_partition(client::client_settings& consumer);
     void process_source_join(std::span<const client::message> batch, batch_state& b);
     // One join result (left/right null: that side's columns NULL; both
     // null: a tombstone of the current record's key) through WHERE, the

@@ -67,6 +67,19 @@ status query_runner::create_source_join() {
     return {};
 }
 
+status query_runner::co_partition(client::client_settings& consumer) {
+    if (const auto* s = consumer.find("partition.assignment.strategy");
+        s != nullptr && s->value != "range") {
+        return status(errc::unsupported,
+                      fmt::format("query {}: a join of two streams or two tables needs "
+                                  "partition.assignment.strategy=range (partition p of both "
+                                  "topics on one member); {} ({}) is not supported yet",
+                                  plan_.id, s->value, s->origin));
+    }
+    consumer.set("partition.assignment.strategy", "range", "two-source join (co-partitioned)");
+    return {};
+}
+
 void query_runner::drop_join_state(const std::vector<client::topic_partition_offset>& partitions) {
     if (!join_) {
         return;
