@@ -168,8 +168,13 @@ struct join_clause {
     join_type type = join_type::inner;
     source_ref source;
     expr_ptr on;
-    bool has_within = false;  // WITHIN ... (stream-stream joins; rejected by the planner)
-    source_pos pos;           // of the JOIN keyword
+    // WITHIN n unit | WITHIN (before, after) [GRACE PERIOD n unit]
+    // (stream-stream joins), in ms.
+    bool has_within = false;
+    int64_t within_before_ms = 0;
+    int64_t within_after_ms = 0;
+    std::optional<int64_t> grace_ms;
+    source_pos pos;  // of the JOIN keyword
 };
 
 // WINDOW TUMBLING (SIZE n unit [, RETENTION n unit] [, GRACE PERIOD n unit])

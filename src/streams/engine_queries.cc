@@ -202,10 +202,7 @@ result<std::string> engine::replace_query(const ast::create_as_select_stmt& c,
         std::lock_guard lock(queries_mu_);
         std::swap(q->plan, p);
         std::swap(q->sql, sql);
-        q->sources = {q->plan.source.name};
-        for (const auto& t : q->plan.tables) {
-            q->sources.push_back(t.name);
-        }
+        q->sources = source_names(q->plan);
     };
     std::string sql = stmt.text;
     install(*plan, sql);  // *plan and sql now hold the old ones
@@ -300,10 +297,7 @@ result<std::string> engine::add_query(query_plan plan, bool new_sink, bool repla
     q->id = plan.id;
     q->sql = plan.sql;
     q->sink = plan.sink.name;
-    q->sources.push_back(plan.source.name);
-    for (const auto& t : plan.tables) {
-        q->sources.push_back(t.name);
-    }
+    q->sources = source_names(plan);
     if (new_sink) {
         source_def sink = plan.sink;
         sink.sql = plan.sql;

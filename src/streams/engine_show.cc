@@ -135,6 +135,30 @@ void aggregate_steps(const query_plan& plan, std::vector<std::string>& steps) {
     }
 }
 
+// A stream-stream or table-table join: kind, window, where its state is.
+std::string source_join_step(const query_plan& plan) {
+    const source_join& sj = *plan.two_source;
+    static constexpr const char* kinds[] = {"INNER", "LEFT", "RIGHT", "FULL OUTER"};
+    const char* kind = kinds[static_cast<int>(sj.window.kind)];
+    const std::string on =
+        fmt::format("ON {}.{} = {}.{} (co-partitioned by the key)", plan.source.name,
+                    ast::quote_identifier(plan.source.columns[sj.left_key].name), sj.right.name,
+                    ast::quote_identifier(sj.right.columns[sj.right_key].name));
+    if (!sj.windowed) {
+        return fmt::format(
+            "[ {} JOIN ] | TABLE {} {} | State: both tables per partition, in memory, read "
+            "back from their topics to the committed offsets after a start or rebalance",
+            kind, sj.right.name, on);
+    }
+    return fmt::format(
+        "[ {} JOIN ] | STREAM {} WITHIN ({} ms before, {} ms after) GRACE {} ms ({}) {} | "
+        "State: window buffers per partition, in memory only (lost on restart or rebalance)",
+        kind, sj.right.name, sj.window.before_ms, sj.window.after_ms, sj.window.grace_ms,
+        sj.window.spurious_fix ? "unmatched outer rows when the window closes"
+                               : "unmatched outer rows at once",
+        on);
+}
+
 // The query's steps, sink first, each step's input indented under it (as
 // ksqlDB's "Execution plan").
 std::string execution_plan(const query_plan& plan) {
@@ -174,11 +198,19 @@ std::string execution_plan(const query_plan& plan) {
             step.kind == join_kind::left ? "LEFT" : "INNER", step.table, t ? t->topic : "?",
             step.stream_key ? step.stream_key->to_sql() : "?", key));
     }
-    steps.push_back(
-        fmt::format("[ SOURCE ] | {} | Topic: {} | Key format: {} | Value format: {} "
-                    "| Schema: {}",
-                    plan.source.name, plan.source.topic, format_name(plan.source.key_format.format),
-                    format_name(plan.source.value_format.format), schema_line(plan.source)));
+    if (plan.two_source) {
+        steps.push_back(source_join_step(plan));
+    }
+    auto source_step = [&](const source_def& src) {
+        steps.push_back(fmt::format(
+            "[ SOURCE ] | {} | Topic: {} | Key format: {} | Value format: {} | Schema: {}",
+            src.name, src.topic, format_name(src.key_format.format),
+            format_name(src.value_format.format), schema_line(src)));
+    };
+    source_step(plan.source);
+    if (plan.two_source) {
+        source_step(plan.two_source->right);
+    }
     std::string out = "\nExecution plan\n--------------\n";
     for (size_t i = 0; i < steps.size(); ++i) {
         out += std::string(1 + 4 * i, ' ') + "> " + steps[i] + "\n";
@@ -343,9 +375,9 @@ result<std::string> engine::explain(const ast::explain_stmt& e, const ast::state
             e.create_as_select
                 ? fmt::format("CSAS_{}_{}", e.create_as_select->name, next_query_number_)
                 : fmt::format("INSERTQUERY_{}", next_query_number_);
-        std::string srcs = plan->source.name;
-        for (const auto& t : plan->tables) {
-            srcs += ", " + t.name;
+        std::string srcs;
+        for (const auto& n : source_names(*plan)) {
+            srcs += (srcs.empty() ? "" : ", ") + n;
         }
         return fmt::format(
                    "\nType                 : QUERY (planned, not started)\nSQL                 "

@@ -209,9 +209,30 @@ class runner {
     status produce_inputs() {
         bool streams_dirty = false;  // stream records sent since the last quiesce
         std::set<std::string> pending_tables;
+        // The two sources of a join are read in one group, in no set order
+        // across topics: a record to one of them after records to the other
+        // waits until those are processed.
+        std::string last_join_topic;
         for (const auto& in : c_.inputs) {
-            bool to_stream = std::any_of(queries_.begin(), queries_.end(),
-                                         [&](const auto& q) { return q.source_topic == in.topic; });
+            bool to_stream = std::any_of(queries_.begin(), queries_.end(), [&](const auto& q) {
+                return q.source_topic == in.topic || q.other_source_topic == in.topic;
+            });
+            bool to_join = std::any_of(queries_.begin(), queries_.end(), [&](const auto& q) {
+                return !q.other_source_topic.empty() &&
+                       (q.source_topic == in.topic || q.other_source_topic == in.topic);
+            });
+            if (to_join && !last_join_topic.empty() && last_join_topic != in.topic) {
+                if (auto st = flush(); !st) {
+                    return st;
+                }
+                if (auto st = sync_->quiesce(queries_); !st) {
+                    return st;
+                }
+                streams_dirty = false;
+            }
+            if (to_join) {
+                last_join_topic = in.topic;
+            }
             auto table = table_topics_.find(in.topic);
             bool to_table = table != table_topics_.end();
             if (to_table && streams_dirty) {

@@ -24,6 +24,10 @@
 //     are applied. Table keys must be STRING, INTEGER or BIGINT for this.
 //   - A stream input followed by a table input: the runner first waits as at
 //     the end, so earlier stream records are joined before the table changes.
+//   - The two sources of a stream-stream or table-table join are read in
+//     one consumer group in no set order across the topics: an input to one
+//     after inputs to the other waits as at the end first, so the join sees
+//     the file's order.
 //
 // Files share one broker, so each file uses topic names of its own (the
 // runner fails a file that reuses another file's topic in the same run).

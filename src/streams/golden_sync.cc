@@ -64,6 +64,11 @@ result<query_info> describe_query(const engine& e, const query_status& s) {
         q.dlq_topic = d->val.as_string();
     }
     for (const auto& j : select->joins) {
+        const source_def* other = e.find(j.source.name);
+        if (other != nullptr && other->kind == from->kind && &j == &select->joins.front()) {
+            q.other_source_topic = other->topic;  // a two-source join
+            continue;
+        }
         q.tables.push_back(j.source.name);
     }
     return q;
@@ -153,7 +158,9 @@ status golden_sync::quiesce(const std::vector<query_info>& queries) {
         auto next = std::find_if(left.begin(), left.end(), [&](const query_info* q) {
             return std::none_of(left.begin(), left.end(), [&](const query_info* up) {
                 return up != q &&
-                       (up->sink_topic == q->source_topic || up->dlq_topic == q->source_topic);
+                       (up->sink_topic == q->source_topic || up->dlq_topic == q->source_topic ||
+                        (!q->other_source_topic.empty() &&
+                         up->sink_topic == q->other_source_topic));
             });
         });
         if (next == left.end()) {
@@ -169,6 +176,13 @@ status golden_sync::quiesce(const std::vector<query_info>& queries) {
             auto want = records_in(q->source_topic);
             if (!want) {
                 return want.err();
+            }
+            if (!q->other_source_topic.empty()) {
+                auto other = records_in(q->other_source_topic);
+                if (!other) {
+                    return other.err();
+                }
+                *want += *other;
             }
             auto all = read_counters(queries);
             if (!all) {

@@ -23,9 +23,12 @@ struct query_info {
     std::string id;
     std::string sink;  // catalog name
     std::string source_topic;
+    // The other source of a stream-stream or table-table join (read by the
+    // query's own group, not a broadcast table); empty otherwise.
+    std::string other_source_topic;
     std::string sink_topic;
     std::string dlq_topic;
-    std::vector<std::string> tables;  // joined tables (catalog names)
+    std::vector<std::string> tables;  // broadcast-joined tables (catalog names)
     bool probe = false;               // the runner's own (not compared)
 };
 

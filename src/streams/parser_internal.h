@@ -102,7 +102,6 @@ class parser {
     ast::source_ref source_reference();
     ast::window_spec window();
     int64_t duration_ms();
-    void skip_duration();
     std::vector<ast::table_element> table_elements();
 
     std::string_view sql_;

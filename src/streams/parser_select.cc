@@ -163,10 +163,6 @@ ast::source_ref parser::source_reference() {
     return ref;
 }
 
-void parser::skip_duration() {
-    (void)duration_ms();
-}
-
 int64_t parser::duration_ms() {
     // n UNIT, e.g. 1 HOUR / 30 SECONDS (ksqlDB's TimeUnit names, singular or plural)
     const token& n = peek();
@@ -283,16 +279,17 @@ ast::select_stmt parser::select() {
         if (accept_keyword("WITHIN")) {
             j.has_within = true;
             if (accept_symbol("(")) {
-                skip_duration();
+                j.within_before_ms = duration_ms();
                 expect_symbol(",");
-                skip_duration();
+                j.within_after_ms = duration_ms();
                 expect_symbol(")");
             } else {
-                skip_duration();
+                j.within_before_ms = duration_ms();
+                j.within_after_ms = j.within_before_ms;
             }
             if (accept_keyword("GRACE")) {
                 expect_keyword("PERIOD");
-                skip_duration();
+                j.grace_ms = duration_ms();
             }
         }
         expect_keyword("ON");

@@ -8,6 +8,7 @@
 #include "streams/binder.h"
 #include "streams/expr_nodes.h"
 #include "streams/planner_aggregate.h"
+#include "streams/planner_join.h"
 #include "streams/sql_error.h"
 
 namespace cs::streams {
@@ -50,8 +51,13 @@ class select_planner {
                            table_query && !grouped ? source_kind::table : source_kind::stream);
         add_to_scope(p.source, select_.from);
         size_t width = p.source.columns.size();
-        for (const auto& j : select_.joins) {
-            plan_join(j, p, width);
+        const bool two_source = source_join_query();
+        if (two_source) {
+            plan_source_join(p, width);
+        } else {
+            for (const auto& j : select_.joins) {
+                plan_join(j, p, width);
+            }
         }
         p.joined_width = width;
         if (select_.where) {
@@ -68,11 +74,13 @@ class select_planner {
                 const time_window& w = *p.aggregate->window;
                 sink.window_type = w.session ? "SESSION" : w.hopping ? "HOPPING" : "TUMBLING";
             }
+        } else if (two_source) {
+            project_source_join(p, sink);
         } else {
             project(p);
             partition(p);
         }
-        if (table_query && !grouped && !transient_) {
+        if (table_query && !grouped && !transient_ && !two_source) {
             check_table_keys(p);
         }
         p.reads = reads_;
@@ -179,8 +187,10 @@ class select_planner {
                      "TABLE, or use CREATE STREAM ... AS SELECT",
                  errc::unsupported);
         }
-        if (!select_.joins.empty()) {
-            fail(select_.joins[0].pos, "table-table joins are not supported yet",
+        if (!select_.joins.empty() && !source_join_query()) {
+            fail(select_.joins[0].pos,
+                 "a TABLE joins only a TABLE in CREATE TABLE AS SELECT; join a STREAM to a TABLE "
+                 "with CREATE STREAM AS SELECT",
                  errc::unsupported);
         }
         if (!select_.partition_by.empty()) {
@@ -239,8 +249,8 @@ class select_planner {
             }
             fail(ref.pos,
                  ast::quote_identifier(ref.name) +
-                     " is a STREAM: stream-stream joins (WITHIN) are not supported "
-                     "yet; join a TABLE",
+                     " is a STREAM: a stream joins a TABLE, or one other STREAM (WITHIN), as the "
+                     "first join; more sources after a stream-stream join are not supported yet",
                  errc::unsupported);
         }
         return def;
@@ -275,8 +285,10 @@ class select_planner {
                  errc::unsupported);
         }
         if (j.has_within) {
-            fail(j.pos, "WITHIN is for stream-stream joins, which are not supported yet",
-                 errc::unsupported);
+            fail(j.pos,
+                 "WITHIN is for stream-stream joins; " + ast::quote_identifier(j.source.name) +
+                     " is not a STREAM",
+                 errc::invalid_argument);
         }
         const source_def* table = lookup(j.source, source_kind::table);
         std::vector<size_t> keys;
@@ -348,6 +360,99 @@ class select_planner {
         p.joins.push_back(std::move(step));
         p.tables.push_back(*table);
         width += table->columns.size();
+    }
+
+    // FROM a STREAM JOIN a STREAM, or (CREATE TABLE) FROM a TABLE JOIN a
+    // TABLE: one two-source join (planner_join.h), not broadcast look-ups.
+    bool source_join_query() const {
+        if (select_.joins.empty()) {
+            return false;
+        }
+        const source_def* from = catalog_.find(select_.from.name);
+        const source_def* other = catalog_.find(select_.joins[0].source.name);
+        return from != nullptr && other != nullptr && from->kind == other->kind &&
+               other->window_type.empty();
+    }
+
+    join_fail fail_fn() const {
+        return [this](ast::source_pos pos, const std::string& m, errc code) { fail(pos, m, code); };
+    }
+
+    void plan_source_join(query_plan& p, size_t& width) {
+        const ast::join_clause& j = select_.joins[0];
+        const bool streams = p.source.kind == source_kind::stream;
+        if (select_.joins.size() > 1) {
+            fail(select_.joins[1].pos,
+                 std::string("a join after a ") + (streams ? "stream-stream" : "table-table") +
+                     " join is not supported yet",
+                 errc::unsupported);
+        }
+        if (!select_.group_by.empty()) {
+            fail(select_.group_by[0]->pos,
+                 "GROUP BY over a stream-stream join is not supported yet", errc::unsupported);
+        }
+        if (!select_.partition_by.empty()) {
+            fail(select_.partition_by[0]->pos,
+                 "PARTITION BY of a stream-stream join is not supported yet: the output is keyed "
+                 "by the join key",
+                 errc::unsupported);
+        }
+        const source_def* right = catalog_.find(j.source.name);
+        source_join sj;
+        sj.window = join_window_of(j, streams, fail_fn());
+        sj.windowed = streams;
+        sj.right = *right;
+        sj.left_key = single_key_column(p.source, select_.from, fail_fn());
+        sj.right_key = single_key_column(*right, j.source, fail_fn());
+        if (p.source.key_format.format != right->key_format.format) {
+            fail(j.source.pos,
+                 "the two sources have different KEY_FORMATs; a join that repartitions one of "
+                 "them is not supported yet",
+                 errc::unsupported);
+        }
+        const size_t right_first = next_index_;
+        add_to_scope(*right, j.source);
+        width += right->columns.size();
+        sj.key_column = width++;
+        next_index_ = width;
+        const sql_type& key_type = right->columns[sj.right_key].type;
+        if (sj.window.kind == two_way_join::full) {
+            scope_.columns.push_back({"", "ROWKEY", key_type, sj.key_column});
+        }
+        bind_scope probe = scope_;
+        probe.reads = nullptr;
+        const ast::expr& on = *j.on;
+        if (on.kind != ast::expr_kind::comparison || on.compare != ast::compare_op::eq) {
+            fail(on.pos, "a join needs ON <left key> = <right key>; got " + ast::to_sql(on),
+                 errc::unsupported);
+        }
+        auto l = bind_in(*on.args[0], probe);
+        auto r = bind_in(*on.args[1], probe);
+        check_join_condition(j, l, r, sj.left_key, right_first + sj.right_key, streams, fail_fn());
+        p.two_source = std::move(sj);
+    }
+
+    // The projection of a two-source join: SELECT * of a FULL join starts
+    // with ROWKEY (ksqlDB's synthetic key); the output key is the join key.
+    void project_source_join(query_plan& p, const source_def& sink) {
+        project(p);
+        source_join& sj = *p.two_source;
+        const bool star = std::any_of(select_.items.begin(), select_.items.end(),
+                                      [](const ast::select_item& i) { return i.star; });
+        if (sj.window.kind == two_way_join::full && star) {
+            projection pr;
+            pr.name = "ROWKEY";
+            pr.expr = std::make_shared<nodes::column_ref>(
+                sj.key_column, sj.right.columns[sj.right_key].type, "ROWKEY");
+            p.projections.insert(p.projections.begin(), std::move(pr));
+        }
+        const size_t right_first = p.source.columns.size();
+        const std::string left_name =
+            select_.from.effective_name() + "." + p.source.columns[sj.left_key].name;
+        const std::string right_name =
+            select_.joins[0].source.effective_name() + "." + sj.right.columns[sj.right_key].name;
+        choose_join_key(p, sj.left_key, right_first + sj.right_key, left_name, right_name,
+                        sink.name, select_.pos, fail_fn());
     }
 
     // Names used by more than one source (qualified refs to them get the

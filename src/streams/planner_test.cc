@@ -6,12 +6,13 @@
 
 #include "streams/enrichment_test_sql.h"
 #include "streams/parser.h"
+#include "streams/planner_test_fixture.h"
 #include "streams/serde.h"
 
 namespace cs::streams {
 namespace {
 
-class planner_test : public ::testing::Test {
+class planner_test : public planner_fixture {
   protected:
     planner_test() {
         define(
@@ -36,30 +37,6 @@ class planner_test : public ::testing::Test {
             "(KAFKA_TOPIC='keyed', VALUE_FORMAT='JSON');");
     }
 
-    void define(std::string_view sql) {
-        auto st = parse_statement(sql);
-        ASSERT_TRUE(st.ok()) << st.err().message;
-        auto def = make_source_def(std::get<ast::create_source_stmt>(st->body), *st);
-        ASSERT_TRUE(def.ok()) << def.err().message;
-        catalog.defs[def->name] = *def;
-    }
-
-    result<query_plan> plan(std::string_view sql) {
-        auto st = parse_statement(sql);
-        if (!st.ok()) {
-            return st.take_error();
-        }
-        stmt = std::move(st).value();
-        if (auto* c = std::get_if<ast::create_as_select_stmt>(&stmt.body)) {
-            return plan_create_as_select(*c, stmt, catalog);
-        }
-        return plan_insert_select(std::get<ast::insert_select_stmt>(stmt.body), stmt, catalog);
-    }
-    std::string plan_error(std::string_view sql) {
-        auto p = plan(sql);
-        EXPECT_FALSE(p.ok()) << sql;
-        return p.ok() ? "" : p.err().message;
-    }
     static std::vector<std::string> names(const std::vector<column_def>& cols) {
         std::vector<std::string> out;
         for (const auto& c : cols) {
@@ -67,9 +44,6 @@ class planner_test : public ::testing::Test {
         }
         return out;
     }
-
-    map_catalog catalog;
-    ast::statement stmt;
 };
 
 TEST_F(planner_test, seed_csas_with_json) {
@@ -398,7 +372,7 @@ TEST_F(planner_test, errors) {
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT * FROM clickstream c JOIN keyed k ON "
                          "c.`url` = k.name;")
-                  .find("stream-stream joins"),
+                  .find("Stream-Stream joins must have a WITHIN clause"),
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT * FROM keyed WHERE name;")
                   .find("WHERE must be BOOLEAN, got STRING"),

@@ -21,6 +21,7 @@
 #include "base/result.h"
 #include "streams/aggregate.h"
 #include "streams/catalog_types.h"
+#include "streams/stream_join.h"
 #include "streams/value.h"
 
 namespace cs::streams {
@@ -140,6 +141,21 @@ struct aggregation {
     bool emit_final = false;
 };
 
+// A join of two streams (WITHIN) or two tables (their PRIMARY KEYs), both
+// keyed by the join key (co-partitioned): query_runner_join.cc. The joined
+// row is the left source's columns (plan.source), the right source's, then
+// one more column, the join key (what a FULL join's ROWKEY names and every
+// output record is keyed by).
+struct source_join {
+    source_def right;
+    // The kind; the window (stream-stream only) as Kafka Streams' JoinWindows.
+    join_window_spec window;
+    bool windowed = false;  // stream-stream; else table-table
+    size_t left_key = 0;    // the join key column of each side (in its source)
+    size_t right_key = 0;
+    size_t key_column = 0;  // the join key's column in the joined row (the last)
+};
+
 struct query_plan {
     std::string id;                  // e.g. CSAS_ENRICHED_3 / INSERTQUERY_4 (ksqlDB's naming)
     std::string sql;                 // the statement text
@@ -159,9 +175,23 @@ struct query_plan {
     // key = the stream key columns (if any) else null.
     expr_ptr partition_by;
     std::vector<expr_ptr> partition_by_columns;
-    std::optional<aggregation> aggregate;  // GROUP BY
-    source_def sink;                       // output stream (its columns = the projections)
-    std::string dlq_topic;                 // default "<sink topic>-dlq"
+    std::optional<aggregation> aggregate;   // GROUP BY
+    std::optional<source_join> two_source;  // stream-stream or table-table join
+    source_def sink;                        // output stream (its columns = the projections)
+    std::string dlq_topic;                  // default "<sink topic>-dlq"
 };
+
+// The catalog names a plan reads: its source, a two-source join's other
+// source, then the broadcast-joined tables.
+inline std::vector<std::string> source_names(const query_plan& p) {
+    std::vector<std::string> names = {p.source.name};
+    if (p.two_source) {
+        names.push_back(p.two_source->right.name);
+    }
+    for (const auto& t : p.tables) {
+        names.push_back(t.name);
+    }
+    return names;
+}
 
 }  // namespace cs::streams

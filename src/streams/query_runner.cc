@@ -66,6 +66,9 @@ result<std::unique_ptr<query_runner>> query_runner::create(
         r->join_columns_.push_back(std::move(copy));
         width += table_width;
     }
+    if (plan.two_source) {
+        width += plan.two_source->right.columns.size() + 1;  // + the join key
+    }
     if (plan.joined_width != width) {
         return error{errc::invalid_argument,
                      fmt::format("query {}: joined width {} but the sources have {} columns",
@@ -100,6 +103,11 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     }
     if (r->aggregating()) {
         if (auto st = r->create_aggregate(); !st) {
+            return st.err();
+        }
+    }
+    if (r->plan_.two_source) {
+        if (auto st = r->create_source_join(); !st) {
             return st.err();
         }
     }
@@ -149,6 +157,19 @@ status query_runner::prepare() {
     if (source_partitions == 0) {
         return status(errc::not_found, fmt::format("query {}: source topic {} does not exist",
                                                    plan_.id, plan_.source.topic));
+    }
+    if (plan_.two_source) {
+        const std::string& right = plan_.two_source->right.topic;
+        const int right_partitions = partitions_of(right);
+        if (right_partitions != source_partitions) {
+            return status(
+                errc::invalid_argument,
+                fmt::format("query {}: Can't join {} with {} since the number of "
+                            "partitions don't match ({} has {}, {} has {}); a join "
+                            "that repartitions is not supported yet",
+                            plan_.id, plan_.source.name, plan_.two_source->right.name,
+                            plan_.source.topic, source_partitions, right, right_partitions));
+        }
     }
     // ksqlDB: unset PARTITIONS / REPLICAS come from the left-most source.
     int sink_partitions = plan_.sink.partitions > 0 ? plan_.sink.partitions : source_partitions;
@@ -212,6 +233,11 @@ status query_runner::prepare() {
     if (cs.find("isolation.level") == nullptr) {
         cs.set("isolation.level", "read_uncommitted", "query runner (as Kafka Streams)");
     }
+    if (plan_.two_source) {
+        if (auto st = co_partition(cs); !st) {
+            return st;
+        }
+    }
     client::client_settings ps = settings_;
     if (ps.find("acks") == nullptr) {
         ps.set("acks", "all", "query runner");
@@ -244,6 +270,9 @@ status query_runner::prepare() {
     // refresh (~1 s) to learn the sink's partitions.
     std::vector<std::string> written = {plan_.sink.topic, plan_.dlq_topic};
     std::vector<std::string> read = {plan_.source.topic};
+    if (plan_.two_source) {
+        read.push_back(plan_.two_source->right.topic);
+    }
     if (aggregating()) {
         for (auto& t : aggregate_topic_names()) {
             written.push_back(std::move(t));
@@ -310,6 +339,10 @@ void query_runner::send_to_dlq(const client::message& m, std::string_view stage,
 // projection, encoding and produce per record. A record that fails a phase
 // goes to the DLQ there and skips the rest; outputs keep the batch's order.
 void query_runner::process_batch(std::span<const client::message> batch, batch_state& b) {
+    if (plan_.two_source) {
+        process_source_join(batch, b);
+        return;
+    }
     // In chunks small enough that their rows stay in the cache between
     // the phases.
     constexpr size_t chunk = 1024;
@@ -459,15 +492,24 @@ void query_runner::join_batch(size_t j, std::span<const client::message> batch, 
     }
 }
 
+std::optional<bool> query_runner::passes_where(const client::message& m, const eval_context& ctx,
+                                               batch_state& b) {
+    auto keep = plan_.where->eval(ctx);
+    if (!keep) {
+        send_to_dlq(m, "where", keep.err().message, b);
+        return std::nullopt;
+    }
+    return !keep->is_null() && keep->as_bool();
+}
+
 void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
     eval_context ctx = context_of(m, i);
     if (plan_.where) {
-        auto keep = plan_.where->eval(ctx);
+        auto keep = passes_where(m, ctx, b);
         if (!keep) {
-            send_to_dlq(m, "where", keep.err().message, b);
             return;
         }
-        if (keep->is_null() || !keep->as_bool()) {
+        if (!*keep) {
             if (table_changelog()) {
                 // The row leaves the table (Kafka Streams' KTable filter
                 // forwards a tombstone for a row that does not pass): an
@@ -483,6 +525,11 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
         group_record(m, ctx, b);
         return;
     }
+    send_projected(m, ctx, b);
+}
+
+void query_runner::send_projected(const client::message& m, const eval_context& ctx,
+                                  batch_state& b) {
     if (!project_row(m, ctx, b)) {
         return;
     }
@@ -660,6 +707,7 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
     }
     revoking_.clear();
     drop_state(e.partitions, false);
+    drop_join_state(e.partitions);
     std::erase_if(positions_, [&](const auto& pos) {
         for (const auto& p : e.partitions) {
             if (p.topic == plan_.source.topic && p.partition == pos.first) {

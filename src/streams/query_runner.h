@@ -42,6 +42,8 @@
 //
 // GROUP BY (plan.aggregate) is run by query_runner_aggregate.cc: the
 // repartition topic, per-partition state with its changelog topic, windows.
+// Stream-stream and table-table joins (plan.two_source) by
+// query_runner_join.cc: both topics in one group, state per partition.
 //
 // Differences from ksqlDB, on purpose:
 //   - tables are loaded to their high watermark before the first stream
@@ -297,9 +299,37 @@ class query_runner {
                      batch_state& b);
     void emit_closed_windows(const client::message& m, const eval_context& ctx, batch_state& b);
     status restore_partition(int32_t partition);
+    // Reads topic's partition from its beginning to offset end (-1: its high
+    // watermark) with an assign-only consumer of its own, handing each
+    // record to fn; fails if the read stalls (table_load_timeout).
+    status read_partition(const std::string& topic, int32_t partition, int64_t end,
+                          const std::function<void(const client::message&)>& fn);
+    // Stream-stream and table-table joins (query_runner_join.cc): both
+    // topics are read by the query's group; state per partition.
+    struct join_store;
+    status create_source_join();
+    // Partition p of both topics goes to one member: the range assignor
+    // (any other configured strategy is refused).
+    status co_partition(client::client_settings& consumer);
+    void process_source_join(std::span<const client::message> batch, batch_state& b);
+    // One join result (left/right null: that side's columns NULL; both
+    // null: a tombstone of the current record's key) through WHERE, the
+    // projection and the encoder to the sink.
+    void emit_joined(const client::message& m, const std::string* key, const row* left,
+                     const row* right, int64_t ts, batch_state& b);
+    void send_tombstone_of(const client::message& m, const value& key, int64_t ts, batch_state& b);
+    status restore_tables(int32_t partition);
+    void warn_unrestored(int32_t partition);
+    void drop_join_state(const std::vector<client::topic_partition_offset>& partitions);
     // Revoked partitions of the aggregation's input lose their state; all=
     // true (an aborted transaction) drops every partition's.
     void drop_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
+    // plan.where on ctx's row; nullopt: it failed and m went to the DLQ.
+    std::optional<bool> passes_where(const client::message& m, const eval_context& ctx,
+                                     batch_state& b);
+    // The projection of ctx's row, encoded, to the sink stamped
+    // ctx.record.rowtime (a table sink skips a NULL key).
+    void send_projected(const client::message& m, const eval_context& ctx, batch_state& b);
     // Evaluates the projections into out_/out_refs_; false: sent to the DLQ.
     bool project_row(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_lag(std::span<const client::message> batch);
@@ -318,6 +348,7 @@ class query_runner {
     std::string group_id_;
 
     std::shared_ptr<aggregate_store> agg_;  // GROUP BY only
+    std::shared_ptr<join_store> join_;      // two-source joins only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;
     std::unique_ptr<client::consumer> consumer_;

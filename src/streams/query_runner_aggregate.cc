@@ -668,19 +668,14 @@ void query_runner::update_session(const client::message& m, const eval_context& 
     }
 }
 
-status query_runner::restore_partition(int32_t partition) {
-    aggregate_store& a = *agg_;
-    auto& ps = a.partitions[partition];
-    ps = {};
-    auto& groups = ps.groups;
-    const bool windowed = plan_.aggregate->window.has_value();
-    const bool session = windowed && plan_.aggregate->window->session;
+status query_runner::read_partition(const std::string& topic, int32_t partition, int64_t end,
+                                    const std::function<void(const client::message&)>& fn) {
     config::diagnostics diags;
     client::client_settings cs = settings_;
-    cs.set("group.id", group_id_ + "-restore", "aggregate restore (assign only)");
-    cs.set("enable.auto.commit", "false", "aggregate restore");
+    cs.set("group.id", group_id_ + "-restore", "state restore (assign only)");
+    cs.set("enable.auto.commit", "false", "state restore");
     cs.set("isolation.level", exactly_once() ? "read_committed" : "read_uncommitted",
-           "aggregate restore");
+           "state restore");
     auto consumer = client::consumer::create(cs, diags, {}, {.builtin_fetch = false});
     if (!consumer) {
         return consumer.err();
@@ -688,19 +683,20 @@ status query_runner::restore_partition(int32_t partition) {
     auto& c = **consumer;
     int64_t low = 0;
     int64_t high = 0;
-    if (auto err = rd_kafka_query_watermark_offsets(c.handle(), a.changelog_topic.c_str(),
-                                                    partition, &low, &high, 10000);
+    if (auto err = rd_kafka_query_watermark_offsets(c.handle(), topic.c_str(), partition, &low,
+                                                    &high, 10000);
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return status(errc::io, fmt::format("query {}: watermarks of {} [{}]: {}", plan_.id,
-                                            a.changelog_topic, partition, rd_kafka_err2str(err)));
+        return status(errc::io, fmt::format("query {}: watermarks of {} [{}]: {}", plan_.id, topic,
+                                            partition, rd_kafka_err2str(err)));
     }
-    size_t records = 0;
+    if (end >= 0) {
+        high = std::min(high, end);
+    }
     if (high > low) {
-        if (auto st = c.assign({{a.changelog_topic, partition, client::offset_beginning}}); !st) {
+        if (auto st = c.assign({{topic, partition, client::offset_beginning}}); !st) {
             return st;
         }
         std::vector<client::message> batch;
-        row r;
         int64_t next = low;
         // Restoring stops only at the end: a state missing updates would
         // count from the wrong values. Without progress for as long as a
@@ -711,7 +707,7 @@ status query_runner::restore_partition(int32_t partition) {
                 return status(errc::timed_out,
                               fmt::format("query {}: restoring {} [{}] made no progress at offset "
                                           "{} of {} for {} ms; its state would be incomplete",
-                                          plan_.id, a.changelog_topic, partition, next, high,
+                                          plan_.id, topic, partition, next, high,
                                           options_.table_load_timeout.count()));
             }
             batch.clear();
@@ -721,60 +717,17 @@ status query_runner::restore_partition(int32_t partition) {
             }
             const int64_t before = next;
             for (const auto& m : batch) {
+                if (m.offset() >= high) {
+                    break;
+                }
                 next = m.offset() + 1;
-                if (!m.key()) {
-                    continue;
-                }
-                std::string key(*m.key());
-                if (!m.value()) {
-                    groups.erase(key);
-                    continue;
-                }
-                int64_t rowtime = 0;
-                record_view rv = to_record_view(m, header_scratch_, false);
-                int64_t window_start = 0;
-                int64_t session_end = 0;
-                if (session && key.size() >= 16) {
-                    session_end = static_cast<int64_t>(load_be<uint64_t>(
-                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 16)));
-                    window_start = static_cast<int64_t>(load_be<uint64_t>(
-                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
-                    rv.key = std::string_view(key).substr(0, key.size() - 16);
-                    ps.sessions[std::string(*rv.key)].emplace_back(window_start, session_end);
-                } else if (windowed && key.size() >= 8) {
-                    window_start = static_cast<int64_t>(load_be<uint64_t>(
-                        reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
-                    rv.key = std::string_view(key).substr(0, key.size() - 8);
-                }
-                auto decoded = a.state_decoder->decode(rv, r, rowtime);
-                if (!decoded || !*decoded) {
-                    return status(errc::invalid_argument,
-                                  fmt::format("query {}: {} [{}] @{}: not a state record{}",
-                                              plan_.id, a.changelog_topic, partition, m.offset(),
-                                              decoded ? "" : ": " + decoded.err().message));
-                }
-                const size_t k = plan_.aggregate->group_by.size();
-                aggregate_store::group g;
-                g.group_values.assign(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k));
-                g.ts = r[k].is_null() ? 0 : r[k].as_bigint();
-                g.emitted = !r[k + 1].is_null() && r[k + 1].as_bool();
-                g.window_start = window_start;
-                if (windowed) {
-                    ps.stream_time = std::max(ps.stream_time, g.ts);
-                }
-                for (size_t j = 0; j < plan_.aggregate->calls.size(); ++j) {
-                    const value& count = r[k + state_fixed + 2 * j + 1];
-                    g.acc.push_back({.v = r[k + state_fixed + 2 * j],
-                                     .n = count.is_null() ? 0 : count.as_bigint()});
-                }
-                groups[std::move(key)] = std::move(g);
-                ++records;
+                fn(m);
             }
             if (next < high) {
                 // Transaction markers occupy offsets but are never returned.
-                auto pos = c.position({{a.changelog_topic, partition, 0}});
+                auto pos = c.position({{topic, partition, 0}});
                 if (pos && !pos->empty() && pos->front().offset > next) {
-                    next = pos->front().offset;
+                    next = std::min(pos->front().offset, high);
                 }
             }
             if (next > before) {
@@ -783,6 +736,75 @@ status query_runner::restore_partition(int32_t partition) {
         }
     }
     (void)c.close();
+    return {};
+}
+
+status query_runner::restore_partition(int32_t partition) {
+    aggregate_store& a = *agg_;
+    auto& ps = a.partitions[partition];
+    ps = {};
+    auto& groups = ps.groups;
+    const bool windowed = plan_.aggregate->window.has_value();
+    const bool session = windowed && plan_.aggregate->window->session;
+    size_t records = 0;
+    row r;
+    status bad;
+    auto st = read_partition(a.changelog_topic, partition, -1, [&](const client::message& m) {
+        if (!bad.ok() || !m.key()) {
+            return;
+        }
+        std::string key(*m.key());
+        if (!m.value()) {
+            groups.erase(key);
+            return;
+        }
+        int64_t rowtime = 0;
+        record_view rv = to_record_view(m, header_scratch_, false);
+        int64_t window_start = 0;
+        int64_t session_end = 0;
+        if (session && key.size() >= 16) {
+            session_end = static_cast<int64_t>(load_be<uint64_t>(
+                reinterpret_cast<const std::byte*>(key.data() + key.size() - 16)));
+            window_start = static_cast<int64_t>(
+                load_be<uint64_t>(reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
+            rv.key = std::string_view(key).substr(0, key.size() - 16);
+            ps.sessions[std::string(*rv.key)].emplace_back(window_start, session_end);
+        } else if (windowed && key.size() >= 8) {
+            window_start = static_cast<int64_t>(
+                load_be<uint64_t>(reinterpret_cast<const std::byte*>(key.data() + key.size() - 8)));
+            rv.key = std::string_view(key).substr(0, key.size() - 8);
+        }
+        auto decoded = a.state_decoder->decode(rv, r, rowtime);
+        if (!decoded || !*decoded) {
+            bad = status(errc::invalid_argument,
+                         fmt::format("query {}: {} [{}] @{}: not a state record{}", plan_.id,
+                                     a.changelog_topic, partition, m.offset(),
+                                     decoded ? "" : ": " + decoded.err().message));
+            return;
+        }
+        const size_t k = plan_.aggregate->group_by.size();
+        aggregate_store::group g;
+        g.group_values.assign(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k));
+        g.ts = r[k].is_null() ? 0 : r[k].as_bigint();
+        g.emitted = !r[k + 1].is_null() && r[k + 1].as_bool();
+        g.window_start = window_start;
+        if (windowed) {
+            ps.stream_time = std::max(ps.stream_time, g.ts);
+        }
+        for (size_t j = 0; j < plan_.aggregate->calls.size(); ++j) {
+            const value& count = r[k + state_fixed + 2 * j + 1];
+            g.acc.push_back(
+                {.v = r[k + state_fixed + 2 * j], .n = count.is_null() ? 0 : count.as_bigint()});
+        }
+        groups[std::move(key)] = std::move(g);
+        ++records;
+    });
+    if (!st) {
+        return st;
+    }
+    if (!bad.ok()) {
+        return bad;
+    }
     log::get("streams")->info("query {}: restored {} groups of partition {} from {} ({} records)",
                               plan_.id, groups.size(), partition, a.changelog_topic, records);
     return {};

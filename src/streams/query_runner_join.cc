@@ -1,0 +1,322 @@
+// query_runner for a two-source join (plan.two_source): a stream-stream join
+// (WITHIN) or a table-table join on both PRIMARY KEYs. The query's consumer
+// group reads both topics; both are keyed by the join key and have as many
+// partitions (co-partitioned, checked by prepare()), so partition p of one
+// joins partition p of the other, in the one process that owns both. The
+// join state per partition is stream_join.h's:
+//
+// - stream-stream: the window buffers live in memory only. After a restart
+//   or a rebalance a partition starts with empty buffers: records read
+//   before it join nothing read after it, and outer results still held
+//   (GRACE PERIOD) are not emitted. The query logs a warning when that
+//   happens to a partition with committed offsets.
+// - table-table: both tables are read back from their own topics (the
+//   source topics are the tables' changelogs, as Kafka Streams restores
+//   source tables) up to the group's committed offsets before the
+//   partition's first record is joined, so a restart goes on from the
+//   committed state.
+//
+// Each result goes through WHERE, the projection and the encoder as any
+// query's row; it is keyed by the join key and stamped with the join's
+// result timestamp. A record that produces nothing now counts as filtered.
+
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "streams/query_runner.h"
+
+namespace cs::streams {
+
+struct query_runner::join_store {
+    std::unique_ptr<row_decoder> right_decoder;
+    bool right_headers = false;
+    std::unordered_map<int32_t, stream_join_state> streams;
+    std::unordered_map<int32_t, table_join_state> tables;
+    row scratch;
+    row joined;
+    row key_row;
+    value current_key;  // the key column of the record being joined
+    // Table joins with WHERE, per partition: the keys whose last row passed.
+    std::unordered_map<int32_t, std::unordered_set<std::string>> passed;
+};
+
+status query_runner::create_source_join() {
+    const source_join& sj = *plan_.two_source;
+    if (exactly_once()) {
+        return status(errc::unsupported,
+                      fmt::format("query {}: a {} join under exactly_once_v2 is not supported yet "
+                                  "(its join state is not part of the transactions); use "
+                                  "at_least_once",
+                                  plan_.id, sj.windowed ? "stream-stream" : "table-table"));
+    }
+    if (sj.right.topic == plan_.source.topic) {
+        return status(errc::unsupported,
+                      fmt::format("query {}: a self-join (both sides read {}) is not supported yet",
+                                  plan_.id, plan_.source.topic));
+    }
+    auto j = std::make_shared<join_store>();
+    auto dec = row_decoder::create(sj.right, options_.parse_timestamp);
+    if (!dec) {
+        return dec.err();
+    }
+    j->right_decoder = std::move(*dec);
+    j->right_headers = reads_headers(sj.right);
+    join_ = std::move(j);
+    return {};
+}
+
+status query_runner::co_partition(client::client_settings& consumer) {
+    if (const auto* s = consumer.find("partition.assignment.strategy");
+        s != nullptr && s->value != "range") {
+        return status(errc::unsupported,
+                      fmt::format("query {}: a join of two streams or two tables needs "
+                                  "partition.assignment.strategy=range (partition p of both "
+                                  "topics on one member); {} ({}) is not supported yet",
+                                  plan_.id, s->value, s->origin));
+    }
+    consumer.set("partition.assignment.strategy", "range", "two-source join (co-partitioned)");
+    return {};
+}
+
+void query_runner::drop_join_state(const std::vector<client::topic_partition_offset>& partitions) {
+    if (!join_) {
+        return;
+    }
+    for (const auto& p : partitions) {
+        join_->streams.erase(p.partition);
+        join_->tables.erase(p.partition);
+        join_->passed.erase(p.partition);
+    }
+}
+
+void query_runner::process_source_join(std::span<const client::message> batch, batch_state& b) {
+    const source_join& sj = *plan_.two_source;
+    join_store& j = *join_;
+    for (const client::message& m : batch) {
+        if (state_.load() == query_state::failed) {
+            return;
+        }
+        const int side = m.topic() == sj.right.topic ? 1 : 0;
+        row_decoder& dec = side == 1 ? *j.right_decoder : *decoder_;
+        record_view rv =
+            to_record_view(m, header_scratch_, side == 1 ? j.right_headers : source_headers_);
+        int64_t rowtime = m.timestamp_ms();
+        // Exactly this side's columns: the row may be buffered as it is.
+        j.scratch.resize(dec.source().columns.size());
+        auto decoded = dec.decode(rv, j.scratch, rowtime);
+        if (!decoded) {
+            send_to_dlq(m, "decode", decoded.err().message, b);
+            continue;
+        }
+        const size_t key_col = side == 1 ? sj.right_key : sj.left_key;
+        j.current_key = j.scratch[key_col];
+        std::optional<std::string> key;
+        if (!j.current_key.is_null() && m.key()) {
+            key.emplace(*m.key());
+        }
+        const uint64_t outputs_before = b.outputs;
+        const uint64_t dlq_before = b.dlq;
+        auto emit = [&](const std::string* k, const row* l, const row* r, int64_t ts) {
+            emit_joined(m, k, l, r, ts, b);
+        };
+        if (sj.windowed) {
+            if (!*decoded) {
+                // A stream's null value: ksqlDB drops it before the join.
+                counters_.skipped.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            auto it = j.streams.find(m.partition());
+            if (it == j.streams.end()) {
+                warn_unrestored(m.partition());
+                it = j.streams.emplace(m.partition(), stream_join_state(sj.window)).first;
+            }
+            it->second.process(side, key, j.scratch, rowtime, emit);
+        } else {
+            if (!key) {
+                counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // a table ignores it
+                continue;
+            }
+            auto it = j.tables.find(m.partition());
+            if (it == j.tables.end()) {
+                if (auto st = restore_tables(m.partition()); !st) {
+                    fail(st.err());
+                    return;
+                }
+                it = j.tables.find(m.partition());
+            }
+            it->second.process(side, *key, *decoded ? &j.scratch : nullptr, rowtime, emit);
+        }
+        if (b.outputs == outputs_before && b.dlq == dlq_before) {
+            counters_.filtered.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+}
+
+// The joined row of a result into join_->joined.
+static void fill_joined(const query_plan& plan, row& joined, const row* left, const row* right,
+                        const value& current_key) {
+    const source_join& sj = *plan.two_source;
+    const size_t left_width = plan.source.columns.size();
+    joined.assign(plan.joined_width, value());
+    if (left != nullptr) {
+        std::copy(left->begin(), left->begin() + static_cast<std::ptrdiff_t>(left_width),
+                  joined.begin());
+    }
+    if (right != nullptr) {
+        std::copy(right->begin(),
+                  right->begin() + static_cast<std::ptrdiff_t>(sj.right.columns.size()),
+                  joined.begin() + static_cast<std::ptrdiff_t>(left_width));
+    }
+    joined[sj.key_column] = left != nullptr    ? (*left)[sj.left_key]
+                            : right != nullptr ? (*right)[sj.right_key]
+                                               : current_key;
+}
+
+void query_runner::emit_joined(const client::message& m, const std::string* key, const row* left,
+                               const row* right, int64_t ts, batch_state& b) {
+    const source_join& sj = *plan_.two_source;
+    join_store& j = *join_;
+    fill_joined(plan_, j.joined, left, right, j.current_key);
+    const eval_context ctx{
+        .joined = &j.joined,
+        .record = {.rowtime = ts, .partition = m.partition(), .offset = m.offset()}};
+    // A table sink behind WHERE: Kafka Streams' KTable filter with old
+    // values (ksqlDB's), so a key gets a tombstone only if its last row
+    // passed.
+    const bool filtered_table = !sj.windowed && plan_.where && key != nullptr;
+    auto send_tombstone_row = [&] {
+        if (!filtered_table || j.passed[m.partition()].erase(*key) > 0) {
+            send_tombstone_of(m, j.joined[sj.key_column], ts, b);
+        }
+    };
+    if (left == nullptr && right == nullptr) {
+        send_tombstone_row();
+        return;
+    }
+    if (plan_.where) {
+        auto keep = passes_where(m, ctx, b);
+        if (!keep) {
+            return;
+        }
+        if (!*keep) {
+            if (!sj.windowed) {
+                send_tombstone_row();  // the row leaves the table
+            }
+            return;
+        }
+        if (filtered_table) {
+            j.passed[m.partition()].insert(*key);
+        }
+    }
+    send_projected(m, ctx, b);
+}
+
+// The key projection is the first (planner_join.h): the join key.
+void query_runner::send_tombstone_of(const client::message& m, const value& key, int64_t ts,
+                                     batch_state& b) {
+    join_store& j = *join_;
+    j.key_row.assign(plan_.projections.size(), value());
+    j.key_row[0] = key;
+    bool key_null = true;
+    if (auto st = encoder_->encode_key(j.key_row, key_buf_, key_null); !st) {
+        send_to_dlq(m, "encode", st.message(), b);
+        return;
+    }
+    if (key_null) {
+        return;
+    }
+    send_output(m, false, std::nullopt, ts, b);
+}
+
+void query_runner::warn_unrestored(int32_t partition) {
+    auto committed = consumer_->committed(
+        {{plan_.source.topic, partition, 0}, {plan_.two_source->right.topic, partition, 0}},
+        std::chrono::seconds(10));
+    if (!committed) {
+        return;
+    }
+    for (const auto& c : *committed) {
+        if (c.offset >= 0) {
+            log::get("streams")->warn(
+                "query {}: partition {} resumes at committed offsets with empty join windows: "
+                "records read before this start or rebalance join nothing read after it, and "
+                "held outer results are not emitted (stream-stream join state is not persisted "
+                "yet)",
+                plan_.id, partition);
+            return;
+        }
+    }
+}
+
+// Both tables of a partition as of the group's committed offsets, read
+// from their topics; no output.
+status query_runner::restore_tables(int32_t partition) {
+    const source_join& sj = *plan_.two_source;
+    join_store& j = *join_;
+    auto& state = j.tables.emplace(partition, table_join_state(sj.window.kind)).first->second;
+    const std::string* topics[2] = {&plan_.source.topic, &sj.right.topic};
+    auto committed = consumer_->committed({{*topics[0], partition, 0}, {*topics[1], partition, 0}},
+                                          std::chrono::seconds(10));
+    if (!committed) {
+        return committed.err();
+    }
+    // The record being joined is in j.scratch and j.current_key: restore
+    // elsewhere.
+    row restored;
+    const value current_key = j.current_key;
+    // Which keys' rows passed WHERE as of the committed offsets (the tombstone rule above).
+    auto& passed = j.passed[partition];
+    passed.clear();
+    auto note = [&](const std::string* key, const row* l, const row* r, int64_t ts) {
+        if (!plan_.where || key == nullptr) {
+            return;
+        }
+        fill_joined(plan_, j.joined, l, r, j.current_key);
+        const eval_context ctx{.joined = &j.joined, .record = {.rowtime = ts}};
+        auto keep =
+            l == nullptr && r == nullptr ? result<value>(value(false)) : plan_.where->eval(ctx);
+        if (keep && !keep->is_null() && keep->as_bool()) {
+            passed.insert(*key);
+        } else {
+            passed.erase(*key);
+        }
+    };
+    for (int side = 0; side < 2; ++side) {
+        int64_t end = -1;
+        for (const auto& c : *committed) {
+            if (c.topic == *topics[side]) {
+                end = c.offset;
+            }
+        }
+        if (end <= 0) {
+            continue;
+        }
+        row_decoder& dec = side == 1 ? *j.right_decoder : *decoder_;
+        const size_t key_col = side == 1 ? sj.right_key : sj.left_key;
+        size_t records = 0;
+        auto st = read_partition(*topics[side], partition, end, [&](const client::message& m) {
+            record_view rv = to_record_view(m, header_scratch_, false);
+            int64_t rowtime = m.timestamp_ms();
+            auto decoded = dec.decode(rv, restored, rowtime);
+            if (!decoded || restored[key_col].is_null() || !m.key()) {
+                return;  // went to the DLQ (or was ignored) when first read
+            }
+            j.current_key = restored[key_col];
+            state.process(side, std::string(*m.key()), *decoded ? &restored : nullptr, rowtime,
+                          note);
+            ++records;
+        });
+        if (!st) {
+            j.tables.erase(partition);
+            return st;
+        }
+        log::get("streams")->info("query {}: restored {} records of {} [{}] (to offset {})",
+                                  plan_.id, records, *topics[side], partition, end);
+    }
+    j.current_key = current_key;
+    return {};
+}
+
+}  // namespace cs::streams
