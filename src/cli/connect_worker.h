@@ -67,7 +67,7 @@ class connect_worker {
     std::unique_ptr<connect::runtime_task_host> tasks_;
     std::unique_ptr<connect::herder> herder_;
     std::unique_ptr<connect::rest::rest_api> api_;
-    std::unique_ptr<connect::http::server> server_;
+    std::unique_ptr<http::server> server_;
     bool stopped_ = false;
 };
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace cs::connect::testing {
+namespace cs::http::testing {
 
 struct http_reply {
     int status = 0;
@@ -18,4 +18,4 @@ struct http_reply {
 http_reply http_call(uint16_t port, const std::string& method, const std::string& target,
                      const std::string& body = "");
 
-}  // namespace cs::connect::testing
+}  // namespace cs::http::testing

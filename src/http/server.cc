@@ -1,4 +1,4 @@
-#include "connect/http/server.h"
+#include "http/server.h"
 
 #include <array>
 #include <exception>
@@ -14,7 +14,7 @@
 #include "base/thread_name.h"
 #include "formats/json_writer.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 using tcp = asio::ip::tcp;
@@ -89,7 +89,7 @@ class session : public std::enable_shared_from_this<session> {
                 read();
                 return;
             case request_parser::state::error: {
-                log::get("connect.http")
+                log::get("http")
                     ->info("closing connection from {}: {} ({})", peer(), parser_.error_message(),
                            parser_.error_status());
                 response resp =
@@ -106,7 +106,7 @@ class session : public std::enable_shared_from_this<session> {
         try {
             return srv_.h(req);
         } catch (const std::exception& e) {
-            log::get("connect.http")->error("{} {} failed: {}", req.method, req.target, e.what());
+            log::get("http")->error("{} {} failed: {}", req.method, req.target, e.what());
             return response::json(500, error_body(500, e.what()));
         }
     }
@@ -175,7 +175,7 @@ void server::impl::accept() {
                 if (ec == asio::error::operation_aborted) {
                     return;
                 }
-                log::get("connect.http")->warn("accept failed: {}", ec.message());
+                log::get("http")->warn("accept failed: {}", ec.message());
             } else {
                 auto sess = std::make_shared<session>(*this, std::move(s));
                 {
@@ -276,4 +276,4 @@ void server::stop() {
     impl_->sessions.clear();
 }
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,4 +1,4 @@
-#include "connect/http/http_message.h"
+#include "http/http_message.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 
 #include "base/strings.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -150,4 +150,4 @@ std::optional<std::string> percent_decode(std::string_view s, bool form) {
     return out;
 }
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,6 +1,6 @@
 #pragma once
 
-// HTTP/1.1 messages as the Connect REST server sees them: a parsed request
+// HTTP/1.1 messages as our REST servers see them: a parsed request
 // (method, path, decoded query parameters, headers, body) and the response a
 // handler returns. Header names are kept lower-cased, as HTTP compares them
 // case-insensitively.
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace cs::connect::http {
+namespace cs::http {
 
 struct request {
     std::string method;  // as sent: "GET", "POST", ...
@@ -52,4 +52,4 @@ std::string serialize(const response& r);
 // escape is malformed.
 std::optional<std::string> percent_decode(std::string_view s, bool form);
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,4 +1,4 @@
-#include "connect/rest/test_http_client.h"
+#include "http/test_http_client.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace cs::connect::testing {
+namespace cs::http::testing {
 
 std::string http_reply::header(const std::string& name) const {
     std::string needle = "\r\n" + name + ": ";
@@ -64,4 +64,4 @@ http_reply http_call(uint16_t port, const std::string& method, const std::string
     return out;
 }
 
-}  // namespace cs::connect::testing
+}  // namespace cs::http::testing

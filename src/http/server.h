@@ -1,6 +1,7 @@
 #pragma once
 
-// A small HTTP/1.1 server on Asio for the Connect REST API.
+// A small HTTP/1.1 server on Asio, shared by the Connect REST API and the
+// ksqlDB REST API of `clickstream streams`.
 //
 // Threading: a fixed pool of I/O threads runs the io_context; each
 // connection has at most one operation outstanding, so its requests are
@@ -23,10 +24,10 @@
 #include <string>
 
 #include "base/result.h"
-#include "connect/http/http_message.h"
-#include "connect/http/request_parser.h"
+#include "http/http_message.h"
+#include "http/request_parser.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 
 using handler = std::function<response(const request&)>;
 
@@ -55,4 +56,4 @@ class server {
     std::unique_ptr<impl> impl_;
 };
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

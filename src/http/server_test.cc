@@ -1,4 +1,4 @@
-#include "connect/http/server.h"
+#include "http/server.h"
 
 #include <atomic>
 #include <string>
@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 // A blocking test client on a raw socket, so the tests see exact bytes.
@@ -198,4 +198,4 @@ TEST(HttpServer, StopClosesIdleConnectionsAndRefusesNewOnes) {
 }
 
 }  // namespace
-}  // namespace cs::connect::http
+}  // namespace cs::http
