@@ -8,7 +8,10 @@
 // handled one at a time, in order (pipelined requests are answered in the
 // order they arrived). The handler runs on an I/O thread and may block
 // (the herder writes to Kafka), so it must be thread-safe; other
-// connections keep being served by the other threads.
+// connections keep being served by the other threads. A streamed response
+// (response::stream, e.g. a push query's rows) holds its I/O thread until
+// its streamer returns, so size `threads` for the concurrent streams; the
+// streamer sees the client go away or stop() begin through body_writer.
 //
 // A malformed or oversized request gets one error response
 // ({"error_code":N,"message":...}) and its connection is closed; the server
