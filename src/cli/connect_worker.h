@@ -15,12 +15,13 @@
 #include "connect/herder.h"
 #include "connect/worker_config.h"
 
+namespace cs::http {
+class server;
+}
+
 namespace cs::connect {
 class kafka_state_store;
 class runtime_task_host;
-namespace http {
-class server;
-}
 namespace rest {
 class rest_api;
 }
