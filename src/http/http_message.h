@@ -32,16 +32,22 @@ struct request {
     bool keep_alive() const;
 };
 
+struct response;
+
 // The body of a streamed response, written while the handler runs (a query
-// sending rows as they come). Each write() goes out at once as one HTTP/1.1
-// chunk (Transfer-Encoding: chunked); an HTTP/1.0 client gets the bytes
-// unframed and the connection closes after the body.
+// sending rows as they come). The status line and headers go out with the
+// first write(); each write() goes out at once as one HTTP/1.1 chunk
+// (Transfer-Encoding: chunked); an HTTP/1.0 client gets the bytes unframed
+// and the connection closes after the body.
 class body_writer {
   public:
     virtual ~body_writer() = default;
     // Sends bytes now (blocking until the socket took them). false once the
     // client is gone or the server is stopping: the producer should stop.
     virtual bool write(std::string_view bytes) = 0;
+    // Before the first write(): answer with `plain` (e.g. a 400 error found
+    // while starting) instead of the stream. false when too late.
+    virtual bool reject(response plain) = 0;
     // false once the client closed its side of the connection or the server
     // is stopping. Never blocks: a producer waiting for data polls it.
     virtual bool client_connected() = 0;

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -131,17 +132,28 @@ class session : public std::enable_shared_from_this<session> {
         }
         asio::error_code ec;
         socket_.native_non_blocking(true, ec);
-        stream_writer w(*this, chunked);
-        bool ok = !ec && w.send(serialize(resp, chunked));
+        stream_writer w(*this, chunked, serialize(resp, chunked));
+        bool ok = !ec;
         if (ok) {
             try {
                 resp.stream(w);
             } catch (const std::exception& e) {
-                // The status line is out: all that is left is to cut the body short.
                 log::get("http")->error("{} {} failed while streaming: {}", req.method, req.target,
                                         e.what());
-                ok = false;
+                if (!w.head_sent()) {
+                    w.reject(response::json(500, error_body(500, e.what())));
+                } else {
+                    ok = false;  // the status line is out: cut the body short
+                }
             }
+        }
+        if (auto plain = w.take_rejection(); ok && plain) {
+            plain->close = plain->close || resp.close;
+            write(std::move(*plain));
+            return;
+        }
+        if (ok && !w.head_sent()) {
+            w.write("");  // an empty body still needs its head
         }
         if (!ok || w.failed() || srv_.stopping.load()) {
             finish();
@@ -153,13 +165,32 @@ class session : public std::enable_shared_from_this<session> {
 
     class stream_writer final : public body_writer {
       public:
-        stream_writer(session& s, bool chunked) : s_(s), chunked_(chunked) {}
+        stream_writer(session& s, bool chunked, std::string head)
+            : s_(s), chunked_(chunked), head_(std::move(head)) {}
         bool write(std::string_view bytes) override {
+            if (rejection_) {
+                return false;
+            }
+            if (!head_sent_) {
+                head_sent_ = true;
+                if (!send(head_)) {
+                    return false;
+                }
+            }
             if (bytes.empty()) {
                 return client_connected();
             }
             return send(chunked_ ? chunk(bytes) : std::string(bytes));
         }
+        bool reject(response plain) override {
+            if (head_sent_ || plain.stream) {
+                return false;
+            }
+            rejection_ = std::move(plain);
+            return true;
+        }
+        bool head_sent() const { return head_sent_; }
+        std::optional<response> take_rejection() { return std::move(rejection_); }
         bool client_connected() override {
             if (failed_ || s_.srv_.stopping.load()) {
                 return false;
@@ -202,6 +233,9 @@ class session : public std::enable_shared_from_this<session> {
       private:
         session& s_;
         bool chunked_;
+        std::string head_;  // status line and headers, sent with the first write
+        bool head_sent_ = false;
+        std::optional<response> rejection_;
         std::atomic<bool> failed_{false};
     };
 

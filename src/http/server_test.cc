@@ -242,6 +242,18 @@ struct streaming_fixture {
                         w.write("bc");
                     });
                 }
+                if (r.path == "/reject") {
+                    return response::streamed(200, "text/plain", [](body_writer& w) {
+                        EXPECT_TRUE(w.reject(response::json(400, "\"refused\"")));
+                        EXPECT_FALSE(w.write("never"));
+                    });
+                }
+                if (r.path == "/late-reject") {
+                    return response::streamed(200, "text/plain", [](body_writer& w) {
+                        w.write("a");
+                        EXPECT_FALSE(w.reject(response::json(400, "{}")));
+                    });
+                }
                 if (r.path == "/forever") {
                     return response::streamed(200, "text/plain", [this](body_writer& w) {
                         w.write("x");
@@ -269,6 +281,20 @@ TEST(HttpServer, StreamedResponseIsChunkedAndConnectionKeepsServing) {
     EXPECT_NE(r.find("\r\n\r\n1\r\na\r\n2\r\nbc\r\n0\r\n\r\n"), std::string::npos) << r;
     c.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_NE(c.read_responses(1).find("plain /after"), std::string::npos);
+}
+
+TEST(HttpServer, StreamerMayAnswerPlainlyBeforeItsFirstWrite) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /reject HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string r = c.read_responses(1);
+    EXPECT_EQ(r.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << r;
+    EXPECT_NE(r.find("Content-Length: 9\r\n"), std::string::npos) << r;
+    EXPECT_EQ(r.find("never"), std::string::npos) << r;
+    c.send("GET /late-reject HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string late = c.read_until("0\r\n\r\n");
+    EXPECT_EQ(late.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << late;
+    EXPECT_NE(late.find("1\r\na\r\n0\r\n\r\n"), std::string::npos) << late;
 }
 
 TEST(HttpServer, StreamedResponseToHttp10IsUnframedAndCloses) {
