@@ -47,6 +47,7 @@ result<std::unique_ptr<engine>> engine::create(client::client_settings settings,
 }
 
 status engine::restore() {
+    std::lock_guard statement_lock(statement_mu_);
     if (!log_) {
         return {};
     }
@@ -82,6 +83,7 @@ status engine::restore() {
 }
 
 result<statement_result> engine::execute_result(const ast::statement& stmt) {
+    std::lock_guard lock(statement_mu_);
     return run(stmt, false);
 }
 
@@ -164,10 +166,11 @@ result<statement_result> engine::run(const ast::statement& stmt, bool replaying)
                     fmt::format("Successfully unset local property '{}'.", s.name));
             } else {
                 static_assert(std::is_same_v<T, ast::query_stmt>);
-                return error{errc::unsupported,
+                // It returns rows, not a message: the caller streams them.
+                return error{errc::invalid_argument,
                              format_sql_error(stmt, s.select.pos,
-                                              "transient queries (a bare SELECT) are not "
-                                              "supported yet; use CREATE STREAM ... AS SELECT")};
+                                              "a transient query (a bare SELECT) returns rows: "
+                                              "run it with engine::run_transient")};
             }
         },
         stmt.body);

@@ -12,14 +12,19 @@
 // committed offsets). Then execute()/execute_script() run new statements.
 // stop_all() (or the destructor) stops every query.
 //
-// Threading: execute*, restore and stop_all on one thread (the CLI's main
-// thread); query_statuses() may be called from any thread.
+// Threading: execute(), execute_result(), execute_batch(), execute_script()
+// and run_transient() may be called from any thread: an internal statement
+// lock serialises the statements
+// (a transient query is planned under it and runs without it). restore()
+// and stop_all() on the thread that owns the engine; query_statuses() from
+// any thread.
 
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +36,7 @@
 #include "streams/query_runner.h"
 #include "streams/statement_result.h"
 #include "streams/table_store.h"
+#include "streams/transient_query.h"
 
 namespace cs::client {
 class admin_client;
@@ -103,6 +109,17 @@ class engine final : public catalog_view {
     // outputs of the statements that ran are appended to `out`.
     status execute_script(std::string_view sql, std::vector<std::string>& out);
 
+    // Runs a bare SELECT. A push query (EMIT CHANGES) runs until its LIMIT is
+    // reached, `stop` is requested, or on_row returns false; a pull query
+    // delivers its rows and returns. Rows are delivered on the calling
+    // thread. Thread-safe: may be called from any thread, concurrently with
+    // execute()/execute_script() and other transient queries (it plans under
+    // the engine's statement lock and runs without holding it).
+    // `properties` are request-scoped overrides (e.g. auto.offset.reset).
+    // transient_query.h describes the semantics.
+    status run_transient(const ast::statement& stmt, row_sink& sink, std::stop_token stop,
+                         const std::map<std::string, std::string>& properties = {});
+
     // catalog_view
     const source_def* find(std::string_view name) const override;
     std::vector<std::string> names() const override;
@@ -150,8 +167,18 @@ class engine final : public catalog_view {
     result<int32_t> topic_partitions(const std::string& topic);
     status record(const ast::statement& stmt);
     std::vector<std::string> users_of(const std::string& source) const;
-    result<runner_options> make_runner_options() const;
+    // Runner options from these properties (the session's, or the session's
+    // with a request's overrides).
+    result<runner_options> make_runner_options(
+        const std::map<std::string, std::string>& props) const;
+    // TIMESTAMP_FORMAT parsing of a source, in UTC (ksqlDB's default zone for it).
+    static timestamp_parser parser_for(const source_def& def);
+    // Plans a bare SELECT under the statement lock (engine_transient.cc).
+    result<transient_run> plan_transient_run(const ast::query_stmt& q, const ast::statement& stmt,
+                                             const std::map<std::string, std::string>& properties);
 
+    // Held by every statement (execute, restore, planning a transient query).
+    std::mutex statement_mu_;
     client::client_settings settings_;
     engine_options options_;
     std::unique_ptr<client::admin_client> admin_;

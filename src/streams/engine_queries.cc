@@ -18,12 +18,10 @@
 #include "streams/time_format.h"
 
 namespace cs::streams {
-namespace {
 
 using namespace std::chrono_literals;
 
-// TIMESTAMP_FORMAT parsing in UTC (ksqlDB's default zone for it).
-timestamp_parser parser_for(const source_def& def) {
+timestamp_parser engine::parser_for(const source_def& def) {
     if (!def.timestamp_format) {
         return {};
     }
@@ -37,20 +35,19 @@ timestamp_parser parser_for(const source_def& def) {
     };
 }
 
-}  // namespace
-
-result<runner_options> engine::make_runner_options() const {
+result<runner_options> engine::make_runner_options(
+    const std::map<std::string, std::string>& props) const {
     runner_options o;
     o.service_id = options_.service_id;
     o.poll_timeout = options_.poll_timeout;
     o.table_load_timeout = options_.table_load_timeout;
     for (const char* k : {"auto.offset.reset", "ksql.streams.auto.offset.reset"}) {
-        if (auto it = session_props_.find(k); it != session_props_.end()) {
+        if (auto it = props.find(k); it != props.end()) {
             o.auto_offset_reset = it->second;
         }
     }
     for (const char* k : {"commit.interval.ms", "ksql.streams.commit.interval.ms"}) {
-        if (auto it = session_props_.find(k); it != session_props_.end()) {
+        if (auto it = props.find(k); it != props.end()) {
             auto ms = parse_int64(it->second);
             if (!ms || *ms < 0) {
                 return error{errc::invalid_argument,
@@ -62,7 +59,7 @@ result<runner_options> engine::make_runner_options() const {
         }
     }
     for (const char* k : {"processing.guarantee", "ksql.streams.processing.guarantee"}) {
-        if (auto it = session_props_.find(k); it != session_props_.end()) {
+        if (auto it = props.find(k); it != props.end()) {
             auto g = parse_processing_guarantee(k, it->second);
             if (!g) {
                 return g.take_error();
@@ -378,7 +375,7 @@ status engine::start_query(persistent_query& q) {
         }
         tables.push_back(std::move(*r));
     }
-    auto o = make_runner_options();
+    auto o = make_runner_options(session_props_);
     if (!o) {
         return o.err();
     }
@@ -561,6 +558,7 @@ size_t engine::running_queries() const {
 }
 
 void engine::stop_all() {
+    std::lock_guard statement_lock(statement_mu_);
     std::vector<std::unique_ptr<persistent_query>> all;
     {
         std::lock_guard lock(queries_mu_);

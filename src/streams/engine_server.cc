@@ -12,13 +12,16 @@ namespace cs::streams {
 status engine::execute_batch(const std::vector<ast::statement>& stmts,
                              const std::map<std::string, std::string>& properties,
                              std::vector<statement_result>& done) {
+    // One lock for the whole batch: no other statement or transient query
+    // plans with this request's properties.
+    std::lock_guard lock(statement_mu_);
     std::map<std::string, std::string> saved = session_props_;
     for (const auto& [k, v] : properties) {
         session_props_[k] = v;
     }
     status st;
     for (const auto& s : stmts) {
-        auto r = execute_result(s);
+        auto r = run(s, false);
         if (!r) {
             st = r.err();
             break;

@@ -21,8 +21,12 @@ struct plan_failure {
 class select_planner {
   public:
     select_planner(const ast::select_stmt& select, const ast::statement& stmt,
-                   const catalog_view& catalog)
-        : select_(select), stmt_(stmt), catalog_(catalog), src_{stmt.text, stmt.pos} {}
+                   const catalog_view& catalog, bool transient = false)
+        : select_(select),
+          stmt_(stmt),
+          catalog_(catalog),
+          src_{stmt.text, stmt.pos},
+          transient_(transient) {}
 
     query_plan plan(source_def sink) {
         reject_unsupported();
@@ -31,6 +35,12 @@ class select_planner {
         p.sql = stmt_.text;
         const bool table_query = sink.kind == source_kind::table;
         const bool grouped = !select_.group_by.empty();
+        if (grouped && transient_) {
+            fail(select_.group_by[0]->pos,
+                 "a transient query with GROUP BY (an aggregation) is not supported yet; use "
+                 "CREATE TABLE ... AS SELECT and query the table",
+                 errc::unsupported);
+        }
         if (grouped) {
             reject_for_aggregation(sink);
         } else if (table_query) {
@@ -62,7 +72,7 @@ class select_planner {
             project(p);
             partition(p);
         }
-        if (table_query && !grouped) {
+        if (table_query && !grouped && !transient_) {
             check_table_keys(p);
         }
         p.reads = reads_;
@@ -120,7 +130,7 @@ class select_planner {
                 }
             }
         }
-        if (select_.limit) {
+        if (select_.limit && !transient_) {
             fail(select_.pos, "LIMIT is not allowed in a persistent query");
         }
     }
@@ -757,6 +767,7 @@ class select_planner {
     size_t next_index_ = 0;
     std::vector<std::string> qualifiers_;
     std::vector<const source_def*> defs_;
+    bool transient_ = false;  // a bare SELECT (plan_transient)
 };
 
 std::string schema_text(const std::vector<column_def>& cols) {
@@ -786,6 +797,23 @@ result<query_plan> plan_select(const ast::select_stmt& select, const ast::statem
                                const catalog_view& catalog, source_def sink) {
     try {
         return select_planner(select, stmt, catalog).plan(std::move(sink));
+    } catch (plan_failure& f) {
+        return std::move(f.err);
+    }
+}
+
+result<query_plan> plan_transient(const ast::select_stmt& select, const ast::statement& stmt,
+                                  const catalog_view& catalog) {
+    source_def sink;
+    sink.name = "TRANSIENT";
+    const source_def* from = catalog.find(select.from.name);
+    sink.kind = from != nullptr ? from->kind : source_kind::stream;
+    // Rows are handed over as values, never encoded: JSON holds any shape
+    // (several key columns too).
+    sink.key_format.format = data_format::json;
+    sink.value_format.format = data_format::json;
+    try {
+        return select_planner(select, stmt, catalog, true).plan(std::move(sink));
     } catch (plan_failure& f) {
         return std::move(f.err);
     }

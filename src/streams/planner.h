@@ -103,6 +103,14 @@ result<query_plan> plan_create_as_select(const ast::create_as_select_stmt& creat
 result<query_plan> plan_insert_select(const ast::insert_select_stmt& insert,
                                       const ast::statement& stmt, const catalog_view& catalog);
 
+// A bare SELECT (a transient push or pull query): planned as a query over
+// its source as it is (a STREAM read as a stream, a TABLE as a changelog),
+// LIMIT allowed, the PRIMARY KEY need not be selected; GROUP BY is
+// errc::unsupported. The sink (no topic) only describes the result's
+// columns: key columns first, then values.
+result<query_plan> plan_transient(const ast::select_stmt& select, const ast::statement& stmt,
+                                  const catalog_view& catalog);
+
 // The lower level both use: plans `select` writing a sink whose schema the
 // planner derives; `sink` carries name/kind/topic/format settings already
 // applied (columns are filled in here).

@@ -93,6 +93,11 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     r->tables_ = std::move(tables);
     r->settings_ = settings;
     r->options_ = std::move(options);
+    if (r->aggregating() && r->transient()) {
+        return error{errc::unsupported,
+                     fmt::format("query {}: a transient query with GROUP BY is not supported yet",
+                                 r->plan_.id)};
+    }
     if (r->aggregating()) {
         if (auto st = r->create_aggregate(); !st) {
             return st.err();
@@ -128,6 +133,9 @@ status query_runner::prepare() {
     auto md = (*admin)->metadata();
     if (!md) {
         return md.err();
+    }
+    if (transient()) {
+        return prepare_transient(**admin, *md);
     }
     auto partitions_of = [&](const std::string& topic) -> int {
         for (const auto& t : md->topics) {
@@ -257,6 +265,13 @@ status query_runner::prepare() {
 
 void query_runner::send_to_dlq(const client::message& m, std::string_view stage,
                                std::string_view err, batch_state& b) {
+    if (transient()) {
+        // No dead-letter topic: the record is skipped.
+        counters_.dlq.fetch_add(1, std::memory_order_relaxed);
+        log::get("streams")->warn("query {}: skipping {}-{}@{} ({}): {}", plan_.id, m.topic(),
+                                  m.partition(), m.offset(), stage, err);
+        return;
+    }
     std::vector<client::record_header> headers;
     for (size_t i = 0, n = m.header_count(); i < n; ++i) {
         auto h = m.header(i);
@@ -325,6 +340,16 @@ void query_runner::process_batch(std::span<const client::message> batch, batch_s
             }
         }
     }
+}
+
+void query_runner::process_under_table_locks(std::span<const client::message> batch,
+                                             batch_state& b) {
+    b.locks.reserve(tables_.size());
+    for (const auto& t : tables_) {
+        b.locks.push_back(t->store()->read_lock());
+    }
+    process_batch(batch, b);
+    b.locks.clear();  // let the table readers apply updates
 }
 
 eval_context query_runner::context_of(const client::message& m, size_t i) const {
@@ -461,6 +486,10 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
     if (!project_row(m, ctx, b)) {
         return;
     }
+    if (transient()) {
+        emit_transient(m, out_refs_);
+        return;
+    }
     bool key_null = true;
     if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
         send_to_dlq(m, "encode", st.message(), b);
@@ -512,6 +541,10 @@ void query_runner::process_null_value(const client::message& m, const eval_conte
         send_tombstone(m, ctx, b);
         return;
     }
+    if (transient()) {
+        counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // no row to show
+        return;
+    }
     if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column || aggregating()) {
         counters_.skipped.fetch_add(1, std::memory_order_relaxed);
         return;
@@ -521,6 +554,10 @@ void query_runner::process_null_value(const client::message& m, const eval_conte
 
 void query_runner::send_tombstone(const client::message& m, const eval_context& ctx,
                                   batch_state& b) {
+    if (transient()) {
+        emit_transient(m, {});
+        return;
+    }
     out_.resize(plan_.projections.size());
     for (size_t i = 0; i < plan_.projections.size(); ++i) {
         const projection& pr = plan_.projections[i];
@@ -661,6 +698,9 @@ void query_runner::update_lag(std::span<const client::message> batch) {
 }
 
 result<size_t> query_runner::step() {
+    if (transient()) {
+        return step_transient();
+    }
     if (state_.load() != query_state::running) {
         return error{errc::shutting_down,
                      fmt::format("query {} is {}", plan_.id, query_state_name(state_.load()))};
@@ -689,15 +729,10 @@ result<size_t> query_runner::step() {
     }
     if (!batch_.empty()) {
         batch_state b;
-        b.locks.reserve(tables_.size());
-        for (const auto& t : tables_) {
-            b.locks.push_back(t->store()->read_lock());
-        }
-        process_batch(batch_, b);
+        process_under_table_locks(batch_, b);
         if (state_.load() == query_state::failed) {
             return error{errc::io, last_error()};
         }
-        b.locks.clear();  // let the table readers apply updates
         // Records of the repartition topic were counted when read from the source.
         counters_.consumed.fetch_add(
             batch_.size() - static_cast<size_t>(std::count_if(

@@ -56,6 +56,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,6 +104,23 @@ enum class processing_guarantee { at_least_once, exactly_once_v2 };
 result<processing_guarantee> parse_processing_guarantee(std::string_view key,
                                                         std::string_view value);
 
+// A transient query (a bare SELECT, transient_query.h) run by the runner:
+// no topic is created and nothing is produced or committed. The source's
+// partitions are assigned (no group membership) at offsets measured in
+// prepare(): the low watermarks (from_beginning) or the high ones; with
+// to_end the query ends at the high watermarks measured there (a pull
+// query's scan). Each result row goes to emit(); a record that fails
+// (decode, evaluation) is counted in counters().dlq and logged instead of
+// going to a dead-letter topic. GROUP BY is not supported.
+struct transient_output {
+    bool from_beginning = false;
+    bool to_end = false;
+    // One row (the plan's sink columns in order), or, reading a TABLE, an
+    // empty row when the record's key leaves the result (a tombstone, or a
+    // row WHERE drops). m is the source record. Returns false to end.
+    std::function<bool(const client::message& m, std::span<const value* const> row)> emit;
+};
+
 struct runner_options {
     std::string service_id = "default_";  // ksql.service.id
     // Where a new group starts: ksqlDB's default is latest.
@@ -125,6 +143,8 @@ struct runner_options {
     bool builtin_produce = true;
     timestamp_parser parse_timestamp;  // for the source's TIMESTAMP_FORMAT
     processing_guarantee guarantee = processing_guarantee::at_least_once;
+    // Set: a transient query (see transient_output).
+    std::shared_ptr<transient_output> transient;
 };
 
 struct query_counters {
@@ -185,6 +205,8 @@ class query_runner {
     // The error that ended the query (state failed), else empty.
     std::string last_error() const;
     const std::string& group_id() const { return group_id_; }
+    // A transient query reached its end offsets or emit() returned false.
+    bool finished() const { return finished_; }
     processing_guarantee guarantee() const { return options_.guarantee; }
 
   private:
@@ -195,6 +217,8 @@ class query_runner {
         std::vector<std::shared_lock<std::shared_mutex>> locks;
     };
     void process_batch(std::span<const client::message> batch, batch_state& b);
+    // process_batch with every joined table's read lock held.
+    void process_under_table_locks(std::span<const client::message> batch, batch_state& b);
     void decode_batch(std::span<const client::message> batch, batch_state& b);
     void join_batch(size_t j, std::span<const client::message> batch, batch_state& b);
     void finish(const client::message& m, size_t i, batch_state& b);
@@ -280,6 +304,12 @@ class query_runner {
     bool project_row(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_lag(std::span<const client::message> batch);
     void fail(const error& e);
+    // Transient queries (query_runner_transient.cc).
+    bool transient() const { return options_.transient != nullptr; }
+    status prepare_transient(client::admin_client& admin, const client::cluster_metadata& md);
+    result<size_t> step_transient();
+    void emit_transient(const client::message& m, std::span<const value* const> r);
+    bool transient_at_end();
 
     query_plan plan_;
     std::vector<std::shared_ptr<table_reader>> tables_;
@@ -347,6 +377,10 @@ class query_runner {
     std::string last_error_;
     std::atomic<bool> stop_{false};
     std::thread thread_;
+    // Transient: where each partition ends (to_end), and whether it ended.
+    std::vector<client::topic_partition_offset> end_offsets_;
+    std::vector<int64_t> start_offsets_;  // same order
+    bool finished_ = false;
 };
 
 }  // namespace cs::streams
