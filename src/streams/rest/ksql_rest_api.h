@@ -34,6 +34,8 @@ class ksql_rest_api {
     ksql_rest_api(engine& e, rest_options options);
 
     http::response handle(const http::request& req);
+    // The queries being streamed to clients now.
+    size_t streaming_queries() { return queries_.size(); }
 
   private:
     http::response ksql(const http::request& req);

@@ -13,6 +13,7 @@ namespace {
 
 using http::testing::http_call;
 using http::testing::http_reply;
+using http::testing::http_stream;
 
 // A parsed response body; the parser keeps the document alive.
 struct json_doc {
@@ -299,6 +300,140 @@ TEST_F(KsqlRestTest, ErrorsHaveKsqlDbShapesAndTheServerKeepsServing) {
                         "Accept: application/vnd.ksql.v1+json\r\n");
     EXPECT_EQ(ok.status, 200) << ok.body;
     EXPECT_EQ(ok.header("Content-Type"), "application/vnd.ksql.v1+json");
+}
+
+// The lines of a newline-delimited body.
+std::vector<std::string> lines_of(const std::string& body) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < body.size()) {
+        size_t nl = body.find('\n', pos);
+        if (nl == std::string::npos) {
+            nl = body.size();
+        }
+        if (nl > pos) {
+            out.push_back(body.substr(pos, nl - pos));
+        }
+        pos = nl + 1;
+    }
+    return out;
+}
+
+class KsqlQueryTest : public KsqlRestTest {
+  protected:
+    void SetUp() override {
+        KsqlRestTest::SetUp();
+        ASSERT_EQ(ksql(create_clicks).status, 200);
+        test::produce(*broker_, "clicks",
+                      {{.key = "u1", .value = R"({"page":"home","n":1})"},
+                       {.key = "u2", .value = R"({"page":"cart","n":2})"},
+                       {.key = "u3", .value = R"({"page":"home","n":3})"}});
+    }
+    std::string query_body(const std::string& sql) {
+        std::string out;
+        formats::append_json_string(out, sql);
+        return R"({"sql":)" + out + R"(,"properties":{"auto.offset.reset":"earliest"}})";
+    }
+};
+
+TEST_F(KsqlQueryTest, QueryStreamsChunkedRowsUntilItsLimit) {
+    auto r = http_call(server_->port(), "POST", "/query",
+                       ksql_body("SELECT user_id, page, n FROM clicks EMIT CHANGES LIMIT 2;",
+                                 R"({"ksql.streams.auto.offset.reset":"earliest"})"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("Transfer-Encoding"), "chunked");
+    // Header, each row and the end were written as they came.
+    EXPECT_GE(r.chunks.size(), 4u) << r.body;
+    EXPECT_EQ(r.chunks.front().rfind("[{\"header\":", 0), 0u) << r.body;
+    auto d = parse(r.body);
+    ASSERT_EQ(count(d->root), 4u) << r.body;
+    auto header = d->root.at(0)["header"];
+    EXPECT_EQ(str(header, "queryId").rfind("transient_CLICKS_", 0), 0u) << r.body;
+    EXPECT_EQ(str(header, "schema"), "`USER_ID` STRING, `PAGE` STRING, `N` INTEGER");
+    std::string_view user;
+    ASSERT_EQ(d->root.at(1)["row"]["columns"].at(0).get(user), simdjson::SUCCESS) << r.body;
+    EXPECT_EQ(user, "u1");
+    int64_t n = 0;
+    ASSERT_EQ(d->root.at(2)["row"]["columns"].at(2).get(n), simdjson::SUCCESS) << r.body;
+    EXPECT_EQ(n, 2);
+    EXPECT_EQ(str(d->root.at(3), "finalMessage"), "Limit Reached");
+}
+
+TEST_F(KsqlQueryTest, QueryStreamIsNewlineDelimitedOrOneJsonArray) {
+    auto r = http_call(server_->port(), "POST", "/query-stream",
+                       query_body("SELECT page, n FROM clicks EMIT CHANGES LIMIT 3;"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("Content-Type"), "application/vnd.ksqlapi.delimited.v1");
+    auto lines = lines_of(r.body);
+    ASSERT_EQ(lines.size(), 4u) << r.body;
+    auto h = parse(lines[0]);
+    EXPECT_EQ(str(h->root, "queryId").rfind("transient_", 0), 0u);
+    std::string_view name;
+    std::string_view type;
+    ASSERT_EQ(h->root["columnNames"].at(1).get(name), simdjson::SUCCESS);
+    ASSERT_EQ(h->root["columnTypes"].at(1).get(type), simdjson::SUCCESS);
+    EXPECT_EQ(name, "N");
+    EXPECT_EQ(type, "INTEGER");
+    EXPECT_EQ(lines[1], R"(["home",1])");
+    EXPECT_EQ(lines[3], R"(["home",3])");
+
+    auto json = http_call(server_->port(), "POST", "/query-stream",
+                          query_body("SELECT page FROM clicks EMIT CHANGES LIMIT 2;"),
+                          "Accept: application/json\r\n");
+    ASSERT_EQ(json.status, 200) << json.body;
+    EXPECT_EQ(json.header("Content-Type"), "application/json");
+    auto d = parse(json.body);
+    ASSERT_EQ(count(d->root), 3u) << json.body;
+    EXPECT_EQ(count(d->root.at(0)["columnNames"]), 1u);
+    EXPECT_EQ(count(d->root.at(2)), 1u);
+}
+
+TEST_F(KsqlQueryTest, QueryStopsWhenTheClientHangsUp) {
+    http_stream s(server_->port(), "POST", "/query-stream",
+                  query_body("SELECT * FROM clicks EMIT CHANGES;"));
+    std::string got = s.read_until("[\"u3\"");
+    ASSERT_NE(got.find("[\"u3\""), std::string::npos) << got;
+    size_t id_at = got.find("transient_");
+    ASSERT_NE(id_at, std::string::npos) << got;
+    EXPECT_EQ(api_->streaming_queries(), 1u);
+    s.close();
+    EXPECT_TRUE(test::eventually([&] { return api_->streaming_queries() == 0; }));
+    // Ended, so no longer known to /close-query.
+    std::string id = got.substr(id_at, got.find('"', id_at) - id_at);
+    EXPECT_EQ(
+        http_call(server_->port(), "POST", "/close-query", R"({"queryId":")" + id + R"("})").status,
+        400);
+    EXPECT_EQ(http_call(server_->port(), "GET", "/info").status, 200);
+}
+
+TEST_F(KsqlQueryTest, CloseQueryEndsAStream) {
+    http_stream s(server_->port(), "POST", "/query-stream",
+                  query_body("SELECT page FROM clicks EMIT CHANGES;"));
+    std::string got = s.read_until("columnTypes");
+    size_t id_at = got.find("transient_");
+    ASSERT_NE(id_at, std::string::npos) << got;
+    std::string id = got.substr(id_at, got.find('"', id_at) - id_at);
+    auto closed =
+        http_call(server_->port(), "POST", "/close-query", R"({"queryId":")" + id + R"("})");
+    EXPECT_EQ(closed.status, 200) << closed.body;
+    std::string all = s.read_all();  // the server ends the response
+    EXPECT_NE(all.find("0\r\n\r\n"), std::string::npos) << all;
+}
+
+TEST_F(KsqlQueryTest, QueryErrorsHaveKsqlDbShapes) {
+    auto unknown =
+        http_call(server_->port(), "POST", "/query", ksql_body("SELECT * FROM nope EMIT CHANGES;"));
+    EXPECT_EQ(unknown.status, 400) << unknown.body;
+    EXPECT_EQ(num(parse(unknown.body)->root, "error_code"), 40001);
+    EXPECT_EQ(unknown.header("Transfer-Encoding"), "");
+
+    auto not_select = http_call(server_->port(), "POST", "/query", ksql_body("SHOW STREAMS;"));
+    EXPECT_EQ(not_select.status, 400);
+    EXPECT_EQ(str(parse(not_select.body)->root, "@type"), "statement_error");
+
+    auto malformed = http_call(server_->port(), "POST", "/query-stream", R"({"sql": 1})");
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_EQ(num(parse(malformed.body)->root, "error_code"), 40000);
 }
 
 TEST_F(KsqlRestTest, InfoAndHealthcheck) {

@@ -29,4 +29,9 @@ void query_registry::stop_all() {
     }
 }
 
+size_t query_registry::size() {
+    std::lock_guard lock(mu_);
+    return running_.size();
+}
+
 }  // namespace cs::streams::rest

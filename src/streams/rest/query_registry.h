@@ -3,6 +3,7 @@
 // The queries the REST API is streaming, by query id: /close-query stops
 // one, and a stopping server stops them all.
 
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <stop_token>
@@ -17,6 +18,7 @@ class query_registry {
     // Requests the query to stop; false when no such query is streaming.
     bool stop(const std::string& id);
     void stop_all();
+    size_t size();
 
   private:
     std::mutex mu_;
