@@ -254,6 +254,11 @@ TEST_F(KsqlRestTest, ErrorsHaveKsqlDbShapesAndTheServerKeepsServing) {
     EXPECT_EQ(num(md->root, "error_code"), 40000);
     EXPECT_NE(str(md->root, "message").find("not valid JSON"), std::string::npos);
 
+    auto vars = http_call(server_->port(), "POST", "/ksql",
+                          R"({"ksql":"SHOW STREAMS;","sessionVariables":{"a":"b"}})");
+    EXPECT_EQ(vars.status, 400);
+    EXPECT_NE(vars.body.find("not supported yet"), std::string::npos) << vars.body;
+
     auto no_sql = http_call(server_->port(), "POST", "/ksql", R"({"sql":"SHOW STREAMS;"})");
     EXPECT_EQ(no_sql.status, 400);
     EXPECT_NE(no_sql.body.find("\\\"ksql\\\""), std::string::npos) << no_sql.body;
@@ -357,6 +362,15 @@ TEST_F(KsqlQueryTest, QueryStreamsChunkedRowsUntilItsLimit) {
     ASSERT_EQ(d->root.at(2)["row"]["columns"].at(2).get(n), simdjson::SUCCESS) << r.body;
     EXPECT_EQ(n, 2);
     EXPECT_EQ(str(d->root.at(3), "finalMessage"), "Limit Reached");
+}
+
+TEST_F(KsqlQueryTest, PullQueryEndsWithQueryCompleted) {
+    auto r = http_call(server_->port(), "POST", "/query", ksql_body("SELECT n FROM clicks;"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = parse(r.body);
+    ASSERT_EQ(count(d->root), 5u) << r.body;
+    EXPECT_EQ(str(d->root.at(0)["header"], "schema"), "`N` INTEGER");
+    EXPECT_EQ(str(d->root.at(4), "finalMessage"), "Query Completed");
 }
 
 TEST_F(KsqlQueryTest, QueryStreamIsNewlineDelimitedOrOneJsonArray) {

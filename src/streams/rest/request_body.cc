@@ -35,6 +35,11 @@ result<statement_request> parse_statement_request(std::string_view body, std::st
                      fmt::format("the request body needs \"{}\": a string of SQL", sql_key)};
     }
     out.sql = std::string(sql);
+    simdjson::dom::object vars;
+    if (obj->at_key("sessionVariables").get(vars) == simdjson::SUCCESS && vars.size() > 0) {
+        return error{errc::unsupported,
+                     "sessionVariables (variable substitution) is not supported yet"};
+    }
     simdjson::dom::element props;
     if (obj->at_key(properties_key).get(props) == simdjson::SUCCESS && !props.is_null()) {
         simdjson::dom::object po;

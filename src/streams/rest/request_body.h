@@ -19,7 +19,9 @@ struct statement_request {
 };
 
 // Reads `sql_key` (required string) and `properties_key` (optional object)
-// of a JSON object; an error names what is wrong with the body.
+// of a JSON object; an error names what is wrong with the body. Non-empty
+// sessionVariables are refused (not supported yet); other members
+// (commandSequenceNumber, ...) are ignored.
 result<statement_request> parse_statement_request(std::string_view body, std::string_view sql_key,
                                                   std::string_view properties_key);
 
