@@ -9,14 +9,17 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <stop_token>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "cli/streams_server.h"
+#include "cli/streams_table_printer.h"
 #include "client/settings.h"
 #include "config/diagnostics.h"
 #include "streams/engine.h"
+#include "streams/parser.h"
 
 namespace cs::cli {
 namespace {
@@ -70,6 +73,68 @@ result<std::optional<http::listen_address>> listen_address(
         return error{a.err().code, "listeners=" + a.err().message};
     }
     return std::optional<http::listen_address>(*a);
+}
+
+// A bare SELECT: its rows as a table on stdout until it ends (a pull query,
+// a LIMIT) or SIGINT/SIGTERM stops it; then ksqlDB's CLI's closing lines.
+status run_query(streams::engine& e, const streams::ast::statement& stmt) {
+    std::stop_source stop;
+    std::atomic<bool> done{false};
+    // The signal handler only sets a flag; this turns it into a stop request.
+    std::thread watcher([&] {
+        while (!done.load()) {
+            if (stop_requested.load()) {
+                stop.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    table_printer printer(std::cout, terminal_width());
+    auto st = e.run_transient(stmt, printer, stop.get_token());
+    done.store(true);
+    watcher.join();
+    if (!st) {
+        return st;
+    }
+    const auto& select = std::get<streams::ast::query_stmt>(stmt.body).select;
+    const bool push = select.emit_changes || select.emit_final;
+    if (push && select.limit && !stop.stop_requested() && printer.rows() >= *select.limit) {
+        std::cout << "Limit Reached\n";
+    }
+    std::cout << "Query terminated\n";
+    std::cout.flush();
+    return {};
+}
+
+// Runs the statements in order, printing each one's output as it ends,
+// until the first error or an interrupt (which ends a push query and the
+// run: the statements after it are not run).
+status run_statements(streams::engine& e, const std::string& sql) {
+    auto stmts = streams::parse_script(sql);
+    if (!stmts) {
+        return stmts.err();
+    }
+    for (const auto& s : *stmts) {
+        if (std::holds_alternative<streams::ast::query_stmt>(s.body)) {
+            if (auto st = run_query(e, s); !st) {
+                return st;
+            }
+        } else {
+            auto out = e.execute(s);
+            if (!out) {
+                return out.err();
+            }
+            if (!out->empty()) {
+                std::cout << *out << (out->ends_with('\n') ? "" : "\n");
+                std::cout.flush();
+            }
+        }
+        if (stop_requested.load()) {
+            break;
+        }
+    }
+    return {};
 }
 
 int run_streams(const streams_options& o) {
@@ -138,16 +203,16 @@ int run_streams(const streams_options& o) {
         std::cerr << "error: restoring from the command topic: " << st.message() << '\n';
         return 1;
     }
+    // Before the statements: Ctrl-C ends a running push query.
+    struct sigaction sa {};
+    sa.sa_handler = on_streams_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
     // Queries resumed from the command topic keep running only when this
     // invocation is a --file run or started queries of its own.
     size_t resumed = (*engine)->running_queries();
-    std::vector<std::string> outputs;
-    auto st = (*engine)->execute_script(sql, outputs);
-    for (const auto& out : outputs) {
-        if (!out.empty()) {
-            std::cout << out << (out.ends_with('\n') ? "" : "\n");
-        }
-    }
+    auto st = run_statements(**engine, sql);
     std::cout.flush();
     if (!st) {
         std::string where = o.file ? *o.file + ":" : std::string();
@@ -175,11 +240,6 @@ int run_streams(const streams_options& o) {
                                  server->port());
     }
 
-    struct sigaction sa {};
-    sa.sa_handler = on_streams_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
     auto interval = std::chrono::milliseconds(std::max(100, o.status_interval_ms));
     auto next = std::chrono::steady_clock::now() + interval;
     while (!stop_requested.load()) {
@@ -211,7 +271,7 @@ int run_streams(const streams_options& o) {
 void register_streams_command(CLI::App& app) {
     auto opts = std::make_shared<streams_options>();
     auto* cmd = app.add_subcommand(
-        "streams", "Run ksqlDB-compatible SQL: streams, tables and persistent queries");
+        "streams", "Run ksqlDB-compatible SQL: streams, tables, persistent and transient queries");
     auto optional_string = [cmd](const std::string& name, std::optional<std::string>& target,
                                  const std::string& help) {
         return cmd->add_option_function<std::string>(

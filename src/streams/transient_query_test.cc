@@ -257,11 +257,33 @@ TEST_F(TransientQueryTest, PullQueryOnATableShowsTheLatestRowPerKey) {
         EXPECT_EQ(sink.rows(), (std::vector<std::string>{"k3"}));
     }
     {
+        collecting_sink sink;
+        ASSERT_TRUE(query(*e, "SELECT id FROM t LIMIT 1;", sink).ok());
+        EXPECT_EQ(sink.rows().size(), 1u);
+    }
+    {
         // A key whose latest row fails WHERE is not shown (an older one passed).
         collecting_sink sink;
         ASSERT_TRUE(query(*e, "SELECT id FROM t WHERE v = 1;", sink).ok());
         EXPECT_TRUE(sink.rows().empty()) << ::testing::PrintToString(sink.rows());
     }
+}
+
+TEST_F(TransientQueryTest, PushQueryOnATableShowsItsChangesButNotItsDeletions) {
+    auto e = make_engine();
+    test::run_script(*e,
+                     "CREATE TABLE t (id STRING PRIMARY KEY, v INT) WITH "
+                     "(KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=1);");
+    test::produce(*broker_, "t",
+                  {{.key = "k1", .value = R"({"V":1})"},
+                   {.key = "k2", .value = R"({"V":2})"},
+                   {.key = "k2"},
+                   {.key = "k1", .value = R"({"V":3})"}});
+    collecting_sink sink;
+    auto st = query(*e, "SELECT id, v FROM t EMIT CHANGES LIMIT 3;", sink,
+                    {{"auto.offset.reset", "earliest"}});
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(sink.rows(), (std::vector<std::string>{"k1|1", "k2|2", "k1|3"}));
 }
 
 TEST_F(TransientQueryTest, PullQueryReadsTheTableOfAnAggregation) {

@@ -1,8 +1,10 @@
 """`clickstream streams` through the binary against a `clickstream broker`
 process: the seeds' two ksqlDB statements from a --file (the AVRO one fails
 "not supported yet" with exit 2, the JSON one runs until SIGTERM and writes
-Server_Date rows), a syntax error with line:column and caret, and
---execute of a SHOW statement that exits after printing."""
+Server_Date rows), a syntax error with line:column and caret,
+--execute of a SHOW statement that exits after printing, and transient
+queries printed as the ksqlDB CLI prints them (a LIMIT push query, a pull
+scan, a push query ended by SIGINT)."""
 
 import json
 import os
@@ -171,7 +173,71 @@ def test_two_processes_share_a_query_and_survive_one_leaving():
         assert "CSAS_DOUBLED_1: RUNNING" in err.decode(), err.decode()[-2000:]
 
 
+CLICKS = ("CREATE STREAM clicks (user STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', "
+          "VALUE_FORMAT='JSON', PARTITIONS=1);")
+
+
+def test_transient_queries_print_a_table():
+    with Broker() as b:
+        res = streams(b, "--execute", CLICKS)
+        assert res.returncode == 0, res.stderr.decode()
+        kcat(b, "-P", "-t", "clicks", "-K", "\t",
+             stdin=b'u1\t{"PAGE":"/a"}\nu2\t{"PAGE":"/b"}\nu3\t{"PAGE":"/a-page-with-a-long-name"}\n')
+
+        def execute(sql, columns):
+            # stdout is no terminal: $COLUMNS is the width.
+            res = subprocess.run([BINARY, "streams", "--bootstrap-server", b.bootstrap,
+                                  "--execute", sql], capture_output=True, timeout=60,
+                                 env=dict(os.environ, COLUMNS=str(columns)))
+            assert res.returncode == 0, res.stderr.decode()
+            return res.stdout.decode()
+
+        push = execute("SET 'auto.offset.reset'='earliest';\n"
+                       "SELECT user, page FROM clicks EMIT CHANGES LIMIT 2;", 40)
+        assert push == (
+            "Successfully changed local property 'auto.offset.reset' to 'earliest'.\n"
+            "+------------------+------------------+\n"
+            "|USER              |PAGE              |\n"
+            "+------------------+------------------+\n"
+            "|u1                |/a                |\n"
+            "|u2                |/b                |\n"
+            "Limit Reached\n"
+            "Query terminated\n"), push
+
+        # A pull query scans the stream to its end; a long value wraps.
+        pull = execute("SELECT page FROM clicks WHERE user <> 'u2';", 20)
+        assert pull == (
+            "+------------------+\n"
+            "|PAGE              |\n"
+            "+------------------+\n"
+            "|/a                |\n"
+            "|/a-page-with-a-lon|\n"
+            "|g-name            |\n"
+            "Query terminated\n"), pull
+
+
+def test_sigint_ends_a_push_query():
+    with Broker() as b:
+        res = streams(b, "--execute", CLICKS)
+        assert res.returncode == 0, res.stderr.decode()
+        proc = subprocess.Popen([BINARY, "streams", "--bootstrap-server", b.bootstrap,
+                                 "--execute", "SELECT page FROM clicks EMIT CHANGES;"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            header = b"".join(proc.stdout.readline() for _ in range(3))
+            assert b"|PAGE" in header, header
+            kcat(b, "-P", "-t", "clicks", "-K", "\t", stdin=b'u1\t{"PAGE":"/live"}\n')
+            row = proc.stdout.readline()
+            assert row.startswith(b"|/live "), row
+        finally:
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 0, stderr.decode()
+        assert stdout.decode() == "Query terminated\n", stdout.decode()
+
+
 if __name__ == "__main__":
     run_tests([test_avro_is_not_supported_yet, test_syntax_error_points_at_the_token,
                test_seed_statements_with_json_run_until_sigterm,
-               test_two_processes_share_a_query_and_survive_one_leaving])
+               test_two_processes_share_a_query_and_survive_one_leaving,
+               test_transient_queries_print_a_table, test_sigint_ends_a_push_query])
