@@ -4,6 +4,7 @@ records produced with kcat, the server stopped with SIGTERM (exit 0)."""
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -81,14 +82,17 @@ def with_server(body):
                               "--topic", "pageviews", "--partitions", "1"],
                              capture_output=True, timeout=60)
         assert res.returncode == 0, res.stderr.decode()
-        server = StreamsServer(b, free_port()).start()
+        server = StreamsServer(b, free_port())
         try:
+            server.start()
             body(b, server)
             server.stop()
         except Exception:
             print(f"--- streams log ---\n{server.output()}")
             server.kill()
             raise
+        finally:
+            shutil.rmtree(server.dir, ignore_errors=True)
 
 
 def test_statements_show_and_describe():
