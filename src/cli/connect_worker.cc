@@ -11,7 +11,7 @@
 #include "connect/connectors/jdbc/jdbc_sink_connector.h"
 #include "connect/connectors/jdbc/jdbc_source_connector.h"
 #include "connect/connectors/s3/s3_sink_connector.h"
-#include "connect/http/server.h"
+#include "http/server.h"
 #include "connect/kafka_state_store.h"
 #include "connect/plugin_registry.h"
 #include "connect/rest/json.h"
@@ -133,11 +133,11 @@ result<std::unique_ptr<connect_worker>> connect_worker::start(
     w->api_ = std::make_unique<connect::rest::rest_api>(*w->herder_, CLICKSTREAM_VERSION);
     auto* api = w->api_.get();
     auto ready = std::make_shared<std::atomic<bool>>(false);
-    auto server = connect::http::server::start(
+    auto server = http::server::start(
         {.host = worker.rest_host, .port = worker.rest_port, .threads = 4, .limits = {}},
-        [api, ready](const connect::http::request& req) {
+        [api, ready](const http::request& req) {
             if (!ready->load(std::memory_order_acquire)) {
-                return connect::http::response::json(
+                return http::response::json(
                     503, R"({"error_code":503,"message":"the worker is starting: it is )"
                          R"(reading its connectors' state from Kafka"})");
             }

@@ -15,12 +15,13 @@
 #include "connect/herder.h"
 #include "connect/worker_config.h"
 
+namespace cs::http {
+class server;
+}
+
 namespace cs::connect {
 class kafka_state_store;
 class runtime_task_host;
-namespace http {
-class server;
-}
 namespace rest {
 class rest_api;
 }
@@ -67,7 +68,7 @@ class connect_worker {
     std::unique_ptr<connect::runtime_task_host> tasks_;
     std::unique_ptr<connect::herder> herder_;
     std::unique_ptr<connect::rest::rest_api> api_;
-    std::unique_ptr<connect::http::server> server_;
+    std::unique_ptr<http::server> server_;
     bool stopped_ = false;
 };
 

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/streams_server.h"
 #include "cli/streams_table_printer.h"
 #include "client/settings.h"
 #include "config/diagnostics.h"
@@ -37,6 +38,7 @@ struct streams_options {
     std::optional<std::string> execute;
     std::optional<std::string> config;
     std::optional<std::string> service_id;
+    std::optional<std::string> listen;  // --listen HOST:PORT
     int status_interval_ms = 10000;
 };
 
@@ -45,6 +47,32 @@ struct streams_options {
 // are client settings (librdkafka would refuse processing.guarantee).
 bool is_engine_property(const std::string& key) {
     return key.starts_with("ksql.") || key == "auto.offset.reset" || key == "processing.guarantee";
+}
+
+// Server mode's address: --listen, else `listeners` of the properties file
+// (one http:// listener, as ksqlDB's key).
+result<std::optional<http::listen_address>> listen_address(
+    const streams_options& o, const std::optional<std::string>& listeners) {
+    if (o.listen) {
+        auto a = http::parse_host_port(*o.listen);
+        if (!a) {
+            return error{a.err().code, "--listen " + a.err().message};
+        }
+        return std::optional<http::listen_address>(*a);
+    }
+    if (!listeners) {
+        return std::optional<http::listen_address>();
+    }
+    if (listeners->find(',') != std::string::npos) {
+        return error{
+            errc::unsupported,
+            fmt::format("listeners={}: more than one listener is not supported yet", *listeners)};
+    }
+    auto a = http::parse_http_listener(*listeners);
+    if (!a) {
+        return error{a.err().code, "listeners=" + a.err().message};
+    }
+    return std::optional<http::listen_address>(*a);
 }
 
 // A bare SELECT: its rows as a table on stdout until it ends (a pull query,
@@ -112,6 +140,7 @@ status run_statements(streams::engine& e, const std::string& sql) {
 int run_streams(const streams_options& o) {
     client::client_settings settings;
     streams::engine_options eo;
+    std::optional<std::string> listeners;
     if (o.config) {
         client::client_settings file;
         config::diagnostics diags;
@@ -123,7 +152,9 @@ int run_streams(const streams_options& o) {
             return 1;
         }
         for (const auto& s : file.entries()) {
-            if (s.key == "ksql.service.id") {
+            if (s.key == "listeners") {
+                listeners = s.value;
+            } else if (s.key == "ksql.service.id") {
                 eo.service_id = s.value;
             } else if (s.key == "ksql.streams.auto.offset.reset") {
                 eo.properties["auto.offset.reset"] = s.value;
@@ -138,6 +169,16 @@ int run_streams(const streams_options& o) {
         eo.service_id = *o.service_id;
     }
     client::apply_bootstrap(settings, o.bootstrap_server);
+    auto listen = listen_address(o, listeners);
+    if (!listen) {
+        std::cerr << "error: " << listen.err().message << '\n';
+        return 1;
+    }
+    if (!o.file && !o.execute && !*listen) {
+        std::cerr << "error: --file or --execute is required (or a listener: --listen, or "
+                     "listeners= in --config)\n";
+        return 1;
+    }
 
     std::string sql;
     if (o.file) {
@@ -181,9 +222,22 @@ int run_streams(const streams_options& o) {
                          st.code() == errc::unsupported || st.code() == errc::already_exists;
         return sql_error ? 2 : 1;
     }
-    if (o.execute && (*engine)->running_queries() <= resumed) {
+    if (o.execute && !*listen && (*engine)->running_queries() <= resumed) {
         (*engine)->stop_all();
         return 0;
+    }
+    std::unique_ptr<streams_server> server;
+    if (*listen) {
+        auto s = streams_server::start(**engine, **listen, eo.service_id);
+        if (!s) {
+            std::cerr << "error: " << s.err().message << '\n';
+            (*engine)->stop_all();
+            return 1;
+        }
+        server = std::move(*s);
+        std::cerr << fmt::format("serving ksqlDB's REST API on http://{}:{}\n",
+                                 (*listen)->host.empty() ? "0.0.0.0" : (*listen)->host,
+                                 server->port());
     }
 
     auto interval = std::chrono::milliseconds(std::max(100, o.status_interval_ms));
@@ -204,6 +258,9 @@ int run_streams(const streams_options& o) {
                                      q.dlq, q.lag, txns,
                                      q.error.empty() ? "" : " error: " + q.error);
         }
+    }
+    if (server) {
+        server->stop();
     }
     (*engine)->stop_all();
     return 0;
@@ -227,15 +284,21 @@ void register_streams_command(CLI::App& app) {
     auto* exec = optional_string("--execute,-e", opts->execute, "SQL statements to run");
     file->excludes(exec);
     optional_string("--config", opts->config,
-                    "Properties file: client settings, ksql.service.id, auto.offset.reset");
+                    "Properties file: client settings, ksql.service.id, auto.offset.reset, "
+                    "listeners=http://HOST:PORT (serve ksqlDB's REST API)");
     optional_string("--service-id", opts->service_id,
                     "ksql.service.id (default default_): names the command topic and groups");
+    optional_string("--listen", opts->listen,
+                    "HOST:PORT: serve ksqlDB's REST API there (as ksqlDB's listeners); "
+                    "--file/--execute become optional");
     cmd->add_option("--status-interval-ms", opts->status_interval_ms,
                     "How often to print the queries' status to stderr")
         ->capture_default_str();
     cmd->callback([opts] {
-        if (!opts->file && !opts->execute) {
-            throw CLI::RequiredError("--file or --execute");
+        // Server mode (--listen or listeners= in --config) needs no SQL up
+        // front; run_streams checks the config file's listeners.
+        if (!opts->file && !opts->execute && !opts->listen && !opts->config) {
+            throw CLI::RequiredError("--file or --execute (or --listen)");
         }
         int code = run_streams(*opts);
         if (code != 0) {

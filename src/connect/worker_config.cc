@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config/resolved_config.h"
+#include "http/listener.h"
 
 // The table below names only the fields a property uses (designated
 // initializers); the rest keep their defaults on purpose.
@@ -234,38 +235,6 @@ prefix_kind classify(std::string_view key, std::string_view& rest) {
     return prefix_kind::none;
 }
 
-struct parsed_listener {
-    std::string host;
-    uint16_t port = 0;
-};
-
-result<parsed_listener> parse_listener(std::string_view text) {
-    size_t scheme_end = text.find("://");
-    if (scheme_end == std::string_view::npos) {
-        return error{errc::invalid_argument, fmt::format("{}: expected http://host:port", text)};
-    }
-    std::string_view scheme = text.substr(0, scheme_end);
-    if (scheme != "http" && scheme != "HTTP") {
-        return error{errc::unsupported, fmt::format("{}: only http listeners are supported", text)};
-    }
-    std::string_view hostport = text.substr(scheme_end + 3);
-    size_t colon = hostport.rfind(':');
-    if (colon == std::string_view::npos) {
-        return error{errc::invalid_argument, fmt::format("{}: no port", text)};
-    }
-    parsed_listener out;
-    out.host = std::string(hostport.substr(0, colon));
-    if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
-        out.host = out.host.substr(1, out.host.size() - 2);
-    }
-    std::string_view port = hostport.substr(colon + 1);
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-    if (ec != std::errc() || p != port.data() + port.size() || port.empty()) {
-        return error{errc::invalid_argument, fmt::format("{}: bad port", text)};
-    }
-    return out;
-}
-
 std::string local_host_name() {
     std::array<char, 256> buf{};
     if (::gethostname(buf.data(), buf.size() - 1) != 0) {
@@ -348,7 +317,7 @@ worker_config resolve_worker_config(const config::properties& props, config::dia
         auto list = rc.get_list("listeners");
         bool found = false;
         for (const auto& l : list) {
-            auto parsed = parse_listener(l);
+            auto parsed = http::parse_http_listener(l);
             if (!parsed) {
                 diags.error(le.file, le.line, fmt::format("listeners: {}", parsed.err().message));
                 continue;

@@ -82,9 +82,17 @@ status engine::restore() {
     return {};
 }
 
-result<std::string> engine::execute(const ast::statement& stmt) {
+result<statement_result> engine::execute_result(const ast::statement& stmt) {
     std::lock_guard lock(statement_mu_);
     return run(stmt, false);
+}
+
+result<std::string> engine::execute(const ast::statement& stmt) {
+    auto r = execute_result(stmt);
+    if (!r) {
+        return r.err();
+    }
+    return to_text(*r);
 }
 
 status engine::execute_script(std::string_view sql, std::vector<std::string>& out) {
@@ -111,9 +119,9 @@ std::vector<std::string> engine::names() const {
     return source_order_;
 }
 
-result<std::string> engine::run(const ast::statement& stmt, bool replaying) {
+result<statement_result> engine::run(const ast::statement& stmt, bool replaying) {
     return std::visit(
-        [&](const auto& s) -> result<std::string> {
+        [&](const auto& s) -> result<statement_result> {
             using T = std::decay_t<decltype(s)>;
             if constexpr (std::is_same_v<T, ast::create_source_stmt>) {
                 return create_source(s, stmt, replaying);
@@ -123,7 +131,7 @@ result<std::string> engine::run(const ast::statement& stmt, bool replaying) {
                 return insert_select(s, stmt, replaying);
             } else if constexpr (std::is_same_v<T, ast::insert_values_stmt>) {
                 if (replaying) {
-                    return std::string();  // never recorded; ignore if found
+                    return statement_result::of_message("");  // never recorded; ignore if found
                 }
                 return insert_values(s);
             } else if constexpr (std::is_same_v<T, ast::drop_stmt>) {
@@ -150,11 +158,12 @@ result<std::string> engine::run(const ast::statement& stmt, bool replaying) {
                 return explain(s, stmt);
             } else if constexpr (std::is_same_v<T, ast::set_stmt>) {
                 session_props_[s.name] = s.value;
-                return fmt::format("Successfully changed local property '{}' to '{}'.", s.name,
-                                   s.value);
+                return statement_result::of_message(fmt::format(
+                    "Successfully changed local property '{}' to '{}'.", s.name, s.value));
             } else if constexpr (std::is_same_v<T, ast::unset_stmt>) {
                 session_props_.erase(s.name);
-                return fmt::format("Successfully unset local property '{}'.", s.name);
+                return statement_result::of_message(
+                    fmt::format("Successfully unset local property '{}'.", s.name));
             } else {
                 static_assert(std::is_same_v<T, ast::query_stmt>);
                 // It returns rows, not a message: the caller streams them.
@@ -180,13 +189,14 @@ result<int32_t> engine::topic_partitions(const std::string& topic) {
     return 0;
 }
 
-result<std::string> engine::create_source(const ast::create_source_stmt& c,
-                                          const ast::statement& stmt, bool replaying) {
+result<statement_result> engine::create_source(const ast::create_source_stmt& c,
+                                               const ast::statement& stmt, bool replaying) {
     const char* kind = c.kind == source_kind::stream ? "Stream" : "Table";
     if (const source_def* existing = find(c.name)) {
         if (c.if_not_exists) {
-            return fmt::format("A {} named {} already exists.",
-                               existing->kind == source_kind::stream ? "stream" : "table", c.name);
+            return statement_result::of_message(
+                fmt::format("A {} named {} already exists.",
+                            existing->kind == source_kind::stream ? "stream" : "table", c.name));
         }
         if (!c.or_replace) {
             return error{
@@ -260,14 +270,14 @@ result<std::string> engine::create_source(const ast::create_source_stmt& c,
     if (!replaced) {
         source_order_.push_back(name);
     }
-    return fmt::format("{} created", kind);
+    return statement_result::of_message(fmt::format("{} created", kind));
 }
 
-result<std::string> engine::drop(const ast::drop_stmt& d, bool replaying) {
+result<statement_result> engine::drop(const ast::drop_stmt& d, bool replaying) {
     const source_def* def = find(d.name);
     if (def == nullptr) {
         if (d.if_exists) {
-            return fmt::format("Source {} does not exist.", d.name);
+            return statement_result::of_message(fmt::format("Source {} does not exist.", d.name));
         }
         return error{errc::not_found, fmt::format("Source {} does not exist{}", d.name,
                                                   did_you_mean(d.name, source_order_))};
@@ -308,7 +318,8 @@ result<std::string> engine::drop(const ast::drop_stmt& d, bool replaying) {
     }
     sources_.erase(sources_.find(d.name));
     std::erase(source_order_, d.name);
-    return fmt::format("Source `{}` (topic: {}) was dropped.", d.name, topic);
+    return statement_result::of_message(
+        fmt::format("Source `{}` (topic: {}) was dropped.", d.name, topic));
 }
 
 std::vector<std::string> engine::users_of(const std::string& source) const {

@@ -12,8 +12,9 @@
 // committed offsets). Then execute()/execute_script() run new statements.
 // stop_all() (or the destructor) stops every query.
 //
-// Threading: execute(), execute_script() and run_transient() may be called
-// from any thread: an internal statement lock serialises the statements
+// Threading: execute(), execute_result(), execute_batch(), execute_script()
+// and run_transient() may be called from any thread: an internal statement
+// lock serialises the statements
 // (a transient query is planned under it and runs without it). restore()
 // and stop_all() on the thread that owns the engine; query_statuses() from
 // any thread.
@@ -33,6 +34,7 @@
 #include "streams/ast.h"
 #include "streams/planner.h"
 #include "streams/query_runner.h"
+#include "streams/statement_result.h"
 #include "streams/table_store.h"
 #include "streams/transient_query.h"
 
@@ -85,9 +87,24 @@ class engine final : public catalog_view {
     // Replays the command topic (see the file comment). Call once, first.
     status restore();
 
-    // Runs one statement; returns the text to print (a table, a message).
-    // Errors from parsing/planning keep their line:column text.
+    // Runs one statement; returns what it produced as data (the REST API
+    // sends it as ksqlDB's entities). Errors from parsing/planning keep
+    // their line:column text.
+    result<statement_result> execute_result(const ast::statement& stmt);
+    // execute_result() as the text to print (a table, a message).
     result<std::string> execute(const ast::statement& stmt);
+    // Runs statements in order with `properties` layered over the session
+    // properties, stopping at the first error; `done` gets the result of
+    // each statement that ran. The session properties are as before
+    // afterwards: overrides and SET/UNSET last for the batch only (as on
+    // ksqlDB's /ksql endpoint).
+    status execute_batch(const std::vector<ast::statement>& stmts,
+                         const std::map<std::string, std::string>& properties,
+                         std::vector<statement_result>& done);
+    // The Kafka cluster's id ("" when the brokers do not tell within 5 s).
+    std::string kafka_cluster_id() const;
+    // Whether the brokers answer a metadata request.
+    status check_kafka() const;
     // Parses and runs statements in order, stopping at the first error; the
     // outputs of the statements that ran are appended to `out`.
     status execute_script(std::string_view sql, std::vector<std::string>& out);
@@ -124,26 +141,26 @@ class engine final : public catalog_view {
     };
 
     // `replaying`: from the command topic (no topic creation, no append).
-    result<std::string> run(const ast::statement& stmt, bool replaying);
-    result<std::string> create_source(const ast::create_source_stmt& c, const ast::statement& stmt,
-                                      bool replaying);
-    result<std::string> create_as_select(const ast::create_as_select_stmt& c,
-                                         const ast::statement& stmt, bool replaying);
-    result<std::string> replace_query(const ast::create_as_select_stmt& c,
-                                      const ast::statement& stmt, bool replaying);
-    result<std::string> insert_select(const ast::insert_select_stmt& c, const ast::statement& stmt,
-                                      bool replaying);
-    result<std::string> insert_values(const ast::insert_values_stmt& c);
-    result<std::string> drop(const ast::drop_stmt& d, bool replaying);
-    result<std::string> terminate(const ast::terminate_stmt& t);
-    result<std::string> show(const ast::show_stmt& s);
-    result<std::string> describe(const ast::describe_stmt& d) const;
-    result<std::string> explain(const ast::explain_stmt& e, const ast::statement& stmt) const;
-    result<std::string> show_topics();
+    result<statement_result> run(const ast::statement& stmt, bool replaying);
+    result<statement_result> create_source(const ast::create_source_stmt& c,
+                                           const ast::statement& stmt, bool replaying);
+    result<statement_result> create_as_select(const ast::create_as_select_stmt& c,
+                                              const ast::statement& stmt, bool replaying);
+    result<statement_result> replace_query(const ast::create_as_select_stmt& c,
+                                           const ast::statement& stmt, bool replaying);
+    result<statement_result> insert_select(const ast::insert_select_stmt& c,
+                                           const ast::statement& stmt, bool replaying);
+    result<statement_result> insert_values(const ast::insert_values_stmt& c);
+    result<statement_result> drop(const ast::drop_stmt& d, bool replaying);
+    result<statement_result> terminate(const ast::terminate_stmt& t);
+    result<statement_result> show(const ast::show_stmt& s);
+    result<statement_result> describe(const ast::describe_stmt& d) const;
+    result<statement_result> explain(const ast::explain_stmt& e, const ast::statement& stmt) const;
+    result<statement_result> show_topics();
 
     // Registers a planned query (and its sink when `new_sink`), starting it
     // unless replaying.
-    result<std::string> add_query(query_plan plan, bool new_sink, bool replaying);
+    result<statement_result> add_query(query_plan plan, bool new_sink, bool replaying);
     status start_query(persistent_query& q);
     result<std::shared_ptr<table_reader>> reader_for(const source_def& table);
     // Partition count of topic, 0 when it does not exist.

@@ -70,11 +70,12 @@ result<runner_options> engine::make_runner_options(
     return o;
 }
 
-result<std::string> engine::create_as_select(const ast::create_as_select_stmt& c,
-                                             const ast::statement& stmt, bool replaying) {
+result<statement_result> engine::create_as_select(const ast::create_as_select_stmt& c,
+                                                  const ast::statement& stmt, bool replaying) {
     if (find(c.name) != nullptr) {
         if (c.if_not_exists) {
-            return fmt::format("A source named {} already exists.", c.name);
+            return statement_result::of_message(
+                fmt::format("A source named {} already exists.", c.name));
         }
         if (c.or_replace) {
             return replace_query(c, stmt, replaying);
@@ -157,8 +158,8 @@ std::string replacement_refused(const query_plan& old_plan, const query_plan& ne
 // query keeps its id, hence its consumer group and committed offsets, and
 // goes on from where the old one stopped with the new projection, filter
 // or joins (as ksqlDB's in-place upgrade).
-result<std::string> engine::replace_query(const ast::create_as_select_stmt& c,
-                                          const ast::statement& stmt, bool replaying) {
+result<statement_result> engine::replace_query(const ast::create_as_select_stmt& c,
+                                               const ast::statement& stmt, bool replaying) {
     persistent_query* q = nullptr;
     {
         std::lock_guard lock(queries_mu_);
@@ -230,11 +231,12 @@ result<std::string> engine::replace_query(const ast::create_as_select_stmt& c,
     source_def sink = q->plan.sink;
     sources_.insert_or_assign(sink.name, std::move(sink));
     log::get("streams")->info("query {} replaced: {}", q->id, stmt.text);
-    return fmt::format("Replaced query {} of {}", q->id, c.name);
+    return statement_result::of_message(fmt::format("Replaced query {} of {}", q->id, c.name),
+                                        q->id);
 }
 
-result<std::string> engine::insert_select(const ast::insert_select_stmt& c,
-                                          const ast::statement& stmt, bool replaying) {
+result<statement_result> engine::insert_select(const ast::insert_select_stmt& c,
+                                               const ast::statement& stmt, bool replaying) {
     auto plan = plan_insert_select(c, stmt, *this);
     if (!plan) {
         return plan.err();
@@ -254,7 +256,7 @@ result<std::string> engine::insert_select(const ast::insert_select_stmt& c,
     return r;
 }
 
-result<std::string> engine::add_query(query_plan plan, bool new_sink, bool replaying) {
+result<statement_result> engine::add_query(query_plan plan, bool new_sink, bool replaying) {
     {
         std::lock_guard lock(queries_mu_);
         for (const auto& q : queries_) {
@@ -315,7 +317,7 @@ result<std::string> engine::add_query(query_plan plan, bool new_sink, bool repla
         queries_.push_back(std::move(q));
     }
     if (replaying) {
-        return fmt::format("Created query with ID {}", id);
+        return statement_result::of_message(fmt::format("Created query with ID {}", id), id);
     }
     auto undo = [&] {
         std::lock_guard lock(queries_mu_);
@@ -338,7 +340,7 @@ result<std::string> engine::add_query(query_plan plan, bool new_sink, bool repla
         undo();
         return st.err();
     }
-    return fmt::format("Created query with ID {}", id);
+    return statement_result::of_message(fmt::format("Created query with ID {}", id), id);
 }
 
 result<std::shared_ptr<table_reader>> engine::reader_for(const source_def& table) {
@@ -382,7 +384,7 @@ status engine::start_query(persistent_query& q) {
     return {};
 }
 
-result<std::string> engine::terminate(const ast::terminate_stmt& t) {
+result<statement_result> engine::terminate(const ast::terminate_stmt& t) {
     std::vector<std::unique_ptr<persistent_query>> stopped;
     {
         std::lock_guard lock(queries_mu_);
@@ -415,10 +417,11 @@ result<std::string> engine::terminate(const ast::terminate_stmt& t) {
                 q->runner->counters().txn_aborted.load());
         }
     }
-    return std::string(t.all ? "All queries terminated." : "Query terminated.");
+    return statement_result::of_message(t.all ? "All queries terminated." : "Query terminated.",
+                                        t.all ? "" : t.query_id);
 }
 
-result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
+result<statement_result> engine::insert_values(const ast::insert_values_stmt& c) {
     const source_def* target = find(c.target);
     if (target == nullptr) {
         return error{errc::not_found, fmt::format("Source {} does not exist{}", c.target,
@@ -515,7 +518,7 @@ result<std::string> engine::insert_values(const ast::insert_values_stmt& c) {
         return error{errc::io,
                      "INSERT VALUES: the record was not delivered: " + (*producer)->summary()};
     }
-    return std::string();
+    return statement_result::of_message("");
 }
 
 std::vector<query_status> engine::query_statuses() const {

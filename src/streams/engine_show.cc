@@ -1,7 +1,6 @@
-// SHOW / DESCRIBE / EXPLAIN output: text tables in the style of ksqlDB's CLI
-//  Stream Name | Kafka Topic | Key Format | Value Format | Windowed
-// ----------------------------------------------------------------
-//  CLICKS      | clicks      | KAFKA      | JSON         | false
+// SHOW / DESCRIBE / EXPLAIN: the engine's catalog and queries as
+// statement_result data (printed by statement_text.cc, sent as ksqlDB's
+// entities by the REST API).
 
 #include <algorithm>
 
@@ -13,6 +12,7 @@
 #include "streams/planner.h"
 #include "streams/planner_aggregate.h"
 #include "streams/sql_error.h"
+#include "streams/statement_result.h"
 
 namespace cs::streams {
 namespace {
@@ -25,68 +25,6 @@ std::string transaction_counters(const query_runner& r) {
     }
     return fmt::format(", transactions committed {}, aborted {}", r.counters().txn_committed.load(),
                        r.counters().txn_aborted.load());
-}
-
-std::string text_table(const std::vector<std::string>& header,
-                       const std::vector<std::vector<std::string>>& rows) {
-    std::vector<size_t> width(header.size());
-    for (size_t i = 0; i < header.size(); ++i) {
-        width[i] = header[i].size();
-        for (const auto& r : rows) {
-            width[i] = std::max(width[i], r[i].size());
-        }
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string out;
-        for (size_t i = 0; i < cells.size(); ++i) {
-            out += i == 0 ? " " : " | ";
-            out += cells[i];
-            out.append(width[i] - cells[i].size(), ' ');
-        }
-        out += " \n";
-        return out;
-    };
-    std::string out = line(header);
-    out.append(out.size() - 1, '-');
-    out += '\n';
-    for (const auto& r : rows) {
-        out += line(r);
-    }
-    out.append(out.find('\n'), '-');
-    out += '\n';
-    return out;
-}
-
-const char* format_name(data_format f) {
-    switch (f) {
-        case data_format::json:
-            return "JSON";
-        case data_format::delimited:
-            return "DELIMITED";
-        case data_format::kafka:
-            return "KAFKA";
-        case data_format::none:
-            return "NONE";
-    }
-    return "?";
-}
-
-std::string column_type(const column_def& c, source_kind kind) {
-    std::string t = c.type.to_string();
-    switch (c.origin) {
-        case column_origin::key:
-            t += kind == source_kind::table ? "  (primary key)" : "  (key)";
-            break;
-        case column_origin::headers:
-            t += "  (headers)";
-            break;
-        case column_origin::header:
-            t += fmt::format("  (header('{}'))", c.header_key);
-            break;
-        case column_origin::value:
-            break;
-    }
-    return t;
 }
 
 // "`A` INTEGER KEY, `B` STRING" (ksqlDB's EXPLAIN schema line).
@@ -218,70 +156,91 @@ std::string execution_plan(const query_plan& plan) {
     return out;
 }
 
+// "RUNNING", "ERROR" or "NOT_RUNNING", as ksqlDB's SHOW QUERIES counts them.
+const char* listed_state(query_state s) {
+    switch (s) {
+        case query_state::created:
+        case query_state::loading_tables:
+        case query_state::running:
+            return "RUNNING";
+        case query_state::failed:
+            return "ERROR";
+        case query_state::stopped:
+            return "NOT_RUNNING";
+    }
+    return "NOT_RUNNING";
+}
+
+// "consumed 3, produced 3, dlq 0, lag 0" and the transactions of an
+// exactly-once query.
+std::string counters_text(const query_runner& runner, bool filtered) {
+    const auto& c = runner.counters();
+    if (filtered) {
+        return fmt::format("consumed {}, produced {}, dlq {}, filtered {}, skipped {}, lag {}{}",
+                           c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
+                           c.skipped.load(), c.lag.load(), transaction_counters(runner));
+    }
+    return fmt::format("consumed {}, produced {}, dlq {}, lag {}{}", c.consumed.load(),
+                       c.produced.load(), c.dlq.load(), c.lag.load(), transaction_counters(runner));
+}
+
 }  // namespace
 
-result<std::string> engine::show(const ast::show_stmt& s) {
+result<statement_result> engine::show(const ast::show_stmt& s) {
+    statement_result r;
     switch (s.what) {
         case ast::show_what::streams:
         case ast::show_what::tables: {
-            source_kind want =
+            r.what = statement_result::kind::sources;
+            r.listed_kind =
                 s.what == ast::show_what::streams ? source_kind::stream : source_kind::table;
-            std::vector<std::vector<std::string>> rows;
             for (const auto& name : source_order_) {
                 const source_def& d = sources_.find(name)->second;
-                if (d.kind == want) {
-                    rows.push_back({ast::quote_identifier(d.name), d.topic,
-                                    format_name(d.key_format.format),
-                                    format_name(d.value_format.format),
-                                    d.window_type.empty() ? "false" : "true"});
+                if (d.kind == r.listed_kind) {
+                    r.sources.push_back({.name = d.name,
+                                         .kind = d.kind,
+                                         .topic = d.topic,
+                                         .key_format = format_name(d.key_format.format),
+                                         .value_format = format_name(d.value_format.format),
+                                         .windowed = !d.window_type.empty()});
                 }
             }
-            return text_table({want == source_kind::stream ? "Stream Name" : "Table Name",
-                               "Kafka Topic", "Key Format", "Value Format", "Windowed"},
-                              rows);
+            return r;
         }
-        case ast::show_what::queries: {
-            std::vector<std::vector<std::string>> rows;
+        case ast::show_what::queries:
+            r.what = statement_result::kind::queries;
             for (const auto& q : query_statuses()) {
                 const source_def* sink = find(q.sink);
-                std::string state =
-                    q.state == query_state::running || q.state == query_state::loading_tables ||
-                            q.state == query_state::created
-                        ? "RUNNING:1"
-                        : (q.state == query_state::failed ? "ERROR:1" : "NOT_RUNNING:1");
-                rows.push_back({q.id, "PERSISTENT", state, ast::quote_identifier(q.sink),
-                                sink ? sink->topic : "", q.sql});
+                r.queries.push_back({.id = q.id,
+                                     .sql = q.sql,
+                                     .sink = q.sink,
+                                     .sink_topic = sink ? sink->topic : "",
+                                     .state = listed_state(q.state)});
             }
-            return text_table({"Query ID", "Query Type", "Status", "Sink Name", "Sink Kafka Topic",
-                               "Query String"},
-                              rows);
-        }
+            return r;
         case ast::show_what::topics:
             return show_topics();
-        case ast::show_what::functions: {
-            std::vector<std::vector<std::string>> rows;
-            for (auto& n : function_names()) {
-                rows.push_back({n, "SCALAR"});
-            }
-            return text_table({"Function Name", "Type"}, rows);
-        }
-        case ast::show_what::properties: {
-            std::vector<std::vector<std::string>> rows;
+        case ast::show_what::functions:
+            r.what = statement_result::kind::functions;
+            r.functions = function_names();
+            return r;
+        case ast::show_what::properties:
+            r.what = statement_result::kind::properties;
             for (const auto& [k, v] : session_props_) {
-                rows.push_back({k, "SESSION", v});
+                r.properties.push_back({.name = k, .scope = "SESSION", .value = v});
             }
-            return text_table({"Property", "Level", "Value"}, rows);
-        }
+            return r;
     }
     return error{errc::unsupported, "SHOW: not supported"};
 }
 
-result<std::string> engine::show_topics() {
+result<statement_result> engine::show_topics() {
     auto md = admin_->metadata();
     if (!md) {
         return md.err();
     }
-    std::vector<std::vector<std::string>> rows;
+    statement_result r;
+    r.what = statement_result::kind::topics;
     for (const auto& t : md->topics) {
         // Internal topics (__consumer_offsets, ksqlDB's _confluent-ksql-*) are
         // left out, as SHOW TOPICS does without EXTENDED ALL.
@@ -289,12 +248,14 @@ result<std::string> engine::show_topics() {
             continue;
         }
         size_t replicas = t.partitions.empty() ? 0 : t.partitions.front().replicas.size();
-        rows.push_back({t.name, std::to_string(t.partitions.size()), std::to_string(replicas)});
+        r.topics.push_back({.name = t.name,
+                            .partitions = static_cast<int32_t>(t.partitions.size()),
+                            .replicas = static_cast<int32_t>(replicas)});
     }
-    return text_table({"Kafka Topic", "Partitions", "Partition Replicas"}, rows);
+    return r;
 }
 
-result<std::string> engine::describe(const ast::describe_stmt& d) const {
+result<statement_result> engine::describe(const ast::describe_stmt& d) const {
     if (d.function || d.all_kind) {
         return error{errc::unsupported,
                      "DESCRIBE FUNCTION and DESCRIBE STREAMS/TABLES are not supported yet"};
@@ -305,65 +266,42 @@ result<std::string> engine::describe(const ast::describe_stmt& d) const {
                      fmt::format("Could not find STREAM/TABLE '{}' in the Metastore{}", d.name,
                                  did_you_mean(d.name, source_order_))};
     }
-    std::string out =
-        fmt::format("\nName                 : {}\n", ast::quote_identifier(def->name));
+    statement_result r;
+    r.what = statement_result::kind::description;
+    source_description desc;
+    desc.source = *def;
+    desc.extended = d.extended;
     if (d.extended) {
-        out += fmt::format("Type                 : {}\n",
-                           def->kind == source_kind::stream ? "STREAM" : "TABLE");
-        out += fmt::format("Timestamp field      : {}\n", def->timestamp_column
-                                                              ? *def->timestamp_column
-                                                              : "Not set - using <ROWTIME>");
-        out += fmt::format("Key format           : {}\n", format_name(def->key_format.format));
-        if (!def->window_type.empty()) {
-            out += fmt::format("Windowed             : {}\n", def->window_type);
-        }
-        out += fmt::format("Value format         : {}\n", format_name(def->value_format.format));
-        out += fmt::format("Kafka topic          : {} (partitions: {}, replication: {})\n",
-                           def->topic, def->partitions, def->replicas > 0 ? def->replicas : 1);
-        out += fmt::format("Statement            : {}\n", def->sql);
-    }
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back({"ROWTIME", "BIGINT           (system)"});
-    for (const auto& c : def->columns) {
-        rows.push_back({ast::quote_identifier(c.name), column_type(c, def->kind)});
-    }
-    out += text_table({"Field", "Type"}, rows);
-    if (d.extended) {
-        std::string reads;
-        std::string writes;
-        std::string counters;
         std::lock_guard lock(queries_mu_);
         for (const auto& q : queries_) {
             bool reads_it =
                 std::find(q->sources.begin(), q->sources.end(), def->name) != q->sources.end();
+            listed_query lq{.id = q->id,
+                            .sql = q->sql,
+                            .sink = q->sink,
+                            .sink_topic = q->plan.sink.topic,
+                            .state = q->runner ? listed_state(q->runner->state()) : "NOT_RUNNING"};
             if (reads_it) {
-                reads += fmt::format("{} : {}\n", q->id, q->sql);
+                desc.read_queries.push_back(lq);
             }
             if (q->sink == def->name) {
-                writes += fmt::format("{} : {}\n", q->id, q->sql);
+                desc.write_queries.push_back(lq);
             }
             if ((reads_it || q->sink == def->name) && q->runner) {
-                const auto& c = q->runner->counters();
-                counters += fmt::format(
-                    "{}: consumed {}, produced {}, dlq {}, filtered {}, skipped {}, lag {}{}, "
-                    "state {}\n",
-                    q->id, c.consumed.load(), c.produced.load(), c.dlq.load(), c.filtered.load(),
-                    c.skipped.load(), c.lag.load(), transaction_counters(*q->runner),
-                    query_state_name(q->runner->state()));
+                desc.statistics.push_back(fmt::format("{}: {}, state {}", q->id,
+                                                      counters_text(*q->runner, true),
+                                                      query_state_name(q->runner->state())));
             }
         }
-        out += "\nQueries that read from this " +
-               std::string(def->kind == source_kind::stream ? "STREAM" : "TABLE") +
-               "\n-----------------------------------\n" + reads;
-        out += "\nQueries that write from this " +
-               std::string(def->kind == source_kind::stream ? "STREAM" : "TABLE") +
-               "\n-----------------------------------\n" + writes;
-        out += "\nRuntime statistics\n-----------------------------------\n" + counters;
     }
-    return out;
+    r.description = std::move(desc);
+    return r;
 }
 
-result<std::string> engine::explain(const ast::explain_stmt& e, const ast::statement& stmt) const {
+result<statement_result> engine::explain(const ast::explain_stmt& e,
+                                         const ast::statement& stmt) const {
+    statement_result r;
+    r.what = statement_result::kind::explanation;
     if (e.create_as_select || e.insert_select) {
         // Planned as the statement would be, nothing created or started.
         auto plan = e.create_as_select ? plan_create_as_select(*e.create_as_select, stmt, *this)
@@ -371,45 +309,49 @@ result<std::string> engine::explain(const ast::explain_stmt& e, const ast::state
         if (!plan) {
             return plan.err();
         }
-        const std::string id =
-            e.create_as_select
-                ? fmt::format("CSAS_{}_{}", e.create_as_select->name, next_query_number_)
-                : fmt::format("INSERTQUERY_{}", next_query_number_);
-        std::string srcs;
-        for (const auto& n : source_names(*plan)) {
-            srcs += (srcs.empty() ? "" : ", ") + n;
-        }
-        return fmt::format(
-                   "\nType                 : QUERY (planned, not started)\nSQL                 "
-                   " : {}\nQuery ID if run now  : {}\nSources              : {}\n",
-                   stmt.text, id, srcs) +
-               execution_plan(*plan);
+        query_description q{
+            .id = e.create_as_select
+                      ? fmt::format("CSAS_{}_{}", e.create_as_select->name, next_query_number_)
+                      : fmt::format("INSERTQUERY_{}", next_query_number_),
+            .sql = stmt.text,
+            .planned = true,
+            .sources = source_names(*plan),
+            .sink = plan->sink.name,
+            .sink_topic = plan->sink.topic,
+            .dlq_topic = plan->dlq_topic,
+            .fields = plan->sink.columns,
+            .execution_plan = execution_plan(*plan),
+            .state = {},
+            .listed_state = {},
+            .consumer_group = {},
+            .counters = {}};
+        r.explanation = std::move(q);
+        return r;
     }
     std::lock_guard lock(queries_mu_);
     for (const auto& q : queries_) {
         if (q->id == e.query_id) {
-            std::string out = fmt::format(
-                "\nID                   : {}\nQuery Type           : "
-                "PERSISTENT\nSQL                  : {}\n",
-                q->id, q->sql);
-            out += fmt::format("Sink                 : {} (topic {}, DLQ {})\n", q->sink,
-                               q->plan.sink.topic, q->plan.dlq_topic);
-            std::string srcs;
-            for (const auto& s : q->sources) {
-                srcs += (srcs.empty() ? "" : ", ") + s;
-            }
-            out += fmt::format("Sources              : {}\n", srcs);
+            query_description desc{.id = q->id,
+                                   .sql = q->sql,
+                                   .planned = false,
+                                   .sources = q->sources,
+                                   .sink = q->sink,
+                                   .sink_topic = q->plan.sink.topic,
+                                   .dlq_topic = q->plan.dlq_topic,
+                                   .fields = q->plan.sink.columns,
+                                   .execution_plan = execution_plan(q->plan),
+                                   .state = {},
+                                   .listed_state = {},
+                                   .consumer_group = {},
+                                   .counters = {}};
             if (q->runner) {
-                const auto& c = q->runner->counters();
-                out += fmt::format(
-                    "Status               : {}\nConsumer group       : {}\n"
-                    "Counters             : consumed {}, produced {}, dlq {}, "
-                    "lag {}{}\n",
-                    query_state_name(q->runner->state()), q->runner->group_id(), c.consumed.load(),
-                    c.produced.load(), c.dlq.load(), c.lag.load(),
-                    transaction_counters(*q->runner));
+                desc.state = query_state_name(q->runner->state());
+                desc.listed_state = listed_state(q->runner->state());
+                desc.consumer_group = q->runner->group_id();
+                desc.counters = counters_text(*q->runner, false);
             }
-            return out + execution_plan(q->plan);
+            r.explanation = std::move(desc);
+            return r;
         }
     }
     return error{errc::not_found, fmt::format("Query with id:{} does not exist", e.query_id)};

@@ -4,8 +4,8 @@
 
 namespace cs::streams {
 
-std::string sql_type::to_string() const {
-    switch (kind) {
+const char* type_kind_name(type_kind k) {
+    switch (k) {
         case type_kind::boolean:
             return "BOOLEAN";
         case type_kind::integer:
@@ -15,7 +15,7 @@ std::string sql_type::to_string() const {
         case type_kind::double_:
             return "DOUBLE";
         case type_kind::decimal:
-            return fmt::format("DECIMAL({}, {})", precision, scale);
+            return "DECIMAL";
         case type_kind::string:
             return "STRING";
         case type_kind::bytes:
@@ -26,6 +26,28 @@ std::string sql_type::to_string() const {
             return "DATE";
         case type_kind::time:
             return "TIME";
+        case type_kind::array:
+            return "ARRAY";
+        case type_kind::map:
+            return "MAP";
+        case type_kind::struct_:
+            return "STRUCT";
+    }
+    return "UNKNOWN";
+}
+
+std::string sql_type::to_string() const {
+    switch (kind) {
+        case type_kind::boolean:
+        case type_kind::integer:
+        case type_kind::bigint:
+        case type_kind::double_:
+        case type_kind::string:
+        case type_kind::bytes:
+        case type_kind::timestamp:
+            return type_kind_name(kind);
+        case type_kind::decimal:
+            return fmt::format("DECIMAL({}, {})", precision, scale);
         case type_kind::array:
             return fmt::format("ARRAY<{}>", children.at(0).to_string());
         case type_kind::map:

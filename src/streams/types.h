@@ -82,4 +82,8 @@ struct sql_type {
     std::string to_string() const;
 };
 
+// The kind's name without parameters, as ksqlDB's SqlBaseType: "DECIMAL",
+// "ARRAY", "STRUCT", "STRING", ...
+const char* type_kind_name(type_kind k);
+
 }  // namespace cs::streams

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "connect/herder.h"
-#include "connect/http/http_message.h"
+#include "http/http_message.h"
 
 namespace cs::connect::rest {
 

@@ -6,16 +6,16 @@
 
 #include <gtest/gtest.h>
 
-#include "connect/http/server.h"
+#include "http/server.h"
 #include "connect/rest/json.h"
-#include "connect/rest/test_http_client.h"
+#include "http/test_http_client.h"
 #include "connect/rest/test_plugin.h"
 
 namespace cs::connect::rest {
 namespace {
 
-using testing::http_call;
-using testing::http_reply;
+using http::testing::http_call;
+using http::testing::http_reply;
 
 class RestApi : public ::testing::Test {
   protected:

@@ -1,4 +1,4 @@
-#include "connect/http/http_message.h"
+#include "http/http_message.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 
 #include "base/strings.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -68,6 +68,14 @@ response response::empty(int status) {
     return r;
 }
 
+response response::streamed(int status, std::string content_type, body_streamer stream) {
+    response r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", std::move(content_type));
+    r.stream = std::move(stream);
+    return r;
+}
+
 const char* reason_phrase(int status) {
     switch (status) {
         case 200:
@@ -107,22 +115,30 @@ const char* reason_phrase(int status) {
     }
 }
 
-std::string serialize(const response& r) {
+std::string serialize(const response& r, bool chunked) {
     std::string out = fmt::format("HTTP/1.1 {} {}\r\n", r.status, reason_phrase(r.status));
     for (const auto& [k, v] : r.headers) {
         out += fmt::format("{}: {}\r\n", k, v);
     }
-    if (r.status != 204 && r.status != 304) {
+    if (r.stream) {
+        if (chunked) {
+            out += "Transfer-Encoding: chunked\r\n";
+        }
+    } else if (r.status != 204 && r.status != 304) {
         out += fmt::format("Content-Length: {}\r\n", r.body.size());
     }
     if (r.close) {
         out += "Connection: close\r\n";
     }
     out += "\r\n";
-    if (r.status != 204 && r.status != 304) {
+    if (!r.stream && r.status != 204 && r.status != 304) {
         out += r.body;
     }
     return out;
+}
+
+std::string chunk(std::string_view bytes) {
+    return fmt::format("{:x}\r\n{}\r\n", bytes.size(), bytes);
 }
 
 std::optional<std::string> percent_decode(std::string_view s, bool form) {
@@ -150,4 +166,4 @@ std::optional<std::string> percent_decode(std::string_view s, bool form) {
     return out;
 }
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

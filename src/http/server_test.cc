@@ -1,7 +1,9 @@
-#include "connect/http/server.h"
+#include "http/server.h"
 
 #include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -9,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 // A blocking test client on a raw socket, so the tests see exact bytes.
@@ -25,7 +27,26 @@ class raw_client {
         timeval tv{5, 0};
         ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
-    ~raw_client() { ::close(fd_); }
+    ~raw_client() { close(); }
+    void close() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    // Reads until `marker` was received (or the peer closes / 5 s pass).
+    std::string read_until(const std::string& marker) {
+        std::string out;
+        char buf[4096];
+        while (out.find(marker) == std::string::npos) {
+            ssize_t n = ::read(fd_, buf, sizeof buf);
+            if (n <= 0) {
+                break;
+            }
+            out.append(buf, static_cast<size_t>(n));
+        }
+        return out;
+    }
     bool connected() const { return connected_; }
     void send(const std::string& s) {
         ASSERT_EQ(::write(fd_, s.data(), s.size()), ssize_t(s.size()));
@@ -197,5 +218,117 @@ TEST(HttpServer, StopClosesIdleConnectionsAndRefusesNewOnes) {
     s->stop();  // idempotent
 }
 
+// Waits up to 10 s for `flag`.
+bool eventually(const std::atomic<bool>& flag) {
+    for (int i = 0; i < 1000 && !flag.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return flag.load();
+}
+
+// /chunks streams "a" and "bc"; /forever streams "x" and then waits, polling
+// client_connected(), until the client or the server goes away.
+struct streaming_fixture {
+    std::atomic<bool> forever_ended{false};
+    std::unique_ptr<server> srv;
+
+    streaming_fixture() {
+        auto s = server::start(
+            {.host = "127.0.0.1", .port = 0, .threads = 2, .limits = {}}, [this](const request& r) {
+                if (r.path == "/chunks") {
+                    return response::streamed(200, "text/plain", [](body_writer& w) {
+                        w.write("a");
+                        w.write("");
+                        w.write("bc");
+                    });
+                }
+                if (r.path == "/reject") {
+                    return response::streamed(200, "text/plain", [](body_writer& w) {
+                        EXPECT_TRUE(w.reject(response::json(400, "\"refused\"")));
+                        EXPECT_FALSE(w.write("never"));
+                    });
+                }
+                if (r.path == "/late-reject") {
+                    return response::streamed(200, "text/plain", [](body_writer& w) {
+                        w.write("a");
+                        EXPECT_FALSE(w.reject(response::json(400, "{}")));
+                    });
+                }
+                if (r.path == "/forever") {
+                    return response::streamed(200, "text/plain", [this](body_writer& w) {
+                        w.write("x");
+                        while (w.client_connected()) {
+                            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                        }
+                        forever_ended = true;
+                    });
+                }
+                return response::json(200, "plain " + r.path);
+            });
+        EXPECT_TRUE(s.ok());
+        srv = std::move(s).value();
+    }
+};
+
+TEST(HttpServer, StreamedResponseIsChunkedAndConnectionKeepsServing) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /chunks HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string r = c.read_until("0\r\n\r\n");
+    EXPECT_EQ(r.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r;
+    EXPECT_NE(r.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << r;
+    EXPECT_EQ(r.find("Content-Length"), std::string::npos) << r;
+    EXPECT_NE(r.find("\r\n\r\n1\r\na\r\n2\r\nbc\r\n0\r\n\r\n"), std::string::npos) << r;
+    c.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(c.read_responses(1).find("plain /after"), std::string::npos);
+}
+
+TEST(HttpServer, StreamerMayAnswerPlainlyBeforeItsFirstWrite) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /reject HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string r = c.read_responses(1);
+    EXPECT_EQ(r.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << r;
+    EXPECT_NE(r.find("Content-Length: 9\r\n"), std::string::npos) << r;
+    EXPECT_EQ(r.find("never"), std::string::npos) << r;
+    c.send("GET /late-reject HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string late = c.read_until("0\r\n\r\n");
+    EXPECT_EQ(late.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << late;
+    EXPECT_NE(late.find("1\r\na\r\n0\r\n\r\n"), std::string::npos) << late;
+}
+
+TEST(HttpServer, StreamedResponseToHttp10IsUnframedAndCloses) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /chunks HTTP/1.0\r\n\r\n");
+    std::string r = c.read_all();
+    EXPECT_EQ(r.find("Transfer-Encoding"), std::string::npos) << r;
+    EXPECT_EQ(r.substr(r.find("\r\n\r\n") + 4), "abc") << r;
+}
+
+TEST(HttpServer, StreamerSeesTheClientGoAway) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(c.read_until("1\r\nx\r\n").find("1\r\nx\r\n"), std::string::npos);
+    EXPECT_FALSE(f.forever_ended.load());
+    c.close();
+    EXPECT_TRUE(eventually(f.forever_ended));
+    raw_client next(f.srv->port());
+    next.send("GET /next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(next.read_all().find("plain /next"), std::string::npos);
+}
+
+TEST(HttpServer, StopEndsARunningStream) {
+    streaming_fixture f;
+    raw_client c(f.srv->port());
+    c.send("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n");
+    c.read_until("1\r\nx\r\n");
+    f.srv->stop();  // returns only once the streamer did
+    EXPECT_TRUE(f.forever_ended.load());
+    std::string rest = c.read_all();
+    EXPECT_EQ(rest.find("0\r\n\r\n"), std::string::npos) << "a stopped stream is cut short";
+}
+
 }  // namespace
-}  // namespace cs::connect::http
+}  // namespace cs::http

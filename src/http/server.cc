@@ -1,20 +1,25 @@
-#include "connect/http/server.h"
+#include "http/server.h"
 
 #include <array>
+#include <atomic>
+#include <cerrno>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include <asio.hpp>
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "base/log.h"
 #include "base/thread_name.h"
 #include "formats/json_writer.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 using tcp = asio::ip::tcp;
@@ -44,6 +49,9 @@ struct server::impl {
     std::mutex mu;
     std::set<std::shared_ptr<session>> sessions;
     bool stopped = false;
+    // Set first by stop(): streamed responses end (their connection's
+    // strand is busy until they return, so closing it cannot reach them).
+    std::atomic<bool> stopping{false};
     uint16_t bound_port = 0;
 
     void accept();
@@ -82,16 +90,19 @@ class session : public std::enable_shared_from_this<session> {
                 if (!req.keep_alive()) {
                     resp.close = true;
                 }
-                write(std::move(resp));
+                if (resp.stream) {
+                    stream(req, std::move(resp));
+                } else {
+                    write(std::move(resp));
+                }
                 return;
             }
             case request_parser::state::need_more:
                 read();
                 return;
             case request_parser::state::error: {
-                log::get("connect.http")
-                    ->info("closing connection from {}: {} ({})", peer(), parser_.error_message(),
-                           parser_.error_status());
+                log::get("http")->info("closing connection from {}: {} ({})", peer(),
+                                       parser_.error_message(), parser_.error_status());
                 response resp =
                     response::json(parser_.error_status(),
                                    error_body(parser_.error_status(), parser_.error_message()));
@@ -106,10 +117,127 @@ class session : public std::enable_shared_from_this<session> {
         try {
             return srv_.h(req);
         } catch (const std::exception& e) {
-            log::get("connect.http")->error("{} {} failed: {}", req.method, req.target, e.what());
+            log::get("http")->error("{} {} failed: {}", req.method, req.target, e.what());
             return response::json(500, error_body(500, e.what()));
         }
     }
+
+    // A streamed response, written synchronously on this connection's
+    // strand (nothing else is outstanding on it) while the handler's
+    // streamer runs; then the last chunk goes out as any response.
+    void stream(const request& req, response resp) {
+        bool chunked = req.minor_version >= 1;
+        if (!chunked) {
+            resp.close = true;  // the body ends with the connection
+        }
+        asio::error_code ec;
+        socket_.native_non_blocking(true, ec);
+        stream_writer w(*this, chunked, serialize(resp, chunked));
+        bool ok = !ec;
+        if (ok) {
+            try {
+                resp.stream(w);
+            } catch (const std::exception& e) {
+                log::get("http")->error("{} {} failed while streaming: {}", req.method, req.target,
+                                        e.what());
+                if (!w.head_sent()) {
+                    w.reject(response::json(500, error_body(500, e.what())));
+                } else {
+                    ok = false;  // the status line is out: cut the body short
+                }
+            }
+        }
+        if (auto plain = w.take_rejection(); ok && plain) {
+            plain->close = plain->close || resp.close;
+            write(std::move(*plain));
+            return;
+        }
+        if (ok && !w.head_sent()) {
+            w.write("");  // an empty body still needs its head
+        }
+        if (!ok || w.failed() || srv_.stopping.load()) {
+            finish();
+            return;
+        }
+        out_ = chunked ? chunk("") : "";
+        write_out(resp.close);
+    }
+
+    class stream_writer final : public body_writer {
+      public:
+        stream_writer(session& s, bool chunked, std::string head)
+            : s_(s), chunked_(chunked), head_(std::move(head)) {}
+        bool write(std::string_view bytes) override {
+            if (rejection_) {
+                return false;
+            }
+            if (!head_sent_) {
+                head_sent_ = true;
+                if (!send(head_)) {
+                    return false;
+                }
+            }
+            if (bytes.empty()) {
+                return client_connected();
+            }
+            return send(chunked_ ? chunk(bytes) : std::string(bytes));
+        }
+        bool reject(response plain) override {
+            if (head_sent_ || plain.stream) {
+                return false;
+            }
+            rejection_ = std::move(plain);
+            return true;
+        }
+        bool head_sent() const { return head_sent_; }
+        std::optional<response> take_rejection() { return std::move(rejection_); }
+        bool client_connected() override {
+            if (failed_ || s_.srv_.stopping.load()) {
+                return false;
+            }
+            pollfd p{.fd = s_.socket_.native_handle(), .events = POLLIN | POLLRDHUP, .revents = 0};
+            if (::poll(&p, 1, 0) <= 0) {
+                return true;
+            }
+            if ((p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+                return false;
+            }
+            // Readable: more requests (pipelined), or the end of the stream.
+            char c = 0;
+            ssize_t n = ::recv(p.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+            return n != 0 && !(n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+        }
+        // Writes all of `bytes`, waiting for room in 100 ms steps so a stop
+        // or a vanished client ends the wait.
+        bool send(std::string_view bytes) {
+            int fd = s_.socket_.native_handle();
+            while (!bytes.empty() && !failed_) {
+                if (s_.srv_.stopping.load()) {
+                    failed_ = true;
+                    break;
+                }
+                ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+                if (n > 0) {
+                    bytes.remove_prefix(static_cast<size_t>(n));
+                } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+                    pollfd p{.fd = fd, .events = POLLOUT, .revents = 0};
+                    ::poll(&p, 1, 100);
+                } else {
+                    failed_ = true;
+                }
+            }
+            return !failed_;
+        }
+        bool failed() const { return failed_; }
+
+      private:
+        session& s_;
+        bool chunked_;
+        std::string head_;  // status line and headers, sent with the first write
+        bool head_sent_ = false;
+        std::optional<response> rejection_;
+        std::atomic<bool> failed_{false};
+    };
 
     void read() {
         auto self = shared_from_this();
@@ -125,7 +253,11 @@ class session : public std::enable_shared_from_this<session> {
 
     void write(response resp) {
         out_ = serialize(resp);
-        bool close_after = resp.close;
+        write_out(resp.close);
+    }
+
+    // Sends out_, then serves the next request or closes.
+    void write_out(bool close_after) {
         auto self = shared_from_this();
         asio::async_write(socket_, asio::buffer(out_),
                           [self, close_after](asio::error_code ec, size_t) {
@@ -175,7 +307,7 @@ void server::impl::accept() {
                 if (ec == asio::error::operation_aborted) {
                     return;
                 }
-                log::get("connect.http")->warn("accept failed: {}", ec.message());
+                log::get("http")->warn("accept failed: {}", ec.message());
             } else {
                 auto sess = std::make_shared<session>(*this, std::move(s));
                 {
@@ -255,6 +387,7 @@ void server::stop() {
             return;
         }
         impl_->stopped = true;
+        impl_->stopping = true;
     }
     asio::post(impl_->accept_strand, [i = impl_.get()] {
         asio::error_code ignored;
@@ -276,4 +409,4 @@ void server::stop() {
     impl_->sessions.clear();
 }
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,11 +1,11 @@
-#include "connect/http/request_parser.h"
+#include "http/request_parser.h"
 
 #include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -169,4 +169,4 @@ request_parser::state request_parser::next(request& req) {
     return state::complete;
 }
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,8 +1,8 @@
-#include "connect/http/request_parser.h"
+#include "http/request_parser.h"
 
 #include <gtest/gtest.h>
 
-namespace cs::connect::http {
+namespace cs::http {
 namespace {
 
 TEST(RequestParser, ParsesRequestWithBodyAndQuery) {
@@ -93,4 +93,4 @@ TEST(RequestParser, EnforcesLimits) {
 }
 
 }  // namespace
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "connect/http/http_message.h"
+#include "http/http_message.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 
 struct parser_limits {
     size_t max_header_bytes = 64 * 1024;
@@ -50,4 +50,4 @@ class request_parser {
     std::string error_message_;
 };
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,13 +1,17 @@
 #pragma once
 
-// A small HTTP/1.1 server on Asio for the Connect REST API.
+// A small HTTP/1.1 server on Asio, shared by the Connect REST API and the
+// ksqlDB REST API of `clickstream streams`.
 //
 // Threading: a fixed pool of I/O threads runs the io_context; each
 // connection has at most one operation outstanding, so its requests are
 // handled one at a time, in order (pipelined requests are answered in the
 // order they arrived). The handler runs on an I/O thread and may block
 // (the herder writes to Kafka), so it must be thread-safe; other
-// connections keep being served by the other threads.
+// connections keep being served by the other threads. A streamed response
+// (response::stream, e.g. a push query's rows) holds its I/O thread until
+// its streamer returns, so size `threads` for the concurrent streams; the
+// streamer sees the client go away or stop() begin through body_writer.
 //
 // A malformed or oversized request gets one error response
 // ({"error_code":N,"message":...}) and its connection is closed; the server
@@ -23,10 +27,10 @@
 #include <string>
 
 #include "base/result.h"
-#include "connect/http/http_message.h"
-#include "connect/http/request_parser.h"
+#include "http/http_message.h"
+#include "http/request_parser.h"
 
-namespace cs::connect::http {
+namespace cs::http {
 
 using handler = std::function<response(const request&)>;
 
@@ -55,4 +59,4 @@ class server {
     std::unique_ptr<impl> impl_;
 };
 
-}  // namespace cs::connect::http
+}  // namespace cs::http

@@ -1,0 +1,53 @@
+// What the REST server (src/streams/rest) needs from the engine: a
+// request's statements with request-scoped properties (/ksql), the Kafka
+// cluster's id (/info) and a health probe (/healthcheck).
+
+#include <librdkafka/rdkafka.h>
+
+#include "client/admin.h"
+#include "streams/engine.h"
+
+namespace cs::streams {
+
+status engine::execute_batch(const std::vector<ast::statement>& stmts,
+                             const std::map<std::string, std::string>& properties,
+                             std::vector<statement_result>& done) {
+    // One lock for the whole batch: no other statement or transient query
+    // plans with this request's properties.
+    std::lock_guard lock(statement_mu_);
+    std::map<std::string, std::string> saved = session_props_;
+    for (const auto& [k, v] : properties) {
+        session_props_[k] = v;
+    }
+    status st;
+    for (const auto& s : stmts) {
+        auto r = run(s, false);
+        if (!r) {
+            st = r.err();
+            break;
+        }
+        done.push_back(std::move(*r));
+    }
+    session_props_ = std::move(saved);
+    return st;
+}
+
+std::string engine::kafka_cluster_id() const {
+    char* id = rd_kafka_clusterid(admin_->handle(), 5000);
+    if (id == nullptr) {
+        return "";
+    }
+    std::string out(id);
+    rd_kafka_mem_free(admin_->handle(), id);
+    return out;
+}
+
+status engine::check_kafka() const {
+    auto md = admin_->metadata();
+    if (!md) {
+        return md.err();
+    }
+    return {};
+}
+
+}  // namespace cs::streams
