@@ -45,6 +45,8 @@ std::string sql_type::to_string() const {
         case type_kind::string:
         case type_kind::bytes:
         case type_kind::timestamp:
+        case type_kind::date:
+        case type_kind::time:
             return type_kind_name(kind);
         case type_kind::decimal:
             return fmt::format("DECIMAL({}, {})", precision, scale);
