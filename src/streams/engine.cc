@@ -29,6 +29,7 @@ result<std::unique_ptr<engine>> engine::create(client::client_settings settings,
     e->settings_ = std::move(settings);
     e->options_ = std::move(options);
     e->session_props_ = e->options_.properties;
+    e->variables_.insert(e->options_.variables.begin(), e->options_.variables.end());
     config::diagnostics diags;
     auto admin = client::admin_client::create(e->settings_, diags);
     if (!admin) {
@@ -84,7 +85,11 @@ status engine::restore() {
 
 result<std::string> engine::execute(const ast::statement& stmt) {
     std::lock_guard lock(statement_mu_);
-    return run(stmt, false);
+    auto substituted = substitute_unlocked(stmt);
+    if (!substituted) {
+        return substituted.err();
+    }
+    return run(*substituted, false);
 }
 
 status engine::execute_script(std::string_view sql, std::vector<std::string>& out) {
@@ -155,6 +160,12 @@ result<std::string> engine::run(const ast::statement& stmt, bool replaying) {
             } else if constexpr (std::is_same_v<T, ast::unset_stmt>) {
                 session_props_.erase(s.name);
                 return fmt::format("Successfully unset local property '{}'.", s.name);
+            } else if constexpr (std::is_same_v<T, ast::print_stmt> ||
+                                 std::is_same_v<T, ast::define_stmt> ||
+                                 std::is_same_v<T, ast::undefine_stmt> ||
+                                 std::is_same_v<T, ast::alter_source_stmt> ||
+                                 std::is_same_v<T, ast::run_script_stmt>) {
+                return run_session_statement(stmt, replaying);
             } else {
                 static_assert(std::is_same_v<T, ast::query_stmt>);
                 // It returns rows, not a message: the caller streams them.

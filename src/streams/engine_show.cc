@@ -13,6 +13,7 @@
 #include "streams/planner.h"
 #include "streams/planner_aggregate.h"
 #include "streams/sql_error.h"
+#include "streams/text_table.h"
 
 namespace cs::streams {
 namespace {
@@ -25,36 +26,6 @@ std::string transaction_counters(const query_runner& r) {
     }
     return fmt::format(", transactions committed {}, aborted {}", r.counters().txn_committed.load(),
                        r.counters().txn_aborted.load());
-}
-
-std::string text_table(const std::vector<std::string>& header,
-                       const std::vector<std::vector<std::string>>& rows) {
-    std::vector<size_t> width(header.size());
-    for (size_t i = 0; i < header.size(); ++i) {
-        width[i] = header[i].size();
-        for (const auto& r : rows) {
-            width[i] = std::max(width[i], r[i].size());
-        }
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string out;
-        for (size_t i = 0; i < cells.size(); ++i) {
-            out += i == 0 ? " " : " | ";
-            out += cells[i];
-            out.append(width[i] - cells[i].size(), ' ');
-        }
-        out += " \n";
-        return out;
-    };
-    std::string out = line(header);
-    out.append(out.size() - 1, '-');
-    out += '\n';
-    for (const auto& r : rows) {
-        out += line(r);
-    }
-    out.append(out.find('\n'), '-');
-    out += '\n';
-    return out;
 }
 
 const char* format_name(data_format f) {
@@ -233,6 +204,8 @@ result<std::string> engine::show(const ast::show_stmt& s) {
             }
             return text_table({"Function Name", "Type"}, rows);
         }
+        case ast::show_what::variables:
+            return show_variables();
         case ast::show_what::properties: {
             std::vector<std::vector<std::string>> rows;
             for (const auto& [k, v] : session_props_) {
@@ -263,9 +236,11 @@ result<std::string> engine::show_topics() {
 }
 
 result<std::string> engine::describe(const ast::describe_stmt& d) const {
-    if (d.function || d.all_kind) {
-        return error{errc::unsupported,
-                     "DESCRIBE FUNCTION and DESCRIBE STREAMS/TABLES are not supported yet"};
+    if (d.function) {
+        return describe_function(d);
+    }
+    if (d.all_kind) {
+        return describe_all(d);
     }
     const source_def* def = find(d.name);
     if (def == nullptr) {
