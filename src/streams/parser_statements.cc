@@ -295,7 +295,8 @@ ast::statement_body parser::describe() {
     }
     // DESCRIBE EXTENDED x, but a source may itself be called EXTENDED.
     if (peek().is_keyword("EXTENDED") &&
-        (peek(1).kind == token_kind::identifier || peek(1).kind == token_kind::quoted_identifier)) {
+        (peek(1).kind == token_kind::identifier || peek(1).kind == token_kind::quoted_identifier ||
+         peek(1).kind == token_kind::variable)) {
         next();
         d.extended = true;
     }

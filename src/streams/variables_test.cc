@@ -35,6 +35,7 @@ TEST(Variables, IdentifiersLiteralsAndStrings) {
                       {"str", "'john'"},        {"topicName", "'name1'"},
                       {"replicas", "3"},        {"env", "qa"}};
     EXPECT_EQ(text("DESCRIBE ${identifier} EXTENDED", v), "DESCRIBE _id_ EXTENDED");
+    EXPECT_EQ(text("DESCRIBE EXTENDED ${identifier}", v), "DESCRIBE EXTENDED _id_");
     EXPECT_EQ(text("DESCRIBE ${quotedIdentifier}", v), "DESCRIBE \"_id_\"");
     EXPECT_EQ(text("DESCRIBE FUNCTION ${backQuoted}", v), "DESCRIBE FUNCTION `_id_`");
     EXPECT_EQ(text("INSERT INTO ${identifier} VALUES (${num}, ${bool}, ${dec}, ${str})", v),
