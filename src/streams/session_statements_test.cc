@@ -199,6 +199,11 @@ TEST_F(SessionStatementsTest, VariablesAreSubstitutedInLaterStatements) {
     q = e->run_transient(parse(query), sink, never.get_token());
     EXPECT_TRUE(q.ok()) << q.message();
     EXPECT_EQ(sink.columns, std::vector<std::string>{"PAGE"});
+    // Errors point into the substituted statement.
+    q = e->run_transient(parse("SELECT nope FROM ${name};"), sink, never.get_token());
+    EXPECT_NE(q.message().find("line 1:8"), std::string::npos) << q.message();
+    EXPECT_NE(q.message().find("SELECT nope FROM clicks\n       ^"), std::string::npos)
+        << q.message();
     // Disabled: a reference outside quotes is refused.
     test::run_script(*e, "SET 'ksql.variable.substitution.enable' = 'false';");
     st = fails(*e, "DESCRIBE ${name};");

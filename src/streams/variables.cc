@@ -273,7 +273,7 @@ result<ast::statement> substitute_variables(const ast::statement& stmt, const va
         return error{errc::invalid_argument, fmt::format("Illegal argument at {}. Got: '${{{}}}'",
                                                          location(u.pos), u.name)};
     }
-    parsed->pos = stmt.pos;
+    // Its positions (and error messages) are in the substituted text.
     return parsed;
 }
 
