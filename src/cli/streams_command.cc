@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stop_token>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -39,8 +41,33 @@ struct streams_options {
     std::optional<std::string> config;
     std::optional<std::string> service_id;
     std::optional<std::string> listen;  // --listen HOST:PORT
+    std::vector<std::string> defines;   // --define name=value
     int status_interval_ms = 10000;
 };
+
+// ksqlDB's VariableParser: "name=value", split at '=' (Java's split: exactly
+// two parts once trailing empty ones are dropped).
+result<std::pair<std::string, std::string>> parse_define(const std::string& pair) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (;;) {
+        size_t eq = pair.find('=', start);
+        parts.push_back(pair.substr(start, eq == std::string::npos ? eq : eq - start));
+        if (eq == std::string::npos) {
+            break;
+        }
+        start = eq + 1;
+    }
+    while (!parts.empty() && parts.back().empty()) {
+        parts.pop_back();
+    }
+    if (parts.size() != 2) {
+        return error{errc::invalid_argument,
+                     "Failed to parse argument " + pair +
+                         ": variables must be defined using '=' (i.e. var=val)."};
+    }
+    return std::pair{parts[0], parts[1]};
+}
 
 // Settings of the properties file: ksqlDB's own (ksql.*, auto.offset.reset,
 // ksql.streams.*, processing.guarantee) become engine properties; the rest
@@ -75,12 +102,11 @@ result<std::optional<http::listen_address>> listen_address(
     return std::optional<http::listen_address>(*a);
 }
 
-// A bare SELECT: its rows as a table on stdout until it ends (a pull query,
-// a LIMIT) or SIGINT/SIGTERM stops it; then ksqlDB's CLI's closing lines.
-status run_query(streams::engine& e, const streams::ast::statement& stmt) {
-    std::stop_source stop;
+// Runs f(stop token) while SIGINT/SIGTERM turn into a stop request (the
+// signal handler only sets a flag; a watcher thread requests the stop).
+template <class F>
+status run_stoppable(std::stop_source& stop, F&& f) {
     std::atomic<bool> done{false};
-    // The signal handler only sets a flag; this turns it into a stop request.
     std::thread watcher([&] {
         while (!done.load()) {
             if (stop_requested.load()) {
@@ -90,10 +116,19 @@ status run_query(streams::engine& e, const streams::ast::statement& stmt) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     });
-    table_printer printer(std::cout, terminal_width());
-    auto st = e.run_transient(stmt, printer, stop.get_token());
+    status st = f(stop.get_token());
     done.store(true);
     watcher.join();
+    return st;
+}
+
+// A bare SELECT: its rows as a table on stdout until it ends (a pull query,
+// a LIMIT) or SIGINT/SIGTERM stops it; then ksqlDB's CLI's closing lines.
+status run_query(streams::engine& e, const streams::ast::statement& stmt) {
+    std::stop_source stop;
+    table_printer printer(std::cout, terminal_width());
+    auto st = run_stoppable(
+        stop, [&](std::stop_token token) { return e.run_transient(stmt, printer, token); });
     if (!st) {
         return st;
     }
@@ -107,17 +142,75 @@ status run_query(streams::engine& e, const streams::ast::statement& stmt) {
     return {};
 }
 
+// PRINT: the topic's lines as they come until its LIMIT or an interrupt,
+// then "Topic printing ceased" (ksqlDB's CLI).
+status run_print(streams::engine& e, const streams::ast::statement& stmt) {
+    std::stop_source stop;
+    auto st = run_stoppable(stop, [&](std::stop_token token) {
+        return e.run_print(
+            stmt,
+            [](const std::string& line) {
+                std::cout << line << '\n';
+                std::cout.flush();
+                return true;
+            },
+            token);
+    });
+    if (!st) {
+        return st;
+    }
+    std::cout << "Topic printing ceased\n";
+    std::cout.flush();
+    return {};
+}
+
+status run_statements(streams::engine& e, const std::string& sql, bool in_script);
+
+// RUN SCRIPT 'file': its statements, as --file runs them; like ksqlDB's
+// RUN SCRIPT, no SELECT, PRINT or RUN SCRIPT inside.
+status run_script(streams::engine& e, const streams::ast::statement& stmt) {
+    auto substituted = e.substitute(stmt);
+    if (!substituted) {
+        return substituted.err();
+    }
+    const auto& path = std::get<streams::ast::run_script_stmt>(substituted->body).path;
+    std::ifstream in(path);
+    if (!in) {
+        return status(errc::not_found, "Failed to read file: " + path);
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return run_statements(e, ss.str(), true);
+}
+
 // Runs the statements in order, printing each one's output as it ends,
 // until the first error or an interrupt (which ends a push query and the
 // run: the statements after it are not run).
-status run_statements(streams::engine& e, const std::string& sql) {
+status run_statements(streams::engine& e, const std::string& sql, bool in_script) {
     auto stmts = streams::parse_script(sql);
     if (!stmts) {
         return stmts.err();
     }
+    namespace ast = streams::ast;
     for (const auto& s : *stmts) {
-        if (std::holds_alternative<streams::ast::query_stmt>(s.body)) {
+        const bool streamed = std::holds_alternative<ast::query_stmt>(s.body) ||
+                              std::holds_alternative<ast::print_stmt>(s.body) ||
+                              std::holds_alternative<ast::run_script_stmt>(s.body);
+        if (in_script && streamed) {
+            return status(
+                errc::unsupported,
+                "RUN SCRIPT runs no SELECT, PRINT or RUN SCRIPT (as ksqlDB's): " + s.text);
+        }
+        if (std::holds_alternative<ast::query_stmt>(s.body)) {
             if (auto st = run_query(e, s); !st) {
+                return st;
+            }
+        } else if (std::holds_alternative<ast::print_stmt>(s.body)) {
+            if (auto st = run_print(e, s); !st) {
+                return st;
+            }
+        } else if (std::holds_alternative<ast::run_script_stmt>(s.body)) {
+            if (auto st = run_script(e, s); !st) {
                 return st;
             }
         } else {
@@ -168,6 +261,14 @@ int run_streams(const streams_options& o) {
     if (o.service_id) {
         eo.service_id = *o.service_id;
     }
+    for (const auto& d : o.defines) {
+        auto kv = parse_define(d);
+        if (!kv) {
+            std::cerr << "error: " << kv.err().message << '\n';
+            return 1;
+        }
+        eo.variables[kv->first] = kv->second;
+    }
     client::apply_bootstrap(settings, o.bootstrap_server);
     auto listen = listen_address(o, listeners);
     if (!listen) {
@@ -212,7 +313,7 @@ int run_streams(const streams_options& o) {
     // Queries resumed from the command topic keep running only when this
     // invocation is a --file run or started queries of its own.
     size_t resumed = (*engine)->running_queries();
-    auto st = run_statements(**engine, sql);
+    auto st = run_statements(**engine, sql, false);
     std::cout.flush();
     if (!st) {
         std::string where = o.file ? *o.file + ":" : std::string();
@@ -291,6 +392,8 @@ void register_streams_command(CLI::App& app) {
     optional_string("--listen", opts->listen,
                     "HOST:PORT: serve ksqlDB's REST API there (as ksqlDB's listeners); "
                     "--file/--execute become optional");
+    cmd->add_option("--define,-d", opts->defines,
+                    "A session variable, name=value (as DEFINE name = 'value'); repeatable");
     cmd->add_option("--status-interval-ms", opts->status_interval_ms,
                     "How often to print the queries' status to stderr")
         ->capture_default_str();

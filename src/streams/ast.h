@@ -264,9 +264,17 @@ struct drop_stmt {
     bool delete_topic = false;
 };
 
-enum class show_what : uint8_t { streams, tables, queries, topics, functions, properties };
+enum class show_what : uint8_t {
+    streams,
+    tables,
+    queries,
+    topics,
+    functions,
+    properties,
+    variables,
+};
 
-// SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|FUNCTIONS|PROPERTIES [EXTENDED]
+// SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|FUNCTIONS|PROPERTIES|VARIABLES [EXTENDED]
 struct show_stmt {
     show_what what = show_what::streams;
     bool extended = false;
@@ -312,14 +320,60 @@ struct query_stmt {
     select_stmt select;
 };
 
-using statement_body = std::variant<create_source_stmt, create_as_select_stmt, insert_select_stmt,
-                                    insert_values_stmt, drop_stmt, show_stmt, describe_stmt,
-                                    explain_stmt, terminate_stmt, set_stmt, unset_stmt, query_stmt>;
+// PRINT topic [FROM BEGINNING] [INTERVAL|SAMPLE n] [LIMIT n]: the topic's
+// records as text (engine::run_print). The name keeps its case, quoted or not.
+struct print_stmt {
+    std::string topic;
+    source_pos topic_pos;
+    bool from_beginning = false;
+    int64_t interval = 1;  // every interval-th record is printed
+    std::optional<int64_t> limit;
+};
+
+// DEFINE name = 'value' / UNDEFINE name (session variables, variables.h).
+struct define_stmt {
+    std::string name;  // as written
+    std::string value;
+};
+struct undefine_stmt {
+    std::string name;
+};
+
+// ALTER STREAM|TABLE name ADD [COLUMN] col type [, ADD [COLUMN] col type ...]
+struct alter_source_stmt {
+    source_kind kind = source_kind::stream;
+    std::string name;
+    source_pos name_pos;
+    std::vector<table_element> columns;  // value columns to add, in order
+};
+
+// RUN SCRIPT 'path'
+struct run_script_stmt {
+    std::string path;
+};
+
+using statement_body =
+    std::variant<create_source_stmt, create_as_select_stmt, insert_select_stmt, insert_values_stmt,
+                 drop_stmt, show_stmt, describe_stmt, explain_stmt, terminate_stmt, set_stmt,
+                 unset_stmt, query_stmt, print_stmt, define_stmt, undefine_stmt, alter_source_stmt,
+                 run_script_stmt>;
+
+// A ${name} reference outside quotes, where the parser met it: in place of
+// an identifier, or of a literal (variables.h substitutes them).
+struct variable_use {
+    std::string name;         // as written
+    bool identifier = false;  // else a literal
+    size_t offset = 0;        // of the '$' in statement::text
+    source_pos pos;           // in the script
+};
 
 struct statement {
     statement_body body;
     std::string text;  // the statement's original text, trimmed, without the trailing ';'
     source_pos pos;    // where `text` starts in the script
+    // ${name} references outside quotes; the body holds placeholders for
+    // them until the statement is substituted (variables.h).
+    std::vector<variable_use> variables;
 };
 
 }  // namespace cs::streams::ast

@@ -29,6 +29,7 @@ result<std::unique_ptr<engine>> engine::create(client::client_settings settings,
     e->settings_ = std::move(settings);
     e->options_ = std::move(options);
     e->session_props_ = e->options_.properties;
+    e->variables_.insert(e->options_.variables.begin(), e->options_.variables.end());
     config::diagnostics diags;
     auto admin = client::admin_client::create(e->settings_, diags);
     if (!admin) {
@@ -84,7 +85,11 @@ status engine::restore() {
 
 result<statement_result> engine::execute_result(const ast::statement& stmt) {
     std::lock_guard lock(statement_mu_);
-    return run(stmt, false);
+    auto substituted = substitute_unlocked(stmt);
+    if (!substituted) {
+        return substituted.err();
+    }
+    return run(*substituted, false);
 }
 
 result<std::string> engine::execute(const ast::statement& stmt) {
@@ -164,6 +169,16 @@ result<statement_result> engine::run(const ast::statement& stmt, bool replaying)
                 session_props_.erase(s.name);
                 return statement_result::of_message(
                     fmt::format("Successfully unset local property '{}'.", s.name));
+            } else if constexpr (std::is_same_v<T, ast::print_stmt> ||
+                                 std::is_same_v<T, ast::define_stmt> ||
+                                 std::is_same_v<T, ast::undefine_stmt> ||
+                                 std::is_same_v<T, ast::alter_source_stmt> ||
+                                 std::is_same_v<T, ast::run_script_stmt>) {
+                auto text = run_session_statement(stmt, replaying);
+                if (!text) {
+                    return text.err();
+                }
+                return statement_result::of_message(std::move(*text));
             } else {
                 static_assert(std::is_same_v<T, ast::query_stmt>);
                 // It returns rows, not a message: the caller streams them.

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,7 @@
 #include "streams/statement_result.h"
 #include "streams/table_store.h"
 #include "streams/transient_query.h"
+#include "streams/variables.h"
 
 namespace cs::client {
 class admin_client;
@@ -55,6 +57,8 @@ struct engine_options {
     // Session properties in effect from the start (e.g. auto.offset.reset
     // from --config); SET/UNSET change them for later statements.
     std::map<std::string, std::string> properties;
+    // Session variables from the start (--define name=value), as DEFINE.
+    std::map<std::string, std::string> variables;
 };
 
 // "_confluent-ksql-<service id>_command_topic", as ksqlDB names it.
@@ -120,6 +124,19 @@ class engine final : public catalog_view {
     status run_transient(const ast::statement& stmt, row_sink& sink, std::stop_token stop,
                          const std::map<std::string, std::string>& properties = {});
 
+    // Runs a PRINT (ast::print_stmt): the topic's records as ksqlDB prints
+    // them (record_formatter.h), one line at a time to on_line, until the
+    // LIMIT, `stop`, or on_line returning false. Like run_transient:
+    // thread-safe, the statement lock only while it starts.
+    status run_print(const ast::statement& stmt,
+                     const std::function<bool(const std::string& line)>& on_line,
+                     std::stop_token stop,
+                     const std::map<std::string, std::string>& properties = {});
+
+    // The statement with the session's variables substituted (variables.h);
+    // execute(), run_transient() and run_print() do it themselves.
+    result<ast::statement> substitute(const ast::statement& stmt);
+
     // catalog_view
     const source_def* find(std::string_view name) const override;
     std::vector<std::string> names() const override;
@@ -157,6 +174,17 @@ class engine final : public catalog_view {
     result<statement_result> describe(const ast::describe_stmt& d) const;
     result<statement_result> explain(const ast::explain_stmt& e, const ast::statement& stmt) const;
     result<statement_result> show_topics();
+    // engine_session.cc: PRINT (refused here), DEFINE, UNDEFINE, ALTER,
+    // RUN SCRIPT (refused here), SHOW VARIABLES.
+    result<std::string> run_session_statement(const ast::statement& stmt, bool replaying);
+    result<std::string> show_variables() const;
+    result<std::string> alter_source(const ast::alter_source_stmt& a, const ast::statement& stmt,
+                                     bool replaying);
+    // engine_describe.cc: DESCRIBE FUNCTION, DESCRIBE STREAMS|TABLES.
+    result<std::string> describe_function(const ast::describe_stmt& d) const;
+    result<std::string> describe_all(const ast::describe_stmt& d) const;
+    // substitute() with the statement lock held.
+    result<ast::statement> substitute_unlocked(const ast::statement& stmt) const;
 
     // Registers a planned query (and its sink when `new_sink`), starting it
     // unless replaying.
@@ -171,6 +199,10 @@ class engine final : public catalog_view {
     // with a request's overrides).
     result<runner_options> make_runner_options(
         const std::map<std::string, std::string>& props) const;
+    // make_runner_options of the session's properties with a request's
+    // overrides (engine_session.cc).
+    result<runner_options> request_runner_options(
+        const std::map<std::string, std::string>& overrides) const;
     // TIMESTAMP_FORMAT parsing of a source, in UTC (ksqlDB's default zone for it).
     static timestamp_parser parser_for(const source_def& def);
     // Plans a bare SELECT under the statement lock (engine_transient.cc).
@@ -189,6 +221,7 @@ class engine final : public catalog_view {
     mutable std::mutex queries_mu_;  // guards queries_ against query_statuses()
     std::vector<std::unique_ptr<persistent_query>> queries_;
     std::map<std::string, std::string> session_props_;  // SET 'k'='v'
+    variable_map variables_;                            // DEFINE name = 'value'
     int64_t next_query_number_ = 1;
 };
 

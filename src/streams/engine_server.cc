@@ -15,13 +15,21 @@ status engine::execute_batch(const std::vector<ast::statement>& stmts,
     // One lock for the whole batch: no other statement or transient query
     // plans with this request's properties.
     std::lock_guard lock(statement_mu_);
+    // DEFINE inside the request lasts for the request, as ksqlDB's server
+    // keeps no variables between requests.
     std::map<std::string, std::string> saved = session_props_;
+    variable_map saved_variables = variables_;
     for (const auto& [k, v] : properties) {
         session_props_[k] = v;
     }
     status st;
     for (const auto& s : stmts) {
-        auto r = run(s, false);
+        auto substituted = substitute_unlocked(s);
+        if (!substituted) {
+            st = substituted.err();
+            break;
+        }
+        auto r = run(*substituted, false);
         if (!r) {
             st = r.err();
             break;
@@ -29,6 +37,7 @@ status engine::execute_batch(const std::vector<ast::statement>& stmts,
         done.push_back(std::move(*r));
     }
     session_props_ = std::move(saved);
+    variables_ = std::move(saved_variables);
     return st;
 }
 

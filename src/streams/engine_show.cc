@@ -224,6 +224,13 @@ result<statement_result> engine::show(const ast::show_stmt& s) {
             r.what = statement_result::kind::functions;
             r.functions = function_names();
             return r;
+        case ast::show_what::variables: {
+            auto text = show_variables();
+            if (!text) {
+                return text.err();
+            }
+            return statement_result::of_message(std::move(*text));
+        }
         case ast::show_what::properties:
             r.what = statement_result::kind::properties;
             for (const auto& [k, v] : session_props_) {
@@ -257,8 +264,11 @@ result<statement_result> engine::show_topics() {
 
 result<statement_result> engine::describe(const ast::describe_stmt& d) const {
     if (d.function || d.all_kind) {
-        return error{errc::unsupported,
-                     "DESCRIBE FUNCTION and DESCRIBE STREAMS/TABLES are not supported yet"};
+        auto text = d.function ? describe_function(d) : describe_all(d);
+        if (!text) {
+            return text.err();
+        }
+        return statement_result::of_message(std::move(*text));
     }
     const source_def* def = find(d.name);
     if (def == nullptr) {

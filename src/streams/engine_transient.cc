@@ -66,11 +66,7 @@ result<transient_run> engine::plan_transient_run(
         }
         run.tables.push_back(std::move(*r));
     }
-    std::map<std::string, std::string> props = session_props_;
-    for (const auto& [k, v] : properties) {
-        props[k] = v;
-    }
-    auto o = make_runner_options(props);
+    auto o = request_runner_options(properties);
     if (!o) {
         return o.err();
     }
@@ -88,8 +84,13 @@ result<transient_run> engine::plan_transient_run(
     return run;
 }
 
-status engine::run_transient(const ast::statement& stmt, row_sink& sink, std::stop_token stop,
+status engine::run_transient(const ast::statement& original, row_sink& sink, std::stop_token stop,
                              const std::map<std::string, std::string>& properties) {
+    auto substituted = substitute(original);
+    if (!substituted) {
+        return substituted.err();
+    }
+    const ast::statement& stmt = *substituted;
     const auto* q = std::get_if<ast::query_stmt>(&stmt.body);
     if (q == nullptr) {
         return status(errc::invalid_argument,

@@ -38,7 +38,9 @@ class lexer {
                 return out;
             }
             char c = sql_[i_];
-            if (is_ident_start(c)) {
+            if (c == '$' && variable(t)) {
+                // ${name} (ksqlDB's VARIABLE token)
+            } else if (is_ident_start(c)) {
                 size_t start = i_;
                 while (i_ < sql_.size() && is_ident_char(sql_[i_])) {
                     advance();
@@ -147,6 +149,28 @@ class lexer {
         t.kind = kind;
         t.text = std::move(text);
         return {};
+    }
+
+    // ${name}, name as ksqlDB's IDENTIFIER: [A-Za-z_][A-Za-z0-9_@]*.
+    bool variable(token& t) {
+        size_t j = i_ + 2;
+        if (!at("${") || j >= sql_.size() ||
+            (std::isalpha(static_cast<unsigned char>(sql_[j])) == 0 && sql_[j] != '_')) {
+            return false;
+        }
+        while (j < sql_.size() && (std::isalnum(static_cast<unsigned char>(sql_[j])) != 0 ||
+                                   sql_[j] == '_' || sql_[j] == '@')) {
+            ++j;
+        }
+        if (j >= sql_.size() || sql_[j] != '}') {
+            return false;
+        }
+        t.kind = token_kind::variable;
+        t.text = std::string(sql_.substr(i_ + 2, j - i_ - 2));
+        while (i_ <= j) {
+            advance();
+        }
+        return true;
     }
 
     void number(token& t) {

@@ -19,6 +19,7 @@ enum class token_kind : uint8_t {
     identifier,         // unquoted: text upper-cased; also every keyword
     quoted_identifier,  // `like this`: text without backticks, case kept
     string,             // 'text': unescaped
+    variable,           // ${name}: text is the name as written (variables.h substitutes it)
     integer,            // 123
     decimal,            // 1.5, .5, 1.
     floating,           // 1e3, 1.5E-3

@@ -406,6 +406,17 @@ ast::expr_ptr parser::primary() {
             mismatched("an expression");
         case token_kind::end:
             mismatched("an expression");
+        case token_kind::variable:
+            // ${name}: a literal, unless it names a function or a qualifier
+            // (ksqlDB's grammar tries the literal first).
+            if (!peek(1).is_symbol("(") && !peek(1).is_symbol(".")) {
+                use_variable(t, false);
+                auto e = node(ast::expr_kind::literal, t.pos);
+                e->lit = value("${" + next().text + "}");
+                e->lit_type = sql_type::string();
+                return e;
+            }
+            break;
         case token_kind::identifier:
         case token_kind::quoted_identifier:
             break;
@@ -504,8 +515,9 @@ ast::expr_ptr parser::primary() {
         }
     }
     ast::source_pos pos = t.pos;
+    const bool named_by_variable = t.kind == token_kind::variable;
     std::string first = identifier();
-    if (keyword && peek().is_symbol("(")) {
+    if ((keyword || named_by_variable) && peek().is_symbol("(")) {
         next();
         auto e = node(ast::expr_kind::call, pos);
         e->name = first;

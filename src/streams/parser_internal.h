@@ -58,8 +58,11 @@ class parser {
     std::string identifier(ast::source_pos* pos = nullptr);
     bool at_identifier() const {
         return peek().kind == token_kind::identifier ||
-               peek().kind == token_kind::quoted_identifier;
+               peek().kind == token_kind::quoted_identifier || peek().kind == token_kind::variable;
     }
+    // Records the ${name} token t as a variable used as an identifier or a
+    // literal (ast::statement::variables).
+    void use_variable(const token& t, bool as_identifier);
     // Keywords that end a clause: not taken as an implicit alias.
     static bool is_reserved(const token& t);
 
@@ -103,10 +106,19 @@ class parser {
     ast::window_spec window();
     int64_t duration_ms();
     std::vector<ast::table_element> table_elements();
+    // parser_session.cc: PRINT, DEFINE, UNDEFINE, ALTER, RUN SCRIPT.
+    ast::statement_body print();
+    ast::statement_body define();
+    ast::statement_body undefine();
+    ast::statement_body alter();
+    ast::statement_body run_script();
+    int64_t integer_value(std::string_view what);
+    std::string variable_name();
 
     std::string_view sql_;
     std::vector<token> tokens_;
     size_t idx_ = 0;
+    std::vector<ast::variable_use> variable_uses_;  // of the statement being parsed
 };
 
 }  // namespace cs::streams::detail

@@ -140,7 +140,7 @@ ast::expr_ptr parser::unary_for_property() {
     const token& t = peek();
     if (t.kind == token_kind::string || t.kind == token_kind::integer ||
         t.kind == token_kind::decimal || t.kind == token_kind::floating || t.is_symbol("-") ||
-        t.is_keyword("TRUE") || t.is_keyword("FALSE")) {
+        t.is_keyword("TRUE") || t.is_keyword("FALSE") || t.kind == token_kind::variable) {
         auto e = expression();
         if (e->kind == ast::expr_kind::literal && !e->lit_is_null) {
             return e;

@@ -49,7 +49,16 @@ std::string parser::identifier(ast::source_pos* pos) {
     if (pos != nullptr) {
         *pos = peek().pos;
     }
+    if (peek().kind == token_kind::variable) {
+        use_variable(peek(), true);
+        return "${" + next().text + "}";
+    }
     return next().text;
+}
+
+void parser::use_variable(const token& t, bool as_identifier) {
+    variable_uses_.push_back(ast::variable_use{
+        .name = t.text, .identifier = as_identifier, .offset = t.offset, .pos = t.pos});
 }
 
 bool parser::is_reserved(const token& t) {
@@ -258,9 +267,11 @@ ast::statement_body parser::show() {
         s.what = ast::show_what::functions;
     } else if (accept_keyword("PROPERTIES")) {
         s.what = ast::show_what::properties;
+    } else if (accept_keyword("VARIABLES")) {
+        s.what = ast::show_what::variables;
     } else {
         (void)t;
-        mismatched("STREAMS, TABLES, QUERIES, TOPICS, FUNCTIONS or PROPERTIES");
+        mismatched("STREAMS, TABLES, QUERIES, TOPICS, FUNCTIONS, PROPERTIES or VARIABLES");
     }
     s.extended = accept_keyword("EXTENDED");
     return s;
@@ -284,7 +295,8 @@ ast::statement_body parser::describe() {
     }
     // DESCRIBE EXTENDED x, but a source may itself be called EXTENDED.
     if (peek().is_keyword("EXTENDED") &&
-        (peek(1).kind == token_kind::identifier || peek(1).kind == token_kind::quoted_identifier)) {
+        (peek(1).kind == token_kind::identifier || peek(1).kind == token_kind::quoted_identifier ||
+         peek(1).kind == token_kind::variable)) {
         next();
         d.extended = true;
     }
@@ -366,9 +378,24 @@ ast::statement_body parser::statement_body() {
     if (t.is_keyword("SELECT")) {
         return ast::query_stmt{select()};
     }
+    if (accept_keyword("PRINT")) {
+        return print();
+    }
+    if (accept_keyword("DEFINE")) {
+        return define();
+    }
+    if (accept_keyword("UNDEFINE")) {
+        return undefine();
+    }
+    if (accept_keyword("ALTER")) {
+        return alter();
+    }
+    if (accept_keyword("RUN")) {
+        return run_script();
+    }
     mismatched(
-        "CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, EXPLAIN, TERMINATE, SET, UNSET or "
-        "SELECT");
+        "CREATE, INSERT, DROP, SHOW, LIST, DESCRIBE, EXPLAIN, TERMINATE, SET, UNSET, SELECT, "
+        "PRINT, DEFINE, UNDEFINE, ALTER or RUN SCRIPT");
 }
 
 std::vector<ast::statement> parser::script() {
@@ -383,9 +410,15 @@ std::vector<ast::statement> parser::script() {
         ast::statement st;
         st.pos = first.pos;
         size_t begin = first.offset;
+        variable_uses_.clear();
         st.body = statement_body();
         const token& last = tokens_[idx_ == 0 ? 0 : idx_ - 1];
         st.text = std::string(sql_.substr(begin, last.offset + last.length - begin));
+        st.variables = std::move(variable_uses_);
+        variable_uses_.clear();
+        for (auto& v : st.variables) {
+            v.offset -= begin;
+        }
         if (!at_end() && !peek().is_symbol(";")) {
             mismatched("';'");
         }

@@ -4,7 +4,8 @@ process: the seeds' two ksqlDB statements from a --file (the AVRO one fails
 Server_Date rows), a syntax error with line:column and caret,
 --execute of a SHOW statement that exits after printing, and transient
 queries printed as the ksqlDB CLI prints them (a LIMIT push query, a pull
-scan, a push query ended by SIGINT)."""
+scan, a push query ended by SIGINT), PRINT with a --define'd topic and
+ended by SIGINT, and RUN SCRIPT."""
 
 import json
 import os
@@ -236,8 +237,72 @@ def test_sigint_ends_a_push_query():
         assert stdout.decode() == "Query terminated\n", stdout.decode()
 
 
+def test_print_define_and_run_script():
+    with Broker() as b:
+        res = streams(b, "--execute", CLICKS)
+        assert res.returncode == 0, res.stderr.decode()
+        kcat(b, "-P", "-t", "clicks", "-K", "\t",
+             stdin=b'u1\t{"PAGE":"/a"}\nu2\t{"PAGE":"/b"}\nu3\t{"PAGE":"/c"}\n')
+        res = streams(b, "--define", "topic=clicks", "--execute",
+                      "PRINT '${topic}' FROM BEGINNING LIMIT 2;")
+        assert res.returncode == 0, res.stderr.decode()
+        lines = res.stdout.decode().splitlines()
+        assert lines[:2] == ["Key format: KAFKA_STRING",
+                             "Value format: JSON or KAFKA_STRING"], lines
+        assert lines[2].startswith("rowtime: ") and lines[2].endswith(
+            ' Z, key: u1, value: {"PAGE":"/a"}, partition: 0'), lines
+        assert lines[3].endswith(' Z, key: u2, value: {"PAGE":"/b"}, partition: 0'), lines
+        assert lines[4:] == ["Topic printing ceased"], lines
+
+        script = write_sql("DEFINE src = 'clicks';\nDESCRIBE ${src};\n")
+        try:
+            res = streams(b, "--execute", f"RUN SCRIPT '{script}'; SHOW VARIABLES;")
+            assert res.returncode == 0, res.stderr.decode()
+            out = res.stdout.decode()
+            assert "Name                 : CLICKS" in out, out
+            assert " src           | clicks \n" in out, out
+        finally:
+            os.unlink(script)
+        script = write_sql("SELECT * FROM clicks EMIT CHANGES;\n")
+        try:
+            res = streams(b, "--execute", f"RUN SCRIPT '{script}';")
+            assert res.returncode == 2, res
+            assert "RUN SCRIPT runs no SELECT, PRINT or RUN SCRIPT" in res.stderr.decode()
+        finally:
+            os.unlink(script)
+        res = streams(b, "--define", "a=b=c", "--execute", "SHOW VARIABLES;")
+        assert res.returncode == 1, res
+        assert "variables must be defined using '=' (i.e. var=val)" in res.stderr.decode()
+
+
+def test_sigint_ends_a_print():
+    with Broker() as b:
+        res = streams(b, "--execute", CLICKS)
+        assert res.returncode == 0, res.stderr.decode()
+        proc = subprocess.Popen([BINARY, "streams", "--bootstrap-server", b.bootstrap,
+                                 "--execute", "PRINT 'clicks';"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # It starts at the end: records until it has shown one.
+            os.set_blocking(proc.stdout.fileno(), False)
+            seen = b""
+            for _ in range(100):
+                kcat(b, "-P", "-t", "clicks", "-K", "\t", stdin=b'u1\t{"PAGE":"/live"}\n')
+                time.sleep(0.2)
+                seen += proc.stdout.read() or b""
+                if b"key: u1" in seen:
+                    break
+            assert b"Key format: KAFKA_STRING\n" in seen, seen
+        finally:
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 0, stderr.decode()
+        assert (seen + stdout).decode().endswith("Topic printing ceased\n"), seen + stdout
+
+
 if __name__ == "__main__":
     run_tests([test_avro_is_not_supported_yet, test_syntax_error_points_at_the_token,
                test_seed_statements_with_json_run_until_sigterm,
                test_two_processes_share_a_query_and_survive_one_leaving,
-               test_transient_queries_print_a_table, test_sigint_ends_a_push_query])
+               test_transient_queries_print_a_table, test_sigint_ends_a_push_query,
+               test_print_define_and_run_script, test_sigint_ends_a_print])
