@@ -5,29 +5,21 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::config {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 std::vector<std::string_view> split_commas(std::string_view text) {
     std::vector<std::string_view> out;
-    text = trim(text);
+    text = trim_blanks(text);
     if (text.empty()) {
         return out;
     }
     size_t start = 0;
     while (true) {
         size_t comma = text.find(',', start);
-        out.push_back(trim(text.substr(
+        out.push_back(trim_blanks(text.substr(
             start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
         if (comma == std::string_view::npos) {
             return out;
@@ -93,8 +85,8 @@ result<std::map<std::string, std::string>> parse_protocol_map(std::string_view t
         if (colon == std::string_view::npos || colon == 0 || colon + 1 == item.size()) {
             return error{errc::invalid_argument, fmt::format("\"{}\" is not NAME:PROTOCOL", item)};
         }
-        std::string name(trim(item.substr(0, colon)));
-        if (!out.emplace(name, std::string(trim(item.substr(colon + 1)))).second) {
+        std::string name(trim_blanks(item.substr(0, colon)));
+        if (!out.emplace(name, std::string(trim_blanks(item.substr(colon + 1)))).second) {
             return error{errc::invalid_argument,
                          fmt::format("listener name {} is mapped twice", name)};
         }

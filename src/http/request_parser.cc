@@ -5,25 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
+#include "base/strings.h"
+
 namespace cs::http {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // RFC 9110 token characters (method and header names).
 bool is_token(std::string_view s) {
@@ -133,8 +119,8 @@ request_parser::state request_parser::next(request& req) {
         if (colon == std::string_view::npos || !is_token(h.substr(0, colon))) {
             return fail(400, "malformed header line");
         }
-        std::string name = lower(h.substr(0, colon));
-        std::string_view value = trim(h.substr(colon + 1));
+        std::string name = ascii_lower(h.substr(0, colon));
+        std::string_view value = trim_blanks(h.substr(colon + 1));
         if (name == "content-length") {
             size_t n = 0;
             auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
