@@ -11,12 +11,12 @@
 #include "connect/connectors/jdbc/jdbc_sink_connector.h"
 #include "connect/connectors/jdbc/jdbc_source_connector.h"
 #include "connect/connectors/s3/s3_sink_connector.h"
-#include "http/server.h"
 #include "connect/kafka_state_store.h"
 #include "connect/plugin_registry.h"
 #include "connect/rest/json.h"
 #include "connect/rest/rest_api.h"
 #include "connect/transforms/transforms.h"
+#include "http/server.h"
 
 namespace cs::cli {
 

@@ -6,10 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include "http/server.h"
 #include "connect/rest/json.h"
-#include "http/test_http_client.h"
 #include "connect/rest/test_plugin.h"
+#include "http/server.h"
+#include "http/test_http_client.h"
 
 namespace cs::connect::rest {
 namespace {
