@@ -28,20 +28,10 @@ class SessionStatementsTest : public ::testing::Test {
         engine_options o;
         o.service_id = service_id;
         o.variables = std::move(variables);
-        auto e = engine::create(test::settings_for(*broker_), o);
-        EXPECT_TRUE(e.ok()) << e.err().message;
-        if (!e.ok()) {
-            return nullptr;
-        }
-        EXPECT_TRUE((*e)->restore().ok());
-        return std::move(*e);
+        return test::start_engine(*broker_, std::move(o));
     }
 
-    static ast::statement parse(const std::string& sql) {
-        auto s = parse_statement(sql);
-        EXPECT_TRUE(s.ok()) << sql << ": " << s.err().message;
-        return s.ok() ? std::move(*s) : ast::statement{};
-    }
+    static ast::statement parse(const std::string& sql) { return test::parse_one(sql); }
 
     static status fails(engine& e, const std::string& sql) {
         std::vector<std::string> out;

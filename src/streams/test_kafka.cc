@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "streams/parser.h"
+
 namespace cs::streams::test {
 
 client::client_settings settings_for(const cs::testing::test_broker& b) {
@@ -18,7 +20,11 @@ std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
     engine_options o;
     o.service_id = service_id;
     o.properties["auto.offset.reset"] = "earliest";
-    auto e = engine::create(settings_for(b), o);
+    return start_engine(b, std::move(o));
+}
+
+std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b, engine_options options) {
+    auto e = engine::create(settings_for(b), std::move(options));
     EXPECT_TRUE(e.ok()) << e.err().message;
     if (!e.ok()) {
         return nullptr;
@@ -26,6 +32,12 @@ std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
     auto st = (*e)->restore();
     EXPECT_TRUE(st.ok()) << st.message();
     return std::move(*e);
+}
+
+ast::statement parse_one(const std::string& sql) {
+    auto s = parse_statement(sql);
+    EXPECT_TRUE(s.ok()) << sql << ": " << (s.ok() ? "" : s.err().message);
+    return s.ok() ? std::move(*s) : ast::statement{};
 }
 
 std::string run_script(engine& e, const std::string& sql) {

@@ -26,6 +26,11 @@ client::client_settings settings_for(const cs::testing::test_broker& b);
 // topic replayed (restore()); fails the test on errors.
 std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b,
                                      const std::string& service_id);
+// The same with these options as they are (no earliest added).
+std::unique_ptr<engine> start_engine(const cs::testing::test_broker& b, engine_options options);
+
+// sql parsed as one statement; fails the test (an empty statement) on errors.
+ast::statement parse_one(const std::string& sql);
 
 // Runs a script of statements, expecting success; their outputs, joined.
 std::string run_script(engine& e, const std::string& sql);

@@ -88,21 +88,9 @@ class TransientQueryTest : public ::testing::Test {
     void SetUp() override { broker_ = cs::testing::start_clickstream_broker(); }
 
     // An engine with ksqlDB's default auto.offset.reset (latest).
-    std::unique_ptr<engine> make_engine() {
-        auto e = engine::create(test::settings_for(*broker_), engine_options{});
-        EXPECT_TRUE(e.ok()) << e.err().message;
-        if (!e.ok()) {
-            return nullptr;
-        }
-        EXPECT_TRUE((*e)->restore().ok());
-        return std::move(*e);
-    }
+    std::unique_ptr<engine> make_engine() { return test::start_engine(*broker_, engine_options{}); }
 
-    static ast::statement parse(const std::string& sql) {
-        auto s = parse_statement(sql);
-        EXPECT_TRUE(s.ok()) << sql << ": " << s.err().message;
-        return s.ok() ? std::move(*s) : ast::statement{};
-    }
+    static ast::statement parse(const std::string& sql) { return test::parse_one(sql); }
 
     // Runs sql to its end on this thread.
     static status query(engine& e, const std::string& sql, collecting_sink& sink,
