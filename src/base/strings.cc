@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/ascii.h"
+
 namespace cs {
 
 std::string_view trim_blanks(std::string_view s) {
@@ -12,6 +14,27 @@ std::string_view trim_blanks(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
+}
+
+std::string_view trim_java(std::string_view s) {
+    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+std::optional<bool> parse_config_boolean(std::string_view s) {
+    s = trim_java(s);
+    if (ascii_iequals(s, "true")) {
+        return true;
+    }
+    if (ascii_iequals(s, "false")) {
+        return false;
+    }
+    return std::nullopt;
 }
 
 std::optional<int64_t> parse_int64(std::string_view s) {

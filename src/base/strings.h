@@ -16,6 +16,14 @@ namespace cs {
 // Without leading and trailing spaces and tabs.
 std::string_view trim_blanks(std::string_view s);
 
+// Without leading and trailing characters up to ' ' (Java's String.trim,
+// which Kafka's ConfigDef applies to every value it parses).
+std::string_view trim_java(std::string_view s);
+
+// A BOOLEAN config value as Kafka's ConfigDef reads one: trimmed, "true" or
+// "false" in any case; nullopt for anything else.
+std::optional<bool> parse_config_boolean(std::string_view s);
+
 // "a, b,,c " -> {"a", "b", "c"}: items trimmed, empty ones dropped.
 std::vector<std::string> split_list(std::string_view s, char sep = ',');
 

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "base/ascii.h"
+#include "base/strings.h"
 
 // GCC 12 with -fsanitize=address reports moves of a config_value holding a
 // number into result<config_value> as reads of the (inactive) string and
@@ -21,19 +21,6 @@
 
 namespace cs::config {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    auto blank = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    while (!s.empty() && blank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && blank(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 std::string format_number(double v) {
     if (v == std::floor(v) && std::fabs(v) < 1e18) {
@@ -177,7 +164,7 @@ std::string expectation(const property_def& def) {
 }
 
 result<config_value> parse_value(const property_def& def, std::string_view text) {
-    std::string_view t = trim(text);
+    std::string_view t = trim_java(text);
     switch (def.type) {
         case value_type::int32:
         case value_type::int64:
@@ -185,12 +172,8 @@ result<config_value> parse_value(const property_def& def, std::string_view text)
         case value_type::float64:
             return parse_double(def, t);
         case value_type::boolean: {
-            std::string lower = ascii_lower(t);
-            if (lower == "true") {
-                return config_value(true);
-            }
-            if (lower == "false") {
-                return config_value(false);
+            if (auto b = parse_config_boolean(t)) {
+                return config_value(*b);
             }
             return expected(def);
         }
@@ -200,9 +183,9 @@ result<config_value> parse_value(const property_def& def, std::string_view text)
                 size_t start = 0;
                 while (true) {
                     size_t comma = t.find(',', start);
-                    std::string_view item = trim(t.substr(start, comma == std::string_view::npos
-                                                                     ? std::string_view::npos
-                                                                     : comma - start));
+                    std::string_view item = trim_java(
+                        t.substr(start, comma == std::string_view::npos ? std::string_view::npos
+                                                                        : comma - start));
                     if (!is_valid_choice(def, item)) {
                         return expected(def);
                     }

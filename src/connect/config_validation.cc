@@ -42,11 +42,8 @@ std::optional<std::string> type_error(const config_key& k, const std::string& ra
     if (k.type == "DOUBLE" && !parses_as<double>(v)) {
         return bad("Not a number of type DOUBLE");
     }
-    if (k.type == "BOOLEAN") {
-        std::string lower = ascii_lower(v);
-        if (lower != "true" && lower != "false") {
-            return bad("Expected value to be either true or false");
-        }
+    if (k.type == "BOOLEAN" && !parse_config_boolean(v)) {
+        return bad("Expected value to be either true or false");
     }
     return std::nullopt;
 }

@@ -4,27 +4,19 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::connect {
 
 namespace {
-
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t");
-    size_t e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 result<bool> get_bool(const config_map& c, const std::string& key, bool def) {
     auto it = c.find(key);
     if (it == c.end()) {
         return def;
     }
-    std::string v = trim(it->second);
-    if (v == "true" || v == "TRUE" || v == "True") {
-        return true;
-    }
-    if (v == "false" || v == "FALSE" || v == "False") {
-        return false;
+    if (auto b = parse_config_boolean(it->second)) {
+        return *b;
     }
     return error{errc::invalid_argument,
                  fmt::format("Invalid value {} for configuration {}: Expected value to be either "
@@ -39,7 +31,7 @@ result<int64_t> get_long(const config_map& c, const std::string& key, int64_t de
     if (it == c.end()) {
         return def;
     }
-    std::string v = trim(it->second);
+    std::string v(trim_blanks(it->second));
     int64_t out = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
     if (v.empty() || ec != std::errc() || p != v.data() + v.size()) {
@@ -54,7 +46,7 @@ result<error_policy> parse_error_policy(const config_map& c) {
     error_policy p;
     auto tol = c.find("errors.tolerance");
     if (tol != c.end()) {
-        std::string v = trim(tol->second);
+        std::string v(trim_blanks(tol->second));
         if (v == "all") {
             p.tolerate_all = true;
         } else if (v != "none") {
@@ -91,7 +83,7 @@ result<error_policy> parse_error_policy(const config_map& c) {
     }
     p.log_include_messages = *lm;
     if (auto it = c.find("errors.deadletterqueue.topic.name"); it != c.end()) {
-        p.dlq_topic = trim(it->second);
+        p.dlq_topic = std::string(trim_blanks(it->second));
     }
     auto rf = get_long(c, "errors.deadletterqueue.topic.replication.factor", 3);
     if (!rf) {
@@ -113,7 +105,7 @@ converter_spec converter_for(const worker_settings& worker, const config_map& c,
         return is_key ? worker.key_converter : worker.value_converter;
     }
     converter_spec spec;
-    spec.class_name = trim(it->second);
+    spec.class_name = std::string(trim_blanks(it->second));
     std::string prefix = key + ".";
     for (auto p = c.lower_bound(prefix); p != c.end() && p->first.starts_with(prefix); ++p) {
         spec.config[p->first.substr(prefix.size())] = p->second;

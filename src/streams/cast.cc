@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "streams/decimal.h"
 #include "streams/iso_timestamp.h"
 #include "streams/sql_time_types.h"
@@ -78,17 +79,7 @@ result<value> parse_double(std::string_view text, const sql_type& to) {
 
 result<value> parse_boolean(std::string_view text, const sql_type& to) {
     const std::string_view s = trim_spaces(text);
-    auto is = [&](std::string_view word) {
-        if (s.size() != word.size()) {
-            return false;
-        }
-        for (size_t i = 0; i < s.size(); ++i) {
-            if (std::tolower(static_cast<unsigned char>(s[i])) != word[i]) {
-                return false;
-            }
-        }
-        return true;
-    };
+    auto is = [&](std::string_view word) { return ascii_iequals(s, word); };
     if (is("true") || is("t") || is("yes") || is("y")) {
         return value(true);
     }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "streams/aggregate.h"
 #include "streams/engine.h"
 #include "streams/functions.h"
@@ -113,9 +114,7 @@ std::string aggregate_variations(agg_kind kind) {
 }  // namespace
 
 result<std::string> engine::describe_function(const ast::describe_stmt& d) const {
-    std::string name = d.name;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](char c) { return static_cast<char>(std::toupper(c)); });
+    std::string name = ascii_upper(d.name);
     std::string type;
     std::string variations;
     if (auto agg = aggregate_kind(name)) {

@@ -9,23 +9,13 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "client/admin.h"
 #include "client/consumer.h"
 #include "streams/engine.h"
 #include "streams/record_formatter.h"
 
 namespace cs::streams {
-namespace {
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-}  // namespace
-
 status engine::run_print(const ast::statement& original,
                          const std::function<bool(const std::string& line)>& on_line,
                          std::stop_token stop,
@@ -76,7 +66,7 @@ status engine::run_print(const ast::statement& original,
         }
         if (t.name == p.topic) {
             topic = &t;
-        } else if (equal_ignoring_case(t.name, p.topic)) {
+        } else if (ascii_iequals(t.name, p.topic)) {
             suggestions += "\n\tprint " + t.name + ";";
         }
     }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/time_zone.h"
@@ -244,9 +245,7 @@ result<statement_result> engine::insert_select(const ast::insert_select_stmt& c,
     plan->id = fmt::format("INSERTQUERY_{}", next_query_number_);
     if (const auto* qid = c.with.find("QUERY_ID");
         qid != nullptr && qid->type.kind == type_kind::string) {
-        plan->id = qid->val.as_string();
-        std::transform(plan->id.begin(), plan->id.end(), plan->id.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        plan->id = ascii_upper(qid->val.as_string());
     }
     plan->sql = stmt.text;
     auto r = add_query(std::move(*plan), false, replaying);

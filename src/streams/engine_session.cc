@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "streams/engine.h"
 #include "streams/parser.h"
 #include "streams/sql_error.h"
@@ -20,10 +21,7 @@ bool substitution_enabled(const std::map<std::string, std::string>& props) {
     if (it == props.end()) {
         return true;
     }
-    std::string v = it->second;
-    std::transform(v.begin(), v.end(), v.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(c)); });
-    return v != "false";
+    return !ascii_iequals(it->second, "false");
 }
 
 // Whether the source was made by CREATE ... AS SELECT (its first statement).

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/civil_time.h"
 
 namespace cs::streams {
@@ -79,19 +80,6 @@ void append_offset(std::string& out, int32_t offset, char letter, int count) {
     }
 }
 
-bool equals_ci(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i]))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // Fields parsed so far (parsing is a small backtracking matcher because of
 // optional sections).
 struct parsed {
@@ -130,7 +118,7 @@ class parser {
             }
             if (f.letter == 0) {
                 if (pos + f.literal.size() > text_.size() ||
-                    !equals_ci(text_.substr(pos, f.literal.size()), f.literal)) {
+                    !ascii_iequals(text_.substr(pos, f.literal.size()), f.literal)) {
                     return false;
                 }
                 pos += f.literal.size();
@@ -177,7 +165,7 @@ class parser {
               int64_t& index) const {
         for (size_t k = 0; k < names.size(); ++k) {
             const std::string_view n = abbreviated ? names[k].substr(0, 3) : names[k];
-            if (pos + n.size() <= text_.size() && equals_ci(text_.substr(pos, n.size()), n)) {
+            if (pos + n.size() <= text_.size() && ascii_iequals(text_.substr(pos, n.size()), n)) {
                 pos += n.size();
                 index = static_cast<int64_t>(k);
                 return true;
@@ -194,7 +182,7 @@ class parser {
             return true;
         }
         if (f.letter == 'Z' && f.count == 4) {
-            if (pos + 3 > text_.size() || !equals_ci(text_.substr(pos, 3), "GMT")) {
+            if (pos + 3 > text_.size() || !ascii_iequals(text_.substr(pos, 3), "GMT")) {
                 return false;
             }
             pos += 3;
@@ -316,9 +304,9 @@ class parser {
                 return true;
             }
             case 'a':
-                if (pos + 2 <= text_.size() && equals_ci(text_.substr(pos, 2), "AM")) {
+                if (pos + 2 <= text_.size() && ascii_iequals(text_.substr(pos, 2), "AM")) {
                     out.pm = false;
-                } else if (pos + 2 <= text_.size() && equals_ci(text_.substr(pos, 2), "PM")) {
+                } else if (pos + 2 <= text_.size() && ascii_iequals(text_.substr(pos, 2), "PM")) {
                     out.pm = true;
                 } else {
                     return false;
@@ -328,7 +316,7 @@ class parser {
             case 'E':
                 return name(pos, day_names, f.count <= 3, v);
             case 'G':
-                if (pos + 2 <= text_.size() && equals_ci(text_.substr(pos, 2), "AD")) {
+                if (pos + 2 <= text_.size() && ascii_iequals(text_.substr(pos, 2), "AD")) {
                     pos += 2;
                     return true;
                 }

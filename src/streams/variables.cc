@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "streams/lexer.h"
 #include "streams/parser.h"
 
@@ -111,10 +112,7 @@ bool valid_literal(std::string_view v) {
     if (is_quoted(v, '\'')) {
         return v.size() >= 2;
     }
-    auto lower = std::string(v);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(c)); });
-    return lower == "true" || lower == "false" || is_number(v);
+    return ascii_iequals(v, "true") || ascii_iequals(v, "false") || is_number(v);
 }
 
 // The ${name} references in a string's text ($${name} is none).
@@ -173,13 +171,6 @@ std::string replace_references(std::string_view text,
 }
 
 }  // namespace
-
-bool case_insensitive_less::operator()(std::string_view a, std::string_view b) const {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) <
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 bool has_variable_references(const ast::statement& stmt) {
     return !stmt.variables.empty() || stmt.text.find("${") != std::string::npos;

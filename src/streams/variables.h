@@ -22,18 +22,14 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
 #include "base/result.h"
 #include "streams/ast.h"
 
 namespace cs::streams {
 
-struct case_insensitive_less {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const;
-};
-
 // Variable name -> value (the value of DEFINE's string, unquoted).
-using variable_map = std::map<std::string, std::string, case_insensitive_less>;
+using variable_map = std::map<std::string, std::string, ascii_iless>;
 
 // "ksql.variable.substitution.enable" (ksqlDB's; default true).
 inline constexpr std::string_view variable_substitution_property =

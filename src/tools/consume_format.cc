@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "formats/json_writer.h"
 
 namespace cs::tools {
@@ -13,15 +14,7 @@ namespace cs::tools {
 namespace {
 
 bool kafka_true(std::string_view v) {
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) {
-        v.remove_prefix(1);
-    }
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) {
-        v.remove_suffix(1);
-    }
-    return v.size() == 4 && std::equal(v.begin(), v.end(), "true", [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
+    return parse_config_boolean(v).value_or(false);
 }
 
 void append_int(std::string& out, int64_t v) {

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cctype>
 
+#include "base/ascii.h"
+
 namespace cs::group {
 
 std::string_view group_state_name(group_state s) {
@@ -26,11 +28,7 @@ std::optional<group_state> parse_group_state(std::string_view name) {
     for (int i = 0; i < group_state_count; ++i) {
         auto s = static_cast<group_state>(i);
         auto n = group_state_name(s);
-        if (n.size() == name.size() &&
-            std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-            })) {
+        if (ascii_iequals(n, name)) {
             return s;
         }
     }

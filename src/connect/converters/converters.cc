@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
+#include "base/strings.h"
 #include "connect/converters/converter.h"
 #include "connect/converters/json_codec.h"
 
@@ -14,24 +16,13 @@ error data_error(std::string msg) {
     return error{errc::invalid_argument, std::move(msg)};
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return s;
-}
-
 result<bool> bool_setting(const config_map& cfg, const std::string& key, bool def) {
     auto it = cfg.find(key);
     if (it == cfg.end()) {
         return def;
     }
-    std::string v = lower(it->second);
-    if (v == "true") {
-        return true;
-    }
-    if (v == "false") {
-        return false;
+    if (auto b = parse_config_boolean(it->second)) {
+        return *b;
     }
     return data_error(
         fmt::format("Invalid value {} for configuration {}: Expected value to be "
@@ -60,7 +51,7 @@ class json_converter final : public converter {
         }
         opt_.replace_null_with_default = *rn;
         if (auto it = cfg.find("decimal.format"); it != cfg.end()) {
-            std::string f = lower(it->second);
+            std::string f = ascii_lower(it->second);
             if (f == "base64") {
                 opt_.decimals = json_codec::decimal_format::base64;
             } else if (f == "numeric") {
@@ -206,7 +197,7 @@ class string_converter final : public converter {
     status configure(const config_map& cfg) {
         auto it = cfg.find("converter.encoding");
         if (it != cfg.end()) {
-            std::string enc = lower(it->second);
+            std::string enc = ascii_lower(it->second);
             if (enc != "utf8" && enc != "utf-8") {
                 return error{
                     errc::unsupported,

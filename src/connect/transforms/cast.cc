@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
+#include "base/strings.h"
 #include "connect/converters/encoding.h"
 #include "connect/converters/json_codec.h"
 #include "connect/transforms/transform_util.h"
@@ -19,9 +21,7 @@ namespace cs::connect::smt {
 namespace {
 
 result<schema_type> parse_cast_type(std::string t, const std::string& spec) {
-    for (auto& c : t) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    t = ascii_lower(t);
     static const std::map<std::string, schema_type> types = {
         {"int8", schema_type::int8},       {"int16", schema_type::int16},
         {"int32", schema_type::int32},     {"int64", schema_type::int64},
@@ -63,12 +63,6 @@ int64_t java_long(double d) {
     return static_cast<int64_t>(d);
 }
 
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t");
-    size_t e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 // The value as a number (Decimals through their text), for numeric casts.
 result<data> logical_to_plain(const schema_ptr& s, const data& v) {
     if (s && s->name == decimal_logical && v.is_bytes()) {
@@ -106,7 +100,7 @@ result<data> cast_value(const schema_ptr& s, const data& in, schema_type target)
                 return data(int64_t{v.as_bool() ? 1 : 0});
             }
             if (v.is_string()) {
-                std::string t = trim(v.as_string());
+                std::string t(trim_blanks(v.as_string()));
                 if (decimal_text) {
                     return data(narrow(java_long(std::strtod(t.c_str(), nullptr)), target));
                 }
@@ -131,7 +125,7 @@ result<data> cast_value(const schema_ptr& s, const data& in, schema_type target)
             } else if (v.is_bool()) {
                 d = v.as_bool() ? 1 : 0;
             } else if (v.is_string()) {
-                std::string t = trim(v.as_string());
+                std::string t(trim_blanks(v.as_string()));
                 char* end = nullptr;
                 d = std::strtod(t.c_str(), &end);
                 if (t.empty() || end != t.c_str() + t.size()) {
@@ -157,11 +151,7 @@ result<data> cast_value(const schema_ptr& s, const data& in, schema_type target)
                 return v;
             }
             if (v.is_string()) {
-                std::string t = v.as_string();
-                for (auto& c : t) {
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                }
-                return data(t == "true");  // Boolean.parseBoolean
+                return data(ascii_iequals(v.as_string(), "true"));  // Boolean.parseBoolean
             }
             break;
         case schema_type::string: {
@@ -226,11 +216,11 @@ class cast final : public transformation {
                 }
                 whole_ = *t;
             } else {
-                auto t = parse_cast_type(trim(item.substr(colon + 1)), *raw);
+                auto t = parse_cast_type(std::string(trim_blanks(item.substr(colon + 1))), *raw);
                 if (!t) {
                     return t.take_error();
                 }
-                casts_.emplace_back(trim(item.substr(0, colon)), *t);
+                casts_.emplace_back(std::string(trim_blanks(item.substr(0, colon))), *t);
             }
         }
         if (whole_ && items.size() != 1) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
+
 namespace cs::connect::smt {
 
 namespace {
@@ -21,19 +23,6 @@ int64_t floor_div(int64_t a, int64_t b) {
 bool is_numeric_letter(char c) {
     return c == 'y' || c == 'd' || c == 'H' || c == 'h' || c == 'm' || c == 's' || c == 'S' ||
            c == 'k' || c == 'K';
-}
-
-bool iequal_prefix(std::string_view text, std::string_view word) {
-    if (text.size() < word.size()) {
-        return false;
-    }
-    for (size_t i = 0; i < word.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(text[i])) !=
-            std::tolower(static_cast<unsigned char>(word[i]))) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace
@@ -281,7 +270,7 @@ result<int64_t> date_format::parse(std::string_view text) const {
                 for (int k = 0; k < 12 && !found; ++k) {
                     std::string_view full = month_names[k];
                     std::string_view word = e.count >= 4 ? full : full.substr(0, 3);
-                    if (iequal_prefix(text.substr(pos), word)) {
+                    if (ascii_istarts_with(text.substr(pos), word)) {
                         mo = k + 1;
                         pos += word.size();
                         found = true;
@@ -297,7 +286,7 @@ result<int64_t> date_format::parse(std::string_view text) const {
                 for (int k = 0; k < 7 && !found; ++k) {
                     std::string_view full = day_names[k];
                     std::string_view word = e.count >= 4 ? full : full.substr(0, 3);
-                    if (iequal_prefix(text.substr(pos), word)) {
+                    if (ascii_istarts_with(text.substr(pos), word)) {
                         pos += word.size();
                         found = true;
                     }
@@ -308,8 +297,8 @@ result<int64_t> date_format::parse(std::string_view text) const {
                 break;
             }
             case 'a':
-                if (iequal_prefix(text.substr(pos), "AM") ||
-                    iequal_prefix(text.substr(pos), "PM")) {
+                if (ascii_istarts_with(text.substr(pos), "AM") ||
+                    ascii_istarts_with(text.substr(pos), "PM")) {
                     has_ampm = true;
                     pm = std::toupper(static_cast<unsigned char>(text[pos])) == 'P';
                     pos += 2;
@@ -318,8 +307,8 @@ result<int64_t> date_format::parse(std::string_view text) const {
                 }
                 break;
             case 'z':
-                if (iequal_prefix(text.substr(pos), "UTC") ||
-                    iequal_prefix(text.substr(pos), "GMT")) {
+                if (ascii_istarts_with(text.substr(pos), "UTC") ||
+                    ascii_istarts_with(text.substr(pos), "GMT")) {
                     pos += 3;
                     break;
                 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
 #include "connect/transforms/transform_util.h"
 
 namespace cs::connect {
@@ -18,12 +19,6 @@ config_map with_prefix(const config_map& c, const std::string& prefix) {
     return out;
 }
 
-std::string trim(const std::string& s) {
-    size_t b = s.find_first_not_of(" \t");
-    size_t e = s.find_last_not_of(" \t");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 }  // namespace
 
 result<transform_chain> transform_chain::from_config(const config_map& c) {
@@ -34,7 +29,7 @@ result<transform_chain> transform_chain::from_config(const config_map& c) {
         if (!cls) {
             return cls.take_error();
         }
-        std::string name = trim(*cls);
+        std::string name(trim_blanks(*cls));
         auto p = make_predicate(name);
         if (!p) {
             return smt::config_error(key, name, fmt::format("Class {} could not be found.", name));
@@ -51,7 +46,7 @@ result<transform_chain> transform_chain::from_config(const config_map& c) {
         if (!cls) {
             return cls.take_error();
         }
-        std::string name = trim(*cls);
+        std::string name(trim_blanks(*cls));
         auto t = make_transformation(name);
         if (!t) {
             return smt::config_error(prefix + "type", name,
@@ -62,7 +57,7 @@ result<transform_chain> transform_chain::from_config(const config_map& c) {
                          fmt::format("transforms.{} ({}): {}", alias, name, st.message())};
         }
         step s{alias, name, std::move(t), nullptr, false};
-        std::string pred = trim(smt::get_or(c, prefix + "predicate"));
+        std::string pred(trim_blanks(smt::get_or(c, prefix + "predicate")));
         if (!pred.empty()) {
             auto it = predicates.find(pred);
             if (it == predicates.end()) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.h"
+
 namespace cs::connect::smt {
 
 namespace {
@@ -35,12 +37,7 @@ const char* java_class_of(const data& v) {
 }
 
 std::string trim(std::string_view s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) {
-        return {};
-    }
-    size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
+    return std::string(trim_java(s));
 }
 
 }  // namespace
@@ -151,15 +148,8 @@ result<bool> get_bool(const config_map& c, const std::string& key, bool def) {
     if (it == c.end()) {
         return def;
     }
-    std::string v = trim(it->second);
-    for (auto& ch : v) {
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
-    if (v == "true") {
-        return true;
-    }
-    if (v == "false") {
-        return false;
+    if (auto b = parse_config_boolean(it->second)) {
+        return *b;
     }
     return config_error(key, it->second, "Expected value to be either true or false");
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/log.h"
 
 namespace cs::connect::jdbc {
@@ -48,13 +49,6 @@ std::string key_string(const row& r) {
         out += std::to_string(out.size());  // length-prefix-free separator safety
     }
     return out;
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return s;
 }
 
 const auto& logger() {
@@ -216,7 +210,7 @@ std::vector<jdbc_sink_task::pending*> jdbc_sink_task::last_per_key(std::span<pen
 
 std::string jdbc_sink_task::column_key(const std::string& name) const {
     // Unquoted identifiers fold to lower case in PostgreSQL.
-    return cfg_.quote_identifiers ? name : lower(name);
+    return cfg_.quote_identifiers ? name : ascii_lower(name);
 }
 
 result<std::optional<table_info>> jdbc_sink_task::describe(const table_id& id) {
@@ -226,8 +220,8 @@ result<std::optional<table_info>> jdbc_sink_task::describe(const table_id& id) {
     }
     table_id lookup = id;
     if (!cfg_.quote_identifiers && conn_->kind() == dialect_kind::postgres) {
-        lookup.table = lower(lookup.table);
-        lookup.schema = lower(lookup.schema);
+        lookup.table = ascii_lower(lookup.table);
+        lookup.schema = ascii_lower(lookup.schema);
     }
     auto info = conn_->describe_table(lookup);
     if (info.ok() && info->has_value()) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "connect/connectors/jdbc/sink_config.h"
@@ -17,13 +18,6 @@ namespace {
 const auto& logger() {
     static auto l = cs::log::get("connect.jdbc");
     return l;
-}
-
-std::string lower(std::string s) {
-    for (auto& c : s) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return s;
 }
 
 std::string quote(const source_config& c, const std::string& name) {
@@ -52,7 +46,7 @@ std::string quote_table(const source_config& c, const std::string& name) {
 schema_ptr column_schema(std::string type, bool optional) {
     auto s = std::make_shared<schema>();
     s->optional = optional;
-    type = lower(type);
+    type = ascii_lower(type);
     auto has = [&](const char* p) { return type.find(p) != std::string::npos; };
     if (type == "int2" || type == "smallint") {
         s->type = schema_type::int16;

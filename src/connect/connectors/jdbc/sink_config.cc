@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/ascii.h"
 #include "base/strings.h"
 
 namespace cs::connect::jdbc {
@@ -20,18 +21,14 @@ struct reader {
     }
     bool boolean(const std::string& k, bool def) const {
         auto v = str(k, def ? "true" : "false");
-        for (auto& c : v) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        if (v == "true") {
-            return true;
-        }
-        if (v != "false") {
+        auto b = parse_config_boolean(v);
+        if (!b) {
             problems.push_back({k, fmt::format("Invalid value {} for configuration {}: Expected "
                                                "value to be either true or false",
                                                v, k)});
+            return false;
         }
-        return false;
+        return *b;
     }
     int integer(const std::string& k, int def, int min) const {
         auto v = str(k, std::to_string(def));
@@ -54,10 +51,7 @@ struct reader {
     std::string choice(const std::string& k, const std::string& def,
                        std::initializer_list<const char*> allowed) const {
         auto v = str(k, def);
-        std::string lowered = v;
-        for (auto& c : lowered) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
+        std::string lowered = ascii_lower(v);
         for (const char* a : allowed) {
             if (lowered == a) {
                 return lowered;
