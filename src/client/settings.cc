@@ -6,10 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "base/edit_distance.h"
 #include "base/log.h"
 #include "client/java_compat.h"
 #include "config/client_properties.h"
-#include "config/edit_distance.h"
 
 namespace cs::client {
 
@@ -113,7 +113,7 @@ std::string closest_property(std::string_view key) {
     std::string best;
     size_t best_distance = std::max<size_t>(2, key.size() / 4) + 1;
     for (const auto& name : librdkafka_property_names()) {
-        size_t d = config::edit_distance(key, name);
+        size_t d = edit_distance(key, name);
         if (d < best_distance) {
             best_distance = d;
             best = name;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "config/edit_distance.h"
+#include "base/edit_distance.h"
 
 namespace cs::config {
 

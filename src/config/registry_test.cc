@@ -3,21 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "config/broker_registry.h"
-#include "config/edit_distance.h"
 #include "config/resolved_config.h"
 #include "config/topic_registry.h"
 
 namespace cs::config {
 namespace {
-
-TEST(EditDistance, DamerauLevenshtein) {
-    EXPECT_EQ(edit_distance("", ""), 0u);
-    EXPECT_EQ(edit_distance("abc", ""), 3u);
-    EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
-    EXPECT_EQ(edit_distance("segmnet", "segment"), 1u);  // one transposition
-    EXPECT_EQ(edit_distance("ab", "ba"), 1u);
-    EXPECT_EQ(edit_distance("log.dirs", "log.dir"), 1u);
-}
 
 TEST(Registry, SuggestsCloseKeysOnly) {
     const registry& reg = broker_registry();

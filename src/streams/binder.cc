@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/ascii.h"
 #include "streams/cast.h"
 #include "streams/expr_nodes.h"
 #include "streams/functions.h"
@@ -213,7 +214,7 @@ class binder {
             std::string msg = "unknown column " + ast::to_sql(e);
             if (!hint.empty()) {
                 msg += ", did you mean " + ast::quote_identifier(hint) + "?";
-                if (hint != e.name && edit_distance(hint, e.name) == 0) {
+                if (hint != e.name && ascii_iequals(hint, e.name)) {
                     msg += " (unquoted identifiers are upper-cased; use backticks to keep case)";
                 }
             }
@@ -771,8 +772,7 @@ class binder {
             // Then case-insensitively (JSON habits), as long as it is unique.
             size_t matches = 0;
             for (size_t i = 0; i < t.field_names.size(); ++i) {
-                if (t.field_names[i].size() == e.name.size() &&
-                    edit_distance(t.field_names[i], e.name) == 0) {
+                if (ascii_iequals(t.field_names[i], e.name)) {
                     field = i;
                     ++matches;
                 }

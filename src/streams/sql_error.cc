@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "base/edit_distance.h"
+
 namespace cs::streams {
 
 std::string format_sql_error(std::string_view text, ast::source_pos at, std::string_view message,
@@ -51,29 +53,11 @@ std::string format_sql_error(const ast::statement& stmt, ast::source_pos at,
     return format_sql_error(stmt.text, at, message, stmt.pos);
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> prev(b.size() + 1);
-    std::vector<size_t> cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) {
-        prev[j] = j;
-    }
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            bool same = std::toupper(static_cast<unsigned char>(a[i - 1])) ==
-                        std::toupper(static_cast<unsigned char>(b[j - 1]));
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
-        }
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 std::string closest_match(std::string_view name, std::span<const std::string> candidates) {
     size_t best = std::string::npos;
     std::string best_name;
     for (const auto& c : candidates) {
-        size_t d = edit_distance(name, c);
+        size_t d = edit_distance(name, c, true);
         if (d < best) {
             best = d;
             best_name = c;

@@ -23,9 +23,6 @@ std::string format_sql_error(std::string_view text, ast::source_pos at, std::str
 std::string format_sql_error(const ast::statement& stmt, ast::source_pos at,
                              std::string_view message);
 
-// Levenshtein distance (byte-wise, case-insensitive).
-size_t edit_distance(std::string_view a, std::string_view b);
-
 // The closest candidate to `name` if it is close enough to be a plausible
 // typo (distance <= max(1, len/3)); empty when none is.
 std::string closest_match(std::string_view name, std::span<const std::string> candidates);

@@ -1,11 +1,16 @@
-#include "config/edit_distance.h"
+#include "base/edit_distance.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace cs::config {
+#include "base/ascii.h"
 
-size_t edit_distance(std::string_view a, std::string_view b) {
+namespace cs {
+
+size_t edit_distance(std::string_view a, std::string_view b, bool ignore_ascii_case) {
+    auto same = [ignore_ascii_case](char x, char y) {
+        return ignore_ascii_case ? ascii_lower(x) == ascii_lower(y) : x == y;
+    };
     const size_t n = a.size();
     const size_t m = b.size();
     // Three rolling rows: two back (for transpositions), previous, current.
@@ -16,9 +21,9 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     for (size_t i = 1; i <= n; ++i) {
         cur[0] = i;
         for (size_t j = 1; j <= m; ++j) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t cost = same(a[i - 1], b[j - 1]) ? 0 : 1;
             cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+            if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) {
                 cur[j] = std::min(cur[j], two_back[j - 2] + 1);
             }
         }
@@ -28,4 +33,4 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[m];
 }
 
-}  // namespace cs::config
+}  // namespace cs
