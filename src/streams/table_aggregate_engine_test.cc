@@ -85,6 +85,9 @@ TEST_F(TableAggregateEngineTest, ChangesAfterARestartLeaveTheGroupsOfBefore) {
     EXPECT_EQ(last["r0"], R"({"N":4,"TOTAL":113})");
     EXPECT_EQ(last["r1"], R"({"N":3,"TOTAL":24})");
     EXPECT_EQ(e->query_statuses().at(0).dlq, 0u);
+    std::string explain = test::run_script(*e, "EXPLAIN CTAS_TAE_BY_REGION_1;");
+    EXPECT_NE(explain.find("[ AGGREGATE ] | GROUP BY "), std::string::npos) << explain;
+    EXPECT_NE(explain.find("[ REPARTITION ]"), std::string::npos) << explain;
 }
 
 }  // namespace
