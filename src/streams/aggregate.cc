@@ -180,7 +180,72 @@ status add_to(value& a, const value& b, const sql_type& arg, const sql_type& t) 
     }
 }
 
+// -v, wrapping as Java's arithmetic does.
+value negated(const value& v, const sql_type& t) {
+    switch (t.kind) {
+        case type_kind::integer:
+            return static_cast<int32_t>(0U - static_cast<uint32_t>(v.as_int()));
+        case type_kind::bigint:
+            return static_cast<int64_t>(0ULL - static_cast<uint64_t>(v.as_bigint()));
+        case type_kind::double_:
+            return -v.as_double();
+        default: {
+            decimal_value d = v.as_decimal();
+            d.unscaled = -d.unscaled;
+            return d;
+        }
+    }
+}
+
 }  // namespace
+
+bool aggregate_undoable(agg_kind k) {
+    switch (k) {
+        case agg_kind::count_star:
+        case agg_kind::count:
+        case agg_kind::sum:
+        case agg_kind::avg:
+        case agg_kind::collect_list:
+            return true;
+        default:
+            return false;
+    }
+}
+
+status aggregate_undo(const aggregate_fn& f, agg_state& s, const value& arg) {
+    if (f.kind == agg_kind::count_star) {
+        --s.n;
+        return {};
+    }
+    if (f.kind == agg_kind::collect_list) {
+        if (s.v.is_null()) {
+            return {};
+        }
+        value_list items = s.v.as_array();
+        auto last = std::find(items.rbegin(), items.rend(), arg);
+        if (last != items.rend()) {
+            items.erase(std::next(last).base());
+            s.v = value::array(std::move(items));
+        }
+        return {};
+    }
+    if (arg.is_null()) {
+        return {};
+    }
+    switch (f.kind) {
+        case agg_kind::count:
+            --s.n;
+            return {};
+        case agg_kind::avg:
+            --s.n;
+            [[fallthrough]];
+        case agg_kind::sum:
+            return add_to(s.v, negated(arg, f.arg_type), f.arg_type, f.state_type);
+        default:
+            return status(errc::invalid_argument,
+                          std::string(aggregate_name(f.kind)) + " has no undo (a table source)");
+    }
+}
 
 status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg) {
     if (f.kind == agg_kind::count_star) {
@@ -301,7 +366,7 @@ value aggregate_result(const aggregate_fn& f, const agg_state& s) {
             return static_cast<int64_t>(s.v.is_null() ? 0 : s.v.as_array().size());
         case agg_kind::avg:
             if (s.n == 0 || s.v.is_null()) {
-                return value();
+                return 0.0;  // AverageUdaf.map: no non-NULL value (or all taken out)
             }
             return to_double(s.v, f.state_type) / static_cast<double>(s.n);
         case agg_kind::collect_list:

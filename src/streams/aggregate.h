@@ -11,8 +11,8 @@
 //   of DECIMAL(p, s) (a sum beyond p digits fails: "Numeric field
 //   overflow"); INT and BIGINT sums wrap as Java's do. It starts at 0 and
 //   skips NULLs.
-// - AVG(x): DOUBLE, the sum over the count of non-NULL values (NULL before
-//   any).
+// - AVG(x): DOUBLE, the sum over the count of non-NULL values (0.0 before
+//   any, as ksqlDB's AverageUdaf.map).
 // - MIN / MAX of a number, STRING, TIMESTAMP or BOOLEAN: NULLs skipped.
 // - LATEST_BY_OFFSET / EARLIEST_BY_OFFSET(x): the last / first non-NULL
 //   value in offset order.
@@ -80,6 +80,13 @@ agg_state aggregate_init(const aggregate_fn& f);
 status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg);
 // The column's value.
 value aggregate_result(const aggregate_fn& f, const agg_state& s);
+// Table aggregation (ksqlDB's TableUdaf.undo): whether the function can
+// take a value back out of its state (COUNT, SUM, AVG, COLLECT_LIST), and
+// doing so: a NULL argument changes nothing (COUNT(*): one fewer),
+// COLLECT_LIST drops the value's last occurrence (none: unchanged, it was
+// over the limit). Fails only on a DECIMAL sum overflow.
+bool aggregate_undoable(agg_kind k);
+status aggregate_undo(const aggregate_fn& f, agg_state& s, const value& arg);
 // Two groups' states as one (session windows merging): `later` is the state
 // of the later records (LATEST_BY_OFFSET takes its value, EARLIEST the
 // earlier one's; lists are concatenated, sets united). Fails only on a

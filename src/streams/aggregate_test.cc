@@ -68,11 +68,54 @@ TEST(aggregate, avg_is_double) {
     auto a = fn(agg_kind::avg, sql_type::integer());
     EXPECT_EQ(a.result_type, sql_type::double_());
     EXPECT_EQ(run(a, {value(1), value(), value(2)}), value(1.5));
-    EXPECT_TRUE(run(a, {value()}).is_null());
+    EXPECT_EQ(run(a, {value()}), value(0.0));  // AverageUdaf.map of a count of 0
     auto d = fn(agg_kind::avg, sql_type::decimal(5, 1));
     EXPECT_EQ(run(d, {value(decimal_value{.unscaled = 15, .scale = 1}),
                       value(decimal_value{.unscaled = 5, .scale = 1})}),
               value(1.0));
+}
+
+// Table aggregation: taking a value back out (TableUdaf.undo).
+TEST(aggregate, undo) {
+    EXPECT_TRUE(aggregate_undoable(agg_kind::count_star));
+    EXPECT_TRUE(aggregate_undoable(agg_kind::collect_list));
+    EXPECT_FALSE(aggregate_undoable(agg_kind::min));
+    EXPECT_FALSE(aggregate_undoable(agg_kind::collect_set));
+    EXPECT_FALSE(aggregate_undoable(agg_kind::count_distinct));
+    auto undo = [](const aggregate_fn& f, const std::vector<value>& in,
+                   const std::vector<value>& out) {
+        agg_state s = aggregate_init(f);
+        for (const auto& a : in) {
+            EXPECT_TRUE(aggregate_add(f, s, a).ok());
+        }
+        for (const auto& a : out) {
+            EXPECT_TRUE(aggregate_undo(f, s, a).ok());
+        }
+        return aggregate_result(f, s);
+    };
+    auto star = resolve_aggregate(agg_kind::count_star, {});
+    ASSERT_TRUE(star.ok());
+    EXPECT_EQ(undo(*star, {value(), value(1)}, {value()}), value(int64_t{1}));
+    auto count = fn(agg_kind::count, sql_type::integer());
+    EXPECT_EQ(undo(count, {value(1), value(2)}, {value(), value(1)}), value(int64_t{1}));
+    EXPECT_EQ(undo(fn(agg_kind::sum, sql_type::integer()), {value(5), value(7)}, {value(5)}),
+              value(7));
+    // INT sums wrap both ways, as Java's.
+    EXPECT_EQ(undo(fn(agg_kind::sum, sql_type::integer()), {value(1)}, {value(INT32_MIN)}),
+              value(INT32_MIN + 1));
+    EXPECT_EQ(undo(fn(agg_kind::sum, sql_type::decimal(4, 2)),
+                   {value(decimal_value{.unscaled = 125, .scale = 2})},
+                   {value(decimal_value{.unscaled = 25, .scale = 2})}),
+              value(decimal_value{.unscaled = 100, .scale = 2}));
+    auto avg = fn(agg_kind::avg, sql_type::double_());
+    EXPECT_EQ(undo(avg, {value(1.0), value(3.0), value(8.0)}, {value(8.0), value()}), value(2.0));
+    EXPECT_EQ(undo(avg, {value(1.0)}, {value(1.0)}), value(0.0));
+    auto list = fn(agg_kind::collect_list, sql_type::string());
+    EXPECT_EQ(
+        undo(list, {value("a"), value("b"), value("a"), value("c")}, {value("a"), value("x")}),
+        value::array({value("a"), value("b"), value("c")}));
+    agg_state max_state;
+    EXPECT_FALSE(aggregate_undo(fn(agg_kind::max, sql_type::integer()), max_state, value(1)).ok());
 }
 
 TEST(aggregate, min_max) {

@@ -47,8 +47,9 @@ class select_planner {
         } else if (table_query) {
             reject_for_tables();
         }
-        p.source = *lookup(select_.from,
-                           table_query && !grouped ? source_kind::table : source_kind::stream);
+        p.source = *lookup(select_.from, table_query && !grouped   ? source_kind::table
+                                         : grouped && from_table() ? source_kind::table
+                                                                   : source_kind::stream);
         add_to_scope(p.source, select_.from);
         size_t width = p.source.columns.size();
         const bool two_source = source_join_query();
@@ -143,6 +144,17 @@ class select_planner {
         }
     }
 
+    void reject_without_undo(const std::vector<aggregate_call>& calls) const {
+        if (auto refusal = table_aggregation_refusal(calls); !refusal.empty()) {
+            fail(select_.pos, refusal);
+        }
+    }
+
+    bool from_table() const {
+        const source_def* from = catalog_.find(select_.from.name);
+        return from != nullptr && from->kind == source_kind::table;
+    }
+
     static std::string first_aggregate(const ast::expr& e) {
         if (e.kind == ast::expr_kind::call && aggregate_kind(e.name)) {
             return e.name;
@@ -164,10 +176,17 @@ class select_planner {
         }
         const source_def* from = catalog_.find(select_.from.name);
         if (from != nullptr && from->kind == source_kind::table) {
-            fail(select_.from.pos,
-                 "GROUP BY over the TABLE " + ast::quote_identifier(from->name) +
-                     " (a table aggregation) is not supported yet; aggregate a STREAM",
-                 errc::unsupported);
+            // A table aggregation (planner_aggregate.h).
+            if (select_.window) {
+                fail(select_.window->pos, "Windowing not supported for table aggregations.");
+            }
+            if (!select_.joins.empty()) {
+                fail(select_.joins[0].pos,
+                     "GROUP BY over a join of TABLEs (a table aggregation of a join) is not "
+                     "supported yet; aggregate the TABLE " +
+                         ast::quote_identifier(from->name) + " alone",
+                     errc::unsupported);
+            }
         }
         if (!select_.partition_by.empty()) {
             fail(select_.partition_by[0]->pos,
@@ -655,6 +674,10 @@ class select_planner {
                  "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
         }
         agg.calls = std::move(rw.calls);
+        agg.table_source = p.source.kind == source_kind::table;
+        if (agg.table_source) {
+            reject_without_undo(agg.calls);
+        }
         const bind_scope agg_scope = aggregate_scope(group_types, agg.calls, rw.windowed);
         if (select_.window) {
             agg.window = make_window(*select_.window);
@@ -673,7 +696,9 @@ class select_planner {
             }
         }
         group_keys(p, sink);
-        agg.repartition = !groups_by_source_key(agg, p.source);
+        // Kafka Streams' KGroupedTable always goes through a repartition
+        // topic (its records carry the row's old and new values).
+        agg.repartition = agg.table_source || !groups_by_source_key(agg, p.source);
         p.aggregate = std::move(agg);
     }
 

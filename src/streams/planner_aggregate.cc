@@ -37,8 +37,8 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
             }
             aggregate_call call;
             std::vector<sql_type> types;
-            if (e->call_star) {
-                kind = agg_kind::count_star;
+            if (e->call_star || (*kind == agg_kind::count && e->args.empty())) {
+                kind = agg_kind::count_star;  // ksqlDB's COUNT() counts rows as COUNT(*)
             } else {
                 if (e->args.size() != 1) {
                     fail(e->pos,
@@ -137,6 +137,22 @@ bool calls_aggregate(const ast::expr& e) {
         }
     }
     return any(e.case_operand) || any(e.case_else);
+}
+
+std::string table_aggregation_refusal(const std::vector<aggregate_call>& calls) {
+    std::vector<std::string> names;
+    for (const auto& c : calls) {
+        std::string name = aggregate_name(c.fn.kind);
+        if (!aggregate_undoable(c.fn.kind) &&
+            std::find(names.begin(), names.end(), name) == names.end()) {
+            names.push_back(std::move(name));
+        }
+    }
+    if (names.empty()) {
+        return {};
+    }
+    return std::string("The aggregation function") + (names.size() == 1 ? "" : "s") + " " +
+           join_and(names) + " cannot be applied to a table source, only to a stream source.";
 }
 
 std::string join_and(const std::vector<std::string>& items) {

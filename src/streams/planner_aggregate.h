@@ -47,6 +47,12 @@ bool is_window_bound(const ast::expr& e);
 // Whether an expression calls an aggregate function (anywhere inside).
 bool calls_aggregate(const ast::expr& e);
 
+// A table aggregation (GROUP BY over a TABLE) takes only functions that
+// can undo (aggregate_undoable); ksqlDB's message names the others:
+// "The aggregation functions MIN and MAX cannot be applied to a table
+// source, only to a stream source." Empty: all can.
+std::string table_aggregation_refusal(const std::vector<aggregate_call>& calls);
+
 // "A, B and C" (ksqlDB's GrammaticalJoiner.and()).
 std::string join_and(const std::vector<std::string>& items);
 

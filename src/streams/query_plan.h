@@ -139,6 +139,10 @@ struct aggregation {
     // EMIT FINAL: a window's row once, when it closes, instead of a row per
     // update.
     bool emit_final = false;
+    // GROUP BY over a TABLE (query_runner_table_agg.cc): each change of a
+    // source row takes its old value out of its old group (aggregate_undo)
+    // and adds the new one to its new group, through the repartition topic.
+    bool table_source = false;
 };
 
 // A join of two streams (WITHIN) or two tables (their PRIMARY KEYs), both

@@ -343,6 +343,10 @@ void query_runner::process_batch(std::span<const client::message> batch, batch_s
         process_source_join(batch, b);
         return;
     }
+    if (table_aggregation()) {
+        process_table_grouping(batch, b);
+        return;
+    }
     // In chunks small enough that their rows stay in the cache between
     // the phases.
     constexpr size_t chunk = 1024;

@@ -91,6 +91,9 @@ inline constexpr std::string_view dlq_header_topic = "__streams.error.topic";
 inline constexpr std::string_view dlq_header_partition = "__streams.error.partition";
 inline constexpr std::string_view dlq_header_offset = "__streams.error.offset";
 inline constexpr std::string_view dlq_header_query = "__streams.error.query";
+// A table aggregation's repartition records: "add", "subtract" or
+// "subtract-quiet" (query_runner_table_agg.cc).
+inline constexpr std::string_view table_change_header = "__streams.table.change";
 
 // ksqlDB's consumer group of a persistent query:
 // "_confluent-ksql-" + service id + "query_" + query id, where the default
@@ -277,7 +280,11 @@ class query_runner {
     // A record of the aggregation's input (the repartition topic, or the
     // source when it is keyed by the group key).
     void aggregate_record(const client::message& m, const eval_context& ctx, batch_state& b);
-    bool eval_group(const client::message& m, const eval_context& ctx, batch_state& b);
+    // The group key of ctx's row into agg_->key; false: the record goes to
+    // no group (a NULL key, counted as filtered, or a failure sent to the
+    // DLQ). report=false: neither counts nor sends (state being restored).
+    bool eval_group(const client::message& m, const eval_context& ctx, batch_state& b,
+                    bool report = true);
     void update_group(const client::message& m, const eval_context& ctx, batch_state& b);
     // One group (one window of it, when windowed): its state under key.
     using aggregate_groups = std::unordered_map<std::string, aggregate_group>;
@@ -304,6 +311,25 @@ class query_runner {
     // record to fn; fails if the read stalls (table_load_timeout).
     status read_partition(const std::string& topic, int32_t partition, int64_t end,
                           const std::function<void(const client::message&)>& fn);
+    // GROUP BY over a TABLE (query_runner_table_agg.cc): the source
+    // table's latest row per key and partition, restored from its topic up
+    // to the committed offsets; each change goes to the repartition topic
+    // as "take the old row out" and "add the new row" records.
+    struct table_group_store;
+    status create_table_grouping();
+    enum class table_change : uint8_t { add, subtract, subtract_quiet };
+    bool table_aggregation() const { return aggregating() && plan_.aggregate->table_source; }
+    void process_table_grouping(std::span<const client::message> batch, batch_state& b);
+    void regroup_table_row(const client::message& m, batch_state& b);
+    status restore_table_rows(int32_t partition);
+    void drop_table_rows(const std::vector<client::topic_partition_offset>& partitions, bool all);
+    // To the repartition topic: ctx's row keyed by the group key that
+    // eval_group() computed (agg_->key), with the change's header when a
+    // table is aggregated; false: the query failed or m went to the DLQ.
+    bool send_regrouped(const client::message& m, const eval_context& ctx, batch_state& b,
+                        std::optional<table_change> change);
+    std::string& group_key();
+    void set_table_change(table_change c);
     // Stream-stream and table-table joins (query_runner_join.cc): both
     // topics are read by the query's group; state per partition.
     struct join_store;
@@ -347,8 +373,9 @@ class query_runner {
     runner_options options_;
     std::string group_id_;
 
-    std::shared_ptr<aggregate_store> agg_;  // GROUP BY only
-    std::shared_ptr<join_store> join_;      // two-source joins only
+    std::shared_ptr<aggregate_store> agg_;           // GROUP BY only
+    std::shared_ptr<join_store> join_;               // two-source joins only
+    std::shared_ptr<table_group_store> table_rows_;  // GROUP BY over a TABLE only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;
     std::unique_ptr<client::consumer> consumer_;

@@ -68,6 +68,8 @@ struct query_runner::aggregate_store {
     std::unordered_map<int32_t, partition_state> partitions;
 
     row group_values;  // of the current record
+    // Table aggregation: what the record being aggregated does to its group.
+    query_runner::table_change change = query_runner::table_change::add;
     row state_row;
     row agg_row;
     std::vector<agg_state> next;
@@ -119,6 +121,11 @@ status query_runner::create_aggregate() {
                                   "topic would have to be read in the transaction); use "
                                   "at_least_once, or GROUP BY the key of {}",
                                   plan_.id, plan_.source.name));
+    }
+    if (agg.table_source) {
+        if (auto st = create_table_grouping(); !st) {
+            return st;
+        }
     }
     auto a = std::make_shared<aggregate_store>();
     a->repartition_topic = group_id_ + "-Aggregate-GroupBy-repartition";
@@ -213,12 +220,16 @@ status query_runner::decode_repartitioned(const client::message& m, row& out, in
     return {};
 }
 
-bool query_runner::eval_group(const client::message& m, const eval_context& ctx, batch_state& b) {
+bool query_runner::eval_group(const client::message& m, const eval_context& ctx, batch_state& b,
+                              bool report) {
     const aggregation& agg = *plan_.aggregate;
     agg_->group_values.resize(agg.group_by.size());
     for (size_t g = 0; g < agg.group_by.size(); ++g) {
         auto v = agg.group_by[g]->eval(ctx);
-        if (!v) {
+        if (!v || (!report && v->is_null())) {
+            if (!report) {
+                return false;
+            }
             send_to_dlq(m, "group",
                         fmt::format("GROUP BY {}: {}", agg.group_by[g]->to_sql(), v.err().message),
                         b);
@@ -239,7 +250,9 @@ bool query_runner::eval_group(const client::message& m, const eval_context& ctx,
     }
     bool key_null = true;
     if (auto st = a.state_encoder->encode_key(a.state_row, a.key, key_null); !st) {
-        send_to_dlq(m, "encode", st.message(), b);
+        if (report) {
+            send_to_dlq(m, "encode", st.message(), b);
+        }
         return false;
     }
     return true;
@@ -253,24 +266,49 @@ void query_runner::group_record(const client::message& m, const eval_context& ct
         update_group(m, ctx, b);
         return;
     }
+    send_regrouped(m, ctx, b, std::nullopt);
+}
+
+bool query_runner::send_regrouped(const client::message& m, const eval_context& ctx, batch_state& b,
+                                  std::optional<table_change> change) {
     aggregate_store& a = *agg_;
     bool key_null = true;
     std::string unused_key;
     if (auto st = a.repartition_encoder->encode(*ctx.joined, unused_key, key_null, a.value_buf);
         !st) {
         send_to_dlq(m, "encode", st.message(), b);
-        return;
+        return false;
+    }
+    std::vector<client::record_header> headers;
+    if (change) {
+        headers.push_back({std::string(table_change_header),
+                           std::string(*change == table_change::add        ? "add"
+                                       : *change == table_change::subtract ? "subtract"
+                                                                           : "subtract-quiet")});
     }
     int64_t ts = ctx.record.rowtime;
     auto st = producer_->send({.topic = a.repartition_topic,
                                .key = a.key,
                                .value = a.value_buf,
+                               .headers = std::move(headers),
                                .timestamp_ms = ts > 0 ? ts : 0});
-    if (!st && !transaction_refused(st)) {
-        fail(error{st.code(),
-                   fmt::format("{}-{}@{}: cannot write to {}: {}", m.topic(), m.partition(),
-                               m.offset(), a.repartition_topic, st.message())});
+    if (!st) {
+        if (!transaction_refused(st)) {
+            fail(error{st.code(),
+                       fmt::format("{}-{}@{}: cannot write to {}: {}", m.topic(), m.partition(),
+                                   m.offset(), a.repartition_topic, st.message())});
+        }
+        return false;
     }
+    return true;
+}
+
+std::string& query_runner::group_key() {
+    return agg_->key;
+}
+
+void query_runner::set_table_change(table_change c) {
+    agg_->change = c;
 }
 
 void query_runner::aggregate_record(const client::message& m, const eval_context& ctx,
@@ -350,7 +388,15 @@ void query_runner::update_window(const client::message& m, const eval_context& c
     a.next.clear();
     int64_t ts = ctx.record.rowtime;
     bool emitted = false;
+    const table_change change = a.change;
+    const bool subtract = change != table_change::add;
     if (it == groups.end()) {
+        if (subtract) {
+            // Nothing to take the row out of (Kafka Streams' KTableAggregate
+            // skips the subtractor without an old aggregate).
+            counters_.filtered.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
         for (const auto& c : agg.calls) {
             a.next.push_back(aggregate_init(c.fn));
         }
@@ -370,14 +416,20 @@ void query_runner::update_window(const client::message& m, const eval_context& c
             }
             arg = std::move(*v);
         }
-        if (auto st = aggregate_add(c.fn, a.next[j], arg); !st) {
+        auto st =
+            subtract ? aggregate_undo(c.fn, a.next[j], arg) : aggregate_add(c.fn, a.next[j], arg);
+        if (!st) {
             send_to_dlq(m, "aggregate", fmt::format("{}: {}", c.sql, st.message()), b);
             return;
         }
     }
     const bool final_only = agg.emit_final;
-    int rendered =
-        final_only ? row_rejected : render_row(m, ctx, a.group_values, a.next, window_start, b);
+    // A row that moves within its group: the "add" record that follows
+    // emits (Kafka Streams' one Change of old and new).
+    const bool quiet = change == table_change::subtract_quiet;
+    int rendered = final_only || quiet
+                       ? row_rejected
+                       : render_row(m, ctx, a.group_values, a.next, window_start, b);
     if (rendered == row_failed) {
         return;
     }
@@ -386,9 +438,13 @@ void query_runner::update_window(const client::message& m, const eval_context& c
     g.group_values = a.group_values;
     g.acc = std::move(a.next);
     g.ts = ts;
-    g.emitted = pass;
+    g.emitted = quiet ? emitted : pass;
     g.window_start = window_start.value_or(0);
     if (!write_state(m, key, g, b)) {
+        return;
+    }
+    if (quiet) {
+        counters_.filtered.fetch_add(1, std::memory_order_relaxed);  // the next record emits
         return;
     }
     if (final_only) {
@@ -815,6 +871,7 @@ void query_runner::drop_state(const std::vector<client::topic_partition_offset>&
     if (!agg_) {
         return;
     }
+    drop_table_rows(partitions, all);
     if (all) {
         agg_->partitions.clear();
         return;
