@@ -169,6 +169,11 @@ TEST_F(JoinEngineTest, NonKeyJoinRepartitionsTheOtherSide) {
                                                        R"(","WAREHOUSE":"w)" +
                                                        std::to_string(i % 4) + R"("})");
     }
+    std::string explain = run(*e, "EXPLAIN " + status_of(*e).id + ";");
+    EXPECT_NE(explain.find("ON O.ID = S.ORDER_ID (repartitioned by the join key: SHIPMENTS "
+                           "through <query group>-RightSourceKeyed-SelectKey-repartition)"),
+              std::string::npos)
+        << explain;
     // Each shipment went through the repartition topic, whose 3 partitions
     // hold each order id where Java's partitioner puts it.
     const std::string repartition =
