@@ -144,6 +144,12 @@ void plan_join_condition(const ast::join_clause& j, source_join& sj, const sourc
     }
     if (!sj.repartition_left && !sj.repartition_right &&
         left.key_format.format != sj.right.key_format.format) {
+        if (!sj.windowed) {
+            fail(j.source.pos,
+                 "the two tables have different KEY_FORMATs; a table-table join that "
+                 "repartitions one of them is not supported yet",
+                 errc::unsupported);
+        }
         sj.repartition_right = true;  // ksqlDB: the left source's key format wins
     }
     sj.left_key = left_key.value_or(0);

@@ -127,6 +127,12 @@ TEST_F(planner_join_test, errors) {
                          "tr.f1;")
                   .find("foreign-key join"),
               std::string::npos);
+    define(
+        "CREATE TABLE tj (id BIGINT PRIMARY KEY, f2 STRING) WITH (KAFKA_TOPIC='tj', "
+        "KEY_FORMAT='JSON', VALUE_FORMAT='JSON');");
+    EXPECT_NE(plan_error("CREATE TABLE o AS SELECT tl.id, f2 FROM tl JOIN tj ON tl.id = tj.id;")
+                  .find("different KEY_FORMATs"),
+              std::string::npos);
 }
 
 // ksqlDB repartitions a stream joined on anything but its key column
