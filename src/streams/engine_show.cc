@@ -78,10 +78,25 @@ std::string source_join_step(const query_plan& plan) {
     const source_join& sj = *plan.two_source;
     static constexpr const char* kinds[] = {"INNER", "LEFT", "RIGHT", "FULL OUTER"};
     const char* kind = kinds[static_cast<int>(sj.window.kind)];
-    const std::string on =
-        fmt::format("ON {}.{} = {}.{} (co-partitioned by the key)", plan.source.name,
-                    ast::quote_identifier(plan.source.columns[sj.left_key].name), sj.right.name,
-                    ast::quote_identifier(sj.right.columns[sj.right_key].name));
+    std::string on;
+    if (!sj.repartition_left && !sj.repartition_right) {
+        on = fmt::format("ON {}.{} = {}.{} (co-partitioned by the key)", plan.source.name,
+                         ast::quote_identifier(plan.source.columns[sj.left_key].name),
+                         sj.right.name, ast::quote_identifier(sj.right.columns[sj.right_key].name));
+    } else {
+        std::string through;
+        for (int side = 0; side < 2; ++side) {
+            if (side == 0 ? sj.repartition_left : sj.repartition_right) {
+                through += fmt::format(
+                    "{}{} through <query group>-{}SourceKeyed-SelectKey-"
+                    "repartition",
+                    through.empty() ? "" : ", ", side == 0 ? plan.source.name : sj.right.name,
+                    side == 0 ? "Left" : "Right");
+            }
+        }
+        on = fmt::format("ON {} = {} (repartitioned by the join key: {})", sj.left_expr->to_sql(),
+                         sj.right_expr->to_sql(), through);
+    }
     if (!sj.windowed) {
         return fmt::format(
             "[ {} JOIN ] | TABLE {} {} | State: both tables per partition, in memory, read "

@@ -1,12 +1,14 @@
 // Stream-stream and table-table joins through the statement engine against
 // our broker: a table-table join's state is read back from the tables'
 // topics after a restart; a stream-stream join's window buffers are not
-// (docs/streams.md); sources with different partition counts are refused.
+// (docs/streams.md); sources with different partition counts are refused
+// unless a side is repartitioned (a join on anything but its key).
 
 #include <chrono>
 
 #include <gtest/gtest.h>
 
+#include "client/java_partitioner.h"
 #include "streams/engine.h"
 #include "streams/test_kafka.h"
 
@@ -120,6 +122,69 @@ TEST_F(JoinEngineTest, SourcesWithDifferentPartitionCountsAreRefused) {
     ASSERT_TRUE(eventually([&] { return status_of(*e).state == query_state::failed; }));
     EXPECT_NE(status_of(*e).error.find("number of partitions don't match"), std::string::npos)
         << status_of(*e).error;
+}
+
+// ksqlDB's tutorial join: shipments keyed by their own id (2 partitions)
+// join orders (3 partitions, keyed by order id as Java's producer places
+// them) ON o.id = s.order_id. The shipments go through the repartition
+// topic, created with the orders' 3 partitions, keyed by order id; every
+// pair joins wherever its records were written, keyed by the order id.
+TEST_F(JoinEngineTest, NonKeyJoinRepartitionsTheOtherSide) {
+    auto e = make_engine("jrp_");
+    run(*e,
+        "CREATE STREAM orders (id VARCHAR KEY, item VARCHAR) WITH (KAFKA_TOPIC='jr_orders', "
+        "VALUE_FORMAT='JSON', PARTITIONS=3);\n"
+        "CREATE STREAM shipments (id VARCHAR KEY, order_id VARCHAR, warehouse VARCHAR) WITH "
+        "(KAFKA_TOPIC='jr_shipments', VALUE_FORMAT='JSON', PARTITIONS=2);\n"
+        "CREATE STREAM shipped_orders AS SELECT o.id AS order_id, item, warehouse FROM orders o "
+        "INNER JOIN shipments s WITHIN 7 DAYS ON o.id = s.order_id;");
+    constexpr int n = 24;
+    std::vector<test::test_record> orders;
+    std::vector<test::test_record> shipments;
+    for (int i = 0; i < n; ++i) {
+        const std::string order = "o" + std::to_string(i);
+        orders.push_back({.key = order,
+                          .value = R"({"ITEM":"item)" + std::to_string(i) + R"("})",
+                          .partition = client::java_partition(order, 3),
+                          .timestamp_ms = 1000 + i});
+        shipments.push_back({.key = "s" + std::to_string(i),
+                             .value = R"({"ORDER_ID":")" + order + R"(","WAREHOUSE":"w)" +
+                                      std::to_string(i % 4) + R"("})",
+                             .partition = (i + 1) % 2,
+                             .timestamp_ms = 2000 + i});
+    }
+    test::produce(*broker_, "jr_orders", orders);
+    test::produce(*broker_, "jr_shipments", shipments);
+    ASSERT_TRUE(eventually([&] { return status_of(*e).produced == n; }))
+        << status_of(*e).produced << " " << status_of(*e).error;
+    auto out = test::read_topic(*broker_, "SHIPPED_ORDERS", 3, n);
+    ASSERT_EQ(out.size(), static_cast<size_t>(n));
+    std::map<std::string, std::string> by_key;
+    for (const auto& r : out) {
+        by_key[r.key.value_or("")] = r.value.value_or("null");
+    }
+    ASSERT_EQ(by_key.size(), static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        EXPECT_EQ(by_key["o" + std::to_string(i)], R"({"ITEM":"item)" + std::to_string(i) +
+                                                       R"(","WAREHOUSE":"w)" +
+                                                       std::to_string(i % 4) + R"("})");
+    }
+    std::string explain = run(*e, "EXPLAIN " + status_of(*e).id + ";");
+    EXPECT_NE(explain.find("ON O.ID = S.ORDER_ID (repartitioned by the join key: SHIPMENTS "
+                           "through <query group>-RightSourceKeyed-SelectKey-repartition)"),
+              std::string::npos)
+        << explain;
+    // Each shipment went through the repartition topic, whose 3 partitions
+    // hold each order id where Java's partitioner puts it.
+    const std::string repartition =
+        join_repartition_topic(query_group_id("jrp_", status_of(*e).id), 1);
+    auto rekeyed = test::read_topic(*broker_, repartition, 3, n);
+    ASSERT_EQ(rekeyed.size(), static_cast<size_t>(n));
+    for (const auto& r : rekeyed) {
+        ASSERT_TRUE(r.key.has_value());
+        EXPECT_EQ(r.partition, client::java_partition(*r.key, 3)) << *r.key;
+    }
+    EXPECT_EQ(status_of(*e).consumed, static_cast<uint64_t>(2 * n));
 }
 
 }  // namespace

@@ -421,33 +421,45 @@ class select_planner {
         sj.window = join_window_of(j, streams, fail_fn());
         sj.windowed = streams;
         sj.right = *right;
-        sj.left_key = single_key_column(p.source, select_.from, fail_fn());
-        sj.right_key = single_key_column(*right, j.source, fail_fn());
-        if (p.source.key_format.format != right->key_format.format) {
-            fail(j.source.pos,
-                 "the two sources have different KEY_FORMATs; a join that repartitions one of "
-                 "them is not supported yet",
-                 errc::unsupported);
+        if (!streams) {
+            single_key_column(p.source, select_.from, fail_fn());
+            single_key_column(*right, j.source, fail_fn());
         }
         const size_t right_first = next_index_;
         add_to_scope(*right, j.source);
         width += right->columns.size();
         sj.key_column = width++;
         next_index_ = width;
-        const sql_type& key_type = right->columns[sj.right_key].type;
-        if (sj.window.kind == two_way_join::full) {
-            scope_.columns.push_back({"", "ROWKEY", key_type, sj.key_column});
-        }
-        bind_scope probe = scope_;
-        probe.reads = nullptr;
         const ast::expr& on = *j.on;
         if (on.kind != ast::expr_kind::comparison || on.compare != ast::compare_op::eq) {
-            fail(on.pos, "a join needs ON <left key> = <right key>; got " + ast::to_sql(on),
+            fail(on.pos,
+                 "a join needs ON <left expression> = <right expression>; got " + ast::to_sql(on),
                  errc::unsupported);
         }
+        bind_scope probe = scope_;
+        std::vector<bool> l_reads;
+        std::vector<bool> r_reads;
+        probe.reads = &l_reads;
         auto l = bind_in(*on.args[0], probe);
+        probe.reads = &r_reads;
         auto r = bind_in(*on.args[1], probe);
-        check_join_condition(j, l, r, sj.left_key, right_first + sj.right_key, streams, fail_fn());
+        plan_join_condition(j, sj, p.source, l, r, l_reads, r_reads, right_first,
+                            right_first + right->columns.size(), fail_fn());
+        join_sides_sql_ = {ast::to_sql(*on.args[0]), ast::to_sql(*on.args[1])};
+        if (sj.left_expr != l) {
+            std::swap(join_sides_sql_.first, join_sides_sql_.second);
+        }
+        if (sj.synthetic_key) {
+            scope_.columns.push_back({"", "ROWKEY", sj.left_expr->type(), sj.key_column});
+        }
+        // The join expressions are evaluated on every row joined.
+        for (const auto* e : {&l_reads, &r_reads}) {
+            for (size_t i = 0; i < e->size(); ++i) {
+                if ((*e)[i] && scope_.reads != nullptr) {
+                    mark_read(*scope_.reads, i);
+                }
+            }
+        }
         p.two_source = std::move(sj);
     }
 
@@ -461,17 +473,12 @@ class select_planner {
         if (sj.window.kind == two_way_join::full && star) {
             projection pr;
             pr.name = "ROWKEY";
-            pr.expr = std::make_shared<nodes::column_ref>(
-                sj.key_column, sj.right.columns[sj.right_key].type, "ROWKEY");
+            pr.expr =
+                std::make_shared<nodes::column_ref>(sj.key_column, sj.left_expr->type(), "ROWKEY");
             p.projections.insert(p.projections.begin(), std::move(pr));
         }
-        const size_t right_first = p.source.columns.size();
-        const std::string left_name =
-            select_.from.effective_name() + "." + p.source.columns[sj.left_key].name;
-        const std::string right_name =
-            select_.joins[0].source.effective_name() + "." + sj.right.columns[sj.right_key].name;
-        choose_join_key(p, sj.left_key, right_first + sj.right_key, left_name, right_name,
-                        sink.name, select_.pos, fail_fn());
+        choose_join_key(p, join_sides_sql_.first, join_sides_sql_.second, sink.name, select_.pos,
+                        fail_fn());
     }
 
     // Names used by more than one source (qualified refs to them get the
@@ -895,6 +902,7 @@ class select_planner {
     bind_scope scope_;
     std::vector<bool> reads_;  // scope_.reads
     size_t next_index_ = 0;
+    std::pair<std::string, std::string> join_sides_sql_;  // ON's (left, right) sides as SQL
     std::vector<std::string> qualifiers_;
     std::vector<const source_def*> defs_;
     bool transient_ = false;  // a bare SELECT (plan_transient)

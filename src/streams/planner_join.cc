@@ -60,58 +60,130 @@ join_window_spec join_window_of(const ast::join_clause& j, bool streams, const j
     return join_window_spec::make(kind, j.within_before_ms, j.within_after_ms, j.grace_ms);
 }
 
-void check_join_condition(const ast::join_clause& j, const expr_ptr& l, const expr_ptr& r,
-                          size_t left_key, size_t right_key, bool streams, const join_fail& fail) {
+std::optional<size_t> key_column_of(const source_def& def) {
+    std::optional<size_t> key;
+    for (size_t i = 0; i < def.columns.size(); ++i) {
+        if (def.columns[i].origin == column_origin::key) {
+            if (key) {
+                return std::nullopt;
+            }
+            key = i;
+        }
+    }
+    return key;
+}
+
+namespace {
+
+// 0: reads left columns only; 1: right ones only; -1: none, or both.
+int side_read(const std::vector<bool>& reads, size_t right_first, size_t right_end) {
+    bool left = false;
+    bool right = false;
+    for (size_t i = 0; i < reads.size(); ++i) {
+        if (!reads[i]) {
+            continue;
+        }
+        if (i < right_first) {
+            left = true;
+        } else if (i < right_end) {
+            right = true;
+        } else {
+            return -1;  // the synthetic key
+        }
+    }
+    return left == right ? -1 : (left ? 0 : 1);
+}
+
+std::optional<size_t> column_of(const expr_ptr& e) {
+    const auto* c = dynamic_cast<const nodes::column_ref*>(e.get());
+    return c != nullptr ? std::optional<size_t>(c->index()) : std::nullopt;
+}
+
+}  // namespace
+
+void plan_join_condition(const ast::join_clause& j, source_join& sj, const source_def& left,
+                         expr_ptr l, expr_ptr r, const std::vector<bool>& l_reads,
+                         const std::vector<bool>& r_reads, size_t right_first, size_t right_end,
+                         const join_fail& fail) {
     const ast::expr& on = *j.on;
-    auto column = [](const expr_ptr& e) -> std::optional<size_t> {
-        const auto* c = dynamic_cast<const nodes::column_ref*>(e.get());
-        return c != nullptr ? std::optional<size_t>(c->index()) : std::nullopt;
-    };
-    auto lc = column(l);
-    auto rc = column(r);
-    bool keys = lc && rc &&
-                ((*lc == left_key && *rc == right_key) || (*lc == right_key && *rc == left_key));
-    if (!keys) {
-        fail(on.pos,
-             streams ? "a stream-stream join on anything but the key columns of both streams "
-                       "(which ksqlDB repartitions) is not supported yet: join ON <left key> = "
-                       "<right key>, or re-key a stream with PARTITION BY first; got " +
-                           ast::to_sql(on)
-                     : "a table-table join on anything but both PRIMARY KEYs (a foreign-key join) "
-                       "is not supported yet; got " +
-                           ast::to_sql(on),
-             errc::unsupported);
+    const int ls = side_read(l_reads, right_first, right_end);
+    const int rs = side_read(r_reads, right_first, right_end);
+    for (int i = 0; i < 2; ++i) {
+        if ((i == 0 ? ls : rs) == -1 || ls == rs) {
+            const ast::expr& side = *on.args[ls == rs ? 1 : static_cast<size_t>(i)];
+            fail(side.pos,
+                 "Invalid comparison expression '" + ast::to_sql(side) + "' in join '" +
+                     ast::to_sql(on) +
+                     "'. Each side of the join comparision must contain references from "
+                     "exactly one source.",
+                 errc::invalid_argument);
+        }
+    }
+    if (ls == 1) {
+        std::swap(l, r);
     }
     if (!(l->type() == r->type())) {
         fail(on.pos,
              "join key types differ: " + l->to_sql() + " is " + l->type().to_string() + " but " +
                  r->to_sql() + " is " + r->type().to_string() +
-                 "; both sources must be keyed alike",
+                 "; CAST one side to the other's type",
+             errc::invalid_argument);
+    }
+    const auto lc = column_of(l);
+    const auto rc = column_of(r);
+    const auto left_key = key_column_of(left);
+    const auto right_key = key_column_of(sj.right);
+    sj.repartition_left = !(lc && left_key && *lc == *left_key);
+    sj.repartition_right = !(rc && right_key && *rc == right_first + *right_key);
+    if (!sj.windowed && (sj.repartition_left || sj.repartition_right)) {
+        fail(on.pos,
+             "a table-table join on anything but both PRIMARY KEYs (a foreign-key join) is not "
+             "supported yet; got " +
+                 ast::to_sql(on),
              errc::unsupported);
     }
+    if (!sj.repartition_left && !sj.repartition_right &&
+        left.key_format.format != sj.right.key_format.format) {
+        if (!sj.windowed) {
+            fail(j.source.pos,
+                 "the two tables have different KEY_FORMATs; a table-table join that "
+                 "repartitions one of them is not supported yet",
+                 errc::unsupported);
+        }
+        sj.repartition_right = true;  // ksqlDB: the left source's key format wins
+    }
+    sj.left_key = left_key.value_or(0);
+    sj.right_key = right_key.value_or(0);
+    sj.key_format = !sj.repartition_left    ? left.key_format
+                    : !sj.repartition_right ? sj.right.key_format
+                                            : left.key_format;
+    if (sj.key_format.format == data_format::none) {
+        sj.key_format = {.format = data_format::kafka};
+    }
+    sj.synthetic_key = sj.window.kind == two_way_join::full || (!lc && !rc);
+    sj.left_expr = std::move(l);
+    sj.right_expr = std::move(r);
 }
 
-void choose_join_key(query_plan& p, size_t left_key_index, size_t right_key_index,
-                     const std::string& left_name, const std::string& right_name,
+void choose_join_key(query_plan& p, const std::string& left_name, const std::string& right_name,
                      const std::string& sink_name, ast::source_pos pos, const join_fail& fail) {
     const source_join& sj = *p.two_source;
-    const bool full = sj.window.kind == two_way_join::full;
-    // ksqlDB prefers the left source's key column to the right one's.
-    auto refers_to = [&](size_t index) {
+    // ksqlDB prefers the left side's join column to the right one's.
+    auto refers_to = [&](std::optional<size_t> index) {
         return std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
-            const auto* c = dynamic_cast<const nodes::column_ref*>(pr.expr.get());
-            return c != nullptr && c->index() == index;
+            const auto c = column_of(pr.expr);
+            return index && c && *c == *index;
         });
     };
     auto it = refers_to(sj.key_column);
-    if (!full) {
-        it = refers_to(left_key_index);
+    if (!sj.synthetic_key) {
+        it = refers_to(column_of(sj.left_expr));
         if (it == p.projections.end()) {
-            it = refers_to(right_key_index);
+            it = refers_to(column_of(sj.right_expr));
         }
     }
     if (it == p.projections.end()) {
-        if (full) {
+        if (sj.synthetic_key) {
             fail(pos,
                  "Key missing from projection (ie, SELECT).\nThe query used to build `" +
                      sink_name +
@@ -129,8 +201,7 @@ void choose_join_key(query_plan& p, size_t left_key_index, size_t right_key_inde
     }
     projection key = std::move(*it);
     p.projections.erase(it);
-    const column_def* right_col = &sj.right.columns[sj.right_key];
-    key.expr = std::make_shared<nodes::column_ref>(sj.key_column, right_col->type, "ROWKEY");
+    key.expr = std::make_shared<nodes::column_ref>(sj.key_column, sj.left_expr->type(), "ROWKEY");
     key.is_key = true;
     key.key_only = false;
     p.projections.insert(p.projections.begin(), std::move(key));

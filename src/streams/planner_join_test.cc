@@ -101,7 +101,15 @@ TEST_F(planner_join_test, errors) {
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT l.id, r.f1 FROM l JOIN r WITHIN 1 SECOND "
                          "ON l.v = r.id;")
-                  .find("is not supported yet"),
+                  .find("must include the join expressions L.V or R.ID in its projection"),
+              std::string::npos);
+    EXPECT_NE(plan_error("CREATE STREAM o AS SELECT * FROM l JOIN r WITHIN 1 SECOND ON l.id = 0;")
+                  .find("Invalid comparison expression '0' in join '(L.ID = 0)'. Each side of "
+                        "the join comparision must contain references from exactly one source."),
+              std::string::npos);
+    EXPECT_NE(plan_error("CREATE STREAM o AS SELECT l.v, r.id FROM l JOIN r WITHIN 1 SECOND "
+                         "ON ABS(l.v) = ABS(r.id);")
+                  .find("must include the join expression ROWKEY in its projection"),
               std::string::npos);
     EXPECT_NE(plan_error("CREATE STREAM o AS SELECT l.id, s.f1 FROM l JOIN s WITHIN 1 SECOND "
                          "ON l.id = s.k;")
@@ -119,6 +127,43 @@ TEST_F(planner_join_test, errors) {
                          "tr.f1;")
                   .find("foreign-key join"),
               std::string::npos);
+    define(
+        "CREATE TABLE tj (id BIGINT PRIMARY KEY, f2 STRING) WITH (KAFKA_TOPIC='tj', "
+        "KEY_FORMAT='JSON', VALUE_FORMAT='JSON');");
+    EXPECT_NE(plan_error("CREATE TABLE o AS SELECT tl.id, f2 FROM tl JOIN tj ON tl.id = tj.id;")
+                  .find("different KEY_FORMATs"),
+              std::string::npos);
+}
+
+// ksqlDB repartitions a stream joined on anything but its key column
+// (joins.json "stream stream left join - rekey", "contains function").
+TEST_F(planner_join_test, non_key_join_repartitions) {
+    auto p = plan(
+        "CREATE STREAM o AS SELECT tt.f1, t.v, name FROM l t LEFT JOIN r tt WITHIN 1 SECOND "
+        "ON tt.f1 = t.name;");
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    const source_join& sj = *p->two_source;
+    EXPECT_TRUE(sj.repartition_left);
+    EXPECT_TRUE(sj.repartition_right);
+    EXPECT_FALSE(sj.synthetic_key);
+    EXPECT_EQ(sj.left_expr->to_sql(), "T.NAME");  // ON's sides in (left, right) order
+    // The left side's join column keys the output, though selected last.
+    EXPECT_EQ(schema(*p), "NAME STRING KEY, F1 STRING, V BIGINT");
+
+    p = plan(
+        "CREATE STREAM o AS SELECT t.id, tt.f1 FROM l t JOIN r tt WITHIN 1 SECOND "
+        "ON t.id = tt.id + 1;");
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    EXPECT_FALSE(p->two_source->repartition_left);
+    EXPECT_TRUE(p->two_source->repartition_right);
+    EXPECT_EQ(schema(*p), "T_ID BIGINT KEY, F1 STRING");
+
+    p = plan(
+        "CREATE STREAM o AS SELECT ROWKEY AS k, t.v, tt.f1 FROM l t JOIN r tt WITHIN 1 SECOND "
+        "ON ABS(t.v) = ABS(tt.id);");
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    EXPECT_TRUE(p->two_source->synthetic_key);
+    EXPECT_EQ(schema(*p), "K BIGINT KEY, V BIGINT, F1 STRING");
 }
 
 TEST_F(planner_join_test, table_table) {

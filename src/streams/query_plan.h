@@ -148,16 +148,31 @@ struct aggregation {
 // A join of two streams (WITHIN) or two tables (their PRIMARY KEYs), both
 // keyed by the join key (co-partitioned): query_runner_join.cc. The joined
 // row is the left source's columns (plan.source), the right source's, then
-// one more column, the join key (what a FULL join's ROWKEY names and every
+// one more column, the join key (what a synthetic ROWKEY names and every
 // output record is keyed by).
+//
+// A stream whose join expression is not its key column is repartitioned by
+// it first, as ksqlDB does (query_runner_repartition.cc): its records go
+// through `<group>-LeftSourceKeyed-SelectKey-repartition` (or `Right...`)
+// keyed by the join key in key_format, and the join reads that topic.
 struct source_join {
     source_def right;
     // The kind; the window (stream-stream only) as Kafka Streams' JoinWindows.
     join_window_spec window;
     bool windowed = false;  // stream-stream; else table-table
-    size_t left_key = 0;    // the join key column of each side (in its source)
-    size_t right_key = 0;
+    size_t left_key = 0;    // the key column of each side (in its source), when
+    size_t right_key = 0;   // not repartitioned
     size_t key_column = 0;  // the join key's column in the joined row (the last)
+    // ON's two sides in (left, right) order, bound on the joined row, each
+    // reading its own source only; the join key of a row is its side's.
+    expr_ptr left_expr;
+    expr_ptr right_expr;
+    bool repartition_left = false;
+    bool repartition_right = false;
+    // Neither side is a bare column (or the join is FULL): the key column is
+    // ksqlDB's synthetic ROWKEY, which the projection must select.
+    bool synthetic_key = false;
+    format_options key_format;  // of the join key as the join reads it
 };
 
 struct query_plan {

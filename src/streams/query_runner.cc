@@ -110,6 +110,9 @@ result<std::unique_ptr<query_runner>> query_runner::create(
         if (auto st = r->create_source_join(); !st) {
             return st.err();
         }
+        if (auto st = r->create_join_rekey(); !st) {
+            return st.err();
+        }
     }
     return r;
 }
@@ -158,18 +161,15 @@ status query_runner::prepare() {
         return status(errc::not_found, fmt::format("query {}: source topic {} does not exist",
                                                    plan_.id, plan_.source.topic));
     }
+    std::vector<client::new_topic> join_topics;
     if (plan_.two_source) {
-        const std::string& right = plan_.two_source->right.topic;
-        const int right_partitions = partitions_of(right);
-        if (right_partitions != source_partitions) {
-            return status(
-                errc::invalid_argument,
-                fmt::format("query {}: Can't join {} with {} since the number of "
-                            "partitions don't match ({} has {}, {} has {}); a join "
-                            "that repartitions is not supported yet",
-                            plan_.id, plan_.source.name, plan_.two_source->right.name,
-                            plan_.source.topic, source_partitions, right, right_partitions));
+        auto topics =
+            join_input_topics(source_partitions, partitions_of(plan_.two_source->right.topic),
+                              plan_.sink.replicas > 0 ? plan_.sink.replicas : -1);
+        if (!topics) {
+            return topics.err();
         }
+        join_topics = std::move(*topics);
     }
     // ksqlDB: unset PARTITIONS / REPLICAS come from the left-most source.
     int sink_partitions = plan_.sink.partitions > 0 ? plan_.sink.partitions : source_partitions;
@@ -197,6 +197,11 @@ status query_runner::prepare() {
             if (partitions_of(t.name) == 0) {
                 to_create.push_back(std::move(t));
             }
+        }
+    }
+    for (auto& t : join_topics) {
+        if (partitions_of(t.name) == 0) {
+            to_create.push_back(t);
         }
     }
     if (!to_create.empty()) {
@@ -272,6 +277,10 @@ status query_runner::prepare() {
     std::vector<std::string> read = {plan_.source.topic};
     if (plan_.two_source) {
         read.push_back(plan_.two_source->right.topic);
+        for (const auto& t : join_topics) {
+            written.push_back(t.name);
+            read.push_back(t.name);
+        }
     }
     if (aggregating()) {
         for (auto& t : aggregate_topic_names()) {

@@ -43,7 +43,9 @@
 // GROUP BY (plan.aggregate) is run by query_runner_aggregate.cc: the
 // repartition topic, per-partition state with its changelog topic, windows.
 // Stream-stream and table-table joins (plan.two_source) by
-// query_runner_join.cc: both topics in one group, state per partition.
+// query_runner_join.cc: both topics in one group, state per partition; a
+// stream joined on anything but its key goes through a repartition topic
+// first (query_runner_repartition.cc).
 //
 // Differences from ksqlDB, on purpose:
 //   - tables are loaded to their high watermark before the first stream
@@ -94,6 +96,10 @@ inline constexpr std::string_view dlq_header_query = "__streams.error.query";
 // A table aggregation's repartition records: "add", "subtract" or
 // "subtract-quiet" (query_runner_table_agg.cc).
 inline constexpr std::string_view table_change_header = "__streams.table.change";
+
+// A join's repartition topic of side 0 (left) or 1 (right), as ksqlDB names
+// it: <group>-LeftSourceKeyed-SelectKey-repartition.
+std::string join_repartition_topic(std::string_view group, int side);
 
 // ksqlDB's consumer group of a persistent query:
 // "_confluent-ksql-" + service id + "query_" + query id, where the default
@@ -271,7 +277,7 @@ class query_runner {
     // The changelog and repartition topics (prepare() creates them).
     std::vector<client::new_topic> aggregate_topics(int partitions, int replicas) const;
     std::vector<std::string> aggregate_topic_names() const;
-    // Whether m was read from the repartition topic.
+    // Whether m was read from a repartition topic (GROUP BY's or a join's).
     bool from_repartition(const client::message& m) const;
     status decode_repartitioned(const client::message& m, row& out, int64_t& rowtime);
     // After WHERE: the group key; the record goes to the repartition topic
@@ -347,6 +353,23 @@ class query_runner {
     status restore_tables(int32_t partition);
     void warn_unrestored(int32_t partition);
     void drop_join_state(const std::vector<client::topic_partition_offset>& partitions);
+    // A stream-stream join's repartition step (query_runner_repartition.cc).
+    struct join_rekey;
+    status create_join_rekey();
+    // The side whose repartition topic m was read from, else -1.
+    int rekeyed_side(const client::message& m) const;
+    // Whether side 0 (left) or 1 (right) is repartitioned before the join.
+    bool rekeys_source(int side) const;
+    // The topic the join reads for a side: its repartition topic or its source.
+    std::string join_read_topic(int side) const;
+    status decode_rekeyed(const client::message& m, int side, row& out, int64_t& rowtime);
+    // A record of a repartitioned source to its repartition topic.
+    void rekey_join_record(const client::message& m, int side, batch_state& b);
+    // The repartition topics to create (their partition counts), or the
+    // error of sources that cannot be co-partitioned.
+    result<std::vector<client::new_topic>> join_input_topics(int left_partitions,
+                                                             int right_partitions,
+                                                             int replicas) const;
     // Revoked partitions of the aggregation's input lose their state; all=
     // true (an aborted transaction) drops every partition's.
     void drop_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
@@ -375,6 +398,7 @@ class query_runner {
 
     std::shared_ptr<aggregate_store> agg_;           // GROUP BY only
     std::shared_ptr<join_store> join_;               // two-source joins only
+    std::shared_ptr<join_rekey> rekey_;              // a join that repartitions only
     std::shared_ptr<table_group_store> table_rows_;  // GROUP BY over a TABLE only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;

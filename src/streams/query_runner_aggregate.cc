@@ -31,6 +31,7 @@
 #include "base/bytes.h"
 #include "base/log.h"
 #include "streams/query_runner.h"
+#include "streams/repartition.h"
 
 namespace cs::streams {
 
@@ -55,12 +56,10 @@ struct query_runner::aggregate_partition {
 struct query_runner::aggregate_store {
     std::string repartition_topic;
     std::string changelog_topic;
-    source_def state_def;        // key: the group columns; value: TS, EMITTED, V<j>, N<j>
-    source_def repartition_def;  // value: the joined row's columns C<i>
+    source_def state_def;  // key: the group columns; value: TS, EMITTED, V<j>, N<j>
     std::unique_ptr<row_encoder> state_encoder;
     std::unique_ptr<row_decoder> state_decoder;
-    std::unique_ptr<row_encoder> repartition_encoder;
-    std::unique_ptr<row_decoder> repartition_decoder;
+    std::unique_ptr<row_repartition> repartition;  // of the joined row
 
     using group = aggregate_group;
     using partition_state = aggregate_partition;
@@ -151,23 +150,16 @@ status query_runner::create_aggregate() {
     }
 
     if (agg.repartition) {
-        source_def& rp = a->repartition_def;
-        rp.name = plan_.id + "-repartition";
-        rp.topic = a->repartition_topic;
-        rp.key_format = {.format = data_format::none};
-        rp.value_format = {.format = data_format::json};
-        auto add = [&](const source_def& def) {
-            for (const auto& c : def.columns) {
-                rp.columns.push_back(column(fmt::format("C{}", rp.columns.size()), c.type));
-            }
-        };
-        add(plan_.source);
+        std::vector<sql_type> types = column_types(plan_.source);
         for (const auto& t : plan_.tables) {
-            add(t);
+            auto more = column_types(t);
+            types.insert(types.end(), more.begin(), more.end());
         }
-        if (auto s = make_serdes(rp, a->repartition_encoder, a->repartition_decoder); !s) {
-            return s;
+        auto rp = row_repartition::create(a->repartition_topic, plan_.id + "-repartition", types);
+        if (!rp) {
+            return rp.err();
         }
+        a->repartition = std::move(*rp);
     }
     agg_ = std::move(a);
     return {};
@@ -204,17 +196,13 @@ std::vector<client::new_topic> query_runner::aggregate_topics(int partitions, in
 }
 
 bool query_runner::from_repartition(const client::message& m) const {
-    return agg_ && plan_.aggregate->repartition && m.topic() == agg_->repartition_topic;
+    return (agg_ && plan_.aggregate->repartition && m.topic() == agg_->repartition_topic) ||
+           rekeyed_side(m) >= 0;
 }
 
 status query_runner::decode_repartitioned(const client::message& m, row& out, int64_t& rowtime) {
-    record_view rv = to_record_view(m, header_scratch_, false);
-    auto decoded = agg_->repartition_decoder->decode(rv, out, rowtime);
-    if (!decoded) {
-        return decoded.err();
-    }
-    if (!*decoded) {
-        return status(errc::invalid_argument, "a repartitioned record without a value");
+    if (auto st = agg_->repartition->decode(m, out, rowtime); !st) {
+        return st;
     }
     out.resize(plan_.joined_width);
     return {};
@@ -272,10 +260,7 @@ void query_runner::group_record(const client::message& m, const eval_context& ct
 bool query_runner::send_regrouped(const client::message& m, const eval_context& ctx, batch_state& b,
                                   std::optional<table_change> change) {
     aggregate_store& a = *agg_;
-    bool key_null = true;
-    std::string unused_key;
-    if (auto st = a.repartition_encoder->encode(*ctx.joined, unused_key, key_null, a.value_buf);
-        !st) {
+    if (auto st = a.repartition->encode(*ctx.joined); !st) {
         send_to_dlq(m, "encode", st.message(), b);
         return false;
     }
@@ -286,12 +271,7 @@ bool query_runner::send_regrouped(const client::message& m, const eval_context& 
                                        : *change == table_change::subtract ? "subtract"
                                                                            : "subtract-quiet")});
     }
-    int64_t ts = ctx.record.rowtime;
-    auto st = producer_->send({.topic = a.repartition_topic,
-                               .key = a.key,
-                               .value = a.value_buf,
-                               .headers = std::move(headers),
-                               .timestamp_ms = ts > 0 ? ts : 0});
+    auto st = a.repartition->send(*producer_, a.key, ctx.record.rowtime, std::move(headers));
     if (!st) {
         if (!transaction_refused(st)) {
             fail(error{st.code(),

@@ -98,22 +98,35 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
         if (state_.load() == query_state::failed) {
             return;
         }
-        const int side = m.topic() == sj.right.topic ? 1 : 0;
+        // From a repartition topic (keyed by the join key), else the source.
+        const int rekeyed = rekeyed_side(m);
+        const int side = rekeyed >= 0 ? rekeyed : m.topic() == sj.right.topic ? 1 : 0;
+        if (rekeyed < 0 && rekeys_source(side)) {
+            rekey_join_record(m, side, b);
+            continue;
+        }
         row_decoder& dec = side == 1 ? *j.right_decoder : *decoder_;
-        record_view rv =
-            to_record_view(m, header_scratch_, side == 1 ? j.right_headers : source_headers_);
         int64_t rowtime = m.timestamp_ms();
         // Exactly this side's columns: the row may be buffered as it is.
         j.scratch.resize(dec.source().columns.size());
-        auto decoded = dec.decode(rv, j.scratch, rowtime);
+        result<bool> decoded = true;
+        if (rekeyed >= 0) {
+            if (auto st = decode_rekeyed(m, side, j.scratch, rowtime); !st) {
+                decoded = st.err();
+            }
+        } else {
+            record_view rv =
+                to_record_view(m, header_scratch_, side == 1 ? j.right_headers : source_headers_);
+            decoded = dec.decode(rv, j.scratch, rowtime);
+        }
         if (!decoded) {
             send_to_dlq(m, "decode", decoded.err().message, b);
             continue;
         }
         const size_t key_col = side == 1 ? sj.right_key : sj.left_key;
-        j.current_key = j.scratch[key_col];
+        j.current_key = rekeyed >= 0 ? value() : j.scratch[key_col];
         std::optional<std::string> key;
-        if (!j.current_key.is_null() && m.key()) {
+        if ((rekeyed >= 0 || !j.current_key.is_null()) && m.key()) {
             key.emplace(*m.key());
         }
         const uint64_t outputs_before = b.outputs;
@@ -169,8 +182,18 @@ static void fill_joined(const query_plan& plan, row& joined, const row* left, co
                   right->begin() + static_cast<std::ptrdiff_t>(sj.right.columns.size()),
                   joined.begin() + static_cast<std::ptrdiff_t>(left_width));
     }
-    joined[sj.key_column] = left != nullptr    ? (*left)[sj.left_key]
-                            : right != nullptr ? (*right)[sj.right_key]
+    // The join key: the side's join expression (its key column unless it
+    // was repartitioned), which held when the row was joined.
+    auto key_of = [&](const expr_ptr& e) {
+        const eval_context ctx{.joined = &joined, .record = {}};
+        if (const value* v = e->ref(ctx); v != nullptr) {
+            return *v;
+        }
+        auto v = e->eval(ctx);
+        return v ? std::move(*v) : value();
+    };
+    joined[sj.key_column] = left != nullptr    ? key_of(sj.left_expr)
+                            : right != nullptr ? key_of(sj.right_expr)
                                                : current_key;
 }
 
@@ -232,7 +255,7 @@ void query_runner::send_tombstone_of(const client::message& m, const value& key,
 
 void query_runner::warn_unrestored(int32_t partition) {
     auto committed = consumer_->committed(
-        {{plan_.source.topic, partition, 0}, {plan_.two_source->right.topic, partition, 0}},
+        {{join_read_topic(0), partition, 0}, {join_read_topic(1), partition, 0}},
         std::chrono::seconds(10));
     if (!committed) {
         return;
