@@ -36,12 +36,6 @@ class select_planner {
         p.sql = stmt_.text;
         const bool table_query = sink.kind == source_kind::table;
         const bool grouped = !select_.group_by.empty();
-        if (grouped && transient_) {
-            fail(select_.group_by[0]->pos,
-                 "a transient query with GROUP BY (an aggregation) is not supported yet; use "
-                 "CREATE TABLE ... AS SELECT and query the table",
-                 errc::unsupported);
-        }
         if (grouped) {
             reject_for_aggregation(sink);
         } else if (table_query) {
@@ -185,6 +179,12 @@ class select_planner {
                      "GROUP BY over a join of TABLEs (a table aggregation of a join) is not "
                      "supported yet; aggregate the TABLE " +
                          ast::quote_identifier(from->name) + " alone",
+                     errc::unsupported);
+            }
+            if (transient_) {
+                fail(select_.from.pos,
+                     "GROUP BY over a TABLE in a transient query is not supported yet; aggregate "
+                     "it in CREATE TABLE ... AS SELECT",
                      errc::unsupported);
             }
         }
@@ -702,7 +702,12 @@ class select_planner {
                                               ast::to_sql(*select_.having));
             }
         }
-        group_keys(p, sink);
+        if (!transient_) {
+            // A transient query's result is its SELECT list as it is
+            // (ksqlDB's FinalProjectNode): no key columns to move first or
+            // to require.
+            group_keys(p, sink);
+        }
         // Kafka Streams' KGroupedTable always goes through a repartition
         // topic (its records carry the row's old and new values).
         agg.repartition = agg.table_source || !groups_by_source_key(agg, p.source);
@@ -940,12 +945,41 @@ result<query_plan> plan_select(const ast::select_stmt& select, const ast::statem
     }
 }
 
-result<query_plan> plan_transient(const ast::select_stmt& select, const ast::statement& stmt,
+namespace {
+
+// ksqlDB's Analyzer.addDummyGroupbyForUdafs: a push query whose SELECT calls
+// an aggregate without GROUP BY aggregates every record as one group, a
+// constant's.
+ast::select_stmt with_implicit_group(const ast::select_stmt& select) {
+    ast::select_stmt s = select;
+    const bool push = select.emit_changes || select.emit_final;
+    const bool aggregates =
+        std::any_of(select.items.begin(), select.items.end(), [](const ast::select_item& i) {
+            return !i.star && i.expression != nullptr && calls_aggregate(*i.expression);
+        });
+    if (push && aggregates && select.group_by.empty()) {
+        auto one = std::make_shared<ast::expr>();
+        one->kind = ast::expr_kind::literal;
+        one->lit = value(true);
+        one->lit_type = sql_type::boolean();
+        one->pos = select.pos;
+        s.group_by.push_back(std::move(one));
+    }
+    return s;
+}
+
+}  // namespace
+
+result<query_plan> plan_transient(const ast::select_stmt& original, const ast::statement& stmt,
                                   const catalog_view& catalog) {
+    const ast::select_stmt select = with_implicit_group(original);
     source_def sink;
     sink.name = "TRANSIENT";
     const source_def* from = catalog.find(select.from.name);
     sink.kind = from != nullptr ? from->kind : source_kind::stream;
+    if (!select.group_by.empty()) {
+        sink.kind = source_kind::table;  // an aggregation's result
+    }
     // Rows are handed over as values, never encoded: JSON holds any shape
     // (several key columns too).
     sink.key_format.format = data_format::json;

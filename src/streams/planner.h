@@ -105,9 +105,12 @@ result<query_plan> plan_insert_select(const ast::insert_select_stmt& insert,
 
 // A bare SELECT (a transient push or pull query): planned as a query over
 // its source as it is (a STREAM read as a stream, a TABLE as a changelog),
-// LIMIT allowed, the PRIMARY KEY need not be selected; GROUP BY is
-// errc::unsupported. The sink (no topic) only describes the result's
-// columns: key columns first, then values.
+// LIMIT allowed, the PRIMARY KEY need not be selected. With GROUP BY the
+// result is a TABLE whose columns are the SELECT list in its order (the
+// GROUP BY expressions need not be selected, none is a key column), as
+// ksqlDB's transient aggregations; a push query calling an aggregate
+// without GROUP BY is one group (ksqlDB's implicit GROUP BY). The sink (no topic) only describes
+// the result's columns: key columns first, then values.
 result<query_plan> plan_transient(const ast::select_stmt& select, const ast::statement& stmt,
                                   const catalog_view& catalog);
 

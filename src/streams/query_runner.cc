@@ -96,11 +96,6 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     r->tables_ = std::move(tables);
     r->settings_ = settings;
     r->options_ = std::move(options);
-    if (r->aggregating() && r->transient()) {
-        return error{errc::unsupported,
-                     fmt::format("query {}: a transient query with GROUP BY is not supported yet",
-                                 r->plan_.id)};
-    }
     if (r->aggregating()) {
         if (auto st = r->create_aggregate(); !st) {
             return st.err();
@@ -647,6 +642,14 @@ void query_runner::send_tombstone(const client::message& m, const eval_context& 
 void query_runner::send_output(const client::message& m, bool key_null,
                                std::optional<std::string_view> value, int64_t rowtime,
                                batch_state& b) {
+    if (transient()) {
+        // An aggregation's row (render_row left it in out_refs_), or, with
+        // no value, its group leaving the result.
+        ++b.outputs;
+        emit_transient(m, value ? std::span<const streams::value* const>(out_refs_)
+                                : std::span<const streams::value* const>());
+        return;
+    }
     auto st =
         producer_->send({.topic = plan_.sink.topic,
                          .key = key_null ? std::nullopt : std::optional<std::string_view>(key_buf_),

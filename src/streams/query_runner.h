@@ -122,13 +122,16 @@ result<processing_guarantee> parse_processing_guarantee(std::string_view key,
 // to_end the query ends at the high watermarks measured there (a pull
 // query's scan). Each result row goes to emit(); a record that fails
 // (decode, evaluation) is counted in counters().dlq and logged instead of
-// going to a dead-letter topic. GROUP BY is not supported.
+// going to a dead-letter topic. GROUP BY keeps its state in memory for the
+// query's life (no changelog, no repartition topic: this one consumer
+// reads every partition), see query_runner_aggregate.cc.
 struct transient_output {
     bool from_beginning = false;
     bool to_end = false;
-    // One row (the plan's sink columns in order), or, reading a TABLE, an
-    // empty row when the record's key leaves the result (a tombstone, or a
-    // row WHERE drops). m is the source record. Returns false to end.
+    // One row (the plan's sink columns in order), or, reading a TABLE or
+    // aggregating, an empty row when the record's key (group) leaves the
+    // result (a tombstone, a row WHERE or HAVING drops). m is the source
+    // record. Returns false to end.
     std::function<bool(const client::message& m, std::span<const value* const> row)> emit;
 };
 
@@ -240,7 +243,9 @@ class query_runner {
     // a record with a NULL key is ignored.
     bool table_changelog() const { return plan_.source.kind == source_kind::table; }
     void process_null_value(const client::message& m, const eval_context& ctx, batch_state& b);
-    // Produces key_buf_ (unless key_null) and value to the sink.
+    // Produces key_buf_ (unless key_null) and value to the sink; a
+    // transient aggregation hands out_refs_ (no value: an empty row) to
+    // emit_transient instead.
     void send_output(const client::message& m, bool key_null, std::optional<std::string_view> value,
                      int64_t rowtime, batch_state& b);
     eval_context context_of(const client::message& m, size_t i) const;
@@ -310,7 +315,8 @@ class query_runner {
     // record went to the DLQ.
     bool write_state(const client::message& m, const std::string& key, const aggregate_group& g,
                      batch_state& b);
-    void emit_closed_windows(const client::message& m, const eval_context& ctx, batch_state& b);
+    void emit_closed_windows(const client::message& m, const eval_context& ctx, batch_state& b,
+                             aggregate_partition& ps);
     status restore_partition(int32_t partition);
     // Reads topic's partition from its beginning to offset end (-1: its high
     // watermark) with an assign-only consumer of its own, handing each

@@ -21,6 +21,15 @@
 //
 // The output record's timestamp is the largest timestamp the group has
 // seen (Kafka Streams' KStreamAggregate).
+//
+// A transient query (a bare SELECT ... GROUP BY) runs the same path with
+// its state in memory only, gone when the query ends: no changelog is
+// written or restored, and no repartition topic is needed as its one
+// consumer reads every partition. Grouped by the source's key, its state is
+// per source partition as above; grouped by anything else, one state holds
+// every group (so WINDOW's stream time is the largest over all partitions,
+// where ksqlDB has one per repartition partition). Rows go to
+// emit_transient (send_output) instead of being encoded and produced.
 
 #include <algorithm>
 #include <tuple>
@@ -30,6 +39,7 @@
 
 #include "base/bytes.h"
 #include "base/log.h"
+#include "streams/planner_aggregate.h"
 #include "streams/query_runner.h"
 #include "streams/repartition.h"
 
@@ -113,7 +123,7 @@ status make_serdes(const source_def& def, std::unique_ptr<row_encoder>& enc,
 
 status query_runner::create_aggregate() {
     const aggregation& agg = *plan_.aggregate;
-    if (agg.repartition && exactly_once()) {
+    if (agg.repartition && exactly_once() && !transient()) {
         return status(errc::unsupported,
                       fmt::format("query {}: GROUP BY an expression other than the source's key "
                                   "under exactly_once_v2 is not supported yet (its repartition "
@@ -136,8 +146,10 @@ status query_runner::create_aggregate() {
     st.key_format = plan_.sink.key_format;
     st.value_format = {.format = data_format::json};
     for (size_t g = 0; g < agg.group_by.size(); ++g) {
-        st.columns.push_back(
-            column(plan_.sink.columns[g].name, agg.group_by[g]->type(), column_origin::key));
+        // A transient query need not select its GROUP BY expressions; its
+        // state's key names its own columns.
+        st.columns.push_back(column(transient() ? group_column_name(g) : plan_.sink.columns[g].name,
+                                    agg.group_by[g]->type(), column_origin::key));
     }
     st.columns.push_back(column("TS", sql_type::bigint()));
     st.columns.push_back(column("EMITTED", sql_type::boolean()));
@@ -250,7 +262,7 @@ void query_runner::group_record(const client::message& m, const eval_context& ct
     if (!eval_group(m, ctx, b)) {
         return;
     }
-    if (!plan_.aggregate->repartition) {
+    if (!plan_.aggregate->repartition || transient()) {
         update_group(m, ctx, b);
         return;
     }
@@ -300,8 +312,9 @@ void query_runner::aggregate_record(const client::message& m, const eval_context
 
 void query_runner::update_group(const client::message& m, const eval_context& ctx, batch_state& b) {
     aggregate_store& a = *agg_;
-    const int32_t part = m.partition();
-    if (!a.partitions.contains(part)) {
+    // A transient query grouping by other than the key: one state for all.
+    const int32_t part = transient() && plan_.aggregate->repartition ? 0 : m.partition();
+    if (!a.partitions.contains(part) && !transient()) {
         if (auto st = restore_partition(part); !st) {
             fail(st.err());
             return;
@@ -343,7 +356,7 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
         }
     }
     if (plan_.aggregate->emit_final) {
-        emit_closed_windows(m, ctx, b);
+        emit_closed_windows(m, ctx, b, ps);
     }
     if (b.outputs == outputs_before && b.dlq == dlq_before &&
         counters_.filtered.load(std::memory_order_relaxed) == filtered_before) {
@@ -468,6 +481,9 @@ int query_runner::render_row(const client::message& m, const eval_context& ctx,
     if (!project_row(m, actx, b)) {
         return row_failed;
     }
+    if (transient()) {
+        return row_passed;  // out_refs_ is the row (send_output)
+    }
     bool key_null = true;
     if (auto st = encoder_->encode(out_refs_, key_buf_, key_null, value_buf_); !st) {
         send_to_dlq(m, "encode", st.message(), b);
@@ -484,6 +500,9 @@ int query_runner::render_row(const client::message& m, const eval_context& ctx,
 
 bool query_runner::write_state(const client::message& m, const std::string& key,
                                const aggregate_group& g, batch_state& b) {
+    if (transient()) {
+        return true;  // in memory only
+    }
     const aggregation& agg = *plan_.aggregate;
     aggregate_store& a = *agg_;
     const size_t k = agg.group_by.size();
@@ -522,9 +541,8 @@ bool query_runner::write_state(const client::message& m, const std::string& key,
 // grace period, in the order of their ends (then keys); HAVING still
 // filters. The row's timestamp is its window's largest.
 void query_runner::emit_closed_windows(const client::message& m, const eval_context& ctx,
-                                       batch_state& b) {
+                                       batch_state& b, aggregate_partition& ps) {
     const time_window& w = *plan_.aggregate->window;
-    auto& ps = agg_->partitions[m.partition()];
     if (ps.stream_time < ps.next_final) {
         return;
     }
@@ -647,6 +665,12 @@ void query_runner::update_session(const client::message& m, const eval_context& 
         sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(*i));
         if (same_as_new) {
             continue;  // overwritten below
+        }
+        if (transient()) {
+            if (was) {
+                send_output(m, false, std::nullopt, e, b);  // the session leaves the result
+            }
+            continue;
         }
         auto st = producer_->send({.topic = a.changelog_topic,
                                    .partition = m.partition(),

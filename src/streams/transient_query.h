@@ -6,7 +6,10 @@
 // - A push query (EMIT CHANGES) reads its source from the end (or, with
 //   auto.offset.reset=earliest, the beginning) and runs until its LIMIT,
 //   a stop request, or the sink refusing a row. Over a TABLE it shows the
-//   changes as rows (deletions are left out, as ksqlDB's CLI does).
+//   changes as rows (deletions are left out, as ksqlDB's CLI does). With
+//   GROUP BY (WINDOW, HAVING) every update of a group is a row, its state
+//   kept in memory for the query's life (query_runner_aggregate.cc); the
+//   columns are the SELECT list's, WINDOWSTART / WINDOWEND only if selected.
 // - A pull query (no EMIT CHANGES) reads its source from the beginning to
 //   the end offsets measured when it starts (read_committed): a STREAM's
 //   records in that range; a TABLE's latest row per key (a tombstone, or a

@@ -205,6 +205,20 @@ def test_transient_queries_print_a_table():
             "Limit Reached\n"
             "Query terminated\n"), push
 
+        # An aggregation: a row per update of a group, its SELECT list as columns.
+        agg = execute("SET 'auto.offset.reset'='earliest';\n"
+                      "SELECT page, COUNT(*) AS clicks FROM clicks GROUP BY page "
+                      "EMIT CHANGES LIMIT 2;", 40)
+        assert agg == (
+            "Successfully changed local property 'auto.offset.reset' to 'earliest'.\n"
+            "+------------------+------------------+\n"
+            "|PAGE              |CLICKS            |\n"
+            "+------------------+------------------+\n"
+            "|/a                |1                 |\n"
+            "|/b                |1                 |\n"
+            "Limit Reached\n"
+            "Query terminated\n"), agg
+
         # A pull query scans the stream to its end; a long value wraps.
         pull = execute("SELECT page FROM clicks WHERE user <> 'u2';", 20)
         assert pull == (

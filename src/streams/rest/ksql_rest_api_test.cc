@@ -1,5 +1,7 @@
 #include "streams/rest/ksql_rest_api.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -400,6 +402,28 @@ TEST_F(KsqlQueryTest, QueryStreamIsNewlineDelimitedOrOneJsonArray) {
     ASSERT_EQ(count(d->root), 3u) << json.body;
     EXPECT_EQ(count(d->root.at(0)["columnNames"]), 1u);
     EXPECT_EQ(count(d->root.at(2)), 1u);
+}
+
+TEST_F(KsqlQueryTest, AggregationStreamsEveryUpdateWithItsSelectListAsTheSchema) {
+    auto r = http_call(server_->port(), "POST", "/query",
+                       ksql_body("SELECT COUNT(*) AS c, page FROM clicks GROUP BY page EMIT "
+                                 "CHANGES LIMIT 3;",
+                                 R"({"ksql.streams.auto.offset.reset":"earliest"})"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = parse(r.body);
+    ASSERT_EQ(count(d->root), 5u) << r.body;
+    EXPECT_EQ(str(d->root.at(0)["header"], "schema"), "`C` BIGINT, `PAGE` STRING");
+    std::vector<std::string> rows;
+    for (size_t i = 1; i <= 3; ++i) {
+        int64_t c = 0;
+        std::string_view page;
+        ASSERT_EQ(d->root.at(i)["row"]["columns"].at(0).get(c), simdjson::SUCCESS) << r.body;
+        ASSERT_EQ(d->root.at(i)["row"]["columns"].at(1).get(page), simdjson::SUCCESS) << r.body;
+        rows.push_back(std::string(page) + "|" + std::to_string(c));
+    }
+    std::sort(rows.begin(), rows.end());
+    EXPECT_EQ(rows, (std::vector<std::string>{"cart|1", "home|1", "home|2"}));
+    EXPECT_EQ(str(d->root.at(4), "finalMessage"), "Limit Reached");
 }
 
 TEST_F(KsqlQueryTest, QueryStopsWhenTheClientHangsUp) {
