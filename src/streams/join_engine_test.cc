@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -32,6 +33,8 @@ class JoinEngineTest : public ::testing::Test {
 
     static query_status status_of(const engine& e) { return e.query_statuses().at(0); }
 
+    void table_join_across_a_restart(const std::string& settings);
+
     std::unique_ptr<cs::testing::test_broker> broker_;
 };
 
@@ -39,7 +42,18 @@ class JoinEngineTest : public ::testing::Test {
 // it: both tables were read back to the committed offsets (a LEFT join
 // emits nothing for a right row without a left one).
 TEST_F(JoinEngineTest, TableJoinStateIsReadBackAfterARestart) {
+    table_join_across_a_restart("");
+}
+
+// The same under exactly_once_v2: the join's output and both sources'
+// offsets are committed in the query's transactions.
+TEST_F(JoinEngineTest, TableJoinUnderExactlyOnce) {
+    table_join_across_a_restart("SET 'processing.guarantee'='exactly_once_v2';\n");
+}
+
+void JoinEngineTest::table_join_across_a_restart(const std::string& settings) {
     const std::string statements =
+        settings +
         "CREATE TABLE jt_users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH "
         "(KAFKA_TOPIC='jt_users', VALUE_FORMAT='JSON', PARTITIONS=2);\n"
         "CREATE TABLE jt_plans (id VARCHAR PRIMARY KEY, plan VARCHAR) WITH "
@@ -180,6 +194,45 @@ TEST_F(JoinEngineTest, HeldOuterResultsAreEmittedOnceAfterARestart) {
     EXPECT_EQ(out[0].timestamp_ms, 1000);
     EXPECT_EQ(out[1].key, "u2");
     EXPECT_EQ(out[1].value, R"({"PAGE":"cart","BUTTON":null})");
+}
+
+// Two engines run the same join; when one leaves, the other restores the
+// windows of its partitions: the clicks read after the rebalance join the
+// views the engine that left read.
+TEST_F(JoinEngineTest, StreamJoinWindowsMoveWithARebalance) {
+    const std::string statements =
+        "CREATE STREAM jr_views (id VARCHAR KEY, page VARCHAR) WITH "
+        "(KAFKA_TOPIC='jr_views', VALUE_FORMAT='JSON', PARTITIONS=2);\n"
+        "CREATE STREAM jr_clicks (id VARCHAR KEY, button VARCHAR) WITH "
+        "(KAFKA_TOPIC='jr_clicks', VALUE_FORMAT='JSON', PARTITIONS=2);\n"
+        "CREATE STREAM jr_joined AS SELECT v.id, page, button FROM jr_views v JOIN jr_clicks c "
+        "WITHIN 1 HOUR ON v.id = c.id;";
+    auto a = make_engine("jrb_");
+    run(*a, statements);
+    auto b = make_engine("jrb_");  // replays the command topic: the same query
+    ASSERT_TRUE(eventually([&] {
+        return status_of(*a).state == query_state::running &&
+               status_of(*b).state == query_state::running;
+    }));
+    std::this_thread::sleep_for(3s);  // both members in the group
+    std::vector<test::test_record> views;
+    std::vector<test::test_record> clicks;
+    for (int u = 0; u < 8; ++u) {
+        views.push_back(
+            {.key = fmt::format("u{}", u), .value = R"({"PAGE":"home"})", .timestamp_ms = 1000});
+        clicks.push_back(
+            {.key = fmt::format("u{}", u), .value = R"({"BUTTON":"buy"})", .timestamp_ms = 2000});
+    }
+    test::produce(*broker_, "jr_views", views);
+    ASSERT_TRUE(eventually([&] { return status_of(*a).consumed + status_of(*b).consumed == 8; }));
+    // b read views (some or all, as the group assigned the partitions):
+    // their windows move to a.
+    ASSERT_GT(status_of(*b).consumed, 0u);
+    b.reset();  // leaves the group: a takes over its partitions
+    test::produce(*broker_, "jr_clicks", clicks);
+    ASSERT_TRUE(eventually([&] { return status_of(*a).produced == 8; })) << status_of(*a).produced;
+    auto out = test::read_topic(*broker_, "JR_JOINED", 2, 9, 3s);
+    EXPECT_EQ(out.size(), 8u);
 }
 
 TEST_F(JoinEngineTest, SourcesWithDifferentPartitionCountsAreRefused) {
