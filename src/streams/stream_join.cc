@@ -96,8 +96,7 @@ void stream_join_state::process(int side, const std::optional<std::string>& key,
             }
         }
     }
-    put(buffers_[ks], *key, values, ts);
-    if (log_ != nullptr) {
+    if (put(buffers_[ks], *key, values, ts) && log_ != nullptr) {
         log_->buffered(ks, *key, values, ts);
     }
 }
@@ -110,7 +109,7 @@ void stream_join_state::erase_outer(int64_t ts, int side_byte, const std::string
 
 void stream_join_state::restore_buffered(int kafka_side, const std::string& key, row values,
                                          int64_t ts) {
-    put(buffers_[kafka_side], key, values, ts);
+    (void)put(buffers_[kafka_side], key, values, ts);
 }
 
 void stream_join_state::restore_outer(int64_t ts, int side_byte, const std::string& key,
@@ -163,10 +162,11 @@ void stream_join_state::emit_closed_outer(int kside, const join_emit& emit) {
     }
 }
 
-void stream_join_state::put(buffer& b, const std::string& key, const row& values, int64_t ts) {
+bool stream_join_state::put(buffer& b, const std::string& key, const row& values, int64_t ts) {
     b.observed = std::max(b.observed, ts);
     const int64_t oldest = b.observed - spec_.retention_ms();  // at or below: never visible again
-    if (ts > oldest) {
+    const bool kept = ts > oldest;
+    if (kept) {
         auto& list = b.by_key[key];
         auto pos = std::upper_bound(list.begin(), list.end(), ts,
                                     [](int64_t t, const entry& e) { return t < e.ts; });
@@ -174,7 +174,7 @@ void stream_join_state::put(buffer& b, const std::string& key, const row& values
         ++b.size;
     }
     if (b.observed < b.next_sweep) {
-        return;
+        return kept;
     }
     // Expired records go now and then (Kafka drops whole segments).
     for (auto it = b.by_key.begin(); it != b.by_key.end();) {
@@ -186,6 +186,7 @@ void stream_join_state::put(buffer& b, const std::string& key, const row& values
         it = list.empty() ? b.by_key.erase(it) : std::next(it);
     }
     b.next_sweep = b.observed + std::max<int64_t>(spec_.retention_ms() / 2, 1000);
+    return kept;
 }
 
 table_join_state::table_join_state(two_way_join kind) : kind_(kind) {

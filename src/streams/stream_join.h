@@ -136,7 +136,8 @@ class stream_join_state {
     void emit_result(const join_emit& emit, int kside, const std::string* key, const row* mine,
                      const row* other, int64_t ts) const;
     void emit_closed_outer(int kside, const join_emit& emit);
-    void put(buffer& b, const std::string& key, const row& values, int64_t ts);
+    // Whether the record was kept (not already past the retention).
+    bool put(buffer& b, const std::string& key, const row& values, int64_t ts);
     void erase_outer(int64_t ts, int side_byte, const std::string& key);
 
     join_window_spec spec_;

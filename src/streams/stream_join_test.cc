@@ -237,6 +237,18 @@ TEST(StreamJoin, HeldOuterResultsAreLoggedUntilEmitted) {
     EXPECT_EQ(log.tombstones, 2u);
 }
 
+TEST(StreamJoin, RecordsPastTheRetentionAreNotLogged) {
+    auto spec = join_window_spec::make(two_way_join::inner, 10, 10, 0);
+    recording_log log;
+    stream_join_state state(spec, &log);
+    auto ignore = [](const std::string*, const row*, const row*, int64_t) {};
+    state.process(0, std::string("k"), row{value("A")}, 100, ignore);
+    state.process(0, std::string("k"), row{value("B")}, 80, ignore);  // 100 - 20: expired
+    state.process(0, std::string("k"), row{value("C")}, 81, ignore);
+    ASSERT_EQ(log.puts.size(), 2u);
+    EXPECT_EQ(log.puts[1].ts, 81);
+}
+
 std::vector<std::string> run_table(two_way_join kind, const std::vector<in>& inputs) {
     table_join_state state(kind);
     std::vector<std::string> out;
