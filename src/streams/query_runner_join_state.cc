@@ -6,8 +6,10 @@
 //
 // Topics (as ksqlDB names them for a join of two co-partitioned sources),
 // partition p holding the state of input partition p:
-//   <group>-KSTREAM-JOINTHIS-0000000008-store-changelog    Kafka side 0 ("this"; OUTERTHIS
-//   <group>-KSTREAM-JOINOTHER-0000000009-store-changelog   / OUTEROTHER when outer)
+//   <group>-KSTREAM-JOINTHIS-0000000008-store-changelog    Kafka side 0 ("this"),
+//   <group>-KSTREAM-JOINOTHER-0000000009-store-changelog   Kafka side 1 ("other"),
+//     OUTERTHIS / OUTEROTHER as Kafka names them (INNER: JOINTHIS, JOINOTHER;
+//     LEFT and RIGHT: JOINTHIS, OUTEROTHER; FULL: OUTERTHIS, OUTEROTHER)
 //   <group>-KSTREAM-OUTERSHARED-0000000008-store-changelog held outer results (GRACE PERIOD)
 // Records:
 //   window buffer: key = join key bytes, 8-byte big-endian timestamp,
@@ -127,12 +129,13 @@ status query_runner::create_join_changelog(const stream_join_state& probe) {
     const source_join& sj = *plan_.two_source;
     auto log = std::make_shared<join_changelog>();
     log->runner = this;
-    const bool outer0 = probe.outer(0);
-    const bool outer1 = probe.outer(1);
-    log->topics[0] = group_id_ + (outer0 ? "-KSTREAM-OUTERTHIS-0000000008-store-changelog"
-                                         : "-KSTREAM-JOINTHIS-0000000008-store-changelog");
-    log->topics[1] = group_id_ + (outer1 ? "-KSTREAM-OUTEROTHER-0000000009-store-changelog"
-                                         : "-KSTREAM-JOINOTHER-0000000009-store-changelog");
+    // KStreamImplJoin names "this" store OUTERTHIS when the other side is
+    // outer (rightOuter), and "other" OUTEROTHER when this side is: a LEFT
+    // join's are JOINTHIS and OUTEROTHER.
+    log->topics[0] = group_id_ + (probe.outer(1) ? "-KSTREAM-OUTERTHIS-0000000008-store-changelog"
+                                                 : "-KSTREAM-JOINTHIS-0000000008-store-changelog");
+    log->topics[1] = group_id_ + (probe.outer(0) ? "-KSTREAM-OUTEROTHER-0000000009-store-changelog"
+                                                 : "-KSTREAM-JOINOTHER-0000000009-store-changelog");
     log->topics[2] = group_id_ + "-KSTREAM-OUTERSHARED-0000000008-store-changelog";
     for (int k = 0; k < 2; ++k) {
         log->query_side[k] = probe.query_side(k);

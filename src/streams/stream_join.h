@@ -98,8 +98,8 @@ class stream_join_state {
 
     // The query's side (0 left, 1 right) of a Kafka side, and back.
     int query_side(int kafka_side) const { return swapped_ ? 1 - kafka_side : kafka_side; }
-    // Whether Kafka side 0 / 1 is an outer side (its store is Kafka's
-    // OUTERTHIS / OUTEROTHER rather than JOINTHIS / JOINOTHER).
+    // Whether Kafka side 0 / 1 is an outer side (its unmatched records are
+    // emitted null-padded).
     bool outer(int kafka_side) const { return outer_[kafka_side]; }
 
     // Restoring from the changelogs, before the first process(): a buffered
