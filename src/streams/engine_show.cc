@@ -105,7 +105,8 @@ std::string source_join_step(const query_plan& plan) {
     }
     return fmt::format(
         "[ {} JOIN ] | STREAM {} WITHIN ({} ms before, {} ms after) GRACE {} ms ({}) {} | "
-        "State: window buffers per partition, in memory only (lost on restart or rebalance)",
+        "State: window buffers and held outer rows per partition, in changelog topics "
+        "<query group>-KSTREAM-*-store-changelog, restored after a start or rebalance",
         kind, sj.right.name, sj.window.before_ms, sj.window.after_ms, sj.window.grace_ms,
         sj.window.spurious_fix ? "unmatched outer rows when the window closes"
                                : "unmatched outer rows at once",

@@ -156,7 +156,7 @@ status query_runner::prepare() {
         return status(errc::not_found, fmt::format("query {}: source topic {} does not exist",
                                                    plan_.id, plan_.source.topic));
     }
-    std::vector<client::new_topic> join_topics;
+    std::vector<client::new_topic> rekey_topics;
     if (plan_.two_source) {
         auto topics =
             join_input_topics(source_partitions, partitions_of(plan_.two_source->right.topic),
@@ -164,8 +164,12 @@ status query_runner::prepare() {
         if (!topics) {
             return topics.err();
         }
-        join_topics = std::move(*topics);
+        rekey_topics = std::move(*topics);
     }
+    // A join reads partition p of each side (a repartition topic has the
+    // join's partition count).
+    const int join_partitions =
+        rekey_topics.empty() ? source_partitions : rekey_topics[0].partitions;
     // ksqlDB: unset PARTITIONS / REPLICAS come from the left-most source.
     int sink_partitions = plan_.sink.partitions > 0 ? plan_.sink.partitions : source_partitions;
     int replicas = plan_.sink.replicas > 0 ? plan_.sink.replicas : -1;
@@ -187,14 +191,18 @@ status query_runner::prepare() {
                              .replication_factor = replicas,
                              .configs = {}});
     }
+    std::vector<client::new_topic> state_topics;
     if (aggregating()) {
-        for (auto& t : aggregate_topics(source_partitions, replicas)) {
-            if (partitions_of(t.name) == 0) {
-                to_create.push_back(std::move(t));
-            }
+        state_topics = aggregate_topics(source_partitions, replicas);
+    } else if (join_log_) {
+        state_topics = join_topics(join_partitions, replicas);
+    }
+    for (auto& t : state_topics) {
+        if (partitions_of(t.name) == 0) {
+            to_create.push_back(std::move(t));
         }
     }
-    for (auto& t : join_topics) {
+    for (auto& t : rekey_topics) {
         if (partitions_of(t.name) == 0) {
             to_create.push_back(t);
         }
@@ -272,9 +280,12 @@ status query_runner::prepare() {
     std::vector<std::string> read = {plan_.source.topic};
     if (plan_.two_source) {
         read.push_back(plan_.two_source->right.topic);
-        for (const auto& t : join_topics) {
+        for (const auto& t : rekey_topics) {
             written.push_back(t.name);
             read.push_back(t.name);
+        }
+        for (auto& t : join_topic_names()) {
+            written.push_back(std::move(t));
         }
     }
     if (aggregating()) {
@@ -723,10 +734,10 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
     }
     revoking_.clear();
     drop_state(e.partitions, false);
-    drop_join_state(e.partitions);
+    drop_join_state(e.partitions, false);
     std::erase_if(positions_, [&](const auto& pos) {
         for (const auto& p : e.partitions) {
-            if (p.topic == plan_.source.topic && p.partition == pos.first) {
+            if (p.topic == pos.topic && p.partition == pos.partition) {
                 return true;
             }
         }
@@ -740,22 +751,22 @@ void query_runner::update_lag(std::span<const client::message> batch) {
             continue;  // the lag counted is the source's
         }
         bool found = false;
-        for (auto& [p, next] : positions_) {
-            if (p == m.partition()) {
-                next = m.offset() + 1;
+        for (auto& pos : positions_) {
+            if (pos.partition == m.partition() && pos.topic == m.topic()) {
+                pos.offset = m.offset() + 1;
                 found = true;
             }
         }
         if (!found) {
-            positions_.emplace_back(m.partition(), m.offset() + 1);
+            positions_.push_back({std::string(m.topic()), m.partition(), m.offset() + 1});
         }
     }
     int64_t lag = 0;
-    for (const auto& [p, next] : positions_) {
+    for (const auto& pos : positions_) {
         // Cached from fetch responses: no request to the broker.
-        auto w = consumer_->cached_watermarks(plan_.source.topic, p);
-        if (w && w->high > next) {
-            lag += w->high - next;
+        auto w = consumer_->cached_watermarks(pos.topic, pos.partition);
+        if (w && w->high > pos.offset) {
+            lag += w->high - pos.offset;
         }
     }
     counters_.lag.store(lag, std::memory_order_relaxed);

@@ -357,8 +357,6 @@ class query_runner {
                      const row* right, int64_t ts, batch_state& b);
     void send_tombstone_of(const client::message& m, const value& key, int64_t ts, batch_state& b);
     status restore_tables(int32_t partition);
-    void warn_unrestored(int32_t partition);
-    void drop_join_state(const std::vector<client::topic_partition_offset>& partitions);
     // A stream-stream join's repartition step (query_runner_repartition.cc).
     struct join_rekey;
     status create_join_rekey();
@@ -376,6 +374,21 @@ class query_runner {
     result<std::vector<client::new_topic>> join_input_topics(int left_partitions,
                                                              int right_partitions,
                                                              int replicas) const;
+    // A stream-stream join's window buffers and held outer results go to
+    // changelog topics and are restored from them
+    // (query_runner_join_state.cc).
+    struct join_changelog;
+    status create_join_changelog(const stream_join_state& probe);
+    std::vector<std::string> join_topic_names() const;
+    // The changelog topics (prepare() creates them).
+    std::vector<client::new_topic> join_topics(int partitions, int replicas) const;
+    // Where the state's changes of the record m being joined go.
+    void log_join_changes(const client::message* m, batch_state* b);
+    stream_join_log* join_log() const;
+    status restore_windows(int32_t partition, stream_join_state& state);
+    // Revoked partitions lose their join state; all = true (an aborted
+    // transaction) drops every partition's.
+    void drop_join_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
     // Revoked partitions of the aggregation's input lose their state; all=
     // true (an aborted transaction) drops every partition's.
     void drop_state(const std::vector<client::topic_partition_offset>& partitions, bool all);
@@ -405,6 +418,7 @@ class query_runner {
     std::shared_ptr<aggregate_store> agg_;           // GROUP BY only
     std::shared_ptr<join_store> join_;               // two-source joins only
     std::shared_ptr<join_rekey> rekey_;              // a join that repartitions only
+    std::shared_ptr<join_changelog> join_log_;       // stream-stream joins only
     std::shared_ptr<table_group_store> table_rows_;  // GROUP BY over a TABLE only
     std::unique_ptr<row_decoder> decoder_;
     std::unique_ptr<row_encoder> encoder_;
@@ -435,7 +449,7 @@ class query_runner {
     std::string value_buf_;
     std::vector<client::header_view> header_scratch_;
     std::vector<client::message> batch_;
-    std::vector<std::pair<int32_t, int64_t>> positions_;  // partition -> next offset
+    std::vector<client::topic_partition_offset> positions_;  // next offset of each read
 
     // Processed and stored since the last commit (deliver_and_commit).
     struct uncommitted {
@@ -448,15 +462,15 @@ class query_runner {
 
     // exactly_once_v2: a transaction is open since the first batch after
     // the last commit; txn_start_ holds the first offset it read of each
-    // partition (partition -> offset), where an abort rewinds to when the
+    // topic partition it read (both sources of a join), where an abort rewinds to when the
     // group has no committed offset.
     bool txn_open_ = false;
     std::string txn_failed_;  // why the open transaction takes no records
-    std::vector<std::pair<int32_t, int64_t>> txn_start_;
+    std::vector<client::topic_partition_offset> txn_start_;
     std::vector<int32_t> revoking_;  // partitions a revocation is taking away
     // Rewound inside poll_batch (a rebalance callback): these partitions'
     // records among the first rewound_before_ of the batch predate the rewind.
-    std::vector<int32_t> rewound_;
+    std::vector<client::topic_partition_offset> rewound_;
     size_t rewound_before_ = 0;
 
     query_counters counters_;

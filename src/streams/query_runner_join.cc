@@ -5,11 +5,11 @@
 // joins partition p of the other, in the one process that owns both. The
 // join state per partition is stream_join.h's:
 //
-// - stream-stream: the window buffers live in memory only. After a restart
-//   or a rebalance a partition starts with empty buffers: records read
-//   before it join nothing read after it, and outer results still held
-//   (GRACE PERIOD) are not emitted. The query logs a warning when that
-//   happens to a partition with committed offsets.
+// - stream-stream: the window buffers and held outer results are written
+//   to changelog topics as they change and read back from them before the
+//   partition's first record is joined (query_runner_join_state.cc), so a
+//   restart, a rebalance or an aborted transaction goes on from the state
+//   as of the last (committed) changelog records.
 // - table-table: both tables are read back from their own topics (the
 //   source topics are the tables' changelogs, as Kafka Streams restores
 //   source tables) up to the group's committed offsets before the
@@ -44,13 +44,6 @@ struct query_runner::join_store {
 
 status query_runner::create_source_join() {
     const source_join& sj = *plan_.two_source;
-    if (exactly_once()) {
-        return status(errc::unsupported,
-                      fmt::format("query {}: a {} join under exactly_once_v2 is not supported yet "
-                                  "(its join state is not part of the transactions); use "
-                                  "at_least_once",
-                                  plan_.id, sj.windowed ? "stream-stream" : "table-table"));
-    }
     if (sj.right.topic == plan_.source.topic) {
         return status(errc::unsupported,
                       fmt::format("query {}: a self-join (both sides read {}) is not supported yet",
@@ -64,6 +57,9 @@ status query_runner::create_source_join() {
     j->right_decoder = std::move(*dec);
     j->right_headers = reads_headers(sj.right);
     join_ = std::move(j);
+    if (sj.windowed) {
+        return create_join_changelog(stream_join_state(sj.window));
+    }
     return {};
 }
 
@@ -80,8 +76,15 @@ status query_runner::co_partition(client::client_settings& consumer) {
     return {};
 }
 
-void query_runner::drop_join_state(const std::vector<client::topic_partition_offset>& partitions) {
+void query_runner::drop_join_state(const std::vector<client::topic_partition_offset>& partitions,
+                                   bool all) {
     if (!join_) {
+        return;
+    }
+    if (all) {
+        join_->streams.clear();
+        join_->tables.clear();
+        join_->passed.clear();
         return;
     }
     for (const auto& p : partitions) {
@@ -142,9 +145,15 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
             }
             auto it = j.streams.find(m.partition());
             if (it == j.streams.end()) {
-                warn_unrestored(m.partition());
-                it = j.streams.emplace(m.partition(), stream_join_state(sj.window)).first;
+                it = j.streams.emplace(m.partition(), stream_join_state(sj.window, join_log()))
+                         .first;
+                if (auto st = restore_windows(m.partition(), it->second); !st) {
+                    j.streams.erase(it);
+                    fail(st.err());
+                    return;
+                }
             }
+            log_join_changes(&m, &b);
             it->second.process(side, key, j.scratch, rowtime, emit);
         } else {
             if (!key) {
@@ -251,26 +260,6 @@ void query_runner::send_tombstone_of(const client::message& m, const value& key,
         return;
     }
     send_output(m, false, std::nullopt, ts, b);
-}
-
-void query_runner::warn_unrestored(int32_t partition) {
-    auto committed = consumer_->committed(
-        {{join_read_topic(0), partition, 0}, {join_read_topic(1), partition, 0}},
-        std::chrono::seconds(10));
-    if (!committed) {
-        return;
-    }
-    for (const auto& c : *committed) {
-        if (c.offset >= 0) {
-            log::get("streams")->warn(
-                "query {}: partition {} resumes at committed offsets with empty join windows: "
-                "records read before this start or rebalance join nothing read after it, and "
-                "held outer results are not emitted (stream-stream join state is not persisted "
-                "yet)",
-                plan_.id, partition);
-            return;
-        }
-    }
 }
 
 // Both tables of a partition as of the group's committed offsets, read

@@ -47,6 +47,17 @@ status query_runner::create_join_rekey() {
     if (!sj.repartition_left && !sj.repartition_right) {
         return {};
     }
+    if (exactly_once() && !transient()) {
+        return status(errc::unsupported,
+                      fmt::format("query {}: a join that repartitions {} under exactly_once_v2 "
+                                  "is not supported yet (its repartition topic would have to be "
+                                  "read in the transaction); use at_least_once, or join on the "
+                                  "key columns of co-partitioned sources",
+                                  plan_.id,
+                                  sj.repartition_left && sj.repartition_right ? "both sources"
+                                  : sj.repartition_left                       ? plan_.source.name
+                                                                              : sj.right.name));
+    }
     auto k = std::make_shared<join_rekey>();
     const source_def* defs[2] = {&plan_.source, &sj.right};
     const bool rekeyed[2] = {sj.repartition_left, sj.repartition_right};

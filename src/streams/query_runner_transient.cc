@@ -102,9 +102,9 @@ bool query_runner::transient_at_end() {
     for (size_t i = 0; i < end_offsets_.size(); ++i) {
         const int64_t end = end_offsets_[i].offset;
         int64_t at = std::max(start_offsets_[i], (*pos)[i].offset);
-        for (const auto& [partition, next] : positions_) {
-            if (partition == end_offsets_[i].partition) {
-                at = std::max(at, next);
+        for (const auto& p : positions_) {
+            if (p.partition == end_offsets_[i].partition && p.topic == end_offsets_[i].topic) {
+                at = std::max(at, p.offset);
             }
         }
         if (at < end) {

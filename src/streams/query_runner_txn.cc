@@ -107,10 +107,11 @@ status query_runner::begin_transaction(std::span<const client::message> batch) {
         txn_open_ = true;
     }
     for (const auto& m : batch) {
-        auto it = std::find_if(txn_start_.begin(), txn_start_.end(),
-                               [&](const auto& s) { return s.first == m.partition(); });
+        auto it = std::find_if(txn_start_.begin(), txn_start_.end(), [&](const auto& s) {
+            return s.partition == m.partition() && s.topic == m.topic();
+        });
         if (it == txn_start_.end()) {
-            txn_start_.emplace_back(m.partition(), m.offset());
+            txn_start_.push_back({std::string(m.topic()), m.partition(), m.offset()});
         }
     }
     return {};
@@ -146,10 +147,7 @@ status query_runner::commit_transaction() {
                                             "was aborted",
                                             failed - failed_at_commit_, producer_->summary()));
     }
-    std::vector<client::topic_partition_offset> offsets;
-    for (const auto& [p, next] : positions_) {
-        offsets.push_back({plan_.source.topic, p, next});
-    }
+    const std::vector<client::topic_partition_offset>& offsets = positions_;
     auto group = consumer_->group_metadata();
     if (!group) {
         return group.err();
@@ -197,24 +195,27 @@ status query_runner::abort_and_rewind(std::string_view why) {
     txn_open_ = false;
     txn_failed_.clear();
     counters_.txn_aborted.fetch_add(1, std::memory_order_relaxed);
-    // Aggregation state includes the aborted updates: read it again from
-    // the changelog (committed records only).
+    // Aggregation and join state includes the aborted updates: read it
+    // again from the changelogs, or a table join's from its sources up to
+    // the committed offsets (committed records only).
     drop_state({}, true);
+    drop_join_state({}, true);
     const auto& stats = producer_->stats();
     failed_at_commit_ = stats.failed - stats.purged;
     uncommitted_ = {};
 
     std::vector<client::topic_partition_offset> rewind;
-    for (const auto& [p, first] : txn_start_) {
-        if (std::find(revoking_.begin(), revoking_.end(), p) == revoking_.end()) {
-            rewind.push_back({plan_.source.topic, p, first});
+    for (const auto& first : txn_start_) {
+        if (std::find(revoking_.begin(), revoking_.end(), first.partition) == revoking_.end()) {
+            rewind.push_back(first);
         }
     }
     txn_start_.clear();
     // What was processed of them no longer counts.
     std::erase_if(positions_, [&](const auto& pos) {
-        return std::any_of(rewind.begin(), rewind.end(),
-                           [&](const auto& r) { return r.partition == pos.first; });
+        return std::any_of(rewind.begin(), rewind.end(), [&](const auto& r) {
+            return r.partition == pos.partition && r.topic == pos.topic;
+        });
     });
     if (rewind.empty()) {
         return {};
@@ -228,7 +229,7 @@ status query_runner::abort_and_rewind(std::string_view why) {
     // records of these partitions from before the seek.
     rewound_before_ = batch_.size();
     for (const auto& r : *to) {
-        rewound_.push_back(r.partition);
+        rewound_.push_back(r);
         log::get("streams")->info("query {}: {} [{}] rewound to offset {}", plan_.id, r.topic,
                                   r.partition, r.offset);
     }
@@ -237,11 +238,13 @@ status query_runner::abort_and_rewind(std::string_view why) {
 
 void query_runner::drop_rewound(std::vector<client::message>& batch) {
     const size_t stale = std::min(rewound_before_, batch.size());
-    auto end = std::remove_if(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(stale),
-                              [&](const client::message& m) {
-                                  return std::find(rewound_.begin(), rewound_.end(),
-                                                   m.partition()) != rewound_.end();
-                              });
+    auto end =
+        std::remove_if(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(stale),
+                       [&](const client::message& m) {
+                           return std::any_of(rewound_.begin(), rewound_.end(), [&](const auto& r) {
+                               return r.partition == m.partition() && r.topic == m.topic();
+                           });
+                       });
     batch.erase(end, batch.begin() + static_cast<std::ptrdiff_t>(stale));
     rewound_.clear();
     rewound_before_ = 0;

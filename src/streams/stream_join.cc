@@ -16,7 +16,8 @@ join_window_spec join_window_spec::make(two_way_join kind, int64_t before_ms, in
     return s;
 }
 
-stream_join_state::stream_join_state(join_window_spec spec) : spec_(spec) {
+stream_join_state::stream_join_state(join_window_spec spec, stream_join_log* log)
+    : spec_(spec), log_(log) {
     swapped_ = spec.kind == two_way_join::right;
     // Kafka side 0 is outer in LEFT (left.leftJoin), RIGHT (right.leftJoin)
     // and FULL joins; side 1 in FULL joins only.
@@ -76,7 +77,7 @@ void stream_join_state::process(int side, const std::optional<std::string>& key,
                 }
                 matched = true;
                 if (spec_.spurious_fix) {
-                    outer_store_.erase({e.ts, ks == 0 ? 0 : 1, *key});
+                    erase_outer(e.ts, ks == 0 ? 0 : 1, *key);
                 }
                 emit_result(emit, ks, &*key, &values, &e.values, std::max(ts, e.ts));
             }
@@ -87,10 +88,44 @@ void stream_join_state::process(int side, const std::optional<std::string>& key,
             emit_result(emit, ks, &*key, &values, nullptr, ts);
         } else {
             min_time_ = std::min(min_time_, ts);
-            outer_store_[{ts, ks == 0 ? 1 : 0, *key}].push_back(values);
+            const int side_byte = ks == 0 ? 1 : 0;
+            auto& rows = outer_store_[{ts, side_byte, *key}];
+            rows.push_back(values);
+            if (log_ != nullptr) {
+                log_->outer_changed(ts, side_byte, *key, &rows);
+            }
         }
     }
-    put(buffers_[ks], *key, values, ts);
+    if (put(buffers_[ks], *key, values, ts) && log_ != nullptr) {
+        log_->buffered(ks, *key, values, ts);
+    }
+}
+
+void stream_join_state::erase_outer(int64_t ts, int side_byte, const std::string& key) {
+    if (outer_store_.erase({ts, side_byte, key}) > 0 && log_ != nullptr) {
+        log_->outer_changed(ts, side_byte, key, nullptr);
+    }
+}
+
+void stream_join_state::restore_buffered(int kafka_side, const std::string& key, row values,
+                                         int64_t ts) {
+    (void)put(buffers_[kafka_side], key, values, ts);
+}
+
+void stream_join_state::restore_outer(int64_t ts, int side_byte, const std::string& key,
+                                      std::vector<row> rows) {
+    if (rows.empty()) {
+        outer_store_.erase({ts, side_byte, key});
+    } else {
+        outer_store_[{ts, side_byte, key}] = std::move(rows);
+    }
+}
+
+// Stream time goes on from the largest timestamp buffered (every keyed
+// record is buffered), the held results' from their oldest.
+void stream_join_state::restored() {
+    stream_time_ = std::max({stream_time_, buffers_[0].observed, buffers_[1].observed});
+    min_time_ = outer_store_.empty() ? INT64_MAX : std::get<0>(outer_store_.begin()->first);
 }
 
 // KStreamKStreamJoin.emitNonJoinedOuterRecords, its minTime bookkeeping
@@ -120,14 +155,18 @@ void stream_join_state::emit_closed_outer(int kside, const join_emit& emit) {
         for (const row& r : it->second) {
             emit_result(emit, ks, &key, &r, nullptr, ts);
         }
+        if (log_ != nullptr) {
+            log_->outer_changed(ts, side_byte, key, nullptr);
+        }
         it = outer_store_.erase(it);
     }
 }
 
-void stream_join_state::put(buffer& b, const std::string& key, const row& values, int64_t ts) {
+bool stream_join_state::put(buffer& b, const std::string& key, const row& values, int64_t ts) {
     b.observed = std::max(b.observed, ts);
     const int64_t oldest = b.observed - spec_.retention_ms();  // at or below: never visible again
-    if (ts > oldest) {
+    const bool kept = ts > oldest;
+    if (kept) {
         auto& list = b.by_key[key];
         auto pos = std::upper_bound(list.begin(), list.end(), ts,
                                     [](int64_t t, const entry& e) { return t < e.ts; });
@@ -135,7 +174,7 @@ void stream_join_state::put(buffer& b, const std::string& key, const row& values
         ++b.size;
     }
     if (b.observed < b.next_sweep) {
-        return;
+        return kept;
     }
     // Expired records go now and then (Kafka drops whole segments).
     for (auto it = b.by_key.begin(); it != b.by_key.end();) {
@@ -147,6 +186,7 @@ void stream_join_state::put(buffer& b, const std::string& key, const row& values
         it = list.empty() ? b.by_key.erase(it) : std::next(it);
     }
     b.next_sweep = b.observed + std::max<int64_t>(spec_.retention_ms() / 2, 1000);
+    return kept;
 }
 
 table_join_state::table_join_state(two_way_join kind) : kind_(kind) {

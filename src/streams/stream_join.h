@@ -36,8 +36,11 @@
 // larger timestamp of the two rows.
 //
 // Keys are the records' key bytes (both sides are keyed, and partitioned,
-// by the join key in the same format). Neither state is persisted: see
-// docs/streams.md (restart).
+// by the join key in the same format). A stream_join_state tells its
+// stream_join_log every record it buffers and every change of its held
+// outer results, so that the query runner can write them to changelog
+// topics (query_runner_join_state.cc) and restore them into a new state
+// after a restart; a table_join_state is read back from its sources.
 
 #include <cstdint>
 #include <functional>
@@ -75,9 +78,36 @@ struct join_window_spec {
 using join_emit = std::function<void(const std::string* key, const row* left, const row* right,
                                      int64_t timestamp)>;
 
+// What a stream_join_state changes, for its changelogs. Sides are Kafka's
+// (0: "this", the left stream or the right one of a RIGHT join).
+class stream_join_log {
+  public:
+    virtual ~stream_join_log() = default;
+    // A record put into side's window buffer.
+    virtual void buffered(int kafka_side, const std::string& key, const row& values,
+                          int64_t ts) = 0;
+    // The held outer results of (ts, side byte, key) are now rows (nullptr:
+    // none left: emitted or matched). side byte: 1 Kafka's left, 0 its right.
+    virtual void outer_changed(int64_t ts, int side_byte, const std::string& key,
+                               const std::vector<row>* rows) = 0;
+};
+
 class stream_join_state {
   public:
-    explicit stream_join_state(join_window_spec spec);
+    explicit stream_join_state(join_window_spec spec, stream_join_log* log = nullptr);
+
+    // The query's side (0 left, 1 right) of a Kafka side, and back.
+    int query_side(int kafka_side) const { return swapped_ ? 1 - kafka_side : kafka_side; }
+    // Whether Kafka side 0 / 1 is an outer side (its unmatched records are
+    // emitted null-padded).
+    bool outer(int kafka_side) const { return outer_[kafka_side]; }
+
+    // Restoring from the changelogs, before the first process(): a buffered
+    // record, and the held outer results of a (ts, side byte, key), then
+    // restored() once all are in.
+    void restore_buffered(int kafka_side, const std::string& key, row values, int64_t ts);
+    void restore_outer(int64_t ts, int side_byte, const std::string& key, std::vector<row> rows);
+    void restored();
 
     // A record of side 0 (left, the FROM source) or 1 (right); key nullopt:
     // a null key (an outer side emits it null-padded, else it is dropped).
@@ -106,9 +136,12 @@ class stream_join_state {
     void emit_result(const join_emit& emit, int kside, const std::string* key, const row* mine,
                      const row* other, int64_t ts) const;
     void emit_closed_outer(int kside, const join_emit& emit);
-    void put(buffer& b, const std::string& key, const row& values, int64_t ts);
+    // Whether the record was kept (not already past the retention).
+    bool put(buffer& b, const std::string& key, const row& values, int64_t ts);
+    void erase_outer(int64_t ts, int side_byte, const std::string& key);
 
     join_window_spec spec_;
+    stream_join_log* log_ = nullptr;
     bool swapped_ = false;
     bool outer_[2] = {false, false};
     int64_t join_before_[2] = {0, 0};  // per Kafka side
