@@ -104,21 +104,6 @@ column_def column(std::string name, sql_type type, column_origin origin = column
     return c;
 }
 
-status make_serdes(const source_def& def, std::unique_ptr<row_encoder>& enc,
-                   std::unique_ptr<row_decoder>& dec) {
-    auto e = row_encoder::create(def);
-    if (!e) {
-        return e.err();
-    }
-    auto d = row_decoder::create(def, {});
-    if (!d) {
-        return d.err();
-    }
-    enc = std::move(*e);
-    dec = std::move(*d);
-    return {};
-}
-
 }  // namespace
 
 status query_runner::create_aggregate() {
@@ -157,7 +142,7 @@ status query_runner::create_aggregate() {
         st.columns.push_back(column(fmt::format("V{}", j), agg.calls[j].fn.state_type));
         st.columns.push_back(column(fmt::format("N{}", j), sql_type::bigint()));
     }
-    if (auto s = make_serdes(st, a->state_encoder, a->state_decoder); !s) {
+    if (auto s = make_row_serdes(st, a->state_encoder, a->state_decoder); !s) {
         return s;
     }
 

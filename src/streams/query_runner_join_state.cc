@@ -33,6 +33,7 @@
 #include "base/bytes.h"
 #include "base/log.h"
 #include "streams/query_runner.h"
+#include "streams/repartition.h"
 
 namespace cs::streams {
 
@@ -142,27 +143,12 @@ status query_runner::create_join_changelog(const stream_join_state& probe) {
     }
     const source_def* sides[2] = {&plan_.source, &sj.right};
     for (int side = 0; side < 2; ++side) {
-        source_def def;
-        def.name = fmt::format("{}-join-{}", plan_.id, side == 0 ? "left" : "right");
-        def.topic = log->topics[side];
-        def.key_format = {.format = data_format::none};
-        def.value_format = {.format = data_format::json};
-        for (const auto& c : sides[side]->columns) {
-            column_def col;
-            col.name = fmt::format("C{}", def.columns.size());
-            col.type = c.type;
-            def.columns.push_back(std::move(col));
+        const source_def def =
+            internal_row_def(fmt::format("{}-join-{}", plan_.id, side == 0 ? "left" : "right"),
+                             log->topics[side], column_types(*sides[side]));
+        if (auto st = make_row_serdes(def, log->encoders[side], log->decoders[side]); !st) {
+            return st;
         }
-        auto enc = row_encoder::create(def);
-        if (!enc) {
-            return enc.err();
-        }
-        auto dec = row_decoder::create(def, {});
-        if (!dec) {
-            return dec.err();
-        }
-        log->encoders[side] = std::move(*enc);
-        log->decoders[side] = std::move(*dec);
     }
     join_log_ = std::move(log);
     return {};

@@ -7,28 +7,10 @@ namespace cs::streams {
 result<std::unique_ptr<row_repartition>> row_repartition::create(
     std::string topic, std::string name, const std::vector<sql_type>& types) {
     std::unique_ptr<row_repartition> r(new row_repartition());
-    source_def& d = r->def_;
-    d.name = std::move(name);
-    d.topic = std::move(topic);
-    d.key_format = {.format = data_format::none};
-    d.value_format = {.format = data_format::json};
-    for (const auto& t : types) {
-        column_def c;
-        c.name = fmt::format("C{}", d.columns.size());
-        c.type = t;
-        c.origin = column_origin::value;
-        d.columns.push_back(std::move(c));
+    r->def_ = internal_row_def(std::move(name), std::move(topic), types);
+    if (auto st = make_row_serdes(r->def_, r->encoder_, r->decoder_); !st) {
+        return st.err();
     }
-    auto e = row_encoder::create(d);
-    if (!e) {
-        return e.err();
-    }
-    auto dec = row_decoder::create(d, {});
-    if (!dec) {
-        return dec.err();
-    }
-    r->encoder_ = std::move(*e);
-    r->decoder_ = std::move(*dec);
     return r;
 }
 
@@ -59,6 +41,38 @@ status row_repartition::decode(const client::message& m, row& out, int64_t& rowt
     if (!*decoded) {
         return status(errc::invalid_argument, "a repartitioned record without a value");
     }
+    return {};
+}
+
+source_def internal_row_def(std::string name, std::string topic,
+                            const std::vector<sql_type>& types) {
+    source_def d;
+    d.name = std::move(name);
+    d.topic = std::move(topic);
+    d.key_format = {.format = data_format::none};
+    d.value_format = {.format = data_format::json};
+    for (const auto& t : types) {
+        column_def c;
+        c.name = fmt::format("C{}", d.columns.size());
+        c.type = t;
+        c.origin = column_origin::value;
+        d.columns.push_back(std::move(c));
+    }
+    return d;
+}
+
+status make_row_serdes(const source_def& def, std::unique_ptr<row_encoder>& enc,
+                       std::unique_ptr<row_decoder>& dec) {
+    auto e = row_encoder::create(def);
+    if (!e) {
+        return e.err();
+    }
+    auto d = row_decoder::create(def, {});
+    if (!d) {
+        return d.err();
+    }
+    enc = std::move(*e);
+    dec = std::move(*d);
     return {};
 }
 

@@ -62,4 +62,13 @@ class row_repartition {
 // The types of def's columns, in order (what a repartitioned row of def holds).
 std::vector<sql_type> column_types(const source_def& def);
 
+// The definition of a query's internal rows (repartition and changelog
+// topics): no key, the values as one JSON object of columns C0, C1, ...
+source_def internal_row_def(std::string name, std::string topic,
+                            const std::vector<sql_type>& types);
+
+// def's encoder and decoder, into enc and dec.
+status make_row_serdes(const source_def& def, std::unique_ptr<row_encoder>& enc,
+                       std::unique_ptr<row_decoder>& dec);
+
 }  // namespace cs::streams
