@@ -81,11 +81,13 @@ class select_planner {
         p.reads = reads_;
         p.reads.resize(p.joined_width);
         check_key_format(p, sink);
-        // Sink columns: key columns first (ksqlDB's order), then values.
+        // Sink columns: key columns first (ksqlDB's order), then values; a
+        // transient query's result keeps the SELECT list's order (ksqlDB's
+        // FinalProjectNode: `SELECT v, k` shows v first).
         sink.columns.clear();
         for (int pass = 0; pass < 2; ++pass) {
             for (const auto& pr : p.projections) {
-                if (pr.is_key == (pass == 0)) {
+                if (transient_ ? pass == 0 : pr.is_key == (pass == 0)) {
                     column_def c;
                     c.name = pr.name;
                     c.type = pr.expr->type();
@@ -94,8 +96,10 @@ class select_planner {
                 }
             }
         }
-        std::stable_partition(p.projections.begin(), p.projections.end(),
-                              [](const projection& pr) { return pr.is_key; });
+        if (!transient_) {
+            std::stable_partition(p.projections.begin(), p.projections.end(),
+                                  [](const projection& pr) { return pr.is_key; });
+        }
         p.dlq_topic = sink.topic + "-dlq";
         p.sink = std::move(sink);
         return p;

@@ -136,6 +136,17 @@ TEST_F(TransientQueryTest, PullQueryOnATableShowsTheLatestRowPerKey) {
         EXPECT_EQ(sink.rows(), (std::vector<std::string>{"3"}));
     }
     {
+        // The SELECT list's order, the key column too (ksqlDB's FinalProjectNode).
+        collecting_sink sink;
+        ASSERT_TRUE(query(*e, "SELECT v, id FROM t WHERE id = 'k1';", sink).ok());
+        ASSERT_EQ(sink.header().columns.size(), 2u);
+        EXPECT_EQ(sink.header().columns[0].name, "V");
+        EXPECT_FALSE(sink.header().columns[0].key);
+        EXPECT_EQ(sink.header().columns[1].name, "ID");
+        EXPECT_TRUE(sink.header().columns[1].key);
+        EXPECT_EQ(sink.rows(), (std::vector<std::string>{"3|k1"}));
+    }
+    {
         collecting_sink sink;
         ASSERT_TRUE(query(*e, "SELECT id FROM t WHERE v > 4;", sink).ok());
         EXPECT_EQ(sink.rows(), (std::vector<std::string>{"k3"}));
