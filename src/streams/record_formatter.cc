@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/json_writer.h"
 #include "streams/serde_text.h"
 #include "streams/time_format.h"
 
@@ -15,44 +16,7 @@ namespace {
 // (strict: no overlong forms, surrogates or code points past U+10FFFF) and
 // holds no U+FFFD of its own: ksqlDB's string and JSON readers refuse both.
 bool clean_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t n = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) {
-            return false;
-        }
-        for (size_t k = 1; k <= n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFD) {
-            return false;
-        }
-        i += n + 1;
-    }
-    return true;
+    return formats::is_valid_utf8(s) && s.find("\xEF\xBF\xBD") == std::string_view::npos;
 }
 
 // Jackson's readTree as ksqlDB's PRINT uses it: one JSON value (whatever

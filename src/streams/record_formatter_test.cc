@@ -74,6 +74,30 @@ TEST(RecordFormatter, NumbersNullsAndUnreadableBytes) {
               "encoding other than UTF8, or some other format.");
 }
 
+// A string is UTF-8 that Java decodes without a replacement character:
+// overlong forms, surrogates and a U+FFFD of its own are not strings.
+TEST(RecordFormatter, StringsAreStrictUtf8WithoutReplacementCharacters) {
+    const std::vector<std::string> bad = {
+        "\xC0\xAF"
+        "abc",
+        "\xED\xA0\x80"
+        "ab",
+        "ab\xEF\xBF\xBD",
+        "\xF4\x90\x80\x80"
+        "x"};
+    for (const std::string& b : bad) {
+        record_formatter f;
+        std::vector<print_record> batch = {{std::nullopt, b, 0, 0}};
+        f.format(batch);
+        EXPECT_TRUE(f.possible_value_formats().empty()) << ::testing::PrintToString(b);
+    }
+    record_formatter f;
+    std::string good = "caf\xC3\xA9 \xF0\x9F\x98\x80";
+    std::vector<print_record> batch = {{std::nullopt, good, 0, 0}};
+    f.format(batch);
+    EXPECT_EQ(f.possible_value_formats(), (lines{"KAFKA_STRING"}));
+}
+
 TEST(RecordFormatter, ABatchThatDropsTheFirstFormatIsFormattedAgain) {
     record_formatter f;
     std::string k1 = "\0\0\0\x05"s;
