@@ -5,26 +5,20 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/temp_dir.h"
+
 namespace cs::config {
 namespace {
 
 class CheckFile : public ::testing::Test {
   protected:
-    void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("cs_config_check_test_" +
-                std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-        std::filesystem::create_directories(dir_);
-    }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
     std::filesystem::path write(const std::string& name, const std::string& text) {
-        auto p = dir_ / name;
+        auto p = tmp_.path() / name;
         std::ofstream(p) << text;
         return p;
     }
 
-    std::filesystem::path dir_;
+    cs::testing::temp_dir tmp_{"cs-config-check"};
 };
 
 env_lookup no_env() {
@@ -55,7 +49,7 @@ TEST_F(CheckFile, TopicScope) {
 
 TEST_F(CheckFile, UnreadableFileAndUnknownScope) {
     diagnostics d;
-    status s = check_file(dir_ / "missing.properties", check_scope::broker, no_env(), d);
+    status s = check_file(tmp_.path() / "missing.properties", check_scope::broker, no_env(), d);
     EXPECT_EQ(s.code(), errc::io);
     EXPECT_FALSE(parse_check_scope("cluster").ok());
     EXPECT_EQ(parse_check_scope("topic").value(), check_scope::topic);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/temp_dir.h"
+
 namespace cs::config {
 namespace {
 
@@ -23,8 +25,8 @@ sasl.password=${KAFKA_PASSWORD}
 )";
 
 TEST(ClientProperties, SeedsProducerFileWithEnvironment) {
-    auto dir = std::filesystem::temp_directory_path() / "cs_config_client_properties_test";
-    std::filesystem::create_directories(dir);
+    cs::testing::temp_dir tmp("cs-config-client-properties");
+    const auto& dir = tmp.path();
     auto path = dir / "producer.properties";
     std::ofstream(path) << producer_properties;
 
@@ -50,7 +52,6 @@ TEST(ClientProperties, SeedsProducerFileWithEnvironment) {
     ASSERT_EQ(d2.items().size(), 1u);
     EXPECT_EQ(d2.items()[0].line, 11);
     EXPECT_NE(d2.items()[0].message.find("KAFKA_PASSWORD"), std::string::npos);
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/temp_dir.h"
+
 namespace cs::config {
 namespace {
 
@@ -130,8 +132,8 @@ TEST(Properties, LaterDuplicateWinsWithWarning) {
 }
 
 TEST(Properties, LoadsAFileAndReportsAMissingOne) {
-    auto dir = std::filesystem::temp_directory_path() / "cs_config_properties_test";
-    std::filesystem::create_directories(dir);
+    cs::testing::temp_dir tmp("cs-config-properties");
+    const auto& dir = tmp.path();
     auto path = dir / "x.properties";
     {
         std::ofstream out(path);
@@ -145,7 +147,6 @@ TEST(Properties, LoadsAFileAndReportsAMissingOne) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.err().code, errc::io);
     EXPECT_NE(missing.err().message.find("nope.properties"), std::string::npos);
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

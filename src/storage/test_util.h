@@ -8,29 +8,11 @@
 #include <stdlib.h>
 
 #include "protocol/record_batch.h"
+#include "testing/temp_dir.h"
 
 namespace cs::storage::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class temp_dir {
-  public:
-    temp_dir() {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base != nullptr ? base : "/tmp") + "/cs-storage-XXXXXX";
-        char* made = ::mkdtemp(tmpl.data());
-        path_ = made != nullptr ? std::filesystem::path(made) : std::filesystem::path();
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
+using cs::testing::temp_dir;
 
 // A producer batch of `count` records "<tag>-<i>" (value padded to
 // value_size) with timestamps ts, ts+1, ...

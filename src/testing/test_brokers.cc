@@ -1,6 +1,5 @@
 #include "testing/test_brokers.h"
 
-#include <atomic>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -12,19 +11,6 @@
 #include "config/broker_settings.h"
 
 namespace cs::testing {
-
-temp_dir::temp_dir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            fmt::format("cs-test-{}-{}", ::getpid(), counter.fetch_add(1));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-}
-
-temp_dir::~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
 
 namespace {
 

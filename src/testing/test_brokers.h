@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "testing/temp_dir.h"
 
 namespace cs::testing {
 
@@ -39,18 +40,5 @@ class test_broker {
 // Extra server.properties lines for our broker, e.g. "num.partitions=3\n".
 std::unique_ptr<test_broker> start_clickstream_broker(const std::string& extra_properties = "");
 std::unique_ptr<test_broker> start_mock_cluster();
-
-// A fresh directory under the system temp dir, removed with the object.
-class temp_dir {
-  public:
-    temp_dir();
-    ~temp_dir();
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 }  // namespace cs::testing

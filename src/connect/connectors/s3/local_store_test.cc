@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "connect/connectors/s3/object_store.h"
+#include "testing/temp_dir.h"
 
 namespace cs::connect::s3 {
 namespace {
@@ -14,14 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct temp_dir {
-    temp_dir() {
-        path = fs::temp_directory_path() /
-               ("cs-s3-store-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-    }
-    ~temp_dir() { fs::remove_all(path); }
-    fs::path path;
+    cs::testing::temp_dir dir{"cs-s3-store"};
+    fs::path path = dir.path();
 };
 
 TEST(S3LocalStore, PutListGet) {

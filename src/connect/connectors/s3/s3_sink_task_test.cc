@@ -13,6 +13,7 @@
 #include "connect/connectors/s3/s3_sink_connector.h"
 #include "connect/connectors/s3/test_records.h"
 #include "connect/data_json.h"
+#include "testing/temp_dir.h"
 
 namespace cs::connect::s3 {
 namespace {
@@ -22,14 +23,8 @@ using testing::click_event;
 using testing::collecting_reporter;
 
 struct temp_dir {
-    temp_dir() {
-        path = fs::temp_directory_path() /
-               ("cs-s3-task-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(path);
-    }
-    ~temp_dir() { fs::remove_all(path); }
-    fs::path path;
+    cs::testing::temp_dir dir{"cs-s3-task"};
+    fs::path path = dir.path();
 };
 
 // The seeds' s3-sink.json with only the store changed.
