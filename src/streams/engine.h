@@ -35,6 +35,7 @@
 #include "streams/ast.h"
 #include "streams/planner.h"
 #include "streams/query_runner.h"
+#include "streams/request_scope.h"
 #include "streams/statement_result.h"
 #include "streams/table_store.h"
 #include "streams/transient_query.h"
@@ -97,13 +98,13 @@ class engine final : public catalog_view {
     result<statement_result> execute_result(const ast::statement& stmt);
     // execute_result() as the text to print (a table, a message).
     result<std::string> execute(const ast::statement& stmt);
-    // Runs statements in order with `properties` layered over the session
-    // properties, stopping at the first error; `done` gets the result of
-    // each statement that ran. The session properties are as before
-    // afterwards: overrides and SET/UNSET last for the batch only (as on
+    // Runs statements in order with the request's scope (properties and
+    // variables) layered over the session's, stopping at the first error;
+    // `done` gets the result of each statement that ran. The session's
+    // properties and variables are as before afterwards: overrides,
+    // SET/UNSET and DEFINE/UNDEFINE last for the batch only (as on
     // ksqlDB's /ksql endpoint).
-    status execute_batch(const std::vector<ast::statement>& stmts,
-                         const std::map<std::string, std::string>& properties,
+    status execute_batch(const std::vector<ast::statement>& stmts, const request_scope& scope,
                          std::vector<statement_result>& done);
     // The Kafka cluster's id ("" when the brokers do not tell within 5 s).
     std::string kafka_cluster_id() const;
@@ -119,19 +120,21 @@ class engine final : public catalog_view {
     // thread. Thread-safe: may be called from any thread, concurrently with
     // execute()/execute_script() and other transient queries (it plans under
     // the engine's statement lock and runs without holding it).
-    // `properties` are request-scoped overrides (e.g. auto.offset.reset).
-    // transient_query.h describes the semantics.
+    // `scope` holds request-scoped overrides (e.g. auto.offset.reset) and
+    // variables. transient_query.h describes the semantics.
     status run_transient(const ast::statement& stmt, row_sink& sink, std::stop_token stop,
-                         const std::map<std::string, std::string>& properties = {});
+                         const request_scope& scope = {});
 
     // Runs a PRINT (ast::print_stmt): the topic's records as ksqlDB prints
     // them (record_formatter.h), one line at a time to on_line, until the
-    // LIMIT, `stop`, or on_line returning false. Like run_transient:
+    // LIMIT, `stop`, or on_line returning false. on_idle (when set) is
+    // called after each poll that found nothing, and stops the PRINT by
+    // returning false (the REST API's heartbeat). Like run_transient:
     // thread-safe, the statement lock only while it starts.
     status run_print(const ast::statement& stmt,
                      const std::function<bool(const std::string& line)>& on_line,
-                     std::stop_token stop,
-                     const std::map<std::string, std::string>& properties = {});
+                     std::stop_token stop, const request_scope& scope = {},
+                     const std::function<bool()>& on_idle = {});
 
     // The statement with the session's variables substituted (variables.h);
     // execute(), run_transient() and run_print() do it themselves.
@@ -183,8 +186,10 @@ class engine final : public catalog_view {
     // engine_describe.cc: DESCRIBE FUNCTION, DESCRIBE STREAMS|TABLES.
     result<std::string> describe_function(const ast::describe_stmt& d) const;
     result<std::string> describe_all(const ast::describe_stmt& d) const;
-    // substitute() with the statement lock held.
-    result<ast::statement> substitute_unlocked(const ast::statement& stmt) const;
+    // substitute() with the statement lock held, the request's variables
+    // over the session's.
+    result<ast::statement> substitute_unlocked(const ast::statement& stmt,
+                                               const request_scope& scope = {}) const;
 
     // Registers a planned query (and its sink when `new_sink`), starting it
     // unless replaying.

@@ -18,15 +18,15 @@
 namespace cs::streams {
 status engine::run_print(const ast::statement& original,
                          const std::function<bool(const std::string& line)>& on_line,
-                         std::stop_token stop,
-                         const std::map<std::string, std::string>& properties) {
+                         std::stop_token stop, const request_scope& scope,
+                         const std::function<bool()>& on_idle) {
     ast::print_stmt p;
     client::client_settings settings;
     bool earliest = false;
     std::chrono::milliseconds poll_timeout{};
     {
         std::lock_guard lock(statement_mu_);
-        auto stmt = substitute_unlocked(original);
+        auto stmt = substitute_unlocked(original, scope);
         if (!stmt) {
             return stmt.err();
         }
@@ -36,7 +36,7 @@ status engine::run_print(const ast::statement& original,
                           "run_print runs a PRINT; other statements go to execute()");
         }
         p = *print;
-        auto o = request_runner_options(properties);
+        auto o = request_runner_options(scope.properties);
         if (!o) {
             return o.err();
         }
@@ -108,6 +108,9 @@ status engine::run_print(const ast::statement& original,
         auto n = (*consumer)->poll_batch(batch, 500, poll_timeout);
         if (!n) {
             return n.err();
+        }
+        if (batch.empty() && on_idle && !on_idle()) {
+            return {};
         }
         records.clear();
         for (const auto& m : batch) {

@@ -9,8 +9,7 @@
 
 namespace cs::streams {
 
-status engine::execute_batch(const std::vector<ast::statement>& stmts,
-                             const std::map<std::string, std::string>& properties,
+status engine::execute_batch(const std::vector<ast::statement>& stmts, const request_scope& scope,
                              std::vector<statement_result>& done) {
     // One lock for the whole batch: no other statement or transient query
     // plans with this request's properties.
@@ -19,8 +18,11 @@ status engine::execute_batch(const std::vector<ast::statement>& stmts,
     // keeps no variables between requests.
     std::map<std::string, std::string> saved = session_props_;
     variable_map saved_variables = variables_;
-    for (const auto& [k, v] : properties) {
+    for (const auto& [k, v] : scope.properties) {
         session_props_[k] = v;
+    }
+    for (const auto& [k, v] : scope.variables) {
+        variables_[k] = v;
     }
     status st;
     for (const auto& s : stmts) {

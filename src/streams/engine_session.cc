@@ -38,8 +38,20 @@ result<ast::statement> engine::substitute(const ast::statement& stmt) {
     return substitute_unlocked(stmt);
 }
 
-result<ast::statement> engine::substitute_unlocked(const ast::statement& stmt) const {
-    return substitute_variables(stmt, variables_, substitution_enabled(session_props_));
+result<ast::statement> engine::substitute_unlocked(const ast::statement& stmt,
+                                                   const request_scope& scope) const {
+    if (scope.properties.empty() && scope.variables.empty()) {
+        return substitute_variables(stmt, variables_, substitution_enabled(session_props_));
+    }
+    variable_map vars = variables_;
+    for (const auto& [k, v] : scope.variables) {
+        vars[k] = v;
+    }
+    std::map<std::string, std::string> props = session_props_;
+    for (const auto& [k, v] : scope.properties) {
+        props[k] = v;
+    }
+    return substitute_variables(stmt, vars, substitution_enabled(props));
 }
 
 result<runner_options> engine::request_runner_options(

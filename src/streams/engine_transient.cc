@@ -85,8 +85,11 @@ result<transient_run> engine::plan_transient_run(
 }
 
 status engine::run_transient(const ast::statement& original, row_sink& sink, std::stop_token stop,
-                             const std::map<std::string, std::string>& properties) {
-    auto substituted = substitute(original);
+                             const request_scope& scope) {
+    auto substituted = [&] {
+        std::lock_guard lock(statement_mu_);
+        return substitute_unlocked(original, scope);
+    }();
     if (!substituted) {
         return substituted.err();
     }
@@ -96,7 +99,7 @@ status engine::run_transient(const ast::statement& original, row_sink& sink, std
         return status(errc::invalid_argument,
                       "run_transient runs a bare SELECT; other statements go to execute()");
     }
-    auto run = plan_transient_run(*q, stmt, properties);
+    auto run = plan_transient_run(*q, stmt, scope.properties);
     if (!run) {
         return run.err();
     }

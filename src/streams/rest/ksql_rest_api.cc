@@ -147,7 +147,7 @@ response ksql_rest_api::ksql(const request& req) {
     }
     std::lock_guard lock(mu_);
     std::vector<statement_result> done;
-    status st = engine_.execute_batch(*stmts, body->properties, done);
+    status st = engine_.execute_batch(*stmts, scope_of(std::move(*body)), done);
     std::string entities = "[";
     bool first = true;
     for (size_t i = 0; i < done.size(); ++i) {

@@ -257,9 +257,11 @@ TEST_F(KsqlRestTest, ErrorsHaveKsqlDbShapesAndTheServerKeepsServing) {
     EXPECT_NE(str(md->root, "message").find("not valid JSON"), std::string::npos);
 
     auto vars = http_call(server_->port(), "POST", "/ksql",
-                          R"({"ksql":"SHOW STREAMS;","sessionVariables":{"a":"b"}})");
+                          R"({"ksql":"SHOW STREAMS;","sessionVariables":{"a":["b"]}})");
     EXPECT_EQ(vars.status, 400);
-    EXPECT_NE(vars.body.find("not supported yet"), std::string::npos) << vars.body;
+    EXPECT_NE(vars.body.find("sessionVariables: a: a string, number or boolean is needed"),
+              std::string::npos)
+        << vars.body;
 
     auto no_sql = http_call(server_->port(), "POST", "/ksql", R"({"sql":"SHOW STREAMS;"})");
     EXPECT_EQ(no_sql.status, 400);
@@ -472,6 +474,85 @@ TEST_F(KsqlQueryTest, QueryErrorsHaveKsqlDbShapes) {
     auto malformed = http_call(server_->port(), "POST", "/query-stream", R"({"sql": 1})");
     EXPECT_EQ(malformed.status, 400);
     EXPECT_EQ(num(parse(malformed.body)->root, "error_code"), 40000);
+}
+
+TEST_F(KsqlQueryTest, SessionVariablesAreSubstitutedForTheRequestOnly) {
+    // As ksqlDB's CLI sends its DEFINEs: with every request.
+    auto described =
+        http_call(server_->port(), "POST", "/ksql",
+                  R"({"ksql":"DESCRIBE ${src};","sessionVariables":{"SRC":"clicks"}})");
+    ASSERT_EQ(described.status, 200) << described.body;
+    EXPECT_EQ(str(parse(described.body)->root.at(0)["sourceDescription"], "name"), "CLICKS");
+    // A DEFINE in the request wins over the session variable for what follows.
+    auto redefined = http_call(
+        server_->port(), "POST", "/ksql",
+        R"({"ksql":"DEFINE src = 'nope'; DESCRIBE ${src};","sessionVariables":{"src":"clicks"}})");
+    EXPECT_EQ(redefined.status, 400) << redefined.body;
+    EXPECT_NE(redefined.body.find("NOPE"), std::string::npos) << redefined.body;
+    // Gone after the request.
+    auto after = http_call(server_->port(), "POST", "/ksql", ksql_body("DESCRIBE ${src};"));
+    EXPECT_EQ(after.status, 400) << after.body;
+
+    // A number is substituted as its JSON text, on /query and /query-stream.
+    auto r = http_call(server_->port(), "POST", "/query",
+                       R"({"ksql":"SELECT n FROM ${src} WHERE n >= ${n} EMIT CHANGES LIMIT 2;",)"
+                       R"("sessionVariables":{"src":"clicks","n":2},)"
+                       R"("streamsProperties":{"auto.offset.reset":"earliest"}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = parse(r.body);
+    ASSERT_EQ(count(d->root), 4u) << r.body;
+    int64_t n = 0;
+    ASSERT_EQ(d->root.at(1)["row"]["columns"].at(0).get(n), simdjson::SUCCESS) << r.body;
+    EXPECT_EQ(n, 2);
+    auto s =
+        http_call(server_->port(), "POST", "/query-stream",
+                  R"({"sql":"SELECT page FROM clicks WHERE n = ${n} EMIT CHANGES LIMIT 1;",)"
+                  R"("sessionVariables":{"n":3},"properties":{"auto.offset.reset":"earliest"}})");
+    ASSERT_EQ(s.status, 200) << s.body;
+    auto lines = lines_of(s.body);
+    ASSERT_EQ(lines.size(), 2u) << s.body;
+    EXPECT_EQ(lines[1], R"(["home"])");
+}
+
+TEST_F(KsqlQueryTest, PrintOnQueryStreamsTheRecordsAsText) {
+    auto r = http_call(server_->port(), "POST", "/query",
+                       ksql_body("PRINT 'clicks' FROM BEGINNING LIMIT 2;"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("Content-Type"), "application/json");
+    EXPECT_EQ(r.header("Transfer-Encoding"), "chunked");
+    auto lines = lines_of(r.body);
+    ASSERT_EQ(lines.size(), 4u) << r.body;
+    EXPECT_EQ(lines[0], "Key format: KAFKA_STRING") << r.body;
+    EXPECT_EQ(lines[1], "Value format: JSON or KAFKA_STRING") << r.body;
+    EXPECT_NE(lines[2].find(R"(key: u1, value: {"page":"home","n":1}, partition: 0)"),
+              std::string::npos)
+        << r.body;
+    EXPECT_NE(lines[3].find("key: u2"), std::string::npos) << r.body;
+
+    // ksqlDB's message for an unknown topic, with the case-insensitive match.
+    auto unknown = http_call(server_->port(), "POST", "/query", ksql_body("PRINT CLICKS;"));
+    EXPECT_EQ(unknown.status, 400) << unknown.body;
+    auto d = parse(unknown.body);
+    EXPECT_EQ(num(d->root, "error_code"), 40000);
+    EXPECT_NE(str(d->root, "message").find("Could not find topic 'CLICKS'"), std::string::npos);
+    EXPECT_NE(str(d->root, "message").find("print clicks;"), std::string::npos);
+
+    // /query-stream runs SELECTs only.
+    auto stream = http_call(server_->port(), "POST", "/query-stream",
+                            query_body("PRINT 'clicks' FROM BEGINNING LIMIT 1;"));
+    EXPECT_EQ(stream.status, 400) << stream.body;
+}
+
+TEST_F(KsqlQueryTest, PrintSendsHeartbeatsAndStopsWhenTheClientHangsUp) {
+    http_stream s(server_->port(), "POST", "/query", ksql_body("PRINT 'clicks' FROM BEGINNING;"));
+    std::string got = s.read_until("key: u3");
+    ASSERT_NE(got.find("key: u3"), std::string::npos) << got;
+    // Nothing more to print: an empty line (a bare "\n" chunk) a second.
+    got = s.read_until("1\r\n\n\r\n");
+    EXPECT_NE(got.find("1\r\n\n\r\n"), std::string::npos) << got;
+    s.close();
+    test::produce(*broker_, "clicks", {{.key = "u4", .value = "{}"}});
+    EXPECT_EQ(http_call(server_->port(), "GET", "/info").status, 200);
 }
 
 TEST_F(KsqlRestTest, InfoAndHealthcheck) {

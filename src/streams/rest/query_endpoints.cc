@@ -1,6 +1,8 @@
 // /query, /query-stream and /close-query: a SELECT run by the engine as a
 // transient query (engine::run_transient), its rows streamed to the client
-// as they come (http::body_writer, chunked).
+// as they come (http::body_writer, chunked). /query also runs a PRINT
+// (engine::run_print) as ksqlDB's TopicStreamWriter: the record lines as
+// text, an empty line as a heartbeat when a second passes without one.
 
 #include <chrono>
 #include <thread>
@@ -193,12 +195,11 @@ class framed_sink final : public row_sink {
     bool client_gone_ = false;
 };
 
-// Runs the query, a watcher thread stopping it once the client hangs up
-// (rows may be rare: a write would notice only at the next one).
-void run_streamed(engine& e, query_registry& registry, const ast::statement& stmt,
-                  const std::map<std::string, std::string>& properties, framing f, body_writer& w) {
-    std::stop_source stop;
-    framed_sink sink(w, f, registry, stop);
+// Calls run(stop token) with a watcher thread requesting the stop once the
+// client hangs up (rows may be rare: a write would notice only at the
+// next one); returns run's status and whether a stop was requested.
+template <class Run>
+std::pair<status, bool> run_watched(body_writer& w, std::stop_source stop, Run run) {
     std::jthread watcher([&w, stop](std::stop_token done) mutable {
         while (!done.stop_requested()) {
             if (!w.client_connected()) {
@@ -208,25 +209,71 @@ void run_streamed(engine& e, query_registry& registry, const ast::statement& stm
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
     });
-    status st = e.run_transient(stmt, sink, stop.get_token(), properties);
+    status st = run(stop.get_token());
     watcher.request_stop();
     watcher.join();
-    sink.finish(st, stop.stop_requested());
+    return {st, stop.stop_requested()};
 }
 
-// The single SELECT of a request, or the response refusing it.
-std::variant<ast::statement, response> select_of(const std::string& sql, std::string_view where) {
+void run_streamed(engine& e, query_registry& registry, const ast::statement& stmt,
+                  const request_scope& scope, framing f, body_writer& w) {
+    std::stop_source stop;
+    framed_sink sink(w, f, registry, stop);
+    auto [st, stopped] = run_watched(
+        w, stop, [&](std::stop_token token) { return e.run_transient(stmt, sink, token, scope); });
+    sink.finish(st, stopped);
+}
+
+// PRINT on /query: each record's lines, then nothing more (ksqlDB's
+// TopicStreamWriter ends the response at the LIMIT); an error before the
+// first line is a plain 400 (an unknown topic), after it a last text line.
+void run_printed(engine& e, const ast::statement& stmt, const request_scope& scope,
+                 body_writer& w) {
+    constexpr auto heartbeat = std::chrono::seconds(1);
+    bool started = false;
+    bool gone = false;
+    auto last = std::chrono::steady_clock::now();
+    auto send = [&](const std::string& text) {
+        started = true;
+        last = std::chrono::steady_clock::now();
+        gone = !w.write(text);
+        return !gone;
+    };
+    auto [st, stopped] = run_watched(w, std::stop_source(), [&](std::stop_token token) {
+        return e.run_print(
+            stmt, [&](const std::string& line) { return send(line + "\n"); }, token, scope,
+            [&] { return std::chrono::steady_clock::now() - last < heartbeat || send("\n"); });
+    });
+    if (st.ok() || gone || stopped) {
+        return;
+    }
+    if (!started) {
+        int http_status = st.code() == errc::io || st.code() == errc::timed_out ? 500 : 400;
+        w.reject(response::json(
+            http_status,
+            error_json(http_status == 500 ? error_server : error_bad_request, st.message())));
+        return;
+    }
+    w.write(st.message() + "\n");
+}
+
+// The single statement of a request (a SELECT, or a PRINT where
+// `print_too`), or the response refusing it.
+std::variant<ast::statement, response> query_of(const std::string& sql, std::string_view where,
+                                                bool print_too) {
     auto stmts = parse_script(sql);
     if (!stmts) {
         return response::json(
             400, statement_error_json(error_bad_statement, stmts.err().message, sql, "[]"));
     }
-    if (stmts->size() != 1 || !std::holds_alternative<ast::query_stmt>(stmts->front().body)) {
+    if (stmts->size() != 1 ||
+        !(std::holds_alternative<ast::query_stmt>(stmts->front().body) ||
+          (print_too && std::holds_alternative<ast::print_stmt>(stmts->front().body)))) {
         return response::json(
             400, statement_error_json(error_bad_statement,
-                                      fmt::format("{} runs one SELECT statement; run other "
+                                      fmt::format("{} runs one {} statement; run other "
                                                   "statements on /ksql",
-                                                  where),
+                                                  where, print_too ? "SELECT or PRINT" : "SELECT"),
                                       sql, "[]"));
     }
     return std::move(stmts->front());
@@ -239,9 +286,17 @@ response ksql_rest_api::query_v1(const request& req) {
     if (!body) {
         return response::json(400, error_json(error_bad_request, body.err().message));
     }
-    auto stmt = select_of(body->sql, "/query");
+    auto stmt = query_of(body->sql, "/query", true);
     if (auto* refused = std::get_if<response>(&stmt)) {
         return std::move(*refused);
+    }
+    if (std::holds_alternative<ast::print_stmt>(std::get<ast::statement>(stmt).body)) {
+        // ksqlDB answers a PRINT as application/json whatever the Accept.
+        return response::streamed(200, "application/json",
+                                  [this, s = std::get<ast::statement>(std::move(stmt)),
+                                   scope = scope_of(std::move(*body))](body_writer& w) {
+                                      run_printed(engine_, s, scope, w);
+                                  });
     }
     auto accept = req.header("accept");
     std::string type = accept && accept->find("application/vnd.ksql.v1+json") != std::string::npos
@@ -249,8 +304,8 @@ response ksql_rest_api::query_v1(const request& req) {
                            : "application/json";
     return response::streamed(
         200, type,
-        [this, s = std::get<ast::statement>(std::move(stmt)), props = std::move(body->properties)](
-            body_writer& w) { run_streamed(engine_, queries_, s, props, framing::v1, w); });
+        [this, s = std::get<ast::statement>(std::move(stmt)), scope = scope_of(std::move(*body))](
+            body_writer& w) { run_streamed(engine_, queries_, s, scope, framing::v1, w); });
 }
 
 response ksql_rest_api::query_stream(const request& req) {
@@ -258,7 +313,7 @@ response ksql_rest_api::query_stream(const request& req) {
     if (!body) {
         return response::json(400, error_json(error_bad_request, body.err().message));
     }
-    auto stmt = select_of(body->sql, "/query-stream");
+    auto stmt = query_of(body->sql, "/query-stream", false);
     if (auto* refused = std::get_if<response>(&stmt)) {
         return std::move(*refused);
     }
@@ -268,8 +323,8 @@ response ksql_rest_api::query_stream(const request& req) {
     framing f = json ? framing::json_array : framing::delimited;
     return response::streamed(
         200, json ? "application/json" : std::string(delimited_type),
-        [this, s = std::get<ast::statement>(std::move(stmt)), props = std::move(body->properties),
-         f](body_writer& w) { run_streamed(engine_, queries_, s, props, f, w); });
+        [this, s = std::get<ast::statement>(std::move(stmt)), scope = scope_of(std::move(*body)),
+         f](body_writer& w) { run_streamed(engine_, queries_, s, scope, f, w); });
 }
 
 response ksql_rest_api::close_query(const request& req) {

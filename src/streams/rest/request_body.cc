@@ -19,6 +19,33 @@ result<simdjson::dom::object> parse_object(simdjson::dom::parser& parser, std::s
     return obj;
 }
 
+// An optional member of name -> string, number or boolean (numbers and
+// booleans as their JSON text); null or absent is empty.
+status read_scalars(simdjson::dom::object obj, std::string_view key,
+                    std::map<std::string, std::string>& out) {
+    simdjson::dom::element members;
+    if (obj.at_key(key).get(members) != simdjson::SUCCESS || members.is_null()) {
+        return {};
+    }
+    simdjson::dom::object mo;
+    if (members.get(mo) != simdjson::SUCCESS) {
+        return status(errc::invalid_argument,
+                      fmt::format("\"{}\" must be an object of names and values", key));
+    }
+    for (auto [k, v] : mo) {
+        std::string_view s;
+        if (v.get(s) == simdjson::SUCCESS) {
+            out[std::string(k)] = std::string(s);
+        } else if (v.is_object() || v.is_array() || v.is_null()) {
+            return status(errc::invalid_argument,
+                          fmt::format("{}: {}: a string, number or boolean is needed", key, k));
+        } else {
+            out[std::string(k)] = simdjson::minify(v);
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 result<statement_request> parse_statement_request(std::string_view body, std::string_view sql_key,
@@ -35,29 +62,10 @@ result<statement_request> parse_statement_request(std::string_view body, std::st
                      fmt::format("the request body needs \"{}\": a string of SQL", sql_key)};
     }
     out.sql = std::string(sql);
-    simdjson::dom::object vars;
-    if (obj->at_key("sessionVariables").get(vars) == simdjson::SUCCESS && vars.size() > 0) {
-        return error{errc::unsupported,
-                     "sessionVariables (variable substitution) is not supported yet"};
-    }
-    simdjson::dom::element props;
-    if (obj->at_key(properties_key).get(props) == simdjson::SUCCESS && !props.is_null()) {
-        simdjson::dom::object po;
-        if (props.get(po) != simdjson::SUCCESS) {
-            return error{errc::invalid_argument,
-                         fmt::format("\"{}\" must be an object of property names and values",
-                                     properties_key)};
-        }
-        for (auto [k, v] : po) {
-            std::string_view s;
-            if (v.get(s) == simdjson::SUCCESS) {
-                out.properties[std::string(k)] = std::string(s);
-            } else if (v.is_object() || v.is_array() || v.is_null()) {
-                return error{errc::invalid_argument,
-                             fmt::format("property {}: a string, number or boolean is needed", k)};
-            } else {
-                out.properties[std::string(k)] = simdjson::minify(v);
-            }
+    for (auto [key, into] : {std::pair{properties_key, &out.properties},
+                             std::pair{std::string_view("sessionVariables"), &out.variables}}) {
+        if (auto st = read_scalars(*obj, key, *into); !st) {
+            return st.err();
         }
     }
     return out;
