@@ -15,8 +15,10 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "cli/streams_server.h"
+#include "cli/streams_shell.h"
 #include "cli/streams_table_printer.h"
 #include "client/settings.h"
 #include "config/diagnostics.h"
@@ -27,8 +29,12 @@ namespace cs::cli {
 namespace {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> terminate_requested{false};  // SIGTERM: the shell ends too
 
-extern "C" void on_streams_stop_signal(int) {
+extern "C" void on_streams_stop_signal(int sig) {
+    if (sig == SIGTERM) {
+        terminate_requested.store(true);
+    }
     if (stop_requested.exchange(true)) {
         std::_Exit(130);
     }
@@ -275,11 +281,8 @@ int run_streams(const streams_options& o) {
         std::cerr << "error: " << listen.err().message << '\n';
         return 1;
     }
-    if (!o.file && !o.execute && !*listen) {
-        std::cerr << "error: --file or --execute is required (or a listener: --listen, or "
-                     "listeners= in --config)\n";
-        return 1;
-    }
+    // No statements and no server: the interactive shell (streams_shell.h).
+    const bool shell = !o.file && !o.execute && !*listen;
 
     std::string sql;
     if (o.file) {
@@ -310,6 +313,23 @@ int run_streams(const streams_options& o) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    if (shell) {
+        shell_io io{.in_fd = STDIN_FILENO,
+                    .interactive = ::isatty(STDIN_FILENO) != 0,
+                    .interrupted = &stop_requested,
+                    .terminated = &terminate_requested};
+        size_t failed = run_shell(io, [&](const std::string& statements) {
+            return run_statements(**engine, statements, false);
+        });
+        if (size_t running = (*engine)->running_queries(); running > 0) {
+            std::cerr << fmt::format(
+                "stopping {} persistent quer{}; they resume when `clickstream streams` runs "
+                "again with service id {}\n",
+                running, running == 1 ? "y" : "ies", eo.service_id);
+        }
+        (*engine)->stop_all();
+        return failed > 0 && !io.interactive ? 2 : 0;
+    }
     // Queries resumed from the command topic keep running only when this
     // invocation is a --file run or started queries of its own.
     size_t resumed = (*engine)->running_queries();
@@ -398,11 +418,8 @@ void register_streams_command(CLI::App& app) {
                     "How often to print the queries' status to stderr")
         ->capture_default_str();
     cmd->callback([opts] {
-        // Server mode (--listen or listeners= in --config) needs no SQL up
-        // front; run_streams checks the config file's listeners.
-        if (!opts->file && !opts->execute && !opts->listen && !opts->config) {
-            throw CLI::RequiredError("--file or --execute (or --listen)");
-        }
+        // Without --file/--execute: server mode (--listen, or listeners= in
+        // --config), else the interactive shell on stdin.
         int code = run_streams(*opts);
         if (code != 0) {
             throw CLI::RuntimeError(code);

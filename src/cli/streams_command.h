@@ -2,7 +2,9 @@
 
 // `clickstream streams`: runs ksqlDB statements (--file or --execute) with
 // the streams engine, then keeps the persistent queries running until
-// SIGINT/SIGTERM, printing a status line per query to stderr.
+// SIGINT/SIGTERM, printing a status line per query to stderr. With neither
+// (and no REST listener) it is an interactive shell on stdin
+// (streams_shell.h).
 
 #include <CLI/CLI.hpp>
 
