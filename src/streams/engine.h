@@ -178,9 +178,8 @@ class engine final : public catalog_view {
     result<statement_result> explain(const ast::explain_stmt& e, const ast::statement& stmt) const;
     result<statement_result> show_topics();
     // engine_session.cc: PRINT (refused here), DEFINE, UNDEFINE, ALTER,
-    // RUN SCRIPT (refused here), SHOW VARIABLES.
+    // RUN SCRIPT (refused here).
     result<std::string> run_session_statement(const ast::statement& stmt, bool replaying);
-    result<std::string> show_variables() const;
     result<std::string> alter_source(const ast::alter_source_stmt& a, const ast::statement& stmt,
                                      bool replaying);
     // engine_describe.cc: DESCRIBE FUNCTION, DESCRIBE STREAMS|TABLES.

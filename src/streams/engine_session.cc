@@ -1,4 +1,4 @@
-// The engine's session statements: DEFINE / UNDEFINE / SHOW VARIABLES and
+// The engine's session statements: DEFINE / UNDEFINE and
 // variable substitution (variables.h), ALTER STREAM|TABLE ... ADD COLUMN;
 // PRINT and RUN SCRIPT are refused here (they stream / read files: see
 // engine::run_print and the CLI).
@@ -11,7 +11,6 @@
 #include "streams/engine.h"
 #include "streams/parser.h"
 #include "streams/sql_error.h"
-#include "streams/text_table.h"
 
 namespace cs::streams {
 namespace {
@@ -61,14 +60,6 @@ result<runner_options> engine::request_runner_options(
         props[k] = v;
     }
     return make_runner_options(props);
-}
-
-result<std::string> engine::show_variables() const {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& [name, value] : variables_) {
-        rows.push_back({name, value});
-    }
-    return text_table({"Variable Name", "Value"}, rows);
 }
 
 result<std::string> engine::run_session_statement(const ast::statement& stmt, bool replaying) {

@@ -240,13 +240,10 @@ result<statement_result> engine::show(const ast::show_stmt& s) {
             r.what = statement_result::kind::functions;
             r.functions = function_names();
             return r;
-        case ast::show_what::variables: {
-            auto text = show_variables();
-            if (!text) {
-                return text.err();
-            }
-            return statement_result::of_message(std::move(*text));
-        }
+        case ast::show_what::variables:
+            r.what = statement_result::kind::variables;
+            r.variables.assign(variables_.begin(), variables_.end());
+            return r;
         case ast::show_what::properties:
             r.what = statement_result::kind::properties;
             for (const auto& [k, v] : session_props_) {

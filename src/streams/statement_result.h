@@ -85,6 +85,7 @@ struct statement_result {
         topics,       // SHOW TOPICS
         functions,    // SHOW FUNCTIONS
         properties,   // SHOW PROPERTIES
+        variables,    // SHOW VARIABLES
         description,  // DESCRIBE
         explanation,  // EXPLAIN
     };
@@ -101,6 +102,7 @@ struct statement_result {
     std::vector<listed_topic> topics;
     std::vector<std::string> functions;
     std::vector<listed_property> properties;
+    std::vector<std::pair<std::string, std::string>> variables;  // name, value
     std::optional<source_description> description;
     std::optional<query_description> explanation;
 

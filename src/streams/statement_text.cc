@@ -178,6 +178,13 @@ std::string to_text(const statement_result& r) {
             }
             return text_table({"Property", "Level", "Value"}, rows);
         }
+        case statement_result::kind::variables: {
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& [name, value] : r.variables) {
+                rows.push_back({name, value});
+            }
+            return text_table({"Variable Name", "Value"}, rows);
+        }
         case statement_result::kind::description:
             return r.description ? description_text(*r.description) : "";
         case statement_result::kind::explanation:

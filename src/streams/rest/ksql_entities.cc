@@ -285,6 +285,17 @@ std::string entity_json(const statement_result& r, std::string_view statement_te
                 .raw("overwrittenProperties", "[]")
                 .raw("defaultProperties", "[]");
             break;
+        case kind::variables:
+            w.string("@type", "variables")
+                .string("statementText", statement_text)
+                .raw("variables", array_of(r.variables, [](const auto& v) {
+                         std::string o;
+                         json_object_writer vw(o);
+                         vw.string("name", v.first).string("value", v.second);
+                         vw.close();
+                         return o;
+                     }));
+            break;
         case kind::description:
             w.string("@type", "sourceDescription")
                 .string("statementText", statement_text)
@@ -299,6 +310,17 @@ std::string entity_json(const statement_result& r, std::string_view statement_te
             break;
     }
     w.raw("warnings", "[]");
+    w.close();
+    return out;
+}
+
+std::string warning_json(std::string_view statement_text, std::string_view message) {
+    std::string out;
+    json_object_writer w(out);
+    w.string("@type", "warning_entity")
+        .string("statementText", statement_text)
+        .string("message", message)
+        .raw("warnings", "[]");
     w.close();
     return out;
 }

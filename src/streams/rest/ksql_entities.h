@@ -41,6 +41,9 @@ std::string entity_json(const statement_result& r, std::string_view statement_te
                         const command_ref& command);
 
 // {"@type":"generic_error","error_code":N,"message":...}
+// ksqlDB's WarningEntity (e.g. UNDEFINE of a variable never defined).
+std::string warning_json(std::string_view statement_text, std::string_view message);
+
 std::string error_json(int error_code, std::string_view message);
 // {"@type":"statement_error","error_code":N,"message":...,"statementText":...,
 //  "entities":[...]}: `entities` is the JSON array of what ran before.

@@ -152,8 +152,21 @@ response ksql_rest_api::ksql(const request& req) {
     bool first = true;
     for (size_t i = 0; i < done.size(); ++i) {
         const ast::statement& s = (*stmts)[i];
-        if (std::holds_alternative<ast::insert_values_stmt>(s.body)) {
-            continue;  // ksqlDB returns no entity for INSERT VALUES
+        // ksqlDB returns no entity for INSERT VALUES, SET, UNSET, DEFINE and
+        // UNDEFINE (a warning for a variable never defined).
+        if (std::holds_alternative<ast::insert_values_stmt>(s.body) ||
+            std::holds_alternative<ast::set_stmt>(s.body) ||
+            std::holds_alternative<ast::unset_stmt>(s.body) ||
+            std::holds_alternative<ast::define_stmt>(s.body)) {
+            continue;
+        }
+        if (std::holds_alternative<ast::undefine_stmt>(s.body)) {
+            if (!done[i].message.empty()) {
+                entities += first ? "" : ",";
+                entities += warning_json(statement_text(s), done[i].message);
+                first = false;
+            }
+            continue;
         }
         command_ref cmd{.id = command_id(s), .sequence = 0};
         if (!cmd.id.empty()) {

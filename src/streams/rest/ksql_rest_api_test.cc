@@ -248,6 +248,26 @@ TEST_F(KsqlRestTest, StreamsPropertiesLastForTheRequest) {
     EXPECT_EQ(later.body.find("commit.interval.ms"), std::string::npos) << later.body;
 }
 
+TEST_F(KsqlRestTest, SessionStatementsHaveKsqlDbsEntities) {
+    // SET, UNSET, DEFINE and UNDEFINE answer nothing; SHOW VARIABLES lists;
+    // UNDEFINE of an unknown variable warns.
+    auto r = ksql(
+        "SET 'auto.offset.reset'='earliest'; UNSET 'auto.offset.reset'; DEFINE a = 'x'; "
+        "DEFINE b = 'y'; UNDEFINE b; SHOW VARIABLES; UNDEFINE nope;");
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto d = parse(r.body);
+    ASSERT_EQ(count(d->root), 2u) << r.body;
+    auto vars = d->root.at(0);
+    EXPECT_EQ(str(vars, "@type"), "variables");
+    EXPECT_EQ(str(vars, "statementText"), "SHOW VARIABLES;");
+    ASSERT_EQ(count(vars["variables"]), 1u) << r.body;
+    EXPECT_EQ(str(vars["variables"].at(0), "name"), "a");
+    EXPECT_EQ(str(vars["variables"].at(0), "value"), "x");
+    auto warning = d->root.at(1);
+    EXPECT_EQ(str(warning, "@type"), "warning_entity");
+    EXPECT_NE(str(warning, "message").find("Cannot undefine variable 'nope'"), std::string::npos);
+}
+
 TEST_F(KsqlRestTest, ErrorsHaveKsqlDbShapesAndTheServerKeepsServing) {
     auto malformed = http_call(server_->port(), "POST", "/ksql", R"({"ksql": "SHOW STREAMS;)");
     EXPECT_EQ(malformed.status, 400);
