@@ -4,6 +4,7 @@
 
 #include "streams/like_pattern.h"
 #include "streams/parser.h"
+#include "streams/test_columns.h"
 
 namespace cs::streams {
 namespace {
@@ -11,12 +12,7 @@ namespace {
 // Columns: C.ID INTEGER, C.NAME STRING, C.AMOUNT DECIMAL(10,2), C.FLAG BOOLEAN,
 // C.S STRUCT<CITY STRING, `zip` INT>, C.TAGS ARRAY<STRING>, C.M MAP<STRING,BIGINT>,
 // U.ID INTEGER, U.NAME STRING.
-column_def col(std::string name, sql_type t) {
-    column_def c;
-    c.name = std::move(name);
-    c.type = std::move(t);
-    return c;
-}
+using testing::col;
 
 class binder_test : public ::testing::Test {
   protected:

@@ -10,6 +10,7 @@
 #include "streams/parser.h"
 #include "streams/serde.h"
 #include "streams/sql_time_types.h"
+#include "streams/test_columns.h"
 #include "streams/value_text.h"
 
 namespace cs::streams {
@@ -129,13 +130,7 @@ TEST(DateTimeInsert, StringValuesCoerce) {
     EXPECT_FALSE(value_of("5", DT).ok());
 }
 
-column_def col(std::string name, sql_type t) {
-    return column_def{.name = std::move(name),
-                      .type = std::move(t),
-                      .origin = column_origin::value,
-                      .header_key = {},
-                      .not_null = false};
-}
+using testing::col;
 
 // Decodes `in` with the columns D DATE, T TIME in `format` and encodes the row again.
 result<std::pair<row, std::string>> round_trip(data_format format, std::string_view in) {

@@ -3,17 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "streams/serde_text.h"
+#include "streams/test_columns.h"
 
 namespace cs::streams {
 namespace {
 
-column_def col(std::string name, sql_type t, column_origin o = column_origin::value) {
-    return column_def{.name = std::move(name),
-                      .type = std::move(t),
-                      .origin = o,
-                      .header_key = {},
-                      .not_null = false};
-}
+using testing::col;
 
 source_def clicks_def() {
     source_def d;
