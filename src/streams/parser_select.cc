@@ -296,6 +296,11 @@ ast::select_stmt parser::select() {
         j.on = expression();
         s.joins.push_back(std::move(j));
     }
+    // ksqlDB's grammar puts WINDOW after the whole relation, joins included.
+    if (!s.has_window && !s.joins.empty() && accept_keyword("WINDOW")) {
+        s.has_window = true;
+        s.window = window();
+    }
     if (accept_keyword("WHERE")) {
         s.where = expression();
     }

@@ -49,10 +49,11 @@ class select_planner {
         const bool two_source = source_join_query();
         if (two_source) {
             plan_source_join(p, width);
-        } else {
-            for (const auto& j : select_.joins) {
-                plan_join(j, p, width);
-            }
+        }
+        // Broadcast TABLE look-ups, also after a stream-stream join (on its
+        // joined row).
+        for (size_t j = two_source ? 1 : 0; j < select_.joins.size(); ++j) {
+            plan_join(select_.joins[j], p, width);
         }
         p.joined_width = width;
         if (select_.where) {
@@ -272,8 +273,9 @@ class select_planner {
             }
             fail(ref.pos,
                  ast::quote_identifier(ref.name) +
-                     " is a STREAM: a stream joins a TABLE, or one other STREAM (WITHIN), as the "
-                     "first join; more sources after a stream-stream join are not supported yet",
+                     " is a STREAM: a stream joins one other STREAM (WITHIN) as its first join, "
+                     "then TABLEs; a STREAM joined after a TABLE or a third STREAM (a second "
+                     "stream-stream join) is not supported yet",
                  errc::unsupported);
         }
         return def;
@@ -307,13 +309,13 @@ class select_planner {
                  "supported",
                  errc::unsupported);
         }
+        const source_def* table = lookup(j.source, source_kind::table);
         if (j.has_within) {
             fail(j.pos,
                  "WITHIN is for stream-stream joins; " + ast::quote_identifier(j.source.name) +
                      " is not a STREAM",
                  errc::invalid_argument);
         }
-        const source_def* table = lookup(j.source, source_kind::table);
         std::vector<size_t> keys;
         for (size_t i = 0; i < table->columns.size(); ++i) {
             if (table->columns[i].origin == column_origin::key) {
@@ -364,6 +366,11 @@ class select_planner {
                  errc::unsupported);
         }
         auto lookup_expr = bind_in(*other, before);
+        table_join_key tk{.lookup = lookup_expr,
+                          .lookup_sql = ast::to_sql(*other),
+                          .key = nullptr,
+                          .table_key = key_index,
+                          .table_key_sql = ast::to_sql(*(is_key(l) ? on.args[0] : on.args[1]))};
         if (!(lookup_expr->type() == key_col.type)) {
             const sql_type& t = lookup_expr->type();
             bool widen = t.is_numeric() && key_col.type.is_numeric();
@@ -375,6 +382,8 @@ class select_planner {
             lookup_expr = std::make_shared<nodes::cast_node>(lookup_expr, key_col.type,
                                                              lookup_expr->to_sql());
         }
+        tk.key = lookup_expr;
+        table_keys_.push_back(std::move(tk));
         join_step step;
         step.table = table->name;
         step.kind = j.type == ast::join_type::left ? join_kind::left : join_kind::inner;
@@ -404,20 +413,8 @@ class select_planner {
     void plan_source_join(query_plan& p, size_t& width) {
         const ast::join_clause& j = select_.joins[0];
         const bool streams = p.source.kind == source_kind::stream;
-        if (select_.joins.size() > 1) {
-            fail(select_.joins[1].pos,
-                 std::string("a join after a ") + (streams ? "stream-stream" : "table-table") +
-                     " join is not supported yet",
-                 errc::unsupported);
-        }
-        if (!select_.group_by.empty()) {
-            fail(select_.group_by[0]->pos,
-                 "GROUP BY over a stream-stream join is not supported yet", errc::unsupported);
-        }
-        if (!select_.partition_by.empty()) {
-            fail(select_.partition_by[0]->pos,
-                 "PARTITION BY of a stream-stream join is not supported yet: the output is keyed "
-                 "by the join key",
+        if (!streams && select_.joins.size() > 1) {
+            fail(select_.joins[1].pos, "a join after a table-table join is not supported yet",
                  errc::unsupported);
         }
         const source_def* right = catalog_.find(j.source.name);
@@ -468,21 +465,26 @@ class select_planner {
     }
 
     // The projection of a two-source join: SELECT * of a FULL join starts
-    // with ROWKEY (ksqlDB's synthetic key); the output key is the join key.
+    // with ROWKEY (ksqlDB's synthetic key); the output key is the join key
+    // (of the last join, planner_join.h), or the PARTITION BY expressions.
     void project_source_join(query_plan& p, const source_def& sink) {
         project(p);
+        if (!select_.partition_by.empty()) {
+            partition(p);
+            return;
+        }
         source_join& sj = *p.two_source;
+        join_key_choice key = join_key_of(sj, join_sides_sql_, table_keys_);
         const bool star = std::any_of(select_.items.begin(), select_.items.end(),
                                       [](const ast::select_item& i) { return i.star; });
-        if (sj.window.kind == two_way_join::full && star) {
+        if (key.synthetic && sj.window.kind == two_way_join::full && star) {
             projection pr;
             pr.name = "ROWKEY";
             pr.expr =
                 std::make_shared<nodes::column_ref>(sj.key_column, sj.left_expr->type(), "ROWKEY");
             p.projections.insert(p.projections.begin(), std::move(pr));
         }
-        choose_join_key(p, join_sides_sql_.first, join_sides_sql_.second, sink.name, select_.pos,
-                        fail_fn());
+        choose_join_key(p, key, sink.name, select_.pos, fail_fn());
     }
 
     // Names used by more than one source (qualified refs to them get the
@@ -537,7 +539,10 @@ class select_planner {
                     // PARTITION BY (NULL included) moves the stream's key
                     // columns into the value after its value columns, where
                     // * finds them (ksqlDB's PartitionByParamsFactory).
-                    const bool keys_last = !join && !select_.partition_by.empty();
+                    // Over a join, per source (ksqlDB's order without its
+                    // pseudo-columns).
+                    const bool keys_last =
+                        !select_.partition_by.empty() && (!join || p.two_source.has_value());
                     for (int pass = 0; pass < (keys_last ? 2 : 1); ++pass) {
                         for (const auto& sc : scope_.columns) {
                             if (sc.source != qualifiers_[s]) {
@@ -714,7 +719,9 @@ class select_planner {
         }
         // Kafka Streams' KGroupedTable always goes through a repartition
         // topic (its records carry the row's old and new values).
-        agg.repartition = agg.table_source || !groups_by_source_key(agg, p.source);
+        agg.repartition =
+            agg.table_source || (p.two_source ? !groups_by_join_key(agg, *p.two_source)
+                                              : !groups_by_source_key(agg, p.source));
         p.aggregate = std::move(agg);
     }
 
@@ -816,6 +823,20 @@ class select_planner {
         return k > 0 && k == agg.group_by.size();
     }
 
+    // GROUP BY the join key of a two-source join (either side's expression
+    // or ROWKEY): each joined row is in the partition of its join key
+    // already. A non-NULL group value equals the join key (NULL groups are
+    // dropped), whatever the join's kind.
+    static bool groups_by_join_key(const aggregation& agg, const source_join& sj) {
+        if (agg.group_by.size() != 1) {
+            return false;
+        }
+        const expr_ptr& g = agg.group_by[0];
+        const auto* c = dynamic_cast<const nodes::column_ref*>(g.get());
+        return (c != nullptr && c->index() == sj.key_column) || same(g, sj.left_expr) ||
+               same(g, sj.right_expr);
+    }
+
     void partition(query_plan& p) {
         if (select_.partition_by.empty()) {
             // The stream's key columns pass through when projected as they are.
@@ -912,6 +933,7 @@ class select_planner {
     std::vector<bool> reads_;  // scope_.reads
     size_t next_index_ = 0;
     std::pair<std::string, std::string> join_sides_sql_;  // ON's (left, right) sides as SQL
+    std::vector<table_join_key> table_keys_;              // of each TABLE join, in order
     std::vector<std::string> qualifiers_;
     std::vector<const source_def*> defs_;
     bool transient_ = false;  // a bare SELECT (plan_transient)

@@ -165,25 +165,96 @@ void plan_join_condition(const ast::join_clause& j, source_join& sj, const sourc
     sj.right_expr = std::move(r);
 }
 
-void choose_join_key(query_plan& p, const std::string& left_name, const std::string& right_name,
-                     const std::string& sink_name, ast::source_pos pos, const join_fail& fail) {
-    const source_join& sj = *p.two_source;
-    // ksqlDB prefers the left side's join column to the right one's.
-    auto refers_to = [&](std::optional<size_t> index) {
-        return std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
+namespace {
+
+bool same_expr(const expr_ptr& a, const expr_ptr& b) {
+    const auto ca = column_of(a);
+    const auto cb = column_of(b);
+    if (ca || cb) {
+        return ca == cb;
+    }
+    return a->to_sql() == b->to_sql();
+}
+
+std::string or_list(const std::vector<std::string>& names) {
+    std::string s;
+    for (size_t i = 0; i < names.size(); ++i) {
+        s += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    }
+    return s;
+}
+
+}  // namespace
+
+join_key_choice join_key_of(const source_join& sj,
+                            const std::pair<std::string, std::string>& sides_sql,
+                            const std::vector<table_join_key>& tables) {
+    join_key_choice k;
+    k.key = std::make_shared<nodes::column_ref>(sj.key_column, sj.left_expr->type(), "ROWKEY");
+    k.synthetic = sj.synthetic_key;
+    if (k.synthetic) {
+        k.viable = {sj.key_column};
+        k.names = {"ROWKEY"};
+    } else {
+        if (auto c = column_of(sj.left_expr)) {
+            k.viable.push_back(*c);
+            k.names.push_back(sides_sql.first);
+        }
+        if (auto c = column_of(sj.right_expr)) {
+            k.viable.push_back(*c);
+            k.names.push_back(sides_sql.second);
+        }
+    }
+    // The expressions equivalent to the key (none for FULL: either side may
+    // be NULL).
+    std::vector<expr_ptr> equiv;
+    if (sj.window.kind != two_way_join::full) {
+        equiv = {sj.left_expr, sj.right_expr};
+    }
+    for (const auto& t : tables) {
+        const bool include = std::any_of(equiv.begin(), equiv.end(),
+                                         [&](const expr_ptr& e) { return same_expr(e, t.lookup); });
+        if (!include || k.synthetic) {
+            k.viable.clear();  // ROWKEY is no source column
+            k.names.clear();
+        }
+        if (!include) {
+            equiv.clear();
+            k.key = t.key;
+        }
+        auto add = [&](std::optional<size_t> c, const std::string& name) {
+            if (c && std::find(k.viable.begin(), k.viable.end(), *c) == k.viable.end()) {
+                k.viable.push_back(*c);
+                k.names.push_back(name);
+            }
+        };
+        add(column_of(t.lookup), t.lookup_sql);
+        add(t.table_key, t.table_key_sql);
+        equiv.push_back(t.lookup);
+        equiv.push_back(
+            std::make_shared<nodes::column_ref>(t.table_key, t.key->type(), t.table_key_sql));
+        k.synthetic = false;
+    }
+    if (tables.empty() && !k.synthetic) {
+        k.names = {sides_sql.first, sides_sql.second};  // ON's sides, as written
+    }
+    return k;
+}
+
+void choose_join_key(query_plan& p, const join_key_choice& key, const std::string& sink_name,
+                     ast::source_pos pos, const join_fail& fail) {
+    auto it = p.projections.end();
+    for (size_t v : key.viable) {
+        it = std::find_if(p.projections.begin(), p.projections.end(), [&](const projection& pr) {
             const auto c = column_of(pr.expr);
-            return index && c && *c == *index;
+            return c && *c == v;
         });
-    };
-    auto it = refers_to(sj.key_column);
-    if (!sj.synthetic_key) {
-        it = refers_to(column_of(sj.left_expr));
-        if (it == p.projections.end()) {
-            it = refers_to(column_of(sj.right_expr));
+        if (it != p.projections.end()) {
+            break;
         }
     }
     if (it == p.projections.end()) {
-        if (sj.synthetic_key) {
+        if (key.synthetic) {
             fail(pos,
                  "Key missing from projection (ie, SELECT).\nThe query used to build `" +
                      sink_name +
@@ -194,17 +265,17 @@ void choose_join_key(query_plan& p, const std::string& left_name, const std::str
                  errc::invalid_argument);
         }
         fail(pos,
-             "The query used to build `" + sink_name + "` must include the join expressions " +
-                 left_name + " or " + right_name + " in its projection (eg, SELECT " + left_name +
-                 "...).",
+             "The query used to build `" + sink_name + "` must include the join expression" +
+                 (key.names.size() == 1 ? " " : "s ") + or_list(key.names) +
+                 " in its projection (eg, SELECT " + key.names.front() + "...).",
              errc::invalid_argument);
     }
-    projection key = std::move(*it);
+    projection k = std::move(*it);
     p.projections.erase(it);
-    key.expr = std::make_shared<nodes::column_ref>(sj.key_column, sj.left_expr->type(), "ROWKEY");
-    key.is_key = true;
-    key.key_only = false;
-    p.projections.insert(p.projections.begin(), std::move(key));
+    k.expr = key.key;
+    k.is_key = true;
+    k.key_only = false;
+    p.projections.insert(p.projections.begin(), std::move(k));
     if (p.projections.size() == 1) {
         fail(pos, "The projection contains no value columns.", errc::invalid_argument);
     }

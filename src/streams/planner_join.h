@@ -41,11 +41,41 @@ void plan_join_condition(const ast::join_clause& j, source_join& sj, const sourc
                          const std::vector<bool>& r_reads, size_t right_first, size_t right_end,
                          const join_fail& fail);
 
-// The output key: the first projection that is the left side's bare join
-// column, else the right one's (with a synthetic key: ROWKEY) becomes the
-// key column, evaluated as the join key; it moves first. left_name and
-// right_name are ON's sides as SQL (the error text).
-void choose_join_key(query_plan& p, const std::string& left_name, const std::string& right_name,
-                     const std::string& sink_name, ast::source_pos pos, const join_fail& fail);
+// A TABLE joined after a two-source join (a broadcast look-up): its
+// look-up expression as bound (before any CAST to the key's type) and as
+// SQL, the look-up as evaluated (key), and the table's key column.
+struct table_join_key {
+    expr_ptr lookup;
+    std::string lookup_sql;
+    expr_ptr key;
+    size_t table_key = 0;
+    std::string table_key_sql;
+};
+
+// The output key of a join, as ksqlDB's JoinTree: the columns equivalent to
+// the last join's key ("viable", in ksqlDB's order: the previous join's when
+// the look-up expression is one of its join expressions, then the look-up
+// column, then the table's key), and its value (key, on the joined row).
+// Synthetic: no viable column (a FULL join, or ON two expressions), the key
+// is ROWKEY.
+struct join_key_choice {
+    std::vector<size_t> viable;
+    std::vector<std::string> names;  // viable as SQL (the error text)
+    expr_ptr key;
+    bool synthetic = false;
+};
+
+// The key of a two-source join (its ON sides as SQL in (left, right) order)
+// followed by TABLE look-ups (in join order).
+join_key_choice join_key_of(const source_join& sj,
+                            const std::pair<std::string, std::string>& sides_sql,
+                            const std::vector<table_join_key>& tables);
+
+// The output key: the first projection that is a bare viable column (in
+// viable order; with a synthetic key: ROWKEY) becomes the key column,
+// evaluated as the key; it moves first. Fails with ksqlDB's message when
+// none is projected.
+void choose_join_key(query_plan& p, const join_key_choice& key, const std::string& sink_name,
+                     ast::source_pos pos, const join_fail& fail);
 
 }  // namespace cs::streams

@@ -40,6 +40,16 @@ class planner_fixture : public ::testing::Test {
         return p.ok() ? "" : p.err().message;
     }
 
+    // The sink's columns: "NAME TYPE[ KEY], ...".
+    static std::string schema(const query_plan& p) {
+        std::string s;
+        for (const auto& c : p.sink.columns) {
+            s += (s.empty() ? "" : ", ") + c.name + " " + c.type.to_string() +
+                 (c.origin == column_origin::key ? " KEY" : "");
+        }
+        return s;
+    }
+
     map_catalog catalog;
     ast::statement stmt;
 };

@@ -45,6 +45,10 @@ result<std::unique_ptr<query_runner>> query_runner::create(
     }
     std::unique_ptr<query_runner> r(new query_runner());
     size_t width = plan.source.columns.size();
+    if (plan.two_source) {
+        // The right source and the join key, then any joined tables.
+        width += plan.two_source->right.columns.size() + 1;
+    }
     for (size_t j = 0; j < plan.joins.size(); ++j) {
         const auto& step = plan.joins[j];
         if (!step.stream_key) {
@@ -65,9 +69,6 @@ result<std::unique_ptr<query_runner>> query_runner::create(
         }
         r->join_columns_.push_back(std::move(copy));
         width += table_width;
-    }
-    if (plan.two_source) {
-        width += plan.two_source->right.columns.size() + 1;  // + the join key
     }
     if (plan.joined_width != width) {
         return error{errc::invalid_argument,
@@ -192,10 +193,14 @@ status query_runner::prepare() {
                              .configs = {}});
     }
     std::vector<client::new_topic> state_topics;
-    if (aggregating()) {
-        state_topics = aggregate_topics(source_partitions, replicas);
-    } else if (join_log_) {
+    if (join_log_) {
         state_topics = join_topics(join_partitions, replicas);
+    }
+    if (aggregating()) {
+        // Over a join: as many partitions as the join's.
+        auto more = aggregate_topics(join_partitions, replicas);
+        state_topics.insert(state_topics.end(), std::make_move_iterator(more.begin()),
+                            std::make_move_iterator(more.end()));
     }
     for (auto& t : state_topics) {
         if (partitions_of(t.name) == 0) {

@@ -226,8 +226,9 @@ class query_runner {
   private:
     query_runner() = default;
     struct batch_state {
-        uint64_t outputs = 0;  // sent to the sink in this batch
-        uint64_t dlq = 0;      // sent to the DLQ in this batch
+        uint64_t outputs = 0;    // sent to the sink in this batch
+        uint64_t dlq = 0;        // sent to the DLQ in this batch
+        uint64_t regrouped = 0;  // sent to GROUP BY's repartition topic in this batch
         std::vector<std::shared_lock<std::shared_mutex>> locks;
     };
     void process_batch(std::span<const client::message> batch, batch_state& b);
@@ -356,6 +357,11 @@ class query_runner {
     void emit_joined(const client::message& m, const std::string* key, const row* left,
                      const row* right, int64_t ts, batch_state& b);
     void send_tombstone_of(const client::message& m, const value& key, int64_t ts, batch_state& b);
+    // The TABLEs joined after a stream-stream join into joined (ctx's row);
+    // false: the result is dropped (an INNER miss, a NULL key) or went to
+    // the DLQ.
+    bool look_up_tables(const client::message& m, const eval_context& ctx, row& joined,
+                        batch_state& b);
     status restore_tables(int32_t partition);
     // A stream-stream join's repartition step (query_runner_repartition.cc).
     struct join_rekey;

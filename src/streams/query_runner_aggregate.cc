@@ -111,9 +111,9 @@ status query_runner::create_aggregate() {
     if (agg.repartition && exactly_once() && !transient()) {
         return status(errc::unsupported,
                       fmt::format("query {}: GROUP BY an expression other than the source's key "
-                                  "under exactly_once_v2 is not supported yet (its repartition "
-                                  "topic would have to be read in the transaction); use "
-                                  "at_least_once, or GROUP BY the key of {}",
+                                  "(a join's: its join key) under exactly_once_v2 is not "
+                                  "supported yet (its repartition topic would have to be read in "
+                                  "the transaction); use at_least_once, or GROUP BY the key of {}",
                                   plan_.id, plan_.source.name));
     }
     if (agg.table_source) {
@@ -147,7 +147,14 @@ status query_runner::create_aggregate() {
     }
 
     if (agg.repartition) {
+        // The joined row: the source's columns, a two-source join's right
+        // side and join key, then the tables'.
         std::vector<sql_type> types = column_types(plan_.source);
+        if (const auto& sj = plan_.two_source) {
+            auto right = column_types(sj->right);
+            types.insert(types.end(), right.begin(), right.end());
+            types.push_back(sj->left_expr->type());
+        }
         for (const auto& t : plan_.tables) {
             auto more = column_types(t);
             types.insert(types.end(), more.begin(), more.end());
@@ -277,6 +284,7 @@ bool query_runner::send_regrouped(const client::message& m, const eval_context& 
         }
         return false;
     }
+    ++b.regrouped;
     return true;
 }
 

@@ -36,6 +36,8 @@ struct query_runner::join_store {
     std::unordered_map<int32_t, table_join_state> tables;
     row scratch;
     row joined;
+    row regrouped;  // a record of GROUP BY's repartition topic
+    std::string lookup_bytes;
     row key_row;
     value current_key;  // the key column of the record being joined
     // Table joins with WHERE, per partition: the keys whose last row passed.
@@ -101,6 +103,20 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
         if (state_.load() == query_state::failed) {
             return;
         }
+        if (from_repartition(m) && rekeyed_side(m) < 0) {
+            // GROUP BY over the join: a joined row regrouped.
+            int64_t rowtime = m.timestamp_ms();
+            if (auto st = decode_repartitioned(m, j.regrouped, rowtime); !st) {
+                send_to_dlq(m, "decode", st.message(), b);
+                continue;
+            }
+            aggregate_record(
+                m,
+                {.joined = &j.regrouped,
+                 .record = {.rowtime = rowtime, .partition = m.partition(), .offset = m.offset()}},
+                b);
+            continue;
+        }
         // From a repartition topic (keyed by the join key), else the source.
         const int rekeyed = rekeyed_side(m);
         const int side = rekeyed >= 0 ? rekeyed : m.topic() == sj.right.topic ? 1 : 0;
@@ -132,8 +148,10 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
         if ((rekeyed >= 0 || !j.current_key.is_null()) && m.key()) {
             key.emplace(*m.key());
         }
-        const uint64_t outputs_before = b.outputs;
+        const uint64_t outputs_before = b.outputs + b.regrouped;
         const uint64_t dlq_before = b.dlq;
+        // An aggregation of the results counts what it drops itself.
+        const uint64_t filtered_before = counters_.filtered.load(std::memory_order_relaxed);
         auto emit = [&](const std::string* k, const row* l, const row* r, int64_t ts) {
             emit_joined(m, k, l, r, ts, b);
         };
@@ -170,7 +188,8 @@ void query_runner::process_source_join(std::span<const client::message> batch, b
             }
             it->second.process(side, *key, *decoded ? &j.scratch : nullptr, rowtime, emit);
         }
-        if (b.outputs == outputs_before && b.dlq == dlq_before) {
+        if (b.outputs + b.regrouped == outputs_before && b.dlq == dlq_before &&
+            counters_.filtered.load(std::memory_order_relaxed) == filtered_before) {
             counters_.filtered.fetch_add(1, std::memory_order_relaxed);
         }
     }
@@ -227,6 +246,9 @@ void query_runner::emit_joined(const client::message& m, const std::string* key,
         send_tombstone_row();
         return;
     }
+    if (!plan_.joins.empty() && !look_up_tables(m, ctx, j.joined, b)) {
+        return;
+    }
     if (plan_.where) {
         auto keep = passes_where(m, ctx, b);
         if (!keep) {
@@ -242,7 +264,55 @@ void query_runner::emit_joined(const client::message& m, const std::string* key,
             j.passed[m.partition()].insert(*key);
         }
     }
+    if (aggregating()) {
+        group_record(m, ctx, b);
+        return;
+    }
     send_projected(m, ctx, b);
+}
+
+// The TABLEs joined after a stream-stream join (broadcast, as a stream's
+// look-ups in join_batch), one result at a time: a NULL look-up key drops
+// the result (LEFT too), an INNER miss drops it, a LEFT miss leaves the
+// table's columns NULL (fill_joined made them so).
+bool query_runner::look_up_tables(const client::message& m, const eval_context& ctx, row& joined,
+                                  batch_state& b) {
+    join_store& j = *join_;
+    for (size_t t = 0; t < plan_.joins.size(); ++t) {
+        const join_step& step = plan_.joins[t];
+        value computed;
+        const value* key = step.stream_key->ref(ctx);
+        if (key == nullptr) {
+            auto v = step.stream_key->eval(ctx);
+            if (!v) {
+                send_to_dlq(m, "join",
+                            fmt::format("join {} key {}: {}", step.table, step.stream_key->to_sql(),
+                                        v.err().message),
+                            b);
+                return false;
+            }
+            computed = std::move(*v);
+            key = &computed;
+        }
+        if (key->is_null()) {
+            counters_.join_misses[t]->fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        const table_store& table = *tables_[t]->store();
+        const std::string_view k = lookup_key(*key, step.stream_key->type(), j.lookup_bytes);
+        const value* hit = table.find(k, table_store::hash_key(k));
+        if (hit == nullptr) {
+            counters_.join_misses[t]->fetch_add(1, std::memory_order_relaxed);
+            if (step.kind == join_kind::inner) {
+                return false;
+            }
+            continue;
+        }
+        for (uint32_t c : join_columns_[t]) {
+            joined[step.first_column + c] = hit[c];
+        }
+    }
+    return true;
 }
 
 // The key projection is the first (planner_join.h): the join key.
