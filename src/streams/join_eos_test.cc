@@ -169,27 +169,6 @@ TEST_P(JoinEosTest, ACrashedTransactionLeavesNoWindowStateBehind) {
               (std::multiset<std::string>{"home|buy", "home|again", "cart|buy", "cart|again"}));
 }
 
-// A join on anything but both keys repartitions a side, which is not
-// supported under exactly-once yet: refused when the runner is created.
-TEST_P(JoinEosTest, AJoinThatRepartitionsIsRefused) {
-    auto st = parse_statement(
-        "CREATE STREAM je_by_button AS SELECT v.id, page, button FROM je_views v JOIN je_clicks "
-        "c WITHIN 1 HOUR ON v.page = c.button;");
-    ASSERT_TRUE(st.ok()) << st.err().message;
-    auto p = plan_create_as_select(std::get<ast::create_as_select_stmt>(st->body), *st, catalog_);
-    ASSERT_TRUE(p.ok()) << p.err().message;
-    p->id = "CSAS_JE_BY_BUTTON_2";
-    runner_options opts;
-    opts.guarantee = processing_guarantee::exactly_once_v2;
-    auto r = query_runner::create(*p, {}, test::settings_for(*broker_), opts);
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.err().code, errc::unsupported);
-    EXPECT_NE(r.err().message.find("repartitions both sources under exactly_once_v2 is not "
-                                   "supported yet"),
-              std::string::npos)
-        << r.err().message;
-}
-
 INSTANTIATE_TEST_SUITE_P(Brokers, JoinEosTest, ::testing::Values("mock", "clickstream"),
                          [](const auto& p) { return p.param; });
 

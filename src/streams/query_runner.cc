@@ -721,11 +721,10 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
     if (e.what != client::rebalance_event::kind::revoked) {
         return;
     }
-    for (const auto& p : e.partitions) {
-        if (p.topic == plan_.source.topic) {
-            revoking_.push_back(p.partition);
-        }
-    }
+    // Every topic's: a join's or aggregation's topics need not share their
+    // partition numbers' owners (a repartition topic may have more
+    // partitions than a source; the assignor may be cooperative).
+    revoking_ = e.partitions;
     if (!e.lost && state_.load() == query_state::running) {
         if (auto st = deliver_and_commit(); !st) {
             fail(st.err());
@@ -751,10 +750,9 @@ void query_runner::on_rebalance(const client::rebalance_event& e) {
 }
 
 void query_runner::update_lag(std::span<const client::message> batch) {
+    // Every topic read has its position: exactly once, positions_ are the
+    // offsets committed in the transaction, the repartition topics' too.
     for (const auto& m : batch) {
-        if (from_repartition(m)) {
-            continue;  // the lag counted is the source's
-        }
         bool found = false;
         for (auto& pos : positions_) {
             if (pos.partition == m.partition() && pos.topic == m.topic()) {
@@ -768,6 +766,9 @@ void query_runner::update_lag(std::span<const client::message> batch) {
     }
     int64_t lag = 0;
     for (const auto& pos : positions_) {
+        if (repartition_topic(pos.topic)) {
+            continue;  // the lag counted is the source's
+        }
         // Cached from fetch responses: no request to the broker.
         auto w = consumer_->cached_watermarks(pos.topic, pos.partition);
         if (w && w->high > pos.offset) {

@@ -285,6 +285,8 @@ class query_runner {
     std::vector<std::string> aggregate_topic_names() const;
     // Whether m was read from a repartition topic (GROUP BY's or a join's).
     bool from_repartition(const client::message& m) const;
+    // Whether topic is one of the query's repartition topics.
+    bool repartition_topic(std::string_view topic) const;
     status decode_repartitioned(const client::message& m, row& out, int64_t& rowtime);
     // After WHERE: the group key; the record goes to the repartition topic
     // or is aggregated here.
@@ -368,6 +370,7 @@ class query_runner {
     status create_join_rekey();
     // The side whose repartition topic m was read from, else -1.
     int rekeyed_side(const client::message& m) const;
+    int rekeyed_side(std::string_view topic) const;
     // Whether side 0 (left) or 1 (right) is repartitioned before the join.
     bool rekeys_source(int side) const;
     // The topic the join reads for a side: its repartition topic or its source.
@@ -473,7 +476,8 @@ class query_runner {
     bool txn_open_ = false;
     std::string txn_failed_;  // why the open transaction takes no records
     std::vector<client::topic_partition_offset> txn_start_;
-    std::vector<int32_t> revoking_;  // partitions a revocation is taking away
+    // The topic partitions a revocation is taking away (every topic read).
+    std::vector<client::topic_partition_offset> revoking_;
     // Rewound inside poll_batch (a rebalance callback): these partitions'
     // records among the first rewound_before_ of the batch predate the rewind.
     std::vector<client::topic_partition_offset> rewound_;

@@ -108,14 +108,6 @@ column_def column(std::string name, sql_type type, column_origin origin = column
 
 status query_runner::create_aggregate() {
     const aggregation& agg = *plan_.aggregate;
-    if (agg.repartition && exactly_once() && !transient()) {
-        return status(errc::unsupported,
-                      fmt::format("query {}: GROUP BY an expression other than the source's key "
-                                  "(a join's: its join key) under exactly_once_v2 is not "
-                                  "supported yet (its repartition topic would have to be read in "
-                                  "the transaction); use at_least_once, or GROUP BY the key of {}",
-                                  plan_.id, plan_.source.name));
-    }
     if (agg.table_source) {
         if (auto st = create_table_grouping(); !st) {
             return st;
@@ -200,8 +192,14 @@ std::vector<client::new_topic> query_runner::aggregate_topics(int partitions, in
 }
 
 bool query_runner::from_repartition(const client::message& m) const {
-    return (agg_ && plan_.aggregate->repartition && m.topic() == agg_->repartition_topic) ||
-           rekeyed_side(m) >= 0;
+    return repartition_topic(m.topic());
+}
+
+bool query_runner::repartition_topic(std::string_view topic) const {
+    if (agg_ && plan_.aggregate->repartition && topic == agg_->repartition_topic) {
+        return true;
+    }
+    return rekeyed_side(topic) >= 0;
 }
 
 status query_runner::decode_repartitioned(const client::message& m, row& out, int64_t& rowtime) {

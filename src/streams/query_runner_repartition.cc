@@ -47,17 +47,6 @@ status query_runner::create_join_rekey() {
     if (!sj.repartition_left && !sj.repartition_right) {
         return {};
     }
-    if (exactly_once() && !transient()) {
-        return status(errc::unsupported,
-                      fmt::format("query {}: a join that repartitions {} under exactly_once_v2 "
-                                  "is not supported yet (its repartition topic would have to be "
-                                  "read in the transaction); use at_least_once, or join on the "
-                                  "key columns of co-partitioned sources",
-                                  plan_.id,
-                                  sj.repartition_left && sj.repartition_right ? "both sources"
-                                  : sj.repartition_left                       ? plan_.source.name
-                                                                              : sj.right.name));
-    }
     auto k = std::make_shared<join_rekey>();
     const source_def* defs[2] = {&plan_.source, &sj.right};
     const bool rekeyed[2] = {sj.repartition_left, sj.repartition_right};
@@ -99,11 +88,15 @@ status query_runner::create_join_rekey() {
 }
 
 int query_runner::rekeyed_side(const client::message& m) const {
+    return rekeyed_side(m.topic());
+}
+
+int query_runner::rekeyed_side(std::string_view topic) const {
     if (!rekey_) {
         return -1;
     }
     for (int side = 0; side < 2; ++side) {
-        if (rekey_->sides[side] && m.topic() == rekey_->sides[side]->topic()) {
+        if (rekey_->sides[side] && topic == rekey_->sides[side]->topic()) {
             return side;
         }
     }

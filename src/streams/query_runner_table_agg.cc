@@ -47,14 +47,6 @@ struct query_runner::table_group_store {
 };
 
 status query_runner::create_table_grouping() {
-    if (exactly_once()) {
-        return status(errc::unsupported,
-                      fmt::format("query {}: GROUP BY over the TABLE {} (a table aggregation) "
-                                  "under exactly_once_v2 is not supported yet (its repartition "
-                                  "topic would have to be read in the transaction); use "
-                                  "at_least_once",
-                                  plan_.id, plan_.source.name));
-    }
     table_rows_ = std::make_shared<table_group_store>();
     return {};
 }

@@ -206,7 +206,9 @@ status query_runner::abort_and_rewind(std::string_view why) {
 
     std::vector<client::topic_partition_offset> rewind;
     for (const auto& first : txn_start_) {
-        if (std::find(revoking_.begin(), revoking_.end(), first.partition) == revoking_.end()) {
+        if (std::none_of(revoking_.begin(), revoking_.end(), [&](const auto& r) {
+                return r.partition == first.partition && r.topic == first.topic;
+            })) {
             rewind.push_back(first);
         }
     }
