@@ -223,6 +223,7 @@ streams::query_plan plan_count(const query_case& c) {
 measured run_ours(const query_case& c, const std::string& bootstrap, size_t n, bool thread_cpu) {
     if (thread_cpu) {
         fmt::print("ours ({}): runner thread {}\n", c.name, ::gettid());
+        std::fflush(stdout);  // for a profiler waiting for the id
     }
     streams::runner_options opts;
     opts.auto_offset_reset = "earliest";
