@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "base/allocator.h"
+#include "click_bench.h"
 #include "client/producer.h"
 #include "formats/json_writer.h"
 #include "streams/parser.h"
@@ -54,135 +55,26 @@ namespace {
 
 using namespace cs;
 using namespace std::chrono_literals;
-
-[[noreturn]] void die(const std::string& what) {
-    fmt::print(stderr, "enrichment_bench: {}\n", what);
-    std::exit(1);
-}
-
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-double now_seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-constexpr int n_users = 100'000;
-constexpr int n_devices = 20'000;
-constexpr int n_urls = 5'000;
-
-std::string user_id(int i) {
-    return fmt::format("u{:06}", i);
-}
-std::string device_id(int i) {
-    return fmt::format("d{:05}", i);
-}
-std::string url_of(int i) {
-    return fmt::format("/products/{}/{}", i % 40, i);
-}
-
-struct event {
-    std::string key;
-    std::string value;
-};
-
-std::vector<event> make_events(size_t n) {
-    std::mt19937_64 rng(42);
-    std::vector<event> out;
-    out.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-        // A few ids miss their table, as real traffic does.
-        int u = static_cast<int>(rng() % (n_users + n_users / 50));
-        int d = static_cast<int>(rng() % n_devices);
-        int l = static_cast<int>(rng() % n_urls);
-        int64_t ms = 1'767'225'600'000 + static_cast<int64_t>(i) * 7;
-        std::string ts = fmt::format("2026-01-01T{:02}:{:02}:{:02}.{:03}Z", (ms / 3600000) % 24,
-                                     (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
-        out.push_back({user_id(u), fmt::format(R"({{"timestamp":"{}","user_id":"{}","url":"{}",)"
-                                               R"("device_id":"{}","event_type":"page_view"}})",
-                                               ts, user_id(u), url_of(l), device_id(d))});
-    }
-    return out;
-}
-
-client::client_settings settings_for(const std::string& bootstrap) {
-    client::client_settings s;
-    client::apply_bootstrap(s, bootstrap);
-    return s;
-}
-
-void produce_all(const std::string& bootstrap, const std::string& topic,
-                 const std::vector<event>& records) {
-    auto s = settings_for(bootstrap);
-    s.set("linger.ms", "20", "bench");
-    s.set("batch.num.messages", "10000", "bench");
-    config::diagnostics diags;
-    auto p = client::producer::create(s, diags);
-    if (!p) {
-        die(p.err().message);
-    }
-    for (const auto& r : records) {
-        if (auto st = (*p)->send({.topic = topic, .key = r.key, .value = r.value}); !st) {
-            die(st.message());
-        }
-    }
-    if (auto st = (*p)->flush(120s); !st || (*p)->stats().failed > 0) {
-        die("producing to " + topic + ": " + (*p)->summary());
-    }
-}
+using namespace cs::bench;
 
 streams::query_plan plan_enrichment() {
-    streams::map_catalog catalog;
-    for (const char* sql :
-         {"CREATE TABLE users (user_id VARCHAR PRIMARY KEY, user_name VARCHAR, country VARCHAR) "
-          "WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
-          "CREATE TABLE devices (device_id VARCHAR PRIMARY KEY, device_type VARCHAR) "
-          "WITH (KAFKA_TOPIC='devices', VALUE_FORMAT='JSON');",
-          "CREATE TABLE urls (url VARCHAR PRIMARY KEY, url_category VARCHAR) "
-          "WITH (KAFKA_TOPIC='urls', VALUE_FORMAT='JSON');",
-          "CREATE STREAM clickstream (user_id VARCHAR KEY, `timestamp` VARCHAR, url VARCHAR, "
-          "device_id VARCHAR, event_type VARCHAR) "
-          "WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');"}) {
-        auto st = streams::parse_statement(sql);
-        if (!st) {
-            die(st.err().message);
-        }
-        auto def =
-            streams::make_source_def(std::get<streams::ast::create_source_stmt>(st->body), *st);
-        if (!def) {
-            die(def.err().message);
-        }
-        catalog.defs[def->name] = *def;
-    }
-    auto stmt = streams::parse_statement(
+    return plan_query(
+        {"CREATE TABLE users (user_id VARCHAR PRIMARY KEY, user_name VARCHAR, country VARCHAR) "
+         "WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
+         "CREATE TABLE devices (device_id VARCHAR PRIMARY KEY, device_type VARCHAR) "
+         "WITH (KAFKA_TOPIC='devices', VALUE_FORMAT='JSON');",
+         "CREATE TABLE urls (url VARCHAR PRIMARY KEY, url_category VARCHAR) "
+         "WITH (KAFKA_TOPIC='urls', VALUE_FORMAT='JSON');",
+         clickstream_ddl},
         "CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched', PARTITIONS=1) AS SELECT "
         "c.user_id AS `user_id`, c.`timestamp` AS `timestamp`, c.device_id AS `device_id`, "
         "c.url AS `url`, u.user_name AS `user_name`, d.device_type AS `device_type`, "
         "l.url_category AS `url_category` FROM clickstream c "
         "LEFT JOIN users u ON c.user_id = u.user_id "
         "LEFT JOIN devices d ON c.device_id = d.device_id "
-        "LEFT JOIN urls l ON c.url = l.url;");
-    if (!stmt) {
-        die(stmt.err().message);
-    }
-    auto plan = streams::plan_create_as_select(
-        std::get<streams::ast::create_as_select_stmt>(stmt->body), *stmt, catalog);
-    if (!plan) {
-        die(plan.err().message);
-    }
-    plan->id = "CSAS_ENRICHED_BENCH";
-    return std::move(*plan);
+        "LEFT JOIN urls l ON c.url = l.url;",
+        "CSAS_ENRICHED_BENCH");
 }
-
-struct measured {
-    double events_per_s = 0;            // wall clock
-    double events_per_cpu_s = 0;        // per CPU-second of the measured thread/process
-    double events_per_query_cpu_s = 0;  // ours: runner thread + librdkafka threads
-};
 
 // Which of the query's Kafka paths are our own and which librdkafka's.
 struct client_path {
@@ -200,89 +92,20 @@ measured run_ours(const std::string& bootstrap, size_t n, bool thread_cpu, clien
                    path.builtin_fetch ? "ours" : "librdkafka",
                    path.builtin_produce ? "ours" : "librdkafka");
     }
-    std::vector<std::shared_ptr<streams::table_reader>> readers;
-    for (const auto& t : plan.tables) {
-        auto store = streams::table_store::create(t);
-        if (!store) {
-            die(store.err().message);
-        }
-        auto reader = streams::table_reader::start(*store, settings_for(bootstrap));
-        if (!reader) {
-            die(reader.err().message);
-        }
-        readers.push_back(std::shared_ptr<streams::table_reader>(std::move(*reader)));
-    }
-    for (auto& r : readers) {
-        if (auto st = r->wait_loaded(std::chrono::minutes(5)); !st) {
-            die(st.message());
-        }
-    }
     streams::runner_options opts;
     opts.auto_offset_reset = "earliest";
     opts.builtin_fetch = path.builtin_fetch;
     opts.builtin_produce = path.builtin_produce;
-    auto runner =
-        streams::query_runner::create(std::move(plan), readers, settings_for(bootstrap), opts);
-    if (!runner) {
-        die(runner.err().message);
-    }
-    auto& r = **runner;
-    if (auto st = r.prepare(); !st) {
-        die(st.message());
-    }
-    const double wall0 = now_seconds();
-    const double cpu0 = thread_cpu_seconds();
-    const auto rdk0 = bench::thread_cpu("rdk:");
-    while (r.counters().produced.load() < n) {
-        if (auto st = r.step(); !st) {
-            die(st.err().message);
-        }
-        if (now_seconds() - wall0 > 600) {
-            die("ours: did not finish in 10 minutes");
-        }
-    }
-    const double wall = now_seconds() - wall0;
-    const double cpu = thread_cpu_seconds() - cpu0;
-    if (thread_cpu) {
-        fmt::print("  thread {:<24} {:.2f} CPU-s ({:.2f} us per event)\n", "runner", cpu,
-                   cpu * 1e6 / static_cast<double>(n));
-    }
-    const double rdk =
-        bench::thread_cpu_between(rdk0, bench::thread_cpu("rdk:"), n, "event", thread_cpu);
-    r.stop();
-    return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu,
-            static_cast<double>(n) / (cpu + rdk)};
+    return rates(run_query(std::move(plan), bootstrap, n, opts, thread_cpu), n);
 }
 
 measured run_python(const std::string& python, const std::string& bootstrap, size_t n) {
-    std::string cmd = fmt::format("{} {}/bench/enrichment_python.py {} clicks enriched_py {}",
-                                  python, CS_SOURCE_DIR, bootstrap, n);
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr) {
-        die("cannot run " + cmd);
-    }
-    char buf[4096];
-    std::string out;
-    while (std::fgets(buf, sizeof buf, p) != nullptr) {
-        out += buf;
-    }
-    if (::pclose(p) != 0) {
-        die("the Python loop failed: " + cmd + "\n" + out);
-    }
-    simdjson::dom::parser parser;
-    auto doc = parser.parse(out);
-    double wall = 0, cpu = 0;
-    if (doc["wall_s"].get(wall) || doc["cpu_s"].get(cpu)) {
-        die("unexpected output of the Python loop: " + out);
-    }
-    return {static_cast<double>(n) / wall, static_cast<double>(n) / cpu};
+    return rates(run_timed_script(fmt::format("{} {}/bench/enrichment_python.py {} clicks "
+                                              "enriched_py {}",
+                                              python, CS_SOURCE_DIR, bootstrap, n)),
+                 n);
 }
 
-// Looked up by string_view (no key copied per look-up).
-struct view_hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 using dimension = std::unordered_map<std::string, std::string, view_hash, std::equal_to<>>;
 
 measured run_floor(const std::vector<event>& events) {
@@ -351,31 +174,10 @@ measured run_floor(const std::vector<event>& events) {
 int main(int argc, char** argv) {
     // Before any allocation that matters (base/allocator.h says why).
     (void)cs::tune_allocator_for_streaming();
-    size_t n = 300'000;
-    size_t n_py = 50'000;
-    std::string python = "/usr/bin/python3";
-    bool thread_cpu = false;
-    for (int i = 1; i < argc; i += 2) {
-        std::string flag = argv[i];
-        if (flag == "--thread-cpu") {
-            thread_cpu = true;
-            --i;
-            continue;
-        }
-        if (i + 1 >= argc) {
-            die("missing value after " + flag);
-        }
-        if (flag == "--events") {
-            n = std::stoul(argv[i + 1]);
-        } else if (flag == "--python-events") {
-            n_py = std::stoul(argv[i + 1]);
-        } else if (flag == "--python") {
-            python = argv[i + 1];
-        } else {
-            die("unknown flag " + flag);
-        }
-    }
-    n_py = std::min(n_py, n);
+    const bench_flags flags = parse_flags(argc, argv, 50'000, false);
+    const size_t n = flags.events;
+    const size_t n_py = flags.python_events;
+    const bool thread_cpu = flags.thread_cpu;
     auto broker = testing::start_clickstream_broker();
     for (auto [topic, parts] :
          {std::pair{"users", 1}, std::pair{"devices", 1}, std::pair{"urls", 1},
@@ -402,7 +204,7 @@ int main(int argc, char** argv) {
     produce_all(bootstrap, "users", users);
     produce_all(bootstrap, "devices", devices);
     produce_all(bootstrap, "urls", urls);
-    auto events = make_events(n);
+    auto events = make_events(n, recent_base_ms());
     produce_all(bootstrap, "clicks", events);
     fmt::print(
         "enrichment_bench: {} events, {} users, {} devices, {} urls (Python loop: {} "
@@ -415,7 +217,7 @@ int main(int argc, char** argv) {
         run_ours(bootstrap, n, thread_cpu, {"ours-rdkp", "_RDKAFKA_PRODUCE", true, false});
     measured ours_rdk =
         run_ours(bootstrap, n, thread_cpu, {"ours-rdk", "_RDKAFKA_FETCH", false, false});
-    measured py = run_python(python, bootstrap, n_py);
+    measured py = run_python(flags.python, bootstrap, n_py);
     auto row = [](const char* name, const measured& m) {
         fmt::print("  {:<9} {:>12.0f} events/s wall   {:>12.0f} events per CPU-second\n", name,
                    m.events_per_s, m.events_per_cpu_s);

@@ -2,8 +2,8 @@
 confluent_kafka loop (consume, json.loads, dict lookups, json.dumps,
 produce) on the same broker and data. Loading the dimension topics into
 dicts is not timed; the loop over `count` click events is, until every
-enriched record is acknowledged. Prints one JSON line: events, wall seconds,
-process CPU seconds.
+enriched record is acknowledged (click_bench_loop.py). Prints one JSON line:
+events, wall seconds, process CPU seconds.
 
 Usage: /usr/bin/python3 enrichment_python.py BOOTSTRAP CLICKS_TOPIC OUT_TOPIC COUNT
 """
@@ -12,7 +12,9 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, TopicPartition
+
+from click_bench_loop import run_loop
 
 
 def load(bootstrap, topic, key_field):
@@ -37,37 +39,19 @@ def main():
     users = load(bootstrap, "users", "user_id")
     devices = load(bootstrap, "devices", "device_id")
     urls = load(bootstrap, "urls", "url")
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"py-bench-{time.time()}",
-                         "enable.auto.commit": False, "auto.offset.reset": "earliest"})
-    consumer.assign([TopicPartition(clicks, 0, 0)])
-    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5,
-                         "batch.num.messages": 10000, "queue.buffering.max.messages": 1000000})
-    start_wall, start_cpu = time.monotonic(), time.process_time()
-    done = 0
-    while done < count:
-        for m in consumer.consume(min(10000, count - done), timeout=1.0):
-            if m.error():
-                continue
-            e = json.loads(m.value())
-            u = users.get(e["user_id"], {})
-            d = devices.get(e["device_id"], {})
-            l = urls.get(e["url"], {})
-            enriched = {"timestamp": e["timestamp"], "user_id": e["user_id"],
-                        "device_id": e["device_id"], "url": e["url"],
-                        "user_name": u.get("user_name"), "device_type": d.get("device_type"),
-                        "url_category": l.get("url_category")}
-            while True:
-                try:
-                    producer.produce(out, key=m.key(), value=json.dumps(enriched))
-                    break
-                except BufferError:
-                    producer.poll(0.01)
-            done += 1
-        producer.poll(0)
-    producer.flush(120)
-    wall, cpu = time.monotonic() - start_wall, time.process_time() - start_cpu
-    consumer.close()
-    print(json.dumps({"events": done, "wall_s": wall, "cpu_s": cpu}))
+
+    def enrich(m):
+        e = json.loads(m.value())
+        u = users.get(e["user_id"], {})
+        d = devices.get(e["device_id"], {})
+        l = urls.get(e["url"], {})
+        enriched = {"timestamp": e["timestamp"], "user_id": e["user_id"],
+                    "device_id": e["device_id"], "url": e["url"],
+                    "user_name": u.get("user_name"), "device_type": d.get("device_type"),
+                    "url_category": l.get("url_category")}
+        return m.key(), json.dumps(enriched)
+
+    run_loop(bootstrap, clicks, out, count, enrich)
 
 
 if __name__ == "__main__":
