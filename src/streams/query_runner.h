@@ -302,9 +302,11 @@ class query_runner {
     void update_group(const client::message& m, const eval_context& ctx, batch_state& b);
     // One group (one window of it, when windowed): its state under key.
     using aggregate_groups = std::unordered_map<std::string, aggregate_group>;
+    // A group it creates has its key appended to new_keys (when given).
     void update_window(const client::message& m, const eval_context& ctx, batch_state& b,
                        aggregate_groups& groups, const std::string& key,
-                       std::optional<int64_t> window_start);
+                       std::optional<int64_t> window_start,
+                       std::vector<std::string>* new_keys = nullptr);
     // The aggregate row of a group (one window of it) through HAVING, the
     // projection and the encoder (key_buf_, value_buf_).
     enum row_outcome { row_passed, row_rejected, row_failed };

@@ -32,6 +32,7 @@
 // emit_transient (send_output) instead of being encoded and produced.
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 
@@ -59,6 +60,12 @@ struct query_runner::aggregate_partition {
     int64_t stream_time = -1;  // WINDOW: the largest ROWTIME seen
     int64_t next_expiry = 0;   // WINDOW: when to drop expired windows next
     int64_t next_final = 0;    // EMIT FINAL: when the next window closes
+    // TUMBLING/HOPPING: window start -> the keys of its groups, so that
+    // expiry and EMIT FINAL visit only the windows they end, not every
+    // group held (a key may be listed twice, or after its group went).
+    std::map<int64_t, std::vector<std::string>> window_keys;
+    // EMIT FINAL: the windows starting before this were all emitted.
+    int64_t final_from = INT64_MIN;
     // SESSION: group key bytes -> its sessions (start, end).
     std::unordered_map<std::string, std::vector<std::pair<int64_t, int64_t>>> sessions;
 };
@@ -341,7 +348,9 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
         }
         std::string key = group_key;
         append_be64(key, start);
-        update_window(m, ctx, b, ps.groups, key, start);
+        update_window(m, ctx, b, ps.groups, key, start, &ps.window_keys[start]);
+        // EMIT FINAL: this window closes then at the latest.
+        ps.next_final = std::min(ps.next_final, start + w->size_ms + w->grace_ms);
         if (state_.load() == query_state::failed) {
             return;
         }
@@ -358,14 +367,21 @@ void query_runner::update_group(const client::message& m, const eval_context& ct
         // Windows older than the retention go (Kafka Streams drops their
         // segments; the changelog's retention.ms drops their records).
         const int64_t oldest = ps.stream_time - w->retention_ms;
-        std::erase_if(ps.groups, [&](const auto& g) { return g.second.window_start < oldest; });
+        auto& index = ps.window_keys;
+        for (auto it = index.begin(); it != index.end() && it->first < oldest;
+             it = index.erase(it)) {
+            for (const auto& key : it->second) {
+                ps.groups.erase(key);
+            }
+        }
         ps.next_expiry = ps.stream_time + w->advance_ms;
     }
 }
 
 void query_runner::update_window(const client::message& m, const eval_context& ctx, batch_state& b,
                                  aggregate_groups& groups, const std::string& key,
-                                 std::optional<int64_t> window_start) {
+                                 std::optional<int64_t> window_start,
+                                 std::vector<std::string>* new_keys) {
     const aggregation& agg = *plan_.aggregate;
     aggregate_store& a = *agg_;
     auto it = groups.find(key);
@@ -418,6 +434,9 @@ void query_runner::update_window(const client::message& m, const eval_context& c
         return;
     }
     const bool pass = rendered == row_passed;
+    if (new_keys != nullptr && it == groups.end()) {
+        new_keys->push_back(key);
+    }
     auto& g = groups[key];
     g.group_values = a.group_values;
     g.acc = std::move(a.next);
@@ -537,31 +556,32 @@ void query_runner::emit_closed_windows(const client::message& m, const eval_cont
     if (ps.stream_time < ps.next_final) {
         return;
     }
-    std::vector<std::pair<int64_t, const std::string*>> closed;
-    int64_t next = INT64_MAX;
-    for (const auto& [key, g] : ps.groups) {
-        if (g.emitted) {
+    // The windows closed since the last call, in start (= end) order; no
+    // group of a closed window appears later (its records are late).
+    std::vector<std::string> closed;
+    auto it = ps.window_keys.lower_bound(ps.final_from);
+    for (; it != ps.window_keys.end() && it->first + w.size_ms + w.grace_ms <= ps.stream_time;
+         ++it) {
+        std::vector<std::string> keys = it->second;
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        closed.insert(closed.end(), keys.begin(), keys.end());
+        // A window accepted later starts after this one (it is not closed).
+        ps.final_from = it->first + 1;
+    }
+    ps.next_final = it == ps.window_keys.end() ? INT64_MAX : it->first + w.size_ms + w.grace_ms;
+    for (const auto& key : closed) {
+        auto found = ps.groups.find(key);
+        if (found == ps.groups.end() || found->second.emitted) {
             continue;
         }
-        const int64_t closes = g.window_start + w.size_ms + w.grace_ms;
-        if (closes <= ps.stream_time) {
-            closed.emplace_back(closes, &key);
-        } else {
-            next = std::min(next, closes);
-        }
-    }
-    ps.next_final = next;
-    std::sort(closed.begin(), closed.end(), [](const auto& x, const auto& y) {
-        return std::tie(x.first, *x.second) < std::tie(y.first, *y.second);
-    });
-    for (const auto& [closes, key] : closed) {
-        auto& g = ps.groups[*key];
+        auto& g = found->second;
         int rendered = render_row(m, ctx, g.group_values, g.acc, g.window_start, b);
         if (rendered == row_failed) {
             continue;
         }
         g.emitted = true;
-        if (!write_state(m, *key, g, b)) {
+        if (!write_state(m, key, g, b)) {
             return;
         }
         if (rendered == row_passed) {
@@ -846,6 +866,9 @@ status query_runner::restore_partition(int32_t partition) {
             const value& count = r[k + state_fixed + 2 * j + 1];
             g.acc.push_back(
                 {.v = r[k + state_fixed + 2 * j], .n = count.is_null() ? 0 : count.as_bigint()});
+        }
+        if (windowed && !session && !groups.contains(key)) {
+            ps.window_keys[window_start].push_back(key);
         }
         groups[std::move(key)] = std::move(g);
         ++records;
