@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "streams/expr_nodes.h"
+
 namespace cs::streams {
 
 std::string group_column_name(size_t i) {
@@ -37,20 +39,13 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
             }
             aggregate_call call;
             std::vector<sql_type> types;
+            std::vector<int64_t> literals;
             if (e->call_star || (*kind == agg_kind::count && e->args.empty())) {
                 kind = agg_kind::count_star;  // ksqlDB's COUNT() counts rows as COUNT(*)
             } else {
-                if (e->args.size() != 1) {
-                    fail(e->pos,
-                         e->name + " takes one argument, got " + std::to_string(e->args.size()));
-                }
-                if (calls_aggregate(*e->args[0])) {
-                    fail(e->pos, "aggregate functions can't be nested: " + ast::to_sql(*e));
-                }
-                call.arg = bind_source(*e->args[0]);
-                types.push_back(call.arg->type());
+                call.arg = bind_arguments(*e, *kind, types, literals);
             }
-            auto fn = resolve_aggregate(*kind, types);
+            auto fn = resolve_aggregate(*kind, types, literals);
             if (!fn) {
                 fail(e->pos, fn.err().message);
             }
@@ -92,6 +87,47 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     copy->case_else = rewrite(copy->case_else);
     lambda_params.resize(outer_params);
     return copy;
+}
+
+expr_ptr aggregate_rewriter::bind_arguments(const ast::expr& e, agg_kind kind,
+                                            std::vector<sql_type>& types,
+                                            std::vector<int64_t>& literals) {
+    const size_t columns = aggregate_column_args(kind);
+    const size_t wanted = columns + aggregate_literal_args(kind);
+    if (kind == agg_kind::topk && e.args.size() > wanted) {
+        fail(e.pos,
+             "TOPK of more than one column (TOPK(x, other, ..., k): an ARRAY of STRUCTs) "
+             "is not supported yet: " +
+                 ast::to_sql(e));
+    }
+    if (e.args.size() != wanted) {
+        fail(e.pos, e.name + " takes " +
+                        (wanted == 1 ? "one argument" : std::to_string(wanted) + " arguments") +
+                        ", got " + std::to_string(e.args.size()));
+    }
+    std::vector<expr_ptr> bound;
+    for (size_t i = 0; i < columns; ++i) {
+        if (calls_aggregate(*e.args[i])) {
+            fail(e.pos, "aggregate functions can't be nested: " + ast::to_sql(e));
+        }
+        bound.push_back(bind_source(*e.args[i]));
+        types.push_back(bound.back()->type());
+    }
+    for (size_t i = columns; i < wanted; ++i) {
+        const ast::expr& lit = *e.args[i];
+        if (lit.kind != ast::expr_kind::literal || lit.lit_is_null ||
+            (lit.lit_type.kind != type_kind::integer && lit.lit_type.kind != type_kind::bigint)) {
+            fail(lit.pos, e.name + "'s k must be an INTEGER literal, got " + ast::to_sql(lit));
+        }
+        literals.push_back(lit.lit_type.kind == type_kind::integer ? lit.lit.as_int()
+                                                                   : lit.lit.as_bigint());
+    }
+    if (bound.size() == 1) {
+        return bound[0];
+    }
+    // CORRELATION(x, y): one STRUCT<X, Y> argument (aggregate.h).
+    return std::make_shared<nodes::ctor_node>(nodes::ctor::structure, std::move(bound),
+                                              sql_type::struct_({"X", "Y"}, types), ast::to_sql(e));
 }
 
 bool is_window_bound(const ast::expr& e) {

@@ -31,6 +31,12 @@ struct aggregate_rewriter {
     std::vector<std::string> lambda_params;  // of the lambdas around the expression rewritten
 
     ast::expr_ptr rewrite(const ast::expr_ptr& e);
+
+  private:
+    // An aggregate call's argument on the source row (CORRELATION's two
+    // columns as one STRUCT), its column types and its literals (TOPK's k).
+    expr_ptr bind_arguments(const ast::expr& e, agg_kind kind, std::vector<sql_type>& types,
+                            std::vector<int64_t>& literals);
 };
 
 std::string group_column_name(size_t i);
