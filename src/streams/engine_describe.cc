@@ -12,6 +12,7 @@
 #include "base/ascii.h"
 #include "streams/aggregate.h"
 #include "streams/engine.h"
+#include "streams/flat_map.h"
 #include "streams/functions.h"
 #include "streams/parser.h"
 
@@ -132,6 +133,13 @@ result<std::string> engine::describe_function(const ast::describe_stmt& d) const
     if (auto agg = aggregate_kind(name)) {
         type = "AGGREGATE";
         variations = aggregate_variations(*agg == agg_kind::count_star ? agg_kind::count : *agg);
+    } else if (is_table_function(name)) {
+        type = "TABLE";
+        for (const auto& sig : table_function_signatures(name)) {
+            const size_t arrow = sig.find(" -> ");
+            variations += "\n" + sub_line("Variation", sig.substr(0, arrow)) +
+                          sub_line("Returns", sig.substr(arrow + 4));
+        }
     } else if (!function_signatures(name).empty()) {
         type = "SCALAR";
         variations = scalar_variations(name);

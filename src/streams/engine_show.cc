@@ -9,6 +9,7 @@
 #include "client/admin.h"
 #include "streams/aggregate.h"
 #include "streams/engine.h"
+#include "streams/flat_map.h"
 #include "streams/functions.h"
 #include "streams/planner.h"
 #include "streams/planner_aggregate.h"
@@ -26,6 +27,9 @@ std::vector<listed_function> listed_functions() {
     }
     for (auto& n : aggregate_names()) {
         out.push_back({std::move(n), "AGGREGATE"});
+    }
+    for (auto& n : table_function_names()) {
+        out.push_back({std::move(n), "TABLE"});
     }
     std::sort(out.begin(), out.end(),
               [](const listed_function& a, const listed_function& b) { return a.name < b.name; });

@@ -73,18 +73,7 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (e->kind == ast::expr_kind::lambda) {
         lambda_params.insert(lambda_params.end(), e->field_names.begin(), e->field_names.end());
     }
-    auto copy = std::make_shared<ast::expr>(*e);
-    for (auto& a : copy->args) {
-        a = rewrite(a);
-    }
-    for (auto& w : copy->when_conditions) {
-        w = rewrite(w);
-    }
-    for (auto& w : copy->when_results) {
-        w = rewrite(w);
-    }
-    copy->case_operand = rewrite(copy->case_operand);
-    copy->case_else = rewrite(copy->case_else);
+    auto copy = with_children(*e, [this](const ast::expr_ptr& x) { return rewrite(x); });
     lambda_params.resize(outer_params);
     return copy;
 }

@@ -246,6 +246,17 @@ TEST_F(SessionStatementsTest, DescribeFunctionAndAllSources) {
               false)
         << out;
 
+    out = test::run_script(*e, "DESCRIBE FUNCTION explode;");
+    EXPECT_NE(out.find("Type        : TABLE\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\tVariation   : EXPLODE(ARRAY<T>)\n\tReturns     : T\n"), std::string::npos)
+        << out;
+    out = test::run_script(*e, "SHOW FUNCTIONS;");
+    const size_t explode = out.find(" EXPLODE ");
+    ASSERT_NE(explode, std::string::npos) << out;
+    EXPECT_NE(out.substr(explode, out.find('\n', explode) - explode).find("TABLE"),
+              std::string::npos)
+        << out;
+
     auto st = fails(*e, "DESCRIBE FUNCTION nope;");
     EXPECT_EQ(st.message(), "Can't find any functions with the name 'NOPE'");
 
