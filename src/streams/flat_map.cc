@@ -54,14 +54,6 @@ result<value_list> cube(const value_list& columns) {
     return out;
 }
 
-ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
-    auto c = std::make_shared<ast::expr>();
-    c->kind = ast::expr_kind::column;
-    c->name = std::move(name);
-    c->pos = pos;
-    return c;
-}
-
 }  // namespace
 
 bool is_table_function(std::string_view name) {

@@ -16,8 +16,6 @@ std::string aggregate_column_name(size_t j) {
     return "KSQL_AGG_VARIABLE_" + std::to_string(j);
 }
 
-namespace {
-
 ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
     auto c = std::make_shared<ast::expr>();
     c->kind = ast::expr_kind::column;
@@ -25,8 +23,6 @@ ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
     c->pos = pos;
     return c;
 }
-
-}  // namespace
 
 ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (e == nullptr) {

@@ -59,6 +59,10 @@ ast::expr_ptr with_children(const ast::expr& e, F&& f) {
     return copy;
 }
 
+// An unqualified column reference named `name` (what a rewrite puts in
+// place of a call).
+ast::expr_ptr column_node(std::string name, ast::source_pos pos);
+
 std::string group_column_name(size_t i);
 std::string aggregate_column_name(size_t j);
 
