@@ -78,8 +78,9 @@ struct aggregate_fn {
     // sum (AVG: BIGINT for INT/BIGINT, else the argument's type), the
     // min/max/latest/earliest value, or the ARRAY of values kept.
     sql_type state_type;
-    // CORRELATION: both columns' types (arg_type is then a STRUCT<X, Y> of
-    // them: the planner packs the two columns into one argument).
+    // CORRELATION and TOPK(x, other, ..., k): the columns' types (arg_type
+    // is then a STRUCT of them: the planner packs the columns into one
+    // argument, STRUCT<X, Y> or STRUCT<sort_col, col0, ...>).
     std::vector<sql_type> arg_types;
     int32_t k = 0;  // TOPK / TOPKDISTINCT: how many values to keep
 };

@@ -207,8 +207,18 @@ void histogram_add(agg_state& s, const std::string& key, int64_t by) {
 
 // ---- TOPK / TOPKDISTINCT: ARRAY<T>, descending.
 
+// TOPK(x, other, ..., k) keeps STRUCT<sort_col, col0, ...>s, sorted by x.
+bool struct_form(const aggregate_fn& f) {
+    return f.kind == agg_kind::topk && f.arg_types.size() > 1;
+}
+
+const value& sort_value(const aggregate_fn& f, const value& v) {
+    return struct_form(f) ? v.as_struct().fields[0] : v;
+}
+
 result<int> compare(const aggregate_fn& f, const value& a, const value& b) {
-    return compare_values(a, f.arg_type, b, f.arg_type);
+    const sql_type& t = f.arg_types[0];
+    return compare_values(sort_value(f, a), t, sort_value(f, b), t);
 }
 
 status topk_add(const aggregate_fn& f, agg_state& s, const value& v) {
@@ -356,7 +366,8 @@ bool undoable(agg_kind k) {
 
 result<aggregate_fn> resolve(aggregate_fn f, const std::vector<sql_type>& args) {
     const size_t arity = f.kind == agg_kind::correlation ? 2 : 1;
-    if (args.size() != arity) {
+    const bool variadic = f.kind == agg_kind::topk && args.size() > 1;  // TOPK(x, other, .., k)
+    if (args.size() != arity && !variadic) {
         return refuse(f, args);
     }
     const sql_type& t = args[0];
@@ -395,6 +406,14 @@ result<aggregate_fn> resolve(aggregate_fn f, const std::vector<sql_type>& args) 
             return f;
         case agg_kind::topk:
         case agg_kind::topkdistinct: {
+            if (struct_form(f)) {
+                // TOPK(x, other, ..., k): ARRAY<STRUCT<sort_col, col0, ...>>.
+                std::vector<std::string> fields{"sort_col"};
+                for (size_t i = 1; i < args.size(); ++i) {
+                    fields.push_back("col" + std::to_string(i - 1));
+                }
+                f.arg_type = sql_type::struct_(fields, args);
+            }
             const bool more = f.kind == agg_kind::topkdistinct &&
                               is_one_of(t, {type_kind::decimal, type_kind::date, type_kind::time,
                                             type_kind::timestamp, type_kind::bytes});
@@ -402,7 +421,7 @@ result<aggregate_fn> resolve(aggregate_fn f, const std::vector<sql_type>& args) 
                                         type_kind::string})) {
                 return refuse(f, args);
             }
-            f.result_type = sql_type::array(t);
+            f.result_type = sql_type::array(f.arg_type);
             f.state_type = f.result_type;
             return f;
         }
@@ -475,7 +494,8 @@ status step(const aggregate_fn& f, agg_state& s, const value& arg, int sign) {
         case agg_kind::topk:
         case agg_kind::topkdistinct:
             if (sign > 0) {
-                return topk_add(f, s, arg);
+                // A NULL sort column is skipped (TopkKudaf.aggregate).
+                return sort_value(f, arg).is_null() ? status{} : topk_add(f, s, arg);
             }
             break;
         default:

@@ -19,7 +19,9 @@
 // - TOPK(x, k) / TOPKDISTINCT(x, k): the k greatest values, descending (the
 //   distinct ones for TOPKDISTINCT); k an INTEGER literal; NULLs skipped.
 //   TOPK takes INT, BIGINT, DOUBLE, STRING; TOPKDISTINCT also DECIMAL, DATE,
-//   TIME, TIMESTAMP and BYTES. No undo (a table source is refused).
+//   TIME, TIMESTAMP and BYTES. TOPK(x, other, ..., k) keeps the
+//   other columns too: ARRAY<STRUCT<sort_col, col0, ...>> sorted by x. No
+//   undo (a table source is refused).
 // - ATTR(x): the value when the group has exactly one distinct value (NULL
 //   counts as one), else NULL; kept as ARRAY<STRUCT<VALUE, COUNT INT>>.
 // - SUM_LIST(list) of ARRAY<INT|BIGINT|DOUBLE>: the sum of every element of

@@ -140,6 +140,23 @@ TEST(AggregateMore, TopkKeepsTheGreatestDescending) {
     EXPECT_EQ(aggregate_result(t, a), value::array({9, 9, 6}));
 }
 
+TEST(AggregateMore, TopkOfSeveralColumnsKeepsStructsSortedByTheFirst) {
+    auto t = fn(agg_kind::topk, {sql_type::integer(), sql_type::string()}, {2});
+    const sql_type row =
+        sql_type::struct_({"sort_col", "col0"}, {sql_type::integer(), sql_type::string()});
+    EXPECT_EQ(t.result_type, sql_type::array(row));
+    auto r = [](value v, value name) { return pair(std::move(v), std::move(name)); };
+    EXPECT_EQ(run(t, {r(0, value("zero")), r(100, value("one")), r(value(), value("three")),
+                      r(99, value("two")), r(100, value())}),
+              value::array({r(100, value("one")), r(100, value())}));
+    agg_state a = fold(t, {r(5, value("a"))});
+    ASSERT_TRUE(aggregate_merge(t, a, fold(t, {r(7, value("b")), r(1, value("c"))})).ok());
+    EXPECT_EQ(aggregate_result(t, a), value::array({r(7, value("b")), r(5, value("a"))}));
+    EXPECT_FALSE(
+        resolve_aggregate(agg_kind::topkdistinct, {sql_type::integer(), sql_type::string()}, {2})
+            .ok());
+}
+
 TEST(AggregateMore, TopkDistinctKeepsEachValueOnce) {
     auto t = fn(agg_kind::topkdistinct, {sql_type::bigint()}, {3});
     EXPECT_EQ(run(t, {int64_t{0}, int64_t{100}, int64_t{99}, int64_t{100}, int64_t{7}}),

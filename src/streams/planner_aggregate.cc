@@ -77,14 +77,11 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
 expr_ptr aggregate_rewriter::bind_arguments(const ast::expr& e, agg_kind kind,
                                             std::vector<sql_type>& types,
                                             std::vector<int64_t>& literals) {
-    const size_t columns = aggregate_column_args(kind);
+    // TOPK(x, other, ..., k): every argument but k is a column.
+    const size_t columns = kind == agg_kind::topk && e.args.size() > 2
+                               ? e.args.size() - 1
+                               : aggregate_column_args(kind);
     const size_t wanted = columns + aggregate_literal_args(kind);
-    if (kind == agg_kind::topk && e.args.size() > wanted) {
-        fail(e.pos,
-             "TOPK of more than one column (TOPK(x, other, ..., k): an ARRAY of STRUCTs) "
-             "is not supported yet: " +
-                 ast::to_sql(e));
-    }
     if (e.args.size() != wanted) {
         fail(e.pos, e.name + " takes " +
                         (wanted == 1 ? "one argument" : std::to_string(wanted) + " arguments") +
@@ -110,9 +107,18 @@ expr_ptr aggregate_rewriter::bind_arguments(const ast::expr& e, agg_kind kind,
     if (bound.size() == 1) {
         return bound[0];
     }
-    // CORRELATION(x, y): one STRUCT<X, Y> argument (aggregate.h).
+    // CORRELATION(x, y), TOPK(x, other, ..., k): one STRUCT argument of the
+    // columns (aggregate.h).
+    std::vector<std::string> names;
+    for (size_t i = 0; i < bound.size(); ++i) {
+        if (kind == agg_kind::correlation) {
+            names.emplace_back(i == 0 ? "X" : "Y");
+        } else {
+            names.push_back(i == 0 ? "sort_col" : "col" + std::to_string(i - 1));
+        }
+    }
     return std::make_shared<nodes::ctor_node>(nodes::ctor::structure, std::move(bound),
-                                              sql_type::struct_({"X", "Y"}, types), ast::to_sql(e));
+                                              sql_type::struct_(names, types), ast::to_sql(e));
 }
 
 bool is_window_bound(const ast::expr& e) {
