@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "streams/aggregate_more.h"
 #include "streams/decimal.h"
 #include "streams/operators.h"
 
@@ -17,7 +18,7 @@ struct named_kind {
     agg_kind kind;
 };
 
-constexpr std::array<named_kind, 10> names = {{
+constexpr std::array<named_kind, 18> names = {{
     {"COUNT", agg_kind::count},
     {"SUM", agg_kind::sum},
     {"AVG", agg_kind::avg},
@@ -28,6 +29,14 @@ constexpr std::array<named_kind, 10> names = {{
     {"COUNT_DISTINCT", agg_kind::count_distinct},
     {"COLLECT_LIST", agg_kind::collect_list},
     {"COLLECT_SET", agg_kind::collect_set},
+    {"STDDEV_SAMP", agg_kind::stddev_samp},
+    {"STDDEV_SAMPLE", agg_kind::stddev_sample},
+    {"CORRELATION", agg_kind::correlation},
+    {"HISTOGRAM", agg_kind::histogram},
+    {"TOPK", agg_kind::topk},
+    {"TOPKDISTINCT", agg_kind::topkdistinct},
+    {"ATTR", agg_kind::attr},
+    {"SUM_LIST", agg_kind::sum_list},
 }};
 
 bool contains(const value_list& items, const value& v) {
@@ -45,6 +54,14 @@ std::optional<agg_kind> aggregate_kind(std::string_view name) {
     return std::nullopt;
 }
 
+std::vector<std::string> aggregate_names() {
+    std::vector<std::string> out;
+    for (const auto& n : names) {
+        out.emplace_back(n.name);
+    }
+    return out;
+}
+
 const char* aggregate_name(agg_kind k) {
     if (k == agg_kind::count_star) {
         return "COUNT";
@@ -57,9 +74,35 @@ const char* aggregate_name(agg_kind k) {
     return "?";
 }
 
-result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type>& args) {
+size_t aggregate_column_args(agg_kind k) {
+    return k == agg_kind::correlation ? 2 : 1;
+}
+
+size_t aggregate_literal_args(agg_kind k) {
+    return k == agg_kind::topk || k == agg_kind::topkdistinct ? 1 : 0;
+}
+
+result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type>& args,
+                                       const std::vector<int64_t>& literals) {
     aggregate_fn f;
     f.kind = kind;
+    if (literals.size() != aggregate_literal_args(kind)) {
+        return error{errc::invalid_argument, std::string(aggregate_name(kind)) + " takes " +
+                                                 std::to_string(aggregate_literal_args(kind)) +
+                                                 " literal argument(s), got " +
+                                                 std::to_string(literals.size())};
+    }
+    if (!literals.empty()) {
+        if (literals[0] < 1 || literals[0] > INT32_MAX) {
+            return error{errc::invalid_argument, std::string(aggregate_name(kind)) +
+                                                     ": k must be a positive INTEGER, got " +
+                                                     std::to_string(literals[0])};
+        }
+        f.k = static_cast<int32_t>(literals[0]);
+    }
+    if (more_aggregates::handles(kind)) {
+        return more_aggregates::resolve(std::move(f), args);
+    }
     if (kind == agg_kind::count_star) {
         f.result_type = sql_type::bigint();
         f.state_type = sql_type::bigint();
@@ -117,7 +160,7 @@ result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type
             f.result_type = sql_type::array(t);
             f.state_type = f.result_type;
             return f;
-        case agg_kind::count_star:
+        default:  // count_star; aggregate_more.h's kinds
             break;
     }
     return refuse();
@@ -125,6 +168,10 @@ result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type
 
 agg_state aggregate_init(const aggregate_fn& f) {
     agg_state s;
+    if (more_aggregates::handles(f.kind)) {
+        more_aggregates::init(f, s);
+        return s;
+    }
     if (f.kind == agg_kind::sum) {
         switch (f.result_type.kind) {
             case type_kind::integer:
@@ -200,6 +247,9 @@ value negated(const value& v, const sql_type& t) {
 }  // namespace
 
 bool aggregate_undoable(agg_kind k) {
+    if (more_aggregates::handles(k)) {
+        return more_aggregates::undoable(k);
+    }
     switch (k) {
         case agg_kind::count_star:
         case agg_kind::count:
@@ -213,6 +263,9 @@ bool aggregate_undoable(agg_kind k) {
 }
 
 status aggregate_undo(const aggregate_fn& f, agg_state& s, const value& arg) {
+    if (more_aggregates::handles(f.kind)) {
+        return more_aggregates::undo(f, s, arg);
+    }
     if (f.kind == agg_kind::count_star) {
         --s.n;
         return {};
@@ -248,6 +301,9 @@ status aggregate_undo(const aggregate_fn& f, agg_state& s, const value& arg) {
 }
 
 status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg) {
+    if (more_aggregates::handles(f.kind)) {
+        return more_aggregates::add(f, s, arg);
+    }
     if (f.kind == agg_kind::count_star) {
         ++s.n;
         return {};
@@ -303,13 +359,16 @@ status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg) {
             s.v = value::array(std::move(items));
             return {};
         }
-        case agg_kind::count_star:
+        default:  // count_star; aggregate_more.h's kinds
             break;
     }
     return {};
 }
 
 status aggregate_merge(const aggregate_fn& f, agg_state& earlier, const agg_state& later) {
+    if (more_aggregates::handles(f.kind)) {
+        return more_aggregates::merge(f, earlier, later);
+    }
     switch (f.kind) {
         case agg_kind::count_star:
         case agg_kind::count:
@@ -358,6 +417,9 @@ status aggregate_merge(const aggregate_fn& f, agg_state& earlier, const agg_stat
 }
 
 value aggregate_result(const aggregate_fn& f, const agg_state& s) {
+    if (more_aggregates::handles(f.kind)) {
+        return more_aggregates::result_of(f, s);
+    }
     switch (f.kind) {
         case agg_kind::count_star:
         case agg_kind::count:

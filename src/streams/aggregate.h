@@ -21,6 +21,8 @@
 // - COLLECT_LIST / COLLECT_SET(x): an ARRAY of the values (a set keeps each
 //   once), at most 1000 items (ksql.functions.collect_{list,set}.limit's
 //   default); later values are dropped.
+// - STDDEV_SAMP, STDDEV_SAMPLE, CORRELATION, HISTOGRAM, TOPK, TOPKDISTINCT,
+//   ATTR and SUM_LIST: see aggregate_more.h.
 
 #include <optional>
 #include <string>
@@ -45,13 +47,28 @@ enum class agg_kind : uint8_t {
     count_distinct,
     collect_list,
     collect_set,
+    stddev_samp,
+    stddev_sample,
+    correlation,
+    histogram,
+    topk,
+    topkdistinct,
+    attr,
+    sum_list,
 };
 
 // The aggregate called `name` (upper-case), or nullopt: not an aggregate.
 std::optional<agg_kind> aggregate_kind(std::string_view name);
 const char* aggregate_name(agg_kind k);
+// Every aggregate's name (SHOW FUNCTIONS).
+std::vector<std::string> aggregate_names();
 
 inline constexpr size_t collect_limit = 1000;
+
+// How many column arguments the aggregate takes (CORRELATION 2, else 1),
+// and how many INTEGER literals follow them (TOPK and TOPKDISTINCT's k).
+size_t aggregate_column_args(agg_kind k);
+size_t aggregate_literal_args(agg_kind k);
 
 struct aggregate_fn {
     agg_kind kind = agg_kind::count_star;
@@ -61,11 +78,18 @@ struct aggregate_fn {
     // sum (AVG: BIGINT for INT/BIGINT, else the argument's type), the
     // min/max/latest/earliest value, or the ARRAY of values kept.
     sql_type state_type;
+    // CORRELATION and TOPK(x, other, ..., k): the columns' types (arg_type
+    // is then a STRUCT of them: the planner packs the columns into one
+    // argument, STRUCT<X, Y> or STRUCT<sort_col, col0, ...>).
+    std::vector<sql_type> arg_types;
+    int32_t k = 0;  // TOPK / TOPKDISTINCT: how many values to keep
 };
 
-// Resolves kind applied to arguments of these types (COUNT(*): none); an
-// unsupported type is an error naming the function and the type.
-result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type>& args);
+// Resolves kind applied to arguments of these types (COUNT(*): none) and
+// literals (TOPK's k); an unsupported type is an error naming the function
+// and the type.
+result<aggregate_fn> resolve_aggregate(agg_kind kind, const std::vector<sql_type>& args,
+                                       const std::vector<int64_t>& literals = {});
 
 // One function's accumulator for one group.
 struct agg_state {
@@ -81,7 +105,8 @@ status aggregate_add(const aggregate_fn& f, agg_state& s, const value& arg);
 // The column's value.
 value aggregate_result(const aggregate_fn& f, const agg_state& s);
 // Table aggregation (ksqlDB's TableUdaf.undo): whether the function can
-// take a value back out of its state (COUNT, SUM, AVG, COLLECT_LIST), and
+// take a value back out of its state (COUNT, SUM, AVG, COLLECT_LIST and the
+// aggregate_more.h ones but TOPK and TOPKDISTINCT), and
 // doing so: a NULL argument changes nothing (COUNT(*): one fewer),
 // COLLECT_LIST drops the value's last occurrence (none: unchanged, it was
 // over the limit). Fails only on a DECIMAL sum overflow.

@@ -6,6 +6,7 @@
 #include "base/ascii.h"
 #include "streams/cast.h"
 #include "streams/expr_nodes.h"
+#include "streams/flat_map.h"
 #include "streams/functions.h"
 #include "streams/iso_timestamp.h"
 #include "streams/lambda_functions.h"
@@ -630,6 +631,11 @@ class binder {
     }
 
     expr_ptr call(const ast::expr& e) {
+        if (is_table_function(e.name)) {
+            fail(e.pos,
+                 "Table function " + e.name +
+                     " can only be used in the SELECT list of a stream query: " + ast::to_sql(e));
+        }
         if (e.call_star) {
             fail(e.pos, e.name + "(*): aggregate functions are not supported yet",
                  errc::unsupported);

@@ -12,6 +12,7 @@
 #include "base/ascii.h"
 #include "streams/aggregate.h"
 #include "streams/engine.h"
+#include "streams/flat_map.h"
 #include "streams/functions.h"
 #include "streams/parser.h"
 
@@ -99,12 +100,24 @@ std::string aggregate_variations(agg_kind kind) {
     if (kind == agg_kind::count) {
         out += "\n" + sub_line("Variation", name + "(*)") + sub_line("Returns", "BIGINT");
     }
+    // TOPK(x, k): the literal k; CORRELATION(x, y): two columns of a type.
+    const std::vector<int64_t> literals(aggregate_literal_args(kind), 1);
     for (const auto& t :
          {sql_type::integer(), sql_type::bigint(), sql_type::double_(), sql_type::decimal(10, 2),
-          sql_type::string(), sql_type::boolean(), sql_type::timestamp(), sql_type::bytes()}) {
-        auto fn = resolve_aggregate(kind, {t});
+          sql_type::string(), sql_type::boolean(), sql_type::timestamp(), sql_type::bytes(),
+          sql_type::array(sql_type::integer()), sql_type::array(sql_type::bigint()),
+          sql_type::array(sql_type::double_())}) {
+        const std::vector<sql_type> args(aggregate_column_args(kind), t);
+        auto fn = resolve_aggregate(kind, args, literals);
         if (fn) {
-            out += "\n" + sub_line("Variation", name + "(" + t.to_string() + ")") +
+            std::string params;
+            for (const auto& a : args) {
+                params += (params.empty() ? "" : ", ") + a.to_string();
+            }
+            if (!literals.empty()) {
+                params += ", INTEGER k";
+            }
+            out += "\n" + sub_line("Variation", name + "(" + params + ")") +
                    sub_line("Returns", fn->result_type.to_string());
         }
     }
@@ -120,6 +133,13 @@ result<std::string> engine::describe_function(const ast::describe_stmt& d) const
     if (auto agg = aggregate_kind(name)) {
         type = "AGGREGATE";
         variations = aggregate_variations(*agg == agg_kind::count_star ? agg_kind::count : *agg);
+    } else if (is_table_function(name)) {
+        type = "TABLE";
+        for (const auto& sig : table_function_signatures(name)) {
+            const size_t arrow = sig.find(" -> ");
+            variations += "\n" + sub_line("Variation", sig.substr(0, arrow)) +
+                          sub_line("Returns", sig.substr(arrow + 4));
+        }
     } else if (!function_signatures(name).empty()) {
         type = "SCALAR";
         variations = scalar_variations(name);

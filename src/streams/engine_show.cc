@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "client/admin.h"
+#include "streams/aggregate.h"
 #include "streams/engine.h"
+#include "streams/flat_map.h"
 #include "streams/functions.h"
 #include "streams/planner.h"
 #include "streams/planner_aggregate.h"
@@ -16,6 +18,23 @@
 
 namespace cs::streams {
 namespace {
+
+// SHOW FUNCTIONS: scalar functions, aggregates and table functions by name.
+std::vector<listed_function> listed_functions() {
+    std::vector<listed_function> out;
+    for (auto& n : function_names()) {
+        out.push_back({std::move(n), "SCALAR"});
+    }
+    for (auto& n : aggregate_names()) {
+        out.push_back({std::move(n), "AGGREGATE"});
+    }
+    for (auto& n : table_function_names()) {
+        out.push_back({std::move(n), "TABLE"});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const listed_function& a, const listed_function& b) { return a.name < b.name; });
+    return out;
+}
 
 // ", transactions committed N, aborted M" for an exactly_once_v2 query
 // (at least once has none to count).
@@ -238,7 +257,7 @@ result<statement_result> engine::show(const ast::show_stmt& s) {
             return show_topics();
         case ast::show_what::functions:
             r.what = statement_result::kind::functions;
-            r.functions = function_names();
+            r.functions = listed_functions();
             return r;
         case ast::show_what::variables:
             r.what = statement_result::kind::variables;

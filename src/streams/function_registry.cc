@@ -51,6 +51,8 @@ const fn::registry& builtins() {
         fn::register_math_functions(reg);
         fn::register_time_functions(reg);
         fn::register_date_functions(reg);
+        fn::register_trig_functions(reg);
+        fn::register_hash_functions(reg);
         fn::register_url_functions(reg);
         fn::register_json_functions(reg);
         fn::register_misc_functions(reg);

@@ -20,6 +20,7 @@
 
 namespace cs::streams {
 class time_format;
+double to_double(const value& v, const sql_type& t);  // operators.h
 }
 
 namespace cs::streams::fn {
@@ -63,6 +64,8 @@ void register_text_functions(registry& r);
 void register_json_value_functions(registry& r);
 void register_bytes_functions(registry& r);
 void register_date_functions(registry& r);
+void register_trig_functions(registry& r);
+void register_hash_functions(registry& r);
 
 // The per-row work of a simple function. `ret` is the bound return type.
 using call_fn = result<value> (*)(std::span<const value> args, const sql_type& ret);
@@ -133,5 +136,47 @@ inline int64_t int_arg(const value& v, const sql_type& t) {
 // equal types, or numeric types widened (INTEGER < BIGINT < DECIMAL < DOUBLE).
 // errc::invalid_argument when there is none.
 result<sql_type> common_type(const sql_type& a, const sql_type& b);
+
+// Whether every type is a number (INTEGER, BIGINT, DECIMAL, DOUBLE).
+inline bool numeric(std::span<const sql_type> t) {
+    for (const sql_type& x : t) {
+        if (!x.is_numeric()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// A function of one DOUBLE over whatever number it is given (ksqlDB's math
+// UDFs take INT, BIGINT and DOUBLE, a DECIMAL widening to DOUBLE): NULL
+// gives NULL.
+template <double (*F)(double)>
+class unary_double final : public bound_function {
+  public:
+    explicit unary_double(sql_type arg) : arg_(std::move(arg)) {}
+    const sql_type& return_type() const override { return ret_; }
+    result<value> call(std::span<const value> a) const override {
+        if (a[0].is_null()) {
+            return value();
+        }
+        return value(F(to_double(a[0], arg_)));
+    }
+
+  private:
+    sql_type arg_;
+    sql_type ret_ = sql_type::double_();
+};
+
+// Registers NAME(number) -> DOUBLE computing F.
+template <double (*F)(double)>
+void add_unary(registry& r, const char* name) {
+    r.add(name, {std::string(name) + "(INTEGER | BIGINT | DECIMAL | DOUBLE) -> DOUBLE"},
+          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
+              if (t.size() != 1 || !numeric(t)) {
+                  return no_match();
+              }
+              return std::unique_ptr<bound_function>(new unary_double<F>(t[0]));
+          });
+}
 
 }  // namespace cs::streams::fn

@@ -1,6 +1,7 @@
 // ksqlDB's JSON functions over JSON text (UdfJsonMapper: Jackson with exact
 // BigDecimals): IS_JSON_STRING, JSON_ARRAY_LENGTH, JSON_KEYS, JSON_RECORDS,
-// JSON_CONCAT, JSON_ARRAY_CONTAINS, and TO_JSON_STRING of any value.
+// JSON_ITEMS, JSON_CONCAT, JSON_ARRAY_CONTAINS, and TO_JSON_STRING of any
+// value.
 //   - Text is read as Jackson's readTree reads it: the first JSON value
 //     counts (anything after it is ignored); empty text is no value (the
 //     functions give NULL, IS_JSON_STRING false); malformed text is an
@@ -188,6 +189,29 @@ result<value> json_records(std::span<const value> a, const sql_type&) {
         }
         return value::map(std::move(out));
     });
+}
+
+// JsonItems.java reads the text as a List<JsonNode>: anything but an array
+// (empty text, null, another value) is an error, as is malformed text; each
+// element as JsonNode.toString() (strings quoted).
+result<value> json_items(std::span<const value> a, const sql_type&) {
+    const std::string& text = a[0].as_string();
+    auto tree = read_tree(text, "JSON_ITEMS");
+    if (!tree) {
+        return tree.take_error();
+    }
+    if (!*tree || (*tree)->k != json_node::kind::array) {
+        return error{errc::invalid_argument,
+                     fmt::format("JSON_ITEMS: Invalid JSON format: not a JSON array: {}",
+                                 text.substr(0, 200))};
+    }
+    value_list out;
+    for (const json_node& item : (*tree)->items) {
+        std::string s;
+        write(item, s, false);
+        out.emplace_back(std::move(s));
+    }
+    return value::array(std::move(out));
 }
 
 result<value> json_concat(std::span<const value> a, const sql_type&) {
@@ -427,6 +451,7 @@ void register_json_value_functions(registry& r) {
     unary("JSON_ARRAY_LENGTH", &json_array_length, sql_type::integer());
     unary("JSON_KEYS", &json_keys, sql_type::array(sql_type::string()));
     unary("JSON_RECORDS", &json_records, sql_type::map(sql_type::string()));
+    unary("JSON_ITEMS", &json_items, sql_type::array(sql_type::string()));
     r.add("JSON_CONCAT", {"JSON_CONCAT(STRING, STRING, ...) -> STRING"},
           [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
               if (t.empty() || !std::all_of(t.begin(), t.end(), [](const sql_type& x) {

@@ -14,28 +14,6 @@ namespace cs::streams::fn {
 
 namespace {
 
-bool numeric(std::span<const sql_type> t) {
-    return std::all_of(t.begin(), t.end(), [](const sql_type& x) { return x.is_numeric(); });
-}
-
-// A function of DOUBLEs over whatever numbers it is given.
-template <double (*F)(double)>
-class unary_double final : public bound_function {
-  public:
-    explicit unary_double(sql_type arg) : arg_(std::move(arg)) {}
-    const sql_type& return_type() const override { return ret_; }
-    result<value> call(std::span<const value> a) const override {
-        if (a[0].is_null()) {
-            return value();
-        }
-        return value(F(to_double(a[0], arg_)));
-    }
-
-  private:
-    sql_type arg_;
-    sql_type ret_ = sql_type::double_();
-};
-
 double sqrt_of(double x) {
     return std::sqrt(x);
 }
@@ -130,17 +108,6 @@ class geo_distance final : public bound_function {
     std::vector<sql_type> args_;
     sql_type ret_ = sql_type::double_();
 };
-
-template <double (*F)(double)>
-void add_unary(registry& r, const char* name) {
-    r.add(name, {std::string(name) + "(INTEGER | BIGINT | DECIMAL | DOUBLE) -> DOUBLE"},
-          [](std::span<const sql_type> t) -> result<std::unique_ptr<bound_function>> {
-              if (t.size() != 1 || !numeric(t)) {
-                  return no_match();
-              }
-              return std::unique_ptr<bound_function>(new unary_double<F>(t[0]));
-          });
-}
 
 }  // namespace
 

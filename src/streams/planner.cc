@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
 #include "streams/binder.h"
 #include "streams/expr_nodes.h"
+#include "streams/flat_map.h"
 #include "streams/planner_aggregate.h"
 #include "streams/planner_join.h"
 #include "streams/sql_error.h"
@@ -36,6 +38,9 @@ class select_planner {
         p.sql = stmt_.text;
         const bool table_query = sink.kind == source_kind::table;
         const bool grouped = !select_.group_by.empty();
+        if (table_functions()) {
+            reject_for_table_functions(table_query);
+        }
         if (grouped) {
             reject_for_aggregation(sink);
         } else if (table_query) {
@@ -73,7 +78,11 @@ class select_planner {
         } else if (two_source) {
             project_source_join(p, sink);
         } else {
-            project(p);
+            if (table_functions()) {
+                project_flat_map(p);
+            } else {
+                project(p);
+            }
             partition(p);
         }
         if (table_query && !grouped && !transient_ && !two_source) {
@@ -141,6 +150,52 @@ class select_planner {
         if (select_.limit && !transient_) {
             fail(select_.pos, "LIMIT is not allowed in a persistent query");
         }
+    }
+
+    // Table functions in the SELECT list (flat_map.h).
+    bool table_functions() const {
+        return std::any_of(select_.items.begin(), select_.items.end(), [](const auto& item) {
+            return !item.star && calls_table_function(*item.expression);
+        });
+    }
+
+    void reject_for_table_functions(bool table_query) const {
+        if (!select_.group_by.empty()) {
+            fail(select_.pos, "Table functions cannot be used with aggregations.");
+        }
+        if (from_table() || table_query) {
+            fail(select_.pos, "Table source is not supported with table functions");
+        }
+        if (!select_.partition_by.empty() || source_join_query()) {
+            fail(select_.pos,
+                 std::string("Table functions with ") +
+                     (select_.partition_by.empty() ? "a join of two streams or tables"
+                                                   : "PARTITION BY") +
+                     " are not supported yet",
+                 errc::unsupported);
+        }
+    }
+
+    // Each table function call reads the column KSQL_SYNTH_<i> after the
+    // joined row's, which the runner fills per output row.
+    void project_flat_map(query_plan& p) {
+        flat_map_rewriter rw;
+        rw.bind_source = [this](const ast::expr& e) { return bind(e); };
+        rw.fail = [this](ast::source_pos pos, const std::string& m) { fail(pos, m); };
+        std::map<const ast::select_item*, ast::expr_ptr> rewritten;
+        for (const auto& item : select_.items) {
+            if (!item.star) {
+                rewritten[&item] = rw.rewrite(item.expression);
+            }
+        }
+        bind_scope scope = scope_;
+        for (size_t i = 0; i < rw.calls.size(); ++i) {
+            scope.columns.push_back(
+                {"", synthetic_column_name(i), rw.calls[i].type, p.joined_width + i});
+        }
+        p.table_functions = std::move(rw.calls);
+        project(p,
+                [&](const ast::select_item& item) { return bind_in(*rewritten.at(&item), scope); });
     }
 
     void reject_without_undo(const std::vector<aggregate_call>& calls) const {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "streams/expr_nodes.h"
+
 namespace cs::streams {
 
 std::string group_column_name(size_t i) {
@@ -14,8 +16,6 @@ std::string aggregate_column_name(size_t j) {
     return "KSQL_AGG_VARIABLE_" + std::to_string(j);
 }
 
-namespace {
-
 ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
     auto c = std::make_shared<ast::expr>();
     c->kind = ast::expr_kind::column;
@@ -23,8 +23,6 @@ ast::expr_ptr column_node(std::string name, ast::source_pos pos) {
     c->pos = pos;
     return c;
 }
-
-}  // namespace
 
 ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (e == nullptr) {
@@ -37,20 +35,13 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
             }
             aggregate_call call;
             std::vector<sql_type> types;
+            std::vector<int64_t> literals;
             if (e->call_star || (*kind == agg_kind::count && e->args.empty())) {
                 kind = agg_kind::count_star;  // ksqlDB's COUNT() counts rows as COUNT(*)
             } else {
-                if (e->args.size() != 1) {
-                    fail(e->pos,
-                         e->name + " takes one argument, got " + std::to_string(e->args.size()));
-                }
-                if (calls_aggregate(*e->args[0])) {
-                    fail(e->pos, "aggregate functions can't be nested: " + ast::to_sql(*e));
-                }
-                call.arg = bind_source(*e->args[0]);
-                types.push_back(call.arg->type());
+                call.arg = bind_arguments(*e, *kind, types, literals);
             }
-            auto fn = resolve_aggregate(*kind, types);
+            auto fn = resolve_aggregate(*kind, types, literals);
             if (!fn) {
                 fail(e->pos, fn.err().message);
             }
@@ -78,20 +69,56 @@ ast::expr_ptr aggregate_rewriter::rewrite(const ast::expr_ptr& e) {
     if (e->kind == ast::expr_kind::lambda) {
         lambda_params.insert(lambda_params.end(), e->field_names.begin(), e->field_names.end());
     }
-    auto copy = std::make_shared<ast::expr>(*e);
-    for (auto& a : copy->args) {
-        a = rewrite(a);
-    }
-    for (auto& w : copy->when_conditions) {
-        w = rewrite(w);
-    }
-    for (auto& w : copy->when_results) {
-        w = rewrite(w);
-    }
-    copy->case_operand = rewrite(copy->case_operand);
-    copy->case_else = rewrite(copy->case_else);
+    auto copy = with_children(*e, [this](const ast::expr_ptr& x) { return rewrite(x); });
     lambda_params.resize(outer_params);
     return copy;
+}
+
+expr_ptr aggregate_rewriter::bind_arguments(const ast::expr& e, agg_kind kind,
+                                            std::vector<sql_type>& types,
+                                            std::vector<int64_t>& literals) {
+    // TOPK(x, other, ..., k): every argument but k is a column.
+    const size_t columns = kind == agg_kind::topk && e.args.size() > 2
+                               ? e.args.size() - 1
+                               : aggregate_column_args(kind);
+    const size_t wanted = columns + aggregate_literal_args(kind);
+    if (e.args.size() != wanted) {
+        fail(e.pos, e.name + " takes " +
+                        (wanted == 1 ? "one argument" : std::to_string(wanted) + " arguments") +
+                        ", got " + std::to_string(e.args.size()));
+    }
+    std::vector<expr_ptr> bound;
+    for (size_t i = 0; i < columns; ++i) {
+        if (calls_aggregate(*e.args[i])) {
+            fail(e.pos, "aggregate functions can't be nested: " + ast::to_sql(e));
+        }
+        bound.push_back(bind_source(*e.args[i]));
+        types.push_back(bound.back()->type());
+    }
+    for (size_t i = columns; i < wanted; ++i) {
+        const ast::expr& lit = *e.args[i];
+        if (lit.kind != ast::expr_kind::literal || lit.lit_is_null ||
+            (lit.lit_type.kind != type_kind::integer && lit.lit_type.kind != type_kind::bigint)) {
+            fail(lit.pos, e.name + "'s k must be an INTEGER literal, got " + ast::to_sql(lit));
+        }
+        literals.push_back(lit.lit_type.kind == type_kind::integer ? lit.lit.as_int()
+                                                                   : lit.lit.as_bigint());
+    }
+    if (bound.size() == 1) {
+        return bound[0];
+    }
+    // CORRELATION(x, y), TOPK(x, other, ..., k): one STRUCT argument of the
+    // columns (aggregate.h).
+    std::vector<std::string> names;
+    for (size_t i = 0; i < bound.size(); ++i) {
+        if (kind == agg_kind::correlation) {
+            names.emplace_back(i == 0 ? "X" : "Y");
+        } else {
+            names.push_back(i == 0 ? "sort_col" : "col" + std::to_string(i - 1));
+        }
+    }
+    return std::make_shared<nodes::ctor_node>(nodes::ctor::structure, std::move(bound),
+                                              sql_type::struct_(names, types), ast::to_sql(e));
 }
 
 bool is_window_bound(const ast::expr& e) {

@@ -31,7 +31,37 @@ struct aggregate_rewriter {
     std::vector<std::string> lambda_params;  // of the lambdas around the expression rewritten
 
     ast::expr_ptr rewrite(const ast::expr_ptr& e);
+
+  private:
+    // An aggregate call's argument on the source row (CORRELATION's two
+    // columns as one STRUCT), its column types and its literals (TOPK's k).
+    expr_ptr bind_arguments(const ast::expr& e, agg_kind kind, std::vector<sql_type>& types,
+                            std::vector<int64_t>& literals);
 };
+
+// A copy of e whose sub-expressions (arguments, CASE parts) are f of
+// e's: the step of a rewrite that replaces some nodes of a tree (the
+// aggregate calls here, the table function calls of flat_map.h).
+template <class F>
+ast::expr_ptr with_children(const ast::expr& e, F&& f) {
+    auto copy = std::make_shared<ast::expr>(e);
+    for (auto& a : copy->args) {
+        a = f(a);
+    }
+    for (auto& w : copy->when_conditions) {
+        w = f(w);
+    }
+    for (auto& w : copy->when_results) {
+        w = f(w);
+    }
+    copy->case_operand = f(copy->case_operand);
+    copy->case_else = f(copy->case_else);
+    return copy;
+}
+
+// An unqualified column reference named `name` (what a rewrite puts in
+// place of a call).
+ast::expr_ptr column_node(std::string name, ast::source_pos pos);
 
 std::string group_column_name(size_t i);
 std::string aggregate_column_name(size_t j);

@@ -89,6 +89,15 @@ struct projection {
     bool key_only = false;
 };
 
+// A table function (EXPLODE, CUBE_EXPLODE) of the SELECT list: each input
+// row gives one output row per element (flat_map.h).
+struct table_function_call {
+    std::string name;            // upper-case
+    std::vector<expr_ptr> args;  // on the joined row
+    sql_type type;               // of each element it gives
+    std::string sql;             // e.g. "EXPLODE(ITEMS)"
+};
+
 // One aggregate function call of a GROUP BY query.
 struct aggregate_call {
     aggregate_fn fn;
@@ -194,7 +203,11 @@ struct query_plan {
     // key = the stream key columns (if any) else null.
     expr_ptr partition_by;
     std::vector<expr_ptr> partition_by_columns;
-    std::optional<aggregation> aggregate;   // GROUP BY
+    std::optional<aggregation> aggregate;  // GROUP BY
+    // Table functions of the SELECT list (flat_map.h): their elements are
+    // the columns joined_width, joined_width + 1, ... of the row the
+    // projections read, one output row per element.
+    std::vector<table_function_call> table_functions;
     std::optional<source_join> two_source;  // stream-stream or table-table join
     source_def sink;                        // output stream (its columns = the projections)
     std::string dlq_topic;                  // default "<sink topic>-dlq"

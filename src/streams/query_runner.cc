@@ -549,6 +549,10 @@ void query_runner::finish(const client::message& m, size_t i, batch_state& b) {
         group_record(m, ctx, b);
         return;
     }
+    if (!plan_.table_functions.empty()) {
+        send_flat_mapped(m, ctx, b);
+        return;
+    }
     send_projected(m, ctx, b);
 }
 
@@ -616,7 +620,8 @@ void query_runner::process_null_value(const client::message& m, const eval_conte
         counters_.skipped.fetch_add(1, std::memory_order_relaxed);  // no row to show
         return;
     }
-    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column || aggregating()) {
+    if (plan_.where || !plan_.joins.empty() || plan_.source.timestamp_column || aggregating() ||
+        !plan_.table_functions.empty()) {
         counters_.skipped.fetch_add(1, std::memory_order_relaxed);
         return;
     }

@@ -409,6 +409,9 @@ class query_runner {
     // The projection of ctx's row, encoded, to the sink stamped
     // ctx.record.rowtime (a table sink skips a NULL key).
     void send_projected(const client::message& m, const eval_context& ctx, batch_state& b);
+    // Table functions (query_runner_flat_map.cc): one projected row per
+    // element, the elements in the row's KSQL_SYNTH_<i> columns.
+    void send_flat_mapped(const client::message& m, const eval_context& ctx, batch_state& b);
     // Evaluates the projections into out_/out_refs_; false: sent to the DLQ.
     bool project_row(const client::message& m, const eval_context& ctx, batch_state& b);
     void update_lag(std::span<const client::message> batch);

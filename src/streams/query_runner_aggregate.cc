@@ -667,13 +667,16 @@ void query_runner::update_session(const client::message& m, const eval_context& 
     const std::string out_value = value_buf_;
     const uint64_t outputs_before = b.outputs;
     const bool same_as_new = start == ts && end == ts;
-    for (auto i = hits.rbegin(); i != hits.rend(); ++i) {
-        const auto [s, e] = sessions[*i];
+    // Tombstones in session order, as Kafka Streams forwards the sessions
+    // findSessions returned.
+    for (size_t k = 0; k < hits.size(); ++k) {
+        const size_t i = hits[k] - k;  // the earlier hits are erased already
+        const auto [s, e] = sessions[i];
         const std::string key = session_key(s, e);
         auto it = ps.groups.find(key);
         const bool was = it->second.emitted;
         ps.groups.erase(it);
-        sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(*i));
+        sessions.erase(sessions.begin() + static_cast<std::ptrdiff_t>(i));
         if (same_as_new) {
             continue;  // overwritten below
         }

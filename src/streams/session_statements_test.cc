@@ -217,6 +217,46 @@ TEST_F(SessionStatementsTest, DescribeFunctionAndAllSources) {
     EXPECT_NE(out.find("\tVariation   : SUM(INTEGER)\n\tReturns     : INTEGER\n"),
               std::string::npos)
         << out;
+    out = test::run_script(*e, "DESCRIBE FUNCTION topk;");
+    EXPECT_NE(out.find("Type        : AGGREGATE\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\tVariation   : TOPK(INTEGER, INTEGER k)\n\tReturns     : "
+                       "ARRAY<INTEGER>\n"),
+              std::string::npos)
+        << out;
+    out = test::run_script(*e, "DESCRIBE FUNCTION correlation;");
+    EXPECT_NE(out.find("\tVariation   : CORRELATION(DOUBLE, DOUBLE)\n\tReturns     : DOUBLE\n"),
+              std::string::npos)
+        << out;
+    out = test::run_script(*e, "DESCRIBE FUNCTION sum_list;");
+    EXPECT_NE(out.find("\tVariation   : SUM_LIST(ARRAY<BIGINT>)\n\tReturns     : BIGINT\n"),
+              std::string::npos)
+        << out;
+    out = test::run_script(*e, "DESCRIBE FUNCTION log;");
+    EXPECT_NE(out.find("Type        : SCALAR\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\tVariation   : LOG(number base, number value)\n\tReturns     : DOUBLE\n"),
+              std::string::npos)
+        << out;
+    out = test::run_script(*e, "SHOW FUNCTIONS;");
+    EXPECT_NE(out.find(" ACOS "), std::string::npos) << out;
+    EXPECT_NE(out.find(" STDDEV_SAMPLE "), std::string::npos) << out;
+    EXPECT_LT(out.find(" CORRELATION "), out.find(" COS "));  // by name, types mixed
+    const size_t topk = out.find(" TOPK ");
+    ASSERT_NE(topk, std::string::npos) << out;
+    EXPECT_EQ(out.substr(topk, out.find('\n', topk) - topk).find("AGGREGATE") == std::string::npos,
+              false)
+        << out;
+
+    out = test::run_script(*e, "DESCRIBE FUNCTION explode;");
+    EXPECT_NE(out.find("Type        : TABLE\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("\tVariation   : EXPLODE(ARRAY<T>)\n\tReturns     : T\n"), std::string::npos)
+        << out;
+    out = test::run_script(*e, "SHOW FUNCTIONS;");
+    const size_t explode = out.find(" EXPLODE ");
+    ASSERT_NE(explode, std::string::npos) << out;
+    EXPECT_NE(out.substr(explode, out.find('\n', explode) - explode).find("TABLE"),
+              std::string::npos)
+        << out;
+
     auto st = fails(*e, "DESCRIBE FUNCTION nope;");
     EXPECT_EQ(st.message(), "Can't find any functions with the name 'NOPE'");
 

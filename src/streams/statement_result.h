@@ -41,6 +41,13 @@ struct listed_topic {
     int32_t replicas = 0;  // of the first partition
 };
 
+// A function of SHOW FUNCTIONS: its name and ksqlDB's FunctionType
+// (SCALAR, AGGREGATE or TABLE).
+struct listed_function {
+    std::string name;
+    std::string type;
+};
+
 // A property of SHOW PROPERTIES (ksqlDB's PropertiesList.Property).
 struct listed_property {
     std::string name;
@@ -100,7 +107,7 @@ struct statement_result {
     std::vector<listed_source> sources;
     std::vector<listed_query> queries;
     std::vector<listed_topic> topics;
-    std::vector<std::string> functions;
+    std::vector<listed_function> functions;  // by name
     std::vector<listed_property> properties;
     std::vector<std::pair<std::string, std::string>> variables;  // name, value
     std::optional<source_description> description;

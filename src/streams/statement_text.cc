@@ -166,8 +166,8 @@ std::string to_text(const statement_result& r) {
         }
         case statement_result::kind::functions: {
             std::vector<std::vector<std::string>> rows;
-            for (const auto& n : r.functions) {
-                rows.push_back({n, "SCALAR"});
+            for (const auto& f : r.functions) {
+                rows.push_back({f.name, f.type});
             }
             return text_table({"Function Name", "Type"}, rows);
         }

@@ -109,6 +109,22 @@ TEST_F(TransientQueryTest, PushQueryJoinsATable) {
     EXPECT_EQ(sink.rows(), (std::vector<std::string>{"u2|Bob|/x", "u9|null|/y", "u1|Ann|/z"}));
 }
 
+TEST_F(TransientQueryTest, PushQueryExplodesArraysIntoRows) {
+    auto e = make_engine();
+    test::run_script(*e,
+                     "CREATE STREAM carts (user_id STRING KEY, items ARRAY<STRING>) WITH "
+                     "(KAFKA_TOPIC='carts', VALUE_FORMAT='JSON', PARTITIONS=1);");
+    test::produce(*broker_, "carts",
+                  {{.key = "u1", .value = R"({"ITEMS":["a","b"]})"},
+                   {.key = "u2", .value = R"({"ITEMS":[]})"},
+                   {.key = "u3", .value = R"({"ITEMS":["c"]})"}});
+    collecting_sink sink;
+    auto st = query(*e, "SELECT user_id, EXPLODE(items) AS item FROM carts EMIT CHANGES LIMIT 3;",
+                    sink, {{"auto.offset.reset", "earliest"}});
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(sink.rows(), (std::vector<std::string>{"u1|a", "u1|b", "u3|c"}));
+}
+
 TEST_F(TransientQueryTest, PullQueryOnATableShowsTheLatestRowPerKey) {
     auto e = make_engine();
     test::run_script(*e,

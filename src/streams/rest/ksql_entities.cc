@@ -264,9 +264,9 @@ std::string entity_json(const statement_result& r, std::string_view statement_te
         case kind::functions:
             w.string("@type", "function_names")
                 .string("statementText", statement_text)
-                .raw("functions", array_of(r.functions, [](const std::string& f) {
-                         return fmt::format("{{\"name\":{},\"type\":\"SCALAR\",\"category\":\"\"}}",
-                                            json_string(f));
+                .raw("functions", array_of(r.functions, [](const listed_function& f) {
+                         return fmt::format("{{\"name\":{},\"type\":\"{}\",\"category\":\"\"}}",
+                                            json_string(f.name), f.type);
                      }));
             break;
         case kind::properties:
