@@ -21,7 +21,7 @@
 namespace cs::streams {
 class time_format;
 double to_double(const value& v, const sql_type& t);  // operators.h
-}
+}  // namespace cs::streams
 
 namespace cs::streams::fn {
 
